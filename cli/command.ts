@@ -1,0 +1,34 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { CliIO } from './io.ts';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { readonly description: string; readonly valueName?: string };
+
+export interface ParsedArgs {
+  readonly values: Readonly<Record<string, string | boolean | string[] | undefined>>;
+  readonly positionals: readonly string[];
+}
+
+/** One `evac` sub-command: flags in, exit code out. Work happens in src/services. */
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  readonly positionals?: { readonly min: number; readonly max: number };
+  run(args: ParsedArgs, io: CliIO): Promise<number>;
+}
+
+/** Options shared by the commands that read configs and data. */
+export const CONFIG_OPTIONS = {
+  config: { type: 'string', default: 'metrics-config', valueName: 'DIR', description: 'Config directory (evacuation.yaml, services/*.yaml)' },
+  data: { type: 'string', default: 'fixtures', valueName: 'DIR', description: 'Data directory of the files source' },
+} as const satisfies Record<string, OptionSpec>;
+
+export function stringOpt(args: ParsedArgs, name: string): string | undefined {
+  const v = args.values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function boolOpt(args: ParsedArgs, name: string): boolean {
+  return args.values[name] === true;
+}

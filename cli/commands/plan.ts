@@ -1,0 +1,37 @@
+import { renderPlanMarkdown, renderPlanTable } from '../../src/report/plan-text.ts';
+import { planEvacuation } from '../../src/services/plan.ts';
+import { type Command, CONFIG_OPTIONS, stringOpt } from '../command.ts';
+import { atFromArgs, configFromArgs, emit, formatFromArgs, nonNegativeInt } from '../options.ts';
+import { SOURCE_OPTIONS, sourceFromArgs } from '../source.ts';
+import { EvacError } from '../../src/errors.ts';
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'Compute per-service, per-region pre-scaling for the evacuation of one region',
+  usage: 'evac plan --failed REGION [--at TIME] [--window MIN] [--format table|markdown|json] [--out FILE]',
+  options: {
+    failed: { type: 'string', valueName: 'REGION', description: 'The region being evacuated (required)' },
+    at: { type: 'string', valueName: 'TIME', description: 'Time of day to plan for: ISO 8601 or epoch seconds (default: now)' },
+    window: { type: 'string', valueName: 'MIN', description: 'Plan for the worst bucket in [at, at+MIN) (default 0)' },
+    format: { type: 'string', valueName: 'FMT', description: 'table (default), markdown or json (default json when --out ends in .json)' },
+    out: { type: 'string', valueName: 'FILE', description: 'Write to FILE (atomically) instead of stdout; a JSON plan can be applied later' },
+    ...CONFIG_OPTIONS,
+    ...SOURCE_OPTIONS,
+  },
+  async run(args, io) {
+    const failed = stringOpt(args, 'failed');
+    if (!failed) throw new EvacError('--failed REGION is required', { hint: 'e.g. evac plan --failed us-west-2' });
+    const format = formatFromArgs(args);
+    const config = configFromArgs(args);
+    const plan = await planEvacuation({
+      config,
+      source: await sourceFromArgs(args, io, config),
+      failedRegion: failed,
+      at: atFromArgs(args, io),
+      windowMinutes: nonNegativeInt(args, 'window', 0),
+    });
+    const text = format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : format === 'markdown' ? renderPlanMarkdown(plan) : renderPlanTable(plan);
+    emit(args, io, text);
+    return 0;
+  },
+};

@@ -1,0 +1,21 @@
+import type { LoadedConfig } from '../src/config/load-config.ts';
+import { EvacError } from '../src/errors.ts';
+import type { DataSource } from '../src/sources/data-source.ts';
+import { FilesSource } from '../src/sources/files-source.ts';
+import { type OptionSpec, type ParsedArgs, stringOpt } from './command.ts';
+import type { CliIO } from './io.ts';
+
+export const SOURCE_OPTIONS = {
+  source: { type: 'string', default: 'files', valueName: 'NAME', description: 'files (default: CSV files in --data) or aws (CloudWatch)' },
+} as const satisfies Record<string, OptionSpec>;
+
+/** The data source the flags select. */
+export async function sourceFromArgs(args: ParsedArgs, _io: CliIO, _config: LoadedConfig): Promise<DataSource> {
+  const source = stringOpt(args, 'source') ?? 'files';
+  switch (source) {
+    case 'files':
+      return new FilesSource(stringOpt(args, 'data') ?? 'fixtures');
+    default:
+      throw new EvacError(`--source "${source}": expected files or aws`);
+  }
+}

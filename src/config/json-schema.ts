@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { PlanSchema } from '../report/plan-schema.ts';
+import { EvacuationConfigSchema } from './evacuation-config.ts';
+import { ServiceConfigSchema } from './service-config.ts';
+
+/** The schemas `evac schema` can print, by name. */
+export const SCHEMAS = {
+  evacuation: { schema: EvacuationConfigSchema, title: 'evac metrics-config/evacuation.yaml', io: 'input' },
+  service: { schema: ServiceConfigSchema, title: 'evac metrics-config/services/<service>.yaml', io: 'input' },
+  plan: { schema: PlanSchema, title: 'evac plan JSON (schemaVersion 1)', io: 'output' },
+} as const;
+
+export type SchemaName = keyof typeof SCHEMAS;
+
+/** JSON Schema (draft 2020-12) of a config file or contract, for editor completion and validation. */
+export function jsonSchema(name: SchemaName): Record<string, unknown> {
+  const { schema, title, io } = SCHEMAS[name];
+  return { title, ...z.toJSONSchema(schema, { io, unrepresentable: 'any' }) };
+}

@@ -1,0 +1,53 @@
+/** A problem in user input, kept as data until the edge formats it. */
+export interface InputIssue {
+  /** The file at fault, as the user named it. */
+  readonly file: string;
+  /** Dotted field path inside the file (config files). */
+  readonly path?: string;
+  /** 1-based line number (CSV rows, YAML nodes). */
+  readonly line?: number;
+  /** What was wrong and what was expected. */
+  readonly message: string;
+}
+
+export type Result<T> = { readonly ok: true; readonly data: T } | { readonly ok: false; readonly issues: readonly InputIssue[] };
+
+export function formatIssue(issue: InputIssue): string {
+  const where = [issue.file, issue.line === undefined ? undefined : String(issue.line)].filter(Boolean).join(':');
+  const path = issue.path ? ` ${issue.path}:` : '';
+  return `${where}:${path} ${issue.message}`;
+}
+
+/**
+ * A user problem (bad input, bad flag, refused action). Carries a "try this" hint and the
+ * process exit code; caught and printed only at the CLI entry point.
+ */
+export class EvacError extends Error {
+  override readonly name = 'EvacError';
+  constructor(
+    message: string,
+    readonly options: { readonly hint?: string; readonly exitCode?: number; readonly issues?: readonly InputIssue[]; readonly cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  }
+  get exitCode(): number {
+    return this.options.exitCode ?? 2;
+  }
+}
+
+/** Bad config or data: exit code 2, with every issue listed. */
+export function inputError(issues: readonly InputIssue[], hint?: string): EvacError {
+  const head = issues.length === 1 ? 'invalid input' : `${issues.length} problems in the input`;
+  return new EvacError(`${head}:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`, { issues, exitCode: 2, ...(hint ? { hint } : {}) });
+}
+
+/** A broken invariant inside evac itself. */
+export class BugError extends Error {
+  override readonly name = 'BugError';
+}
+
+/** Unwraps a result or throws the input error it holds. */
+export function unwrap<T>(result: Result<T>, hint?: string): T {
+  if (result.ok) return result.data;
+  throw inputError(result.issues, hint);
+}

@@ -1,0 +1,62 @@
+import { deviceRatio } from './device-ratio.ts';
+import type { TraceShares } from './trace-shares.ts';
+import { uniformRatio } from './uniform-ratio.ts';
+import { type DeviceContribution, weightedRatio, weightedRatioInterval } from './weighted-ratio.ts';
+
+export type RatioFlag = 'device-ratio-fallback' | 'no-regional-traffic';
+
+export interface RegionTraffic {
+  /** Nominal traffic T[region, d, b0] of every device type the region has (undefined: no samples in the bucket). */
+  readonly levels: ReadonlyMap<string, number | undefined>;
+}
+
+export interface EvacuationRatio {
+  readonly weightedRatio: number;
+  readonly uniformRatio: number;
+  /** 95% interval from trace sampling; with no traces, the range of the device ratios. */
+  readonly ci95: readonly [number, number];
+  readonly contributions: readonly DeviceContribution[];
+  readonly flags: readonly RatioFlag[];
+}
+
+/**
+ * A service's device-type weighted evacuation ratio in a healthy region at one bucket.
+ *
+ * For each device type with a share: rho[d] = (T[r,d] + w*T[x,d]) / T[r,d]; where T[r,d] is
+ * missing or zero the uniform ratio stands in (flag `device-ratio-fallback`). The weighted
+ * ratio is sum_d S[d]*rho[d]; with no traces it is the uniform ratio and its interval spans
+ * the device ratios of the region, since the mix is unknown. If the healthy region has no
+ * traffic at all, every ratio is 1 (flag `no-regional-traffic`): nothing can be scaled from it.
+ */
+export function evacuationRatio(shares: TraceShares, healthy: RegionTraffic, failed: RegionTraffic, weight: number): EvacuationRatio {
+  const flags: RatioFlag[] = [];
+  const uniformOrUndefined = uniformRatio(healthy.levels.values(), failed.levels.values(), weight);
+  if (uniformOrUndefined === undefined) flags.push('no-regional-traffic');
+  const uniform = uniformOrUndefined ?? 1;
+
+  const ratioOf = (device: string): number => {
+    const rho = deviceRatio(healthy.levels.get(device), failed.levels.get(device), weight);
+    if (rho !== undefined) return rho;
+    if (!flags.includes('device-ratio-fallback')) flags.push('device-ratio-fallback');
+    return uniform;
+  };
+
+  if (shares.total === 0) {
+    const regional = Array.from(healthy.levels.keys(), (d) => deviceRatio(healthy.levels.get(d), failed.levels.get(d), weight)).filter(
+      (r): r is number => r !== undefined,
+    );
+    const ci95: [number, number] = regional.length > 0 ? [Math.min(uniform, ...regional), Math.max(uniform, ...regional)] : [uniform, uniform];
+    return { weightedRatio: uniform, uniformRatio: uniform, ci95, contributions: [], flags };
+  }
+
+  const ratios = new Map<string, number>();
+  for (const device of shares.shares.keys()) ratios.set(device, ratioOf(device));
+  const weighted = weightedRatio(shares.shares, ratios);
+  return {
+    weightedRatio: weighted.ratio,
+    uniformRatio: uniform,
+    ci95: weightedRatioInterval(weighted, shares.total),
+    contributions: weighted.contributions,
+    flags,
+  };
+}

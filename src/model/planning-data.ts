@@ -1,0 +1,53 @@
+/**
+ * The data the planner works on, whatever source it came from (CSV files, CloudWatch, a
+ * precomputed artifact). Times are Unix epoch seconds, UTC.
+ */
+export interface TrafficSample {
+  readonly t: number;
+  readonly region: string;
+  readonly device: string;
+  /** Regional traffic of this device type, e.g. stream starts per second. */
+  readonly value: number;
+}
+
+export interface TraceSample {
+  readonly t: number;
+  readonly region: string;
+  /** The service name as the tracing system knows it. */
+  readonly service: string;
+  readonly device: string;
+  /** Sampled spans: 1 per span, or a pre-aggregated count. */
+  readonly count: number;
+}
+
+export interface DemandSample {
+  readonly t: number;
+  readonly region: string;
+  readonly service: string;
+  /** The service's own demand metric (requests, messages, connections...). */
+  readonly value: number;
+}
+
+export interface CapacityRecord {
+  readonly region: string;
+  readonly service: string;
+  /** Running capacity now (tasks, instances, read units...); null when unknown. */
+  readonly current: number | null;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** A past evacuation: samples in [start, end) do not describe nominal traffic. */
+export interface EvacuationWindow {
+  readonly start: number;
+  readonly end: number;
+  readonly failedRegion: string;
+}
+
+export interface PlanningData {
+  readonly traffic: readonly TrafficSample[];
+  readonly traces: readonly TraceSample[];
+  readonly demand: readonly DemandSample[];
+  readonly capacity: readonly CapacityRecord[];
+  readonly evacuations: readonly EvacuationWindow[];
+}

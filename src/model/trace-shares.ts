@@ -1,0 +1,59 @@
+export type TraceFlag = 'pooled-buckets' | 'low-samples' | 'no-traces';
+
+export interface TraceShares {
+  /** Share of sampled requests per device type; sums to 1 unless there are no traces. */
+  readonly shares: ReadonlyMap<string, number>;
+  /** Pooled sample count n. */
+  readonly total: number;
+  /** How far the pool was widened: buckets b0-k..b0+k were used. */
+  readonly widenedBy: number;
+  /** The buckets pooled, b0 first. */
+  readonly buckets: readonly number[];
+  readonly flags: readonly TraceFlag[];
+}
+
+/**
+ * A service's device-type shares in one region at bucket b0, from sampled trace counts.
+ *
+ * If the count at b0 is below `minSamples`, the pool is widened symmetrically to b0±1,
+ * b0±2, ... (wrapping around midnight) until it reaches `minSamples` or covers the whole
+ * day. S[d] = pooled count of d / pooled total.
+ *
+ * @param counts device type -> trace count per bucket (index = bucket)
+ * @param bucketCount buckets per day
+ */
+export function traceShares(counts: ReadonlyMap<string, ArrayLike<number>>, b0: number, bucketCount: number, minSamples: number): TraceShares {
+  const pooled = new Set<number>([b0]);
+  const order = [b0];
+  let total = sumBuckets(counts, order);
+  let k = 0;
+  while (total < minSamples && pooled.size < bucketCount) {
+    k += 1;
+    for (const b of [(b0 - k + bucketCount) % bucketCount, (b0 + k) % bucketCount]) {
+      if (!pooled.has(b)) {
+        pooled.add(b);
+        order.push(b);
+      }
+    }
+    total = sumBuckets(counts, order);
+  }
+  const shares = new Map<string, number>();
+  if (total > 0) {
+    for (const [device, perBucket] of counts) {
+      let n = 0;
+      for (const b of order) n += perBucket[b] ?? 0;
+      if (n > 0) shares.set(device, n / total);
+    }
+  }
+  const flags: TraceFlag[] = [];
+  if (k > 0) flags.push('pooled-buckets');
+  if (total < minSamples) flags.push('low-samples');
+  if (total === 0) flags.push('no-traces');
+  return { shares, total, widenedBy: k, buckets: order, flags };
+}
+
+function sumBuckets(counts: ReadonlyMap<string, ArrayLike<number>>, buckets: readonly number[]): number {
+  let total = 0;
+  for (const perBucket of counts.values()) for (const b of buckets) total += perBucket[b] ?? 0;
+  return total;
+}

@@ -1,0 +1,49 @@
+/** One device type's part of a service's evacuation ratio. */
+export interface DeviceContribution {
+  readonly deviceType: string;
+  /** S[d]: the service's share of requests from this device type. */
+  readonly share: number;
+  /** rho[d]: this device type's evacuation ratio. */
+  readonly ratio: number;
+  /** S[d] * rho[d]. */
+  readonly contribution: number;
+}
+
+export interface WeightedRatio {
+  readonly ratio: number;
+  readonly contributions: readonly DeviceContribution[];
+}
+
+/**
+ * The device-type weighted evacuation ratio: sum_d S[d] * rho[d].
+ * Contributions are listed largest first (ties by device name) so reports read top-down.
+ * @throws when a device with a share has no ratio (a broken invariant: callers fill fallbacks first)
+ */
+export function weightedRatio(shares: ReadonlyMap<string, number>, ratios: ReadonlyMap<string, number>): WeightedRatio {
+  const contributions: DeviceContribution[] = [];
+  let ratio = 0;
+  for (const [deviceType, share] of shares) {
+    const rho = ratios.get(deviceType);
+    if (rho === undefined) throw new Error(`weightedRatio requires a ratio for every device with a share (missing "${deviceType}")`);
+    const contribution = share * rho;
+    ratio += contribution;
+    contributions.push({ deviceType, share, ratio: rho, contribution });
+  }
+  contributions.sort((a, b) => b.contribution - a.contribution || a.deviceType.localeCompare(b.deviceType));
+  return { ratio, contributions };
+}
+
+/**
+ * 95% interval of the weighted ratio from trace sampling: the shares come from n sampled
+ * requests, so the ratio is a mean of rho over n draws:
+ * weighted ± 1.96 * sqrt((sum_d S[d]*rho[d]^2 - weighted^2) / n).
+ * The variance is clamped at 0 against float noise. Requires n > 0.
+ */
+export function weightedRatioInterval(weighted: WeightedRatio, n: number): [number, number] {
+  if (!(n > 0)) throw new Error('weightedRatioInterval requires at least one trace sample');
+  let secondMoment = 0;
+  for (const c of weighted.contributions) secondMoment += c.share * c.ratio * c.ratio;
+  const variance = Math.max(0, secondMoment - weighted.ratio * weighted.ratio);
+  const half = 1.96 * Math.sqrt(variance / n);
+  return [weighted.ratio - half, weighted.ratio + half];
+}

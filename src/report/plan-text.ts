@@ -1,0 +1,52 @@
+import type { Plan } from './plan-schema.ts';
+import { flagLegend, pct, planHeadline, PLAN_COLUMNS, summarizePlan } from './plan-view.ts';
+import { renderMarkdownTable, renderTextTable } from './text-table.ts';
+
+/** The plan as a terminal table, with a summary of what the uniform approach would get wrong. */
+export function renderPlanTable(plan: Plan): string {
+  const s = summarizePlan(plan);
+  const lines = [planHeadline(plan), `Data: ${plan.source}, history to ${plan.dataEnd}`, ''];
+  for (const u of plan.unreachableRegions) lines.push(`! ${u.region} unreachable: ${u.reason}`);
+  lines.push(renderTextTable({ columns: PLAN_COLUMNS, rows: plan.services }), '');
+  lines.push(
+    `${s.entries} service-regions; uniform scaling would under-scale ${s.underScaled.length} and over-scale ${s.overScaled.length} (beyond ±5%); ${s.exceedsMax.length} exceed max capacity; ${s.lowConfidence.length} low-confidence.`,
+  );
+  if (s.underScaled[0]) lines.push(`Most under-scaled by uniform: ${s.underScaled[0].service} in ${s.underScaled[0].region} (${pct(s.underScaled[0].uniformError)}).`);
+  const legend = flagLegend(plan);
+  if (legend.length > 0) lines.push('', 'Flags:', ...legend.map((l) => `  ${l}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The plan as a Markdown report for a pull request or an incident channel. */
+export function renderPlanMarkdown(plan: Plan): string {
+  const s = summarizePlan(plan);
+  const out = [`# Evacuation plan: ${plan.failedRegion}`, '', planHeadline(plan), '', `Data: ${plan.source}, history to ${plan.dataEnd}. Fingerprint \`${plan.fingerprint}\`.`, ''];
+  for (const u of plan.unreachableRegions) out.push(`> **${u.region} unreachable**: ${u.reason}`, '');
+  out.push('## Summary', '');
+  out.push(`- ${s.entries} service-regions planned.`);
+  out.push(`- **${s.exceedsMax.length}** would not reach their required capacity (exceeds-max)${s.exceedsMax.length ? `: ${s.exceedsMax.map((e) => `${e.service} (${e.region})`).join(', ')}` : ''}.`);
+  out.push(`- Uniform (total-traffic) scaling would **under-scale ${s.underScaled.length}** and over-scale ${s.overScaled.length} service-regions by more than 5%.`);
+  out.push(`- ${s.lowConfidence.length} low-confidence (few or pooled traces).`, '');
+  if (s.underScaled.length + s.overScaled.length > 0) {
+    out.push('## Where uniform scaling is wrong', '');
+    const rows = [...s.underScaled.slice(0, 10), ...s.overScaled.slice(0, 10)];
+    out.push(
+      renderMarkdownTable({
+        columns: [
+          { header: 'service', value: (e) => e.service },
+          { header: 'region', value: (e) => e.region },
+          { header: 'weighted', value: (e) => e.weightedRatio.toFixed(3), align: 'right' },
+          { header: 'uniform', value: (e) => e.uniformRatio.toFixed(3), align: 'right' },
+          { header: 'uniform error', value: (e) => pct(e.uniformError), align: 'right' },
+          { header: 'capacity (weighted / uniform)', value: (e) => `${e.requiredCapacity ?? '?'} / ${e.uniformRequiredCapacity ?? '?'}`, align: 'right' },
+        ],
+        rows,
+      }),
+      '',
+    );
+  }
+  out.push('## All services', '', renderMarkdownTable({ columns: PLAN_COLUMNS, rows: plan.services }), '');
+  const legend = flagLegend(plan);
+  if (legend.length > 0) out.push('## Flags', '', ...legend.map((l) => `- \`${l.split(':')[0]}\`:${l.slice(l.indexOf(':') + 1)}`), '');
+  return out.join('\n');
+}

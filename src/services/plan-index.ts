@@ -1,0 +1,66 @@
+import { bucketsPerDay, bucketOf } from '../model/bucket.ts';
+import { NominalLevels } from '../model/nominal-level.ts';
+import type { CapacityRecord, PlanningData } from '../model/planning-data.ts';
+
+const SEP = '\u0000';
+export const key = (a: string, b: string): string => `${a}${SEP}${b}`;
+
+/**
+ * The planning data folded once into what the ratio math looks up: nominal levels for the
+ * window's buckets, trace counts per bucket, device types per region, capacity rows.
+ * Built in one pass per series so that planning stays linear in the number of samples.
+ */
+export interface PlanIndex {
+  /** T[r,d,b]: key(region, device). */
+  readonly traffic: NominalLevels;
+  /** Device types each region has anywhere in the traffic data. */
+  readonly devicesByRegion: ReadonlyMap<string, readonly string[]>;
+  /** key(region, traceName) -> device -> count per bucket. */
+  readonly traceCounts: ReadonlyMap<string, ReadonlyMap<string, Float64Array>>;
+  /** D[s,r,b]: key(region, service). */
+  readonly demand: NominalLevels;
+  /** key(region, service). */
+  readonly capacity: ReadonlyMap<string, CapacityRecord>;
+  readonly bucketCount: number;
+}
+
+export function buildPlanIndex(data: PlanningData, keep: (t: number) => boolean, bucketMinutes: number, buckets: ReadonlySet<number>): PlanIndex {
+  const bucketCount = bucketsPerDay(bucketMinutes);
+  const traffic = new NominalLevels(bucketMinutes, buckets);
+  const devices = new Map<string, Set<string>>();
+  for (const s of data.traffic) {
+    let set = devices.get(s.region);
+    if (!set) devices.set(s.region, (set = new Set()));
+    set.add(s.device);
+    if (keep(s.t)) traffic.add(key(s.region, s.device), s.t, s.value);
+  }
+
+  const traceCounts = new Map<string, Map<string, Float64Array>>();
+  for (const s of data.traces) {
+    if (!keep(s.t)) continue;
+    const k = key(s.region, s.service);
+    let byDevice = traceCounts.get(k);
+    if (!byDevice) traceCounts.set(k, (byDevice = new Map()));
+    let counts = byDevice.get(s.device);
+    if (!counts) byDevice.set(s.device, (counts = new Float64Array(bucketCount)));
+    const b = bucketOf(s.t, bucketMinutes);
+    counts[b] = (counts[b] ?? 0) + s.count;
+  }
+
+  const demand = new NominalLevels(bucketMinutes, buckets);
+  for (const s of data.demand) if (keep(s.t)) demand.add(key(s.region, s.service), s.t, s.value);
+
+  const capacity = new Map<string, CapacityRecord>();
+  for (const c of data.capacity) capacity.set(key(c.region, c.service), c);
+
+  const devicesByRegion = new Map<string, string[]>();
+  for (const [region, set] of devices) devicesByRegion.set(region, [...set].sort());
+  return { traffic, devicesByRegion, traceCounts, demand, capacity, bucketCount };
+}
+
+/** Nominal traffic of every device type of a region at a bucket. */
+export function regionLevels(index: PlanIndex, region: string, bucket: number): Map<string, number | undefined> {
+  const levels = new Map<string, number | undefined>();
+  for (const device of index.devicesByRegion.get(region) ?? []) levels.set(device, index.traffic.level(key(region, device), bucket));
+  return levels;
+}

@@ -1,0 +1,53 @@
+import { loadConfig } from '../config/load-config.ts';
+import { planUnits, resolveScope } from '../config/resolve-scope.ts';
+import type { InputIssue } from '../errors.ts';
+import { readDataDir } from '../sources/files-source.ts';
+import { dataFile } from '../sources/data-files.ts';
+
+export interface ValidateOptions {
+  readonly configDir: string;
+  /** Data directory to check against the config; omitted: configs only. */
+  readonly dataDir?: string;
+}
+
+export interface ValidationReport {
+  readonly errors: readonly InputIssue[];
+  /** Suspicious but plannable: a configured service with no data, a trace name never seen. */
+  readonly warnings: readonly InputIssue[];
+  readonly summary: { readonly services: number; readonly units: number; readonly regions: number; readonly rows: Readonly<Record<string, number>> };
+}
+
+/** Checks configs and (optionally) a data directory; never throws on bad input. */
+export function validate(options: ValidateOptions): ValidationReport {
+  const config = loadConfig(options.configDir);
+  if (!config.ok) return { errors: config.issues, warnings: [], summary: { services: 0, units: 0, regions: 0, rows: {} } };
+  const { evacuation, services } = config.data;
+  const units = services.flatMap((s) => planUnits(s.config).map((u) => ({ unit: u, file: s.file, config: s.config })));
+  const summary = { services: services.length, units: units.length, regions: evacuation.regions.length, rows: {} as Record<string, number> };
+  const warnings: InputIssue[] = [];
+  for (const region of evacuation.regions) {
+    if (!evacuation.steering[region]) {
+      warnings.push({ file: `${options.configDir}/evacuation.yaml`, path: `steering.${region}`, message: `no steering for ${region}: it cannot be planned as a failed region` });
+    }
+  }
+  if (options.dataDir === undefined) return { errors: [], warnings, summary };
+
+  const data = readDataDir(options.dataDir, new Set(evacuation.regions));
+  if (!data.ok) return { errors: data.issues, warnings, summary };
+  const d = data.data;
+  summary.rows = { traffic: d.traffic.length, traces: d.traces.length, demand: d.demand.length, capacity: d.capacity.length, evacuations: d.evacuations.length };
+  const traceNames = new Set(d.traces.map((t) => `${t.region}/${t.service}`));
+  const capacity = new Set(d.capacity.map((c) => `${c.region}/${c.service}`));
+  for (const { unit, file, config: service } of units) {
+    for (const region of evacuation.regions) {
+      const scope = resolveScope(service, unit, region);
+      if (!capacity.has(`${region}/${unit.name}`)) {
+        warnings.push({ file, message: `${unit.name} has no row in ${dataFile(options.dataDir, 'capacity')} for ${region}: it will be flagged capacity-unknown` });
+      }
+      if (!traceNames.has(`${region}/${scope.traceName}`)) {
+        warnings.push({ file, path: 'traceName', message: `no traces named "${scope.traceName}" in ${region}: it will be planned with the uniform ratio (no-traces)` });
+      }
+    }
+  }
+  return { errors: [], warnings, summary };
+}

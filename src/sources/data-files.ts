@@ -1,0 +1,99 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type InputIssue, type Result } from '../errors.ts';
+import type { CapacityRecord, DemandSample, EvacuationWindow, TraceSample, TrafficSample } from '../model/planning-data.ts';
+import { type ColumnKind, type CsvRow, parseCsv } from './csv-table.ts';
+
+/** The CSV files of the files source, by name, with their columns. */
+export const DATA_FILES = {
+  traffic: { file: 'device-traffic.csv', required: true, columns: { timestamp: 'time', region: 'text', device_type: 'text', value: 'number' } },
+  traces: { file: 'trace-samples.csv', required: true, columns: { timestamp: 'time', region: 'text', service: 'text', device_type: 'text', count: 'number' } },
+  demand: { file: 'service-demand.csv', required: true, columns: { timestamp: 'time', region: 'text', service: 'text', value: 'number' } },
+  capacity: {
+    file: 'capacity.csv',
+    required: true,
+    columns: { region: 'text', service: 'text', current_capacity: 'optional-number', min_capacity: 'number', max_capacity: 'number' },
+  },
+  evacuations: { file: 'evacuations.csv', required: false, columns: { start: 'time', end: 'time', failed_region: 'text' } },
+} as const satisfies Record<string, { file: string; required: boolean; columns: Record<string, ColumnKind> }>;
+
+function readRows<C extends Record<string, ColumnKind>>(
+  file: string,
+  spec: { readonly columns: C },
+  regions: ReadonlySet<string>,
+  regionColumn: keyof C & string,
+): Result<CsvRow<C>[]> {
+  if (!existsSync(file)) {
+    return { ok: false, issues: [{ file, message: `file not found: expected ${Object.keys(spec.columns).join(',')} (see README, "Data files")` }] };
+  }
+  const parsed = parseCsv(readFileSync(file, 'utf8'), file, spec.columns);
+  if (!parsed.ok) return parsed;
+  const issues: InputIssue[] = [];
+  for (const row of parsed.data) {
+    const region = row[regionColumn] as unknown as string;
+    if (!regions.has(region)) {
+      issues.push({ file, line: row.line, message: `unknown region "${region}" in column "${regionColumn}": expected one of the regions in evacuation.yaml (${[...regions].join(', ')})` });
+      if (issues.length >= 20) break;
+    }
+  }
+  return issues.length > 0 ? { ok: false, issues } : parsed;
+}
+
+export function readTraffic(file: string, regions: ReadonlySet<string>): Result<TrafficSample[]> {
+  return map(readRows(file, DATA_FILES.traffic, regions, 'region'), (r) => ({ t: r.timestamp, region: r.region, device: r.device_type, value: r.value }));
+}
+
+/** Sampled trace counts; the CloudWatch source reads these too, from `--traces`. */
+export function readTraces(file: string, regions: ReadonlySet<string>): Result<TraceSample[]> {
+  return map(readRows(file, DATA_FILES.traces, regions, 'region'), (r) => ({
+    t: r.timestamp,
+    region: r.region,
+    service: r.service,
+    device: r.device_type,
+    count: r.count,
+  }));
+}
+
+export function readDemand(file: string, regions: ReadonlySet<string>): Result<DemandSample[]> {
+  return map(readRows(file, DATA_FILES.demand, regions, 'region'), (r) => ({ t: r.timestamp, region: r.region, service: r.service, value: r.value }));
+}
+
+/** Capacity per (region, service): one row each, min <= max. */
+export function readCapacity(file: string, regions: ReadonlySet<string>): Result<CapacityRecord[]> {
+  const rows = readRows(file, DATA_FILES.capacity, regions, 'region');
+  if (!rows.ok) return rows;
+  const issues: InputIssue[] = [];
+  const seen = new Map<string, number>();
+  const records: CapacityRecord[] = [];
+  for (const r of rows.data) {
+    const key = `${r.region}\u0000${r.service}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      issues.push({ file, line: r.line, message: `duplicate row for service "${r.service}" in ${r.region} (first on line ${first}): expected one row per region and service` });
+    } else if (r.min_capacity > r.max_capacity) {
+      issues.push({ file, line: r.line, message: `min_capacity ${r.min_capacity} is above max_capacity ${r.max_capacity}: expected min <= max` });
+    }
+    seen.set(key, first ?? r.line);
+    records.push({ region: r.region, service: r.service, current: r.current_capacity, min: r.min_capacity, max: r.max_capacity });
+  }
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, data: records };
+}
+
+/** Past evacuations; an absent file means none. */
+export function readEvacuations(file: string, regions: ReadonlySet<string>): Result<EvacuationWindow[]> {
+  if (!existsSync(file)) return { ok: true, data: [] };
+  const rows = readRows(file, DATA_FILES.evacuations, regions, 'failed_region');
+  if (!rows.ok) return rows;
+  const issues: InputIssue[] = rows.data
+    .filter((r) => r.end <= r.start)
+    .map((r) => ({ file, line: r.line, message: `end is not after start: expected start < end` }));
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, data: rows.data.map((r) => ({ start: r.start, end: r.end, failedRegion: r.failed_region })) };
+}
+
+export function dataFile(dir: string, key: keyof typeof DATA_FILES): string {
+  return path.join(dir, DATA_FILES[key].file);
+}
+
+function map<A, B>(result: Result<A[]>, f: (a: A) => B): Result<B[]> {
+  return result.ok ? { ok: true, data: result.data.map(f) } : result;
+}

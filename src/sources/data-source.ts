@@ -1,0 +1,36 @@
+import type { LoadedConfig } from '../config/load-config.ts';
+import type { ScopedServiceConfig } from '../config/resolve-scope.ts';
+import type { PlanningData } from '../model/planning-data.ts';
+
+/** What the planner asks a source for. */
+export interface LoadRequest {
+  readonly config: LoadedConfig;
+  /** Every configured unit, resolved for every region it is planned in. */
+  readonly scopes: readonly ScopedServiceConfig[];
+  /** History wanted: (from, to], epoch seconds. A source may return more. */
+  readonly from: number;
+  readonly to: number;
+}
+
+/** A region whose data could not be had (endpoint down, timed out, denied). */
+export interface UnreachableRegion {
+  readonly region: string;
+  readonly reason: string;
+}
+
+export interface LoadResult {
+  readonly data: PlanningData;
+  readonly unreachable: readonly UnreachableRegion[];
+  /** API calls made, by API name (empty for files). */
+  readonly apiCalls: Readonly<Record<string, number>>;
+  /** Human-readable description of where the data came from. */
+  readonly description: string;
+}
+
+/**
+ * A port: where planning data comes from (CSV files, CloudWatch, a precomputed artifact).
+ * Bad input is thrown as an EvacError naming the file/line or API call.
+ */
+export interface DataSource {
+  load(request: LoadRequest): Promise<LoadResult>;
+}

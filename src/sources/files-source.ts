@@ -1,0 +1,35 @@
+import type { InputIssue, Result } from '../errors.ts';
+import { inputError } from '../errors.ts';
+import type { PlanningData } from '../model/planning-data.ts';
+import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
+import { dataFile, readCapacity, readDemand, readEvacuations, readTraces, readTraffic } from './data-files.ts';
+
+/**
+ * The embedded default source: CSV files in one directory (see README, "Data files"),
+ * the interchange format for data aggregated elsewhere (Athena, Spark...).
+ */
+export class FilesSource implements DataSource {
+  constructor(private readonly dir: string) {}
+
+  async load(request: LoadRequest): Promise<LoadResult> {
+    const result = readDataDir(this.dir, new Set(request.config.evacuation.regions));
+    if (!result.ok) throw inputError(result.issues, `fix the rows above, or run "evac validate --data ${this.dir}"`);
+    return { data: result.data, unreachable: [], apiCalls: {}, description: `files in ${this.dir}` };
+  }
+}
+
+/** Reads and checks every data file in a directory; all problems of all files are returned. */
+export function readDataDir(dir: string, regions: ReadonlySet<string>): Result<PlanningData> {
+  const traffic = readTraffic(dataFile(dir, 'traffic'), regions);
+  const traces = readTraces(dataFile(dir, 'traces'), regions);
+  const demand = readDemand(dataFile(dir, 'demand'), regions);
+  const capacity = readCapacity(dataFile(dir, 'capacity'), regions);
+  const evacuations = readEvacuations(dataFile(dir, 'evacuations'), regions);
+  const issues: InputIssue[] = [];
+  for (const r of [traffic, traces, demand, capacity, evacuations]) if (!r.ok) issues.push(...r.issues);
+  if (!traffic.ok || !traces.ok || !demand.ok || !capacity.ok || !evacuations.ok) return { ok: false, issues };
+  if (traffic.data.length === 0) {
+    return { ok: false, issues: [{ file: dataFile(dir, 'traffic'), message: 'no rows: expected regional traffic by device type' }] };
+  }
+  return { ok: true, data: { traffic: traffic.data, traces: traces.data, demand: demand.data, capacity: capacity.data, evacuations: evacuations.data } };
+}

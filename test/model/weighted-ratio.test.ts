@@ -1,0 +1,138 @@
+import { describe, expect, test } from 'vitest';
+import { deviceRatio } from '../../src/model/device-ratio.ts';
+import { evacuationRatio } from '../../src/model/evacuation-ratio.ts';
+import { traceShares } from '../../src/model/trace-shares.ts';
+import { uniformRatio } from '../../src/model/uniform-ratio.ts';
+import { weightedRatio, weightedRatioInterval } from '../../src/model/weighted-ratio.ts';
+
+// The worked example (a fictional service, as in the published write-ups of the method):
+// healthy region r has tv 100, android 50, ios 50; the failed region x has tv 50,
+// android 100 and no ios; half of x's traffic is steered to r.
+//
+// | device  | share | ratio                | contribution |
+// |---------|-------|----------------------|--------------|
+// | tv      | 0.5   | (100+0.5*50)/100=1.25 | 0.625       |
+// | android | 0.3   | (50+0.5*100)/50=2.0   | 0.600       |
+// | ios     | 0.2   | (50+0)/50=1.0         | 0.200       |
+// | total   | 1.0   |                       | 1.425       |
+const healthy = new Map<string, number | undefined>([
+  ['tv', 100],
+  ['android', 50],
+  ['ios', 50],
+]);
+const failed = new Map<string, number | undefined>([
+  ['tv', 50],
+  ['android', 100],
+]);
+const counts = (byDevice: Record<string, number[]>) => new Map(Object.entries(byDevice));
+
+describe('deviceRatio', () => {
+  test('is (T[r,d] + w*T[x,d]) / T[r,d]', () => {
+    expect(deviceRatio(100, 50, 0.5)).toBe(1.25);
+    expect(deviceRatio(50, 100, 0.5)).toBe(2);
+  });
+  test('counts a missing failed-region level as 0', () => {
+    expect(deviceRatio(50, undefined, 0.5)).toBe(1);
+  });
+  test('is undefined when the healthy region has no traffic for the device', () => {
+    expect(deviceRatio(undefined, 10, 0.5)).toBeUndefined();
+    expect(deviceRatio(0, 10, 0.5)).toBeUndefined();
+  });
+});
+
+describe('uniformRatio', () => {
+  test('is total traffic after the shift over total traffic now', () => {
+    expect(uniformRatio(healthy.values(), failed.values(), 0.5)).toBe(275 / 200);
+  });
+  test('is 1 when no traffic is steered to the region', () => {
+    expect(uniformRatio(healthy.values(), failed.values(), 0)).toBe(1);
+  });
+  test('is undefined when the healthy region has no traffic', () => {
+    expect(uniformRatio([undefined, 0], [10], 0.5)).toBeUndefined();
+  });
+});
+
+describe('weightedRatio', () => {
+  test('sums share times device ratio (the worked table)', () => {
+    const w = weightedRatio(
+      new Map([
+        ['tv', 0.5],
+        ['android', 0.3],
+        ['ios', 0.2],
+      ]),
+      new Map([
+        ['tv', 1.25],
+        ['android', 2],
+        ['ios', 1],
+      ]),
+    );
+    expect(w.ratio).toBeCloseTo(1.425, 12);
+    expect(w.contributions.map((c) => [c.deviceType, c.contribution])).toEqual([
+      ['tv', 0.625],
+      ['android', 0.6],
+      ['ios', 0.2],
+    ]);
+  });
+
+  test('the 95% interval is weighted ± 1.96*sqrt((sum S*rho^2 - weighted^2)/n)', () => {
+    const w = weightedRatio(
+      new Map([
+        ['tv', 0.5],
+        ['android', 0.3],
+        ['ios', 0.2],
+      ]),
+      new Map([
+        ['tv', 1.25],
+        ['android', 2],
+        ['ios', 1],
+      ]),
+    );
+    // sum S*rho^2 = 0.78125 + 1.2 + 0.2 = 2.18125; variance = 2.18125 - 1.425^2 = 0.150625
+    const half = 1.96 * Math.sqrt(0.150625 / 100);
+    const [low, high] = weightedRatioInterval(w, 100);
+    expect(low).toBeCloseTo(1.425 - half, 12);
+    expect(high).toBeCloseTo(1.425 + half, 12);
+  });
+
+  test('the interval has zero width when every device scales alike', () => {
+    const w = weightedRatio(new Map([['tv', 1]]), new Map([['tv', 1.7]]));
+    expect(weightedRatioInterval(w, 5)).toEqual([1.7, 1.7]);
+  });
+
+  test('refuses a device without a ratio', () => {
+    expect(() => weightedRatio(new Map([['tv', 1]]), new Map())).toThrow(/requires a ratio for every device/);
+  });
+});
+
+describe('evacuationRatio', () => {
+  test('weights device ratios by trace shares and keeps the uniform ratio beside it', () => {
+    const shares = traceShares(counts({ tv: [50], android: [30], ios: [20] }), 0, 1, 100);
+    const r = evacuationRatio(shares, { levels: healthy }, { levels: failed }, 0.5);
+    expect(r.weightedRatio).toBeCloseTo(1.425, 12);
+    expect(r.uniformRatio).toBe(1.375);
+    expect(r.flags).toEqual([]);
+  });
+
+  test('falls back to the uniform ratio when the healthy region has no traffic for a device', () => {
+    const shares = traceShares(counts({ tv: [50], console: [50] }), 0, 1, 100);
+    const r = evacuationRatio(shares, { levels: healthy }, { levels: failed }, 0.5);
+    // console has no level in r: it takes the uniform ratio 1.375
+    expect(r.weightedRatio).toBeCloseTo(0.5 * 1.25 + 0.5 * 1.375, 12);
+    expect(r.flags).toEqual(['device-ratio-fallback']);
+  });
+
+  test('with no traces, uses the uniform ratio and spans the device ratios in its interval', () => {
+    const shares = traceShares(new Map(), 0, 1, 100);
+    const r = evacuationRatio(shares, { levels: healthy }, { levels: failed }, 0.5);
+    expect(r.weightedRatio).toBe(1.375);
+    expect(r.ci95).toEqual([1, 2]);
+    expect(r.contributions).toEqual([]);
+  });
+
+  test('flags a healthy region without traffic and plans ratio 1', () => {
+    const shares = traceShares(counts({ tv: [10] }), 0, 1, 1);
+    const r = evacuationRatio(shares, { levels: new Map([['tv', 0]]) }, { levels: failed }, 0.5);
+    expect(r.weightedRatio).toBe(1);
+    expect(r.flags).toContain('no-regional-traffic');
+  });
+});
