@@ -1,7 +1,29 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly: tsx compiles on the fly, so a fresh clone needs no build step.
-import { register } from 'tsx/esm/api';
+// The `evac` command. Runs the bundle that `npm ci` builds (dist/evac.mjs) when it is newer than
+// every source file; otherwise the TypeScript sources through tsx, so edits need no build step.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../cli/main.ts');
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bundle = `${root}dist/evac.mjs`;
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(file));
+    else if (/\.tsx?$/.test(entry.name)) newest = Math.max(newest, statSync(file).mtimeMs);
+  }
+  return newest;
+}
+
+const fresh = existsSync(bundle) && process.env.EVAC_FROM_SOURCE === undefined && statSync(bundle).mtimeMs >= Math.max(newestSource(`${root}src`), newestSource(`${root}cli`));
+let main;
+if (fresh) {
+  ({ main } = await import(bundle));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -1,5 +1,6 @@
 import { median } from 'simple-statistics';
 import { bucketOf, utcDay } from './bucket.ts';
+import { getOrInsert } from './get-or-insert.ts';
 
 /**
  * Accumulates a time series per key into the nominal level of each time-of-day bucket:
@@ -22,16 +23,8 @@ export class NominalLevels {
   add(key: string, t: number, value: number): void {
     const bucket = bucketOf(t, this.bucketMinutes);
     if (!this.buckets.has(bucket)) return;
-    let byBucket = this.acc.get(key);
-    if (!byBucket) {
-      byBucket = new Map();
-      this.acc.set(key, byBucket);
-    }
-    let byDay = byBucket.get(bucket);
-    if (!byDay) {
-      byDay = new Map();
-      byBucket.set(bucket, byDay);
-    }
+    const byBucket = getOrInsert(this.acc, key, () => new Map<number, Map<number, [number, number]>>());
+    const byDay = getOrInsert(byBucket, bucket, () => new Map<number, [number, number]>());
     const day = utcDay(t);
     const cell = byDay.get(day);
     if (cell) {

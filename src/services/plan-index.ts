@@ -1,4 +1,5 @@
 import { bucketsPerDay, bucketOf } from '../model/bucket.ts';
+import { getOrInsert } from '../model/get-or-insert.ts';
 import { NominalLevels } from '../model/nominal-level.ts';
 import type { CapacityRecord, PlanningData } from '../model/planning-data.ts';
 
@@ -29,20 +30,15 @@ export function buildPlanIndex(data: PlanningData, keep: (t: number) => boolean,
   const traffic = new NominalLevels(bucketMinutes, buckets);
   const devices = new Map<string, Set<string>>();
   for (const s of data.traffic) {
-    let set = devices.get(s.region);
-    if (!set) devices.set(s.region, (set = new Set()));
-    set.add(s.device);
+    getOrInsert(devices, s.region, () => new Set<string>()).add(s.device);
     if (keep(s.t)) traffic.add(key(s.region, s.device), s.t, s.value);
   }
 
   const traceCounts = new Map<string, Map<string, Float64Array>>();
   for (const s of data.traces) {
     if (!keep(s.t)) continue;
-    const k = key(s.region, s.service);
-    let byDevice = traceCounts.get(k);
-    if (!byDevice) traceCounts.set(k, (byDevice = new Map()));
-    let counts = byDevice.get(s.device);
-    if (!counts) byDevice.set(s.device, (counts = new Float64Array(bucketCount)));
+    const byDevice = getOrInsert(traceCounts, key(s.region, s.service), () => new Map<string, Float64Array>());
+    const counts = getOrInsert(byDevice, s.device, () => new Float64Array(bucketCount));
     const b = bucketOf(s.t, bucketMinutes);
     counts[b] = (counts[b] ?? 0) + s.count;
   }

@@ -15,6 +15,7 @@ const EPOCH_SECONDS = /^\d{1,11}(\.\d+)?$/;
  * Returns epoch seconds, or undefined when the text is neither.
  */
 export function parseTime(text: string): number | undefined {
+  if (isDigits(text) && text.length <= 11) return Number(text);
   if (EPOCH_SECONDS.test(text)) return Number(text);
   if (ISO_TIME.test(text)) {
     const ms = Date.parse(text);
@@ -43,6 +44,7 @@ export function parseCsv<C extends Record<string, ColumnKind>>(text: string, fil
   const index = names.map((n) => header.indexOf(n));
   const kinds = names.map((n) => columns[n] as ColumnKind);
   const rows: CsvRow<C>[] = [];
+  const texts = new Map<string, string>();
   const issues: InputIssue[] = [];
   let more = 0;
   const fail = (line: number, message: string) => {
@@ -63,13 +65,18 @@ export function parseCsv<C extends Record<string, ColumnKind>>(text: string, fil
     let bad = false;
     for (let c = 0; c < names.length && !bad; c++) {
       const name = names[c] as string;
-      const cell = (fields[index[c] as number] as string).trim();
+      const cell = trimCell(fields[index[c] as number] as string);
       switch (kinds[c]) {
         case 'text':
           if (cell === '') {
             fail(line, `column "${name}" is empty: expected a value`);
             bad = true;
-          } else row[name] = cell;
+          } else {
+            // Intern repeated names (regions, devices, services): fewer strings, faster map keys later.
+            const interned = texts.get(cell);
+            if (interned === undefined) texts.set(cell, cell);
+            row[name] = interned ?? cell;
+          }
           break;
         case 'time': {
           const t = parseTime(cell);
@@ -98,6 +105,22 @@ export function parseCsv<C extends Record<string, ColumnKind>>(text: string, fil
   }
   if (more > 0) issues.push({ file, message: `and ${more} more malformed row${more > 1 ? 's' : ''}` });
   return issues.length > 0 ? { ok: false, issues } : { ok: true, data: rows };
+}
+
+/** Plain digits: the common epoch-seconds case, checked without a regex. */
+function isDigits(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** Trims only when needed: most cells have no surrounding space. */
+function trimCell(cell: string): string {
+  const n = cell.length;
+  return n > 0 && (cell.charCodeAt(0) <= 32 || cell.charCodeAt(n - 1) <= 32) ? cell.trim() : cell;
 }
 
 function stripCr(line: string): string {

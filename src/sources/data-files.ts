@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type InputIssue, type Result } from '../errors.ts';
+import type { InputIssue, Result } from '../errors.ts';
 import type { CapacityRecord, DemandSample, EvacuationWindow, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { type ColumnKind, type CsvRow, parseCsv } from './csv-table.ts';
 

@@ -1,0 +1,169 @@
+import type { ScopedServiceConfig } from '../config/resolve-scope.ts';
+import type { MetricStat } from '../config/metric-query.ts';
+import { EvacError, inputError } from '../errors.ts';
+import type { CapacityRecord, DemandSample, TraceSample, TrafficSample, EvacuationWindow } from '../model/planning-data.ts';
+import { withDeadline, DeadlineExceeded } from '../async/deadline.ts';
+import { mapLimit } from '../async/map-limit.ts';
+import { describeAwsError } from '../aws/aws-error.ts';
+import { defaultCapacityMetric } from '../aws/capacity-metric.ts';
+import type { AwsClients } from '../aws/clients.ts';
+import { readCurrentCapacity } from '../aws/current-capacity.ts';
+import { fetchBatch } from '../aws/get-metric-data.ts';
+import { alignedRange, packQueries, type SeriesRequest } from '../aws/metric-queries.ts';
+import { type Scaler, targetKey, type MinMax, type TargetRef } from '../scaling/scaler.ts';
+import type { DataSource, LoadRequest, LoadResult, UnreachableRegion } from './data-source.ts';
+import { readEvacuations, readTraces } from './data-files.ts';
+
+export const DEFAULT_REGION_TIMEOUT_MS = 30_000;
+
+export interface CloudWatchSourceOptions {
+  readonly clients: AwsClients;
+  /** Reads today's Min/Max (DescribeScalableTargets). */
+  readonly scaler: Scaler;
+  /** Trace samples CSV (`--traces`): timestamp,region,service,device_type,count. */
+  readonly tracesFile: string;
+  /** Past evacuations CSV (start,end,failed_region); none when absent. */
+  readonly evacuationsFile?: string;
+  /** Time each region has for all its calls; a region that takes longer is unreachable. */
+  readonly regionTimeoutMs?: number;
+  /** GetMetricData requests in flight per region. Default 4. */
+  readonly concurrency?: number;
+  /** Current time, epoch seconds (capacity is read up to now). */
+  readonly now?: () => number;
+}
+
+type Tag = { readonly kind: 'traffic'; readonly device: string } | { readonly kind: 'demand'; readonly service: string };
+
+interface RegionData {
+  readonly traffic: TrafficSample[];
+  readonly demand: DemandSample[];
+  readonly capacity: CapacityRecord[];
+}
+
+/**
+ * `--source aws`: regional device traffic, service demand and current capacity from CloudWatch
+ * GetMetricData, today's Min/Max from Application Auto Scaling, trace shares from a trace file.
+ *
+ * Calls per region: ceil(history queries / 500) GetMetricData requests (more only when
+ * CloudWatch pages the datapoints), one for current capacity, and one DescribeScalableTargets
+ * per 50 targets. Regions are read in parallel, each within `regionTimeoutMs`; a region that
+ * fails or does not answer in time is returned in `unreachable` and the others are planned.
+ */
+export class CloudWatchSource implements DataSource {
+  constructor(private readonly options: CloudWatchSourceOptions) {}
+
+  async load(request: LoadRequest): Promise<LoadResult> {
+    const { config } = request;
+    const regions = new Set(config.evacuation.regions);
+    const traces = readTraces(this.options.tracesFile, regions);
+    if (!traces.ok) throw inputError(traces.issues, 'fix the trace file given with --traces');
+    const evacuations = this.readEvacuations(regions);
+    const traffic = config.evacuation.trafficMetric;
+    if (!traffic) {
+      throw new EvacError(`${config.dir}/evacuation.yaml has no trafficMetric: --source aws reads regional traffic by device type from it`, {
+        hint: 'add trafficMetric {namespace, name, dimensions, deviceDimension, deviceTypes}, or use --source files',
+      });
+    }
+    const before = this.options.clients.calls.calls();
+    const timeoutMs = this.options.regionTimeoutMs ?? DEFAULT_REGION_TIMEOUT_MS;
+    const unreachable: UnreachableRegion[] = [];
+    const loaded: RegionData[] = [];
+    await Promise.all(
+      config.evacuation.regions.map(async (region) => {
+        const scopes = request.scopes.filter((s) => s.region === region);
+        try {
+          loaded.push(await withDeadline(timeoutMs, (signal) => this.loadRegion(region, scopes, request, signal)));
+        } catch (error) {
+          unreachable.push({ region, reason: error instanceof DeadlineExceeded ? error.message : describeAwsError(error) });
+        }
+      }),
+    );
+    unreachable.sort((a, b) => a.region.localeCompare(b.region));
+    if (loaded.length === 0) {
+      throw new EvacError(`no region could be read from CloudWatch:\n${unreachable.map((u) => `  ${u.region}: ${u.reason}`).join('\n')}`, {
+        hint: 'check credentials (--profile, AWS_PROFILE), --endpoint-url, and network access to the regional endpoints',
+      });
+    }
+    const after = this.options.clients.calls.calls();
+    const apiCalls = Object.fromEntries(Object.entries(after).map(([api, n]) => [api, n - (before[api] ?? 0)]).filter(([, n]) => (n as number) > 0));
+    return {
+      data: {
+        traffic: loaded.flatMap((r) => r.traffic),
+        traces: traces.data satisfies TraceSample[],
+        demand: loaded.flatMap((r) => r.demand),
+        capacity: loaded.flatMap((r) => r.capacity),
+        evacuations,
+      },
+      unreachable,
+      apiCalls,
+      description: `CloudWatch and Application Auto Scaling (${config.evacuation.regions.length - unreachable.length}/${config.evacuation.regions.length} regions), traces from ${this.options.tracesFile}`,
+    };
+  }
+
+  private readEvacuations(regions: ReadonlySet<string>): EvacuationWindow[] {
+    if (this.options.evacuationsFile === undefined) return [];
+    const result = readEvacuations(this.options.evacuationsFile, regions);
+    if (!result.ok) throw inputError(result.issues);
+    return result.data;
+  }
+
+  private async loadRegion(region: string, scopes: readonly ScopedServiceConfig[], request: LoadRequest, signal: AbortSignal): Promise<RegionData> {
+    const trafficMetric = request.config.evacuation.trafficMetric;
+    const history: SeriesRequest<Tag>[] = [];
+    if (trafficMetric) {
+      const { deviceDimension, deviceTypes, ...stat } = trafficMetric;
+      for (const device of deviceTypes) {
+        const dimensions = Object.fromEntries(Object.entries(stat.dimensions).map(([k, v]) => [k, fill(v, region)]));
+        history.push({ tag: { kind: 'traffic', device }, query: { ...stat, dimensions: { ...dimensions, [deviceDimension]: device } } });
+      }
+    }
+    const capacityMetrics = new Map<string, MetricStat>();
+    const targets: { scope: ScopedServiceConfig; target: TargetRef }[] = [];
+    for (const scope of scopes) {
+      if (scope.demandMetric) history.push({ tag: { kind: 'demand', service: scope.name }, query: scope.demandMetric });
+      const metric: MetricStat | undefined = scope.capacityMetric ?? (scope.scalableTarget ? defaultCapacityMetric(scope.scalableTarget) : undefined);
+      if (metric) capacityMetrics.set(scope.name, metric);
+      if (scope.scalableTarget) targets.push({ scope, target: scope.scalableTarget });
+    }
+
+    const now = Math.floor(this.options.now?.() ?? Date.now() / 1000);
+    const capacityAt = Math.min(request.to, now);
+    const [historySeries, current, minMax] = await Promise.all([
+      this.fetchHistory(region, history, request, signal),
+      readCurrentCapacity(this.options.clients, region, capacityMetrics, capacityAt, signal),
+      targets.length === 0 ? Promise.resolve(new Map<string, MinMax>()) : this.options.scaler.describeTargets(region, targets.map((t) => t.target), { signal }),
+    ]);
+
+    const traffic: TrafficSample[] = [];
+    const demand: DemandSample[] = [];
+    for (const { tag, timestamps, values } of historySeries) {
+      for (let i = 0; i < timestamps.length; i++) {
+        const t = timestamps[i] as number;
+        const value = values[i] as number;
+        if (tag.kind === 'traffic') traffic.push({ t, region, device: tag.device, value });
+        else demand.push({ t, region, service: tag.service, value });
+      }
+    }
+    const capacity: CapacityRecord[] = [];
+    for (const { scope, target } of targets) {
+      const observed = minMax.get(targetKey(target));
+      if (!observed) continue;
+      capacity.push({ region, service: scope.name, current: current.get(scope.name) ?? null, min: observed.min, max: observed.max });
+    }
+    return { traffic, demand, capacity };
+  }
+
+  /** Traffic and demand over (from, to], whole periods only, batches in parallel. */
+  private async fetchHistory(region: string, requests: readonly SeriesRequest<Tag>[], request: LoadRequest, signal: AbortSignal): Promise<{ tag: Tag; timestamps: number[]; values: number[] }[]> {
+    if (requests.length === 0) return [];
+    const client = this.options.clients.cloudWatch(region);
+    const results = await mapLimit(packQueries(requests), this.options.concurrency ?? 4, (batch) =>
+      fetchBatch(client, batch, { ...alignedRange(request.from, request.to, batch.period), scanBy: 'TimestampAscending', signal }),
+    );
+    return results.flatMap((m) => [...m.values()].map(({ tag, series }) => ({ tag, ...series })));
+  }
+}
+
+function fill(value: string, region: string): string {
+  return value.replaceAll('{region}', region).replaceAll('{shard}', '');
+}
