@@ -22,7 +22,11 @@ const ScopedFields = {
   minTraceSamples: z.number().int().min(0).optional().describe('Trace samples needed before buckets are pooled'),
   demandMetric: MetricQuerySchema.optional().describe('The metric that represents this service\'s demand'),
   capacityMetric: MetricStatSchema.optional().describe('Metric of current capacity (default per namespace, e.g. ECS RunningTaskCount)'),
-  scalableTarget: ScalableTargetSchema.partial().optional().describe('Fields of the scalable target to replace'),
+  // No defaults here: an override that sets only resourceId must not reset allowMaxIncrease.
+  scalableTarget: ScalableTargetSchema.extend({ allowMaxIncrease: z.boolean().optional() })
+    .partial()
+    .optional()
+    .describe('Fields of the scalable target to replace'),
 };
 
 export const ServiceOverrideSchema = z
