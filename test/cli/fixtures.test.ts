@@ -1,0 +1,89 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { type Plan, PlanSchema } from '../../src/report/plan-schema.ts';
+import { runCli, spawnCli } from '../support/run-cli.ts';
+
+// The shipped fixtures tell a story (fixtures/README.md); these tests hold the planner to it.
+const AT = '2026-11-23T23:45:00Z';
+let plan: Plan;
+
+const entry = (service: string, region: string) => {
+  const e = plan.services.find((s) => s.service === service && s.region === region);
+  if (!e) throw new Error(`no plan entry for ${service} in ${region}`);
+  return e;
+};
+
+beforeAll(async () => {
+  const r = await runCli(['plan', '--failed', 'us-west-2', '--at', AT, '--format', 'json']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  plan = PlanSchema.parse(JSON.parse(r.stdout));
+});
+
+describe('evac plan --failed us-west-2 on the fixtures', () => {
+  test('plans every unit in every healthy region', () => {
+    expect(plan.healthyRegions.map((h) => h.region)).toEqual(['us-east-1', 'eu-west-1', 'sa-east-1']);
+    const units = new Set(plan.services.map((s) => s.service));
+    expect(units.size).toBe(27);
+    expect(plan.services).toHaveLength(27 * 3);
+    expect(units).toContain('edge-gateway/api');
+    expect(units).toContain('edge-gateway/playback');
+  });
+
+  test('history ends at the last traffic sample and the bucket is the one of --at', () => {
+    expect(plan.dataEnd).toBe('2026-11-23T23:45:00.000Z');
+    expect(plan.bucket).toBe(95);
+  });
+
+  test('single-platform services scale with their platform, not with total traffic', () => {
+    const fairplay = entry('drm-fairplay', 'us-east-1');
+    expect(fairplay.deviceContributions.map((c) => c.deviceType)).toEqual(['ios']);
+    const tv = entry('tv-ui-gateway', 'us-east-1');
+    expect(new Set(tv.deviceContributions.map((c) => c.deviceType))).toEqual(new Set(['tv', 'settop']));
+    // a device-agnostic service stays close to the uniform ratio
+    expect(Math.abs(entry('playback-authz', 'us-east-1').uniformError)).toBeLessThan(0.05);
+  });
+
+  test('the tight TV gateway in us-east-1 exceeds its max', () => {
+    const tv = entry('tv-ui-gateway', 'us-east-1');
+    expect(tv.flags).toContain('exceeds-max');
+    expect(tv.targetMinCapacity).toBe(tv.maxCapacity);
+    expect(tv.requiredCapacity).toBeGreaterThan(tv.maxCapacity ?? Number.POSITIVE_INFINITY);
+  });
+
+  test('the low-traffic service pools buckets; the unconfigured one is flagged', () => {
+    expect(entry('parental-controls', 'us-east-1').flags).toContain('pooled-buckets');
+    expect(entry('legacy-bookmarks', 'us-east-1').flags).toEqual(expect.arrayContaining(['default-config', 'no-scalable-target']));
+  });
+
+  test('traceName maps reco-api traces to recommendations', () => {
+    const reco = entry('recommendations', 'us-east-1');
+    expect(reco.traceSamples).toBeGreaterThan(100);
+    expect(reco.flags).not.toContain('no-traces');
+  });
+
+  test('a region with no steered traffic keeps ratio 1 and today\'s capacity', () => {
+    const e = entry('drm-fairplay', 'sa-east-1');
+    expect(e.steeringWeight).toBe(0);
+    expect(e.weightedRatio).toBe(1);
+    expect(e.targetMinCapacity).toBeGreaterThanOrEqual(e.minCapacity ?? 0);
+  });
+
+  test('capacity never goes below today\'s min and the interval holds the ratio', () => {
+    for (const e of plan.services) {
+      if (e.targetMinCapacity !== null) expect(e.targetMinCapacity).toBeGreaterThanOrEqual(e.minCapacity ?? 0);
+      expect(e.ci95[0]).toBeLessThanOrEqual(e.weightedRatio + 1e-12);
+      expect(e.ci95[1]).toBeGreaterThanOrEqual(e.weightedRatio - 1e-12);
+    }
+  });
+});
+
+describe('the README command', () => {
+  test('npm run -s evac -- plan --failed us-west-2 prints a table with the uniform comparison', () => {
+    const r = spawnCli(['plan', '--failed', 'us-west-2']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Evacuation of us-west-2 at /);
+    expect(r.stdout).toMatch(/tv-ui-gateway\s+us-east-1/);
+    expect(r.stdout).toContain('exceeds-max: the required capacity is above MaxCapacity');
+  });
+});
