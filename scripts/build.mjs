@@ -10,7 +10,13 @@ await build({
   format: 'esm',
   target: 'node20',
   packages: 'external',
-  outfile: 'dist/evac.mjs',
+  // Split chunks: what a command imports lazily (Ink and React for `evac ui`, the AWS SDK for
+  // `--source aws`) loads only when that command runs.
+  splitting: true,
+  outdir: 'dist',
+  entryNames: 'evac',
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
   sourcemap: 'linked',
   logLevel: 'warning',
 });

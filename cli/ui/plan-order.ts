@@ -1,0 +1,31 @@
+import type { PlanEntry } from '../../src/report/plan-schema.ts';
+
+/** How the service list is ordered. */
+export type PlanOrder = 'risk' | 'uniform-error' | 'service';
+
+export const PLAN_ORDERS: readonly PlanOrder[] = ['risk', 'uniform-error', 'service'];
+
+export const ORDER_LABELS: Record<PlanOrder, string> = {
+  risk: 'risk (exceeds-max, then largest ratio)',
+  'uniform-error': 'where uniform scaling is most wrong',
+  service: 'service name',
+};
+
+/**
+ * Orders plan entries for an incident: by default the ones that cannot reach their capacity
+ * first, then the largest weighted ratios, since those need attention first.
+ */
+export function orderEntries(entries: readonly PlanEntry[], order: PlanOrder): PlanEntry[] {
+  const byName = (a: PlanEntry, b: PlanEntry) => a.service.localeCompare(b.service) || a.region.localeCompare(b.region);
+  const sorted = [...entries];
+  switch (order) {
+    case 'risk':
+      return sorted.sort(
+        (a, b) => Number(b.flags.includes('exceeds-max')) - Number(a.flags.includes('exceeds-max')) || b.weightedRatio - a.weightedRatio || byName(a, b),
+      );
+    case 'uniform-error':
+      return sorted.sort((a, b) => Math.abs(b.uniformError) - Math.abs(a.uniformError) || byName(a, b));
+    case 'service':
+      return sorted.sort(byName);
+  }
+}
