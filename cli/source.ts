@@ -1,3 +1,4 @@
+import type { AwsClients } from '../src/aws/clients.ts';
 import type { LoadedConfig } from '../src/config/load-config.ts';
 import { EvacError } from '../src/errors.ts';
 import type { DataSource } from '../src/sources/data-source.ts';
@@ -9,12 +10,16 @@ export const SOURCE_OPTIONS = {
   source: { type: 'string', default: 'files', valueName: 'NAME', description: 'files (default: CSV files in --data) or aws (CloudWatch)' },
 } as const satisfies Record<string, OptionSpec>;
 
-/** The data source the flags select. */
-export async function sourceFromArgs(args: ParsedArgs, _io: CliIO, _config: LoadedConfig): Promise<DataSource> {
+/** The data source the flags select. `clients`: the AWS clients to share (aws source); new ones otherwise. */
+export async function sourceFromArgs(args: ParsedArgs, io: CliIO, _config: LoadedConfig, clients?: AwsClients): Promise<DataSource> {
   const source = stringOpt(args, 'source') ?? 'files';
   switch (source) {
     case 'files':
       return new FilesSource(stringOpt(args, 'data') ?? 'fixtures');
+    case 'aws': {
+      const aws = await import('./aws.ts');
+      return aws.cloudWatchSourceFromArgs(args, clients ?? aws.awsClientsFromArgs(args, io));
+    }
     default:
       throw new EvacError(`--source "${source}": expected files or aws`);
   }

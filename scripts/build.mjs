@@ -1,7 +1,10 @@
 // Bundles the CLI into dist/evac.mjs so that `evac` starts in a fraction of the time tsx needs.
 // Runs on `npm ci` (the prepare script); bin/evac.js falls back to the TypeScript sources
 // whenever they are newer than the bundle, so an edit never runs stale code.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+rmSync('dist', { recursive: true, force: true });
 
 await build({
   entryPoints: ['cli/main.ts'],

@@ -3,6 +3,7 @@ import { planEvacuation } from '../../src/services/plan.ts';
 import { type Command, CONFIG_OPTIONS, stringOpt } from '../command.ts';
 import { atFromArgs, configFromArgs, emit, formatFromArgs, nonNegativeInt } from '../options.ts';
 import { SOURCE_OPTIONS, sourceFromArgs } from '../source.ts';
+import { AWS_OPTIONS, CLOUDWATCH_OPTIONS } from '../aws-options.ts';
 import { EvacError } from '../../src/errors.ts';
 
 export const planCommand: Command = {
@@ -17,19 +18,25 @@ export const planCommand: Command = {
     out: { type: 'string', valueName: 'FILE', description: 'Write to FILE (atomically) instead of stdout; a JSON plan can be applied later' },
     ...CONFIG_OPTIONS,
     ...SOURCE_OPTIONS,
+    ...CLOUDWATCH_OPTIONS,
+    ...AWS_OPTIONS,
   },
   async run(args, io) {
     const failed = stringOpt(args, 'failed');
     if (!failed) throw new EvacError('--failed REGION is required', { hint: 'e.g. evac plan --failed us-west-2' });
     const format = formatFromArgs(args);
     const config = configFromArgs(args);
+    // --source aws: the SDK clients are closed when planning ends, and --verbose lists their calls.
+    const aws = stringOpt(args, 'source') === 'aws' ? await import('../aws.ts') : undefined;
+    const clients = aws?.awsClientsFromArgs(args, io);
     const plan = await planEvacuation({
       config,
-      source: await sourceFromArgs(args, io, config),
+      source: await sourceFromArgs(args, io, config, clients),
       failedRegion: failed,
       at: atFromArgs(args, io),
       windowMinutes: nonNegativeInt(args, 'window', 0),
-    });
+    }).finally(() => clients?.destroy());
+    if (aws && clients) aws.reportApiCalls(args, io, clients);
     const text = format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : format === 'markdown' ? renderPlanMarkdown(plan) : renderPlanTable(plan);
     emit(args, io, text);
     return 0;

@@ -4,17 +4,20 @@ import { MemoSource } from '../../src/sources/memo-source.ts';
 import { type Command, CONFIG_OPTIONS, stringOpt } from '../command.ts';
 import { atFromArgs, configFromArgs, nonNegativeInt } from '../options.ts';
 import { SOURCE_OPTIONS, sourceFromArgs } from '../source.ts';
+import { AWS_OPTIONS, CLOUDWATCH_OPTIONS } from '../aws-options.ts';
 
 export const uiCommand: Command = {
   name: 'ui',
   summary: 'Interactive terminal view of the plans, for use during an incident',
-  usage: 'evac ui [--failed REGION] [--at TIME] [--window MIN] [--config DIR] [--data DIR]',
+  usage: 'evac ui [--failed REGION] [--at TIME] [--window MIN] [--config DIR] [--data DIR] [--source files|aws]',
   options: {
     failed: { type: 'string', valueName: 'REGION', description: 'Region to show first (default: the first one with steering)' },
     at: { type: 'string', valueName: 'TIME', description: 'Time of day to plan for (default: now)' },
     window: { type: 'string', valueName: 'MIN', description: 'Plan for the worst bucket in [at, at+MIN) (default 0)' },
     ...CONFIG_OPTIONS,
     ...SOURCE_OPTIONS,
+    ...CLOUDWATCH_OPTIONS,
+    ...AWS_OPTIONS,
   },
   async run(args, io) {
     if (!io.stdout.isTTY || !io.stdin?.isTTY) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PlanSchema } from '../report/plan-schema.ts';
+import { ReportSchema } from '../report/report-schema.ts';
 import { EvacuationConfigSchema } from './evacuation-config.ts';
 import { ServiceConfigSchema } from './service-config.ts';
 
@@ -8,6 +9,7 @@ export const SCHEMAS = {
   evacuation: { schema: EvacuationConfigSchema, title: 'evac metrics-config/evacuation.yaml', io: 'input' },
   service: { schema: ServiceConfigSchema, title: 'evac metrics-config/services/<service>.yaml', io: 'input' },
   plan: { schema: PlanSchema, title: 'evac plan JSON (schemaVersion 1)', io: 'output' },
+  report: { schema: ReportSchema, title: 'evac report JSON (schemaVersion 1)', io: 'output' },
 } as const;
 
 export type SchemaName = keyof typeof SCHEMAS;

@@ -1,3 +1,4 @@
+import { DEFAULT_REGION_TIMEOUT_MS } from '../aws/defaults.ts';
 import type { ScopedServiceConfig } from '../config/resolve-scope.ts';
 import type { MetricStat } from '../config/metric-query.ts';
 import { EvacError, inputError } from '../errors.ts';
@@ -14,7 +15,6 @@ import { type Scaler, targetKey, type MinMax, type TargetRef } from '../scaling/
 import type { DataSource, LoadRequest, LoadResult, UnreachableRegion } from './data-source.ts';
 import { readEvacuations, readTraces } from './data-files.ts';
 
-export const DEFAULT_REGION_TIMEOUT_MS = 30_000;
 
 export interface CloudWatchSourceOptions {
   readonly clients: AwsClients;

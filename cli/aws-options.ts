@@ -1,0 +1,62 @@
+import { createInterface } from 'node:readline/promises';
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_REGION_TIMEOUT_MS } from '../src/aws/defaults.ts';
+import { EvacError } from '../src/errors.ts';
+import { type OptionSpec, type ParsedArgs, stringOpt } from './command.ts';
+import type { CliIO } from './io.ts';
+
+// The flags of the commands that call AWS. The SDK-backed helpers are in cli/aws.ts, which
+// commands import only when they call AWS, so that `evac plan` on files starts quickly.
+
+/** Flags of every command that calls AWS. */
+export const AWS_OPTIONS = {
+  'endpoint-url': {
+    type: 'string',
+    multiple: true,
+    valueName: 'URL|REGION=URL',
+    description: 'Send AWS calls to URL (every region) or, as REGION=URL, one region\'s; repeatable (default: AWS_ENDPOINT_URL, else AWS)',
+  },
+  profile: { type: 'string', valueName: 'NAME', description: 'AWS profile from ~/.aws/config (default: the standard chain, AWS_PROFILE)' },
+  'region-timeout': { type: 'string', valueName: 'MS', description: `Time each region has to answer before it is reported unreachable (default ${DEFAULT_REGION_TIMEOUT_MS})` },
+  'call-timeout': { type: 'string', valueName: 'MS', description: `Time one HTTP attempt of an AWS call may take (default ${DEFAULT_CALL_TIMEOUT_MS})` },
+  'max-attempts': { type: 'string', valueName: 'N', description: `Attempts per AWS call, retries of throttling/5xx included (default ${DEFAULT_MAX_ATTEMPTS})` },
+  verbose: { type: 'boolean', description: 'Print the AWS API calls made, by API, on stderr' },
+} as const satisfies Record<string, OptionSpec>;
+
+/** Flags of `--source aws` (with AWS_OPTIONS). */
+export const CLOUDWATCH_OPTIONS = {
+  traces: { type: 'string', valueName: 'PATH', description: 'Trace samples CSV for --source aws: timestamp,region,service,device_type,count (default: DATA/trace-samples.csv)' },
+  evacuations: {
+    type: 'string',
+    valueName: 'PATH',
+    description: 'Past evacuations CSV for --source aws: start,end,failed_region, left out of the history (default without --traces: DATA/evacuations.csv if present)',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+export function positiveInt(args: ParsedArgs, name: string, fallback: number): number {
+  const text = stringOpt(args, name);
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new EvacError(`--${name} "${text}": expected a whole number >= 1`);
+  return n;
+}
+
+export function regionTimeoutFromArgs(args: ParsedArgs): number {
+  return positiveInt(args, 'region-timeout', DEFAULT_REGION_TIMEOUT_MS);
+}
+
+/**
+ * Asks a yes/no question on stderr and reads the answer from stdin. Without a terminal there
+ * is no one to ask: the caller must pass --yes.
+ */
+export async function askYesNo(io: CliIO, question: string): Promise<boolean> {
+  if (io.stdin?.isTTY !== true) {
+    throw new EvacError('confirmation needed, but stdin is not a terminal', { hint: 'pass --yes to proceed without asking, or --dry-run to see the calls' });
+  }
+  const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}

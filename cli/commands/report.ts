@@ -1,0 +1,117 @@
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { EvacError } from '../../src/errors.ts';
+import { DEFAULT_RATIO_THRESHOLD } from '../../src/report/report-diff.ts';
+import { renderReportJunit } from '../../src/report/report-junit.ts';
+import { renderReportMarkdown } from '../../src/report/report-markdown.ts';
+import { parseFailOn } from '../../src/report/report-gate.ts';
+import type { Report } from '../../src/report/report-schema.ts';
+import { reportHeadline, scenarioTitle } from '../../src/report/report-view.ts';
+import { buildReport, readBaselineReport } from '../../src/services/report.ts';
+import { writeFileAtomic } from '../../src/state/atomic-write.ts';
+import { AWS_OPTIONS, CLOUDWATCH_OPTIONS } from '../aws-options.ts';
+import { boolOpt, type Command, CONFIG_OPTIONS, type ParsedArgs, stringOpt } from '../command.ts';
+import { configFromArgs } from '../options.ts';
+import { SOURCE_OPTIONS, sourceFromArgs } from '../source.ts';
+
+/** Exit codes of `evac report` (documented in docs/ci.md); bad input exits 2 via EvacError. */
+export const REPORT_EXIT = { ready: 0, notReady: 3 } as const;
+
+const FORMATS = ['markdown', 'json', 'junit'] as const;
+type ReportFormat = (typeof FORMATS)[number];
+
+/** The files --out-dir writes, by format. */
+export const REPORT_FILES: Readonly<Record<ReportFormat, string>> = { markdown: 'report.md', json: 'report.json', junit: 'report.junit.xml' };
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'Dry-run every evacuation scenario and gate on readiness (exit 0 ready, 3 not ready, 2 bad input)',
+  usage: 'evac report [--failed REGION]... [--all-buckets] [--fail-on FLAGS] [--format markdown|json|junit] [--out-dir DIR] [--baseline FILE] [--threshold X]',
+  options: {
+    failed: { type: 'string', multiple: true, valueName: 'REGION', description: 'Plan only these failed regions (repeatable or comma list; default: every key of steering)' },
+    'all-buckets': { type: 'boolean', description: 'Plan each service at its worst bucket of the day instead of the peak bucket of each receiving region' },
+    'fail-on': { type: 'string', multiple: true, valueName: 'FLAGS', description: 'Plan flags that fail the gate, comma list (default: exceeds-max)' },
+    format: { type: 'string', valueName: 'FMT', description: 'markdown (default), json or junit, written to stdout' },
+    'out-dir': { type: 'string', valueName: 'DIR', description: 'Write report.md, report.json and report.junit.xml to DIR (atomically)' },
+    baseline: { type: 'string', valueName: 'FILE', description: 'A previous report.json to compare with' },
+    threshold: { type: 'string', valueName: 'X', description: 'Relative change of a ratio the comparison lists (default 0.05)' },
+    ...CONFIG_OPTIONS,
+    ...SOURCE_OPTIONS,
+    ...CLOUDWATCH_OPTIONS,
+    ...AWS_OPTIONS,
+  },
+  async run(args, io) {
+    const failOn = parseFailOn(listOpt(args, 'fail-on'));
+    if (!failOn.ok) throw new EvacError(failOn.message, { hint: 'e.g. --fail-on exceeds-max,low-samples' });
+    const format = formatOpt(args);
+    const threshold = thresholdOpt(args);
+    const baselineFile = stringOpt(args, 'baseline');
+    const baseline = baselineFile === undefined ? undefined : readBaselineReport(baselineFile);
+    const failedRegions = listOpt(args, 'failed')
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter(Boolean);
+    const config = configFromArgs(args);
+    // --source aws: one set of SDK clients for the one load all scenarios share; --verbose lists the calls.
+    const aws = stringOpt(args, 'source') === 'aws' ? await import('../aws.ts') : undefined;
+    const clients = aws?.awsClientsFromArgs(args, io);
+    let report: Report;
+    try {
+      report = await buildReport({
+        config,
+        source: await sourceFromArgs(args, io, config, clients),
+        now: io.now(),
+        failedRegions,
+        allBuckets: boolOpt(args, 'all-buckets'),
+        failOn: failOn.data,
+        threshold,
+        ...(baseline === undefined ? {} : { baseline }),
+      });
+    } finally {
+      clients?.destroy();
+    }
+    if (aws && clients) aws.reportApiCalls(args, io, clients);
+
+    const markdown = renderReportMarkdown(report);
+    const render = (f: ReportFormat) => (f === 'markdown' ? markdown : f === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReportJunit(report));
+    const outDir = stringOpt(args, 'out-dir');
+    if (outDir === undefined) io.stdout.write(render(format ?? 'markdown'));
+    else {
+      for (const f of FORMATS) writeFileAtomic(path.join(outDir, REPORT_FILES[f]), render(f));
+      io.stderr.write(`wrote ${FORMATS.map((f) => path.join(outDir, REPORT_FILES[f])).join(', ')}\n`);
+      io.stdout.write(format === undefined ? verdictLines(report) : render(format));
+    }
+    // GitHub Actions shows this file on the run's summary page; empty means "not in Actions".
+    const summary = io.env.GITHUB_STEP_SUMMARY;
+    if (summary) appendFileSync(summary, `${markdown}\n`);
+    return report.ready ? REPORT_EXIT.ready : REPORT_EXIT.notReady;
+  },
+};
+
+/** The short stdout of an --out-dir run: the headline and one line per scenario. */
+function verdictLines(report: Report): string {
+  const lines = [`evac report: ${reportHeadline(report)}`];
+  for (const s of report.scenarios) lines.push(`  ${scenarioTitle(s.failedRegion)}: ${s.ready ? 'ready' : 'not ready'}: ${s.reason}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function listOpt(args: ParsedArgs, name: string): string[] {
+  const v = args.values[name];
+  if (Array.isArray(v)) return v;
+  return typeof v === 'string' ? [v] : [];
+}
+
+function formatOpt(args: ParsedArgs): ReportFormat | undefined {
+  const text = stringOpt(args, 'format');
+  if (text === undefined) return undefined;
+  if (!(FORMATS as readonly string[]).includes(text)) throw new EvacError(`--format "${text}": expected one of ${FORMATS.join(', ')}`);
+  return text as ReportFormat;
+}
+
+function thresholdOpt(args: ParsedArgs): number {
+  const text = stringOpt(args, 'threshold');
+  if (text === undefined) return DEFAULT_RATIO_THRESHOLD;
+  const x = Number(text);
+  if (text.trim() === '' || !Number.isFinite(x) || x < 0) throw new EvacError(`--threshold "${text}": expected a relative change >= 0, e.g. 0.05 for 5%`);
+  return x;
+}

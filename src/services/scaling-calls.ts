@@ -1,0 +1,110 @@
+import { DeadlineExceeded, withDeadline } from '../async/deadline.ts';
+import { mapLimit } from '../async/map-limit.ts';
+import { describeAwsError } from '../aws/aws-error.ts';
+import { type MinMax, type Scaler, type TargetRef, targetKey } from '../scaling/scaler.ts';
+import { appendAudit } from '../state/audit-log.ts';
+
+export const DEFAULT_CONCURRENCY = 4;
+
+/** Today's Min/Max per region, or why a region could not be read. */
+export interface LiveTargets {
+  readonly byRegion: ReadonlyMap<string, ReadonlyMap<string, MinMax>>;
+  readonly errors: ReadonlyMap<string, string>;
+}
+
+/** Reads every target's Min/Max, regions in parallel, each within `timeoutMs`. */
+export async function readLiveTargets(scaler: Scaler, targets: readonly { region: string; target: TargetRef }[], timeoutMs: number): Promise<LiveTargets> {
+  const byRegion = groupByRegion(targets);
+  const live = new Map<string, ReadonlyMap<string, MinMax>>();
+  const errors = new Map<string, string>();
+  await Promise.all(
+    [...byRegion].map(async ([region, items]) => {
+      try {
+        const refs = items.map((i) => i.target);
+        live.set(region, await withDeadline(timeoutMs, (signal) => scaler.describeTargets(region, refs, { signal })));
+      } catch (error) {
+        errors.set(region, error instanceof DeadlineExceeded ? error.message : describeAwsError(error));
+      }
+    }),
+  );
+  return { byRegion: live, errors };
+}
+
+export function liveOf(live: LiveTargets, region: string, target: TargetRef): MinMax | undefined {
+  return live.byRegion.get(region)?.get(targetKey(target));
+}
+
+/** One RegisterScalableTarget call to make. */
+export interface ScalingCall<T> {
+  readonly region: string;
+  readonly service: string;
+  readonly target: TargetRef;
+  readonly before: MinMax;
+  readonly after: MinMax;
+  /** Carried through to the result. */
+  readonly item: T;
+}
+
+export type CallResult<T> = ScalingCall<T> & ({ readonly ok: true } | { readonly ok: false; readonly error: string });
+
+export interface RunCallsOptions<T> {
+  readonly scaler: Scaler;
+  readonly calls: readonly ScalingCall<T>[];
+  readonly action: 'apply' | 'restore';
+  readonly stateDir: string;
+  readonly snapshotId: string;
+  /** Calls in flight per region; regions run side by side. */
+  readonly concurrency: number;
+  readonly now: () => Date;
+  readonly onResult?: (result: CallResult<T>) => void;
+}
+
+/**
+ * Makes the calls, at most `concurrency` at a time in each region, all regions at once. The
+ * SDK retries throttling, 429 and 5xx with backoff and jitter; a call that still fails is
+ * returned as failed and the others go on. Every call ends in one audit line.
+ */
+export async function runScalingCalls<T>(options: RunCallsOptions<T>): Promise<CallResult<T>[]> {
+  const byRegion = groupByRegion(options.calls);
+  const results: CallResult<T>[] = [];
+  await Promise.all(
+    [...byRegion.values()].map((calls) =>
+      mapLimit(calls, options.concurrency, async (call) => {
+        let result: CallResult<T>;
+        try {
+          await options.scaler.setCapacity(call.region, call.target, call.after);
+          result = { ...call, ok: true };
+        } catch (error) {
+          result = { ...call, ok: false, error: describeAwsError(error) };
+        }
+        appendAudit(options.stateDir, {
+          time: options.now().toISOString(),
+          action: options.action,
+          snapshot: options.snapshotId,
+          region: call.region,
+          service: call.service,
+          serviceNamespace: call.target.serviceNamespace,
+          resourceId: call.target.resourceId,
+          scalableDimension: call.target.scalableDimension,
+          before: call.before,
+          after: call.after,
+          result: result.ok ? 'ok' : 'error',
+          ...(result.ok ? {} : { error: result.error }),
+        });
+        results.push(result);
+        options.onResult?.(result);
+      }),
+    ),
+  );
+  return results;
+}
+
+export function groupByRegion<I extends { readonly region: string }>(items: readonly I[]): Map<string, I[]> {
+  const groups = new Map<string, I[]>();
+  for (const item of items) {
+    const group = groups.get(item.region);
+    if (group) group.push(item);
+    else groups.set(item.region, [item]);
+  }
+  return groups;
+}

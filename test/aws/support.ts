@@ -1,0 +1,54 @@
+/** Helpers of the moto-backed CLI tests: run evac in-process, read targets back from moto. */
+import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
+import { main } from '../../cli/main.ts';
+import type { CliIO } from '../../cli/io.ts';
+import { TEST_CREDENTIALS } from '../support/moto-server.ts';
+
+export interface EvacRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `evac ARGS` in this process, with the test credentials and the clock at `now`. */
+export async function runEvac(args: readonly string[], now: number): Promise<EvacRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    env: {},
+    now: () => now,
+  };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+/** The SDK's default credential chain reads these: the CLI under test gets the moto credentials. */
+export function useTestCredentials(): void {
+  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
+  process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+}
+
+/** Every ecs target of a region as `resourceId -> "min/max"`. */
+export async function targetsIn(endpoint: string, region: string): Promise<Record<string, string>> {
+  const client = new ApplicationAutoScalingClient({ region, endpoint, credentials: TEST_CREDENTIALS });
+  const out: Record<string, string> = {};
+  let NextToken: string | undefined;
+  do {
+    const page = await client.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ...(NextToken ? { NextToken } : {}) }));
+    for (const t of page.ScalableTargets ?? []) out[t.ResourceId ?? '?'] = `${t.MinCapacity}/${t.MaxCapacity}`;
+    NextToken = page.NextToken;
+  } while (NextToken);
+  client.destroy();
+  return out;
+}
+
+/** Someone else changes a target behind evac's back. */
+export async function setTarget(endpoint: string, region: string, resourceId: string, min: number, max: number): Promise<void> {
+  const client = new ApplicationAutoScalingClient({ region, endpoint, credentials: TEST_CREDENTIALS });
+  await client.send(new RegisterScalableTargetCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: min, MaxCapacity: max }));
+  client.destroy();
+}
