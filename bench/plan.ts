@@ -52,6 +52,9 @@ async function phases(): Promise<Record<string, number>> {
 }
 
 export async function benchPlan(): Promise<void> {
+  // Measure what a fresh clone runs: the bundle that `npm ci` builds.
+  const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
   console.log(`# evac plan on the fixtures — ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
   console.log(`bundle: ${existsSync(path.join(ROOT, 'dist/evac.mjs')) ? 'dist/evac.mjs' : 'none (tsx)'}; ${RUNS} runs each, median (min)`);
   const cases: [string, string[]][] = [

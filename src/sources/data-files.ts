@@ -17,35 +17,35 @@ export const DATA_FILES = {
   evacuations: { file: 'evacuations.csv', required: false, columns: { start: 'time', end: 'time', failed_region: 'text' } },
 } as const satisfies Record<string, { file: string; required: boolean; columns: Record<string, ColumnKind> }>;
 
-function readRows<C extends Record<string, ColumnKind>>(
+function readRows<C extends Record<string, ColumnKind>, T>(
   file: string,
   spec: { readonly columns: C },
   regions: ReadonlySet<string>,
   regionColumn: keyof C & string,
-): Result<CsvRow<C>[]> {
+  build: (row: CsvRow<C>) => T,
+): Result<T[]> {
   if (!existsSync(file)) {
     return { ok: false, issues: [{ file, message: `file not found: expected ${Object.keys(spec.columns).join(',')} (see README, "Data files")` }] };
   }
-  const parsed = parseCsv(readFileSync(file, 'utf8'), file, spec.columns);
-  if (!parsed.ok) return parsed;
   const issues: InputIssue[] = [];
-  for (const row of parsed.data) {
+  const parsed = parseCsv(readFileSync(file, 'utf8'), file, spec.columns, (row) => {
     const region = row[regionColumn] as unknown as string;
-    if (!regions.has(region)) {
+    if (!regions.has(region) && issues.length < 20) {
       issues.push({ file, line: row.line, message: `unknown region "${region}" in column "${regionColumn}": expected one of the regions in evacuation.yaml (${[...regions].join(', ')})` });
-      if (issues.length >= 20) break;
     }
-  }
+    return build(row);
+  });
+  if (!parsed.ok) return parsed;
   return issues.length > 0 ? { ok: false, issues } : parsed;
 }
 
 export function readTraffic(file: string, regions: ReadonlySet<string>): Result<TrafficSample[]> {
-  return map(readRows(file, DATA_FILES.traffic, regions, 'region'), (r) => ({ t: r.timestamp, region: r.region, device: r.device_type, value: r.value }));
+  return readRows(file, DATA_FILES.traffic, regions, 'region', (r) => ({ t: r.timestamp, region: r.region, device: r.device_type, value: r.value }));
 }
 
 /** Sampled trace counts; the CloudWatch source reads these too, from `--traces`. */
 export function readTraces(file: string, regions: ReadonlySet<string>): Result<TraceSample[]> {
-  return map(readRows(file, DATA_FILES.traces, regions, 'region'), (r) => ({
+  return readRows(file, DATA_FILES.traces, regions, 'region', (r) => ({
     t: r.timestamp,
     region: r.region,
     service: r.service,
@@ -55,12 +55,12 @@ export function readTraces(file: string, regions: ReadonlySet<string>): Result<T
 }
 
 export function readDemand(file: string, regions: ReadonlySet<string>): Result<DemandSample[]> {
-  return map(readRows(file, DATA_FILES.demand, regions, 'region'), (r) => ({ t: r.timestamp, region: r.region, service: r.service, value: r.value }));
+  return readRows(file, DATA_FILES.demand, regions, 'region', (r) => ({ t: r.timestamp, region: r.region, service: r.service, value: r.value }));
 }
 
 /** Capacity per (region, service): one row each, min <= max. */
 export function readCapacity(file: string, regions: ReadonlySet<string>): Result<CapacityRecord[]> {
-  const rows = readRows(file, DATA_FILES.capacity, regions, 'region');
+  const rows = readRows(file, DATA_FILES.capacity, regions, 'region', (r) => ({ ...r }));
   if (!rows.ok) return rows;
   const issues: InputIssue[] = [];
   const seen = new Map<string, number>();
@@ -82,7 +82,7 @@ export function readCapacity(file: string, regions: ReadonlySet<string>): Result
 /** Past evacuations; an absent file means none. */
 export function readEvacuations(file: string, regions: ReadonlySet<string>): Result<EvacuationWindow[]> {
   if (!existsSync(file)) return { ok: true, data: [] };
-  const rows = readRows(file, DATA_FILES.evacuations, regions, 'failed_region');
+  const rows = readRows(file, DATA_FILES.evacuations, regions, 'failed_region', (r) => ({ ...r }));
   if (!rows.ok) return rows;
   const issues: InputIssue[] = rows.data
     .filter((r) => r.end <= r.start)
@@ -92,8 +92,4 @@ export function readEvacuations(file: string, regions: ReadonlySet<string>): Res
 
 export function dataFile(dir: string, key: keyof typeof DATA_FILES): string {
   return path.join(dir, DATA_FILES[key].file);
-}
-
-function map<A, B>(result: Result<A[]>, f: (a: A) => B): Result<B[]> {
-  return result.ok ? { ok: true, data: result.data.map(f) } : result;
 }

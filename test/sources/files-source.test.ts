@@ -27,7 +27,7 @@ describe('parseTime', () => {
 
 describe('parseCsv', () => {
   test('accepts CRLF, quoted fields, columns in any order and blank lines', () => {
-    const result = parseCsv('value,"region",timestamp\r\n5,"us-east-1",1\r\n\r\n6,us-west-2,2\r\n', 'x.csv', { timestamp: 'time', region: 'text', value: 'number' });
+    const result = parseCsv('value,"region",timestamp\r\n5,"us-east-1",1\r\n\r\n6,us-west-2,2\r\n', 'x.csv', { timestamp: 'time', region: 'text', value: 'number' }, (r) => ({ ...r }));
     expect(result).toEqual({
       ok: true,
       data: [
@@ -35,6 +35,19 @@ describe('parseCsv', () => {
         { line: 4, timestamp: 2, region: 'us-west-2', value: 6 },
       ],
     });
+  });
+
+  test('a quoted field may hold a comma; a row with an extra field is an error', () => {
+    const cols = { service: 'text', value: 'number' } as const;
+    expect(parseCsv('service,value\n"a,b",1\n', 'q.csv', cols, (r) => r.service)).toEqual({ ok: true, data: ['a,b'] });
+    expect(parseCsv('service,value\nx,1,2\n', 'q.csv', cols, (r) => r.service)).toEqual({
+      ok: false,
+      issues: [{ file: 'q.csv', line: 2, message: 'expected 2 fields (service,value), found 3' }],
+    });
+  });
+
+  test('the last line needs no newline and LF-only files work', () => {
+    expect(parseCsv('service,value\na,1\nb,2', 'q.csv', { service: 'text', value: 'number' }, (r) => `${r.service}${r.value}`)).toEqual({ ok: true, data: ['a1', 'b2'] });
   });
 });
 
