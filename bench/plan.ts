@@ -10,8 +10,7 @@ import { median } from 'simple-statistics';
 import { loadConfig } from '../src/config/load-config.ts';
 import { unwrap } from '../src/errors.ts';
 import { planEvacuation } from '../src/services/plan.ts';
-import { readDataDir } from '../src/sources/files-source.ts';
-import { FilesSource } from '../src/sources/files-source.ts';
+import { FilesSource, readDataDir } from '../src/sources/files-source.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);

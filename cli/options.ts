@@ -1,4 +1,4 @@
-import { loadConfig, type LoadedConfig } from '../src/config/load-config.ts';
+import { type LoadedConfig, loadConfig } from '../src/config/load-config.ts';
 import { EvacError, unwrap } from '../src/errors.ts';
 import { parseTime } from '../src/sources/csv-table.ts';
 import { writeFileAtomic } from '../src/state/atomic-write.ts';

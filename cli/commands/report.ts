@@ -2,15 +2,15 @@ import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { EvacError } from '../../src/errors.ts';
 import { DEFAULT_RATIO_THRESHOLD } from '../../src/report/report-diff.ts';
+import { parseFailOn } from '../../src/report/report-gate.ts';
 import { renderReportJunit } from '../../src/report/report-junit.ts';
 import { renderReportMarkdown } from '../../src/report/report-markdown.ts';
-import { parseFailOn } from '../../src/report/report-gate.ts';
 import type { Report } from '../../src/report/report-schema.ts';
 import { reportHeadline, scenarioTitle } from '../../src/report/report-view.ts';
 import { buildReport, readBaselineReport } from '../../src/services/report.ts';
 import { writeFileAtomic } from '../../src/state/atomic-write.ts';
 import { AWS_OPTIONS, CLOUDWATCH_OPTIONS } from '../aws-options.ts';
-import { boolOpt, type Command, CONFIG_OPTIONS, type ParsedArgs, stringOpt } from '../command.ts';
+import { boolOpt, CONFIG_OPTIONS, type Command, type ParsedArgs, stringOpt } from '../command.ts';
 import { configFromArgs } from '../options.ts';
 import { SOURCE_OPTIONS, sourceFromArgs } from '../source.ts';
 

@@ -1,7 +1,7 @@
 import { EvacError } from '../../src/errors.ts';
 import { restoreSnapshot } from '../../src/services/restore.ts';
 import { findActiveSnapshot } from '../../src/state/snapshot.ts';
-import { askYesNo, AWS_OPTIONS, regionTimeoutFromArgs } from '../aws-options.ts';
+import { AWS_OPTIONS, askYesNo, regionTimeoutFromArgs } from '../aws-options.ts';
 import { boolOpt, type Command, stringOpt } from '../command.ts';
 import { nonNegativeInt } from '../options.ts';
 import { renderOutcomeLine, renderRestoreResult } from '../render/scaling-text.ts';

@@ -1,10 +1,10 @@
 import { EvacError } from '../../src/errors.ts';
 import { planEvacuation } from '../../src/services/plan.ts';
 import { MemoSource } from '../../src/sources/memo-source.ts';
-import { type Command, CONFIG_OPTIONS, stringOpt } from '../command.ts';
+import { AWS_OPTIONS, CLOUDWATCH_OPTIONS } from '../aws-options.ts';
+import { CONFIG_OPTIONS, type Command, stringOpt } from '../command.ts';
 import { atFromArgs, configFromArgs, nonNegativeInt } from '../options.ts';
 import { SOURCE_OPTIONS, sourceFromArgs } from '../source.ts';
-import { AWS_OPTIONS, CLOUDWATCH_OPTIONS } from '../aws-options.ts';
 
 export const uiCommand: Command = {
   name: 'ui',

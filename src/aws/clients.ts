@@ -1,8 +1,8 @@
-import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS } from './defaults.ts';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Result } from '../errors.ts';
 import { ApiCallCounter } from './api-calls.ts';
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS } from './defaults.ts';
 
 /** Where to send the calls of each region instead of the public AWS endpoints. */
 export interface EndpointOverrides {

@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { InputIssue, Result } from '../errors.ts';
-import { EvacuationConfigSchema, type EvacuationConfig } from './evacuation-config.ts';
-import { ServiceConfigSchema, type ServiceConfig } from './service-config.ts';
+import { type EvacuationConfig, EvacuationConfigSchema } from './evacuation-config.ts';
+import { type ServiceConfig, ServiceConfigSchema } from './service-config.ts';
 
 export interface LoadedServiceConfig {
   readonly file: string;

@@ -1,5 +1,5 @@
 import type { Plan } from './plan-schema.ts';
-import { flagLegend, pct, planHeadline, PLAN_COLUMNS, summarizePlan } from './plan-view.ts';
+import { flagLegend, PLAN_COLUMNS, pct, planHeadline, summarizePlan } from './plan-view.ts';
 import { renderMarkdownTable, renderTextTable } from './text-table.ts';
 
 /** The plan as a terminal table, with a summary of what the uniform approach would get wrong. */

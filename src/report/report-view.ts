@@ -6,6 +6,17 @@ export function scenarioEntries(scenario: Scenario): PlanEntry[] {
   return scenario.plans.flatMap((p) => p.services);
 }
 
+/** The counts at the top of a report. */
+export function reportSummary(scenarios: readonly Scenario[]): Report['summary'] {
+  return {
+    scenarios: scenarios.length,
+    notReady: scenarios.filter((s) => !s.ready).length,
+    entries: scenarios.reduce((n, s) => n + scenarioEntries(s).length, 0),
+    failures: scenarios.reduce((n, s) => n + s.failures.length, 0),
+    lowConfidence: scenarios.reduce((n, s) => n + s.lowConfidence.length, 0),
+  };
+}
+
 /** How reports name a scenario: "us-west-2 fails". */
 export function scenarioTitle(failedRegion: string): string {
   return `${failedRegion} fails`;

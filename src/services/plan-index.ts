@@ -1,4 +1,4 @@
-import { bucketsPerDay, bucketOf } from '../model/bucket.ts';
+import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import { getOrInsert } from '../model/get-or-insert.ts';
 import { NominalLevels } from '../model/nominal-level.ts';
 import type { CapacityRecord, PlanningData } from '../model/planning-data.ts';

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { LoadedConfig, LoadedServiceConfig } from '../config/load-config.ts';
-import { planUnits, resolveScope, type PlanUnit, type ScopedServiceConfig } from '../config/resolve-scope.ts';
+import { type PlanUnit, planUnits, resolveScope, type ScopedServiceConfig } from '../config/resolve-scope.ts';
 import { EvacError } from '../errors.ts';
-import { bucketsCovered, bucketOf } from '../model/bucket.ts';
+import { bucketOf, bucketsCovered } from '../model/bucket.ts';
 import { capacityTarget, requiredCapacity } from '../model/capacity-target.ts';
-import { evacuationRatio, type EvacuationRatio } from '../model/evacuation-ratio.ts';
+import { type EvacuationRatio, evacuationRatio } from '../model/evacuation-ratio.ts';
 import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
-import { traceShares, type TraceShares } from '../model/trace-shares.ts';
+import { type TraceShares, traceShares } from '../model/trace-shares.ts';
 import { PLAN_SCHEMA_VERSION, type Plan, type PlanEntry, type PlanFlag } from '../report/plan-schema.ts';
 import type { DataSource, LoadResult } from '../sources/data-source.ts';
 import { buildPlanIndex, key, type PlanIndex, regionLevels } from './plan-index.ts';

@@ -10,7 +10,8 @@ import { lowConfidenceEntries, WIDE_INTERVAL } from '../report/confidence.ts';
 import type { Plan, PlanFlag } from '../report/plan-schema.ts';
 import { compareReports, DEFAULT_RATIO_THRESHOLD } from '../report/report-diff.ts';
 import { DEFAULT_FAIL_ON, gateFailures, scenarioReason } from '../report/report-gate.ts';
-import { type ReceivingRegion, REPORT_SCHEMA_VERSION, type Report, ReportSchema, type Scenario } from '../report/report-schema.ts';
+import { REPORT_SCHEMA_VERSION, type ReceivingRegion, type Report, ReportSchema, type Scenario } from '../report/report-schema.ts';
+import { reportSummary } from '../report/report-view.ts';
 import type { DataSource, LoadResult } from '../sources/data-source.ts';
 import { MemoSource } from '../sources/memo-source.ts';
 import { planEvacuation, planFingerprint } from './plan.ts';
@@ -118,13 +119,7 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
     mode: options.allBuckets ? 'all-buckets' : 'peak-bucket',
     gate: { failOn: [...failOn], wideInterval },
     ready: scenarios.every((s) => s.ready),
-    summary: {
-      scenarios: scenarios.length,
-      notReady: scenarios.filter((s) => !s.ready).length,
-      entries: scenarios.reduce((n, s) => n + s.plans.reduce((m, p) => m + p.services.length, 0), 0),
-      failures: scenarios.reduce((n, s) => n + s.failures.length, 0),
-      lowConfidence: scenarios.reduce((n, s) => n + s.lowConfidence.length, 0),
-    },
+    summary: reportSummary(scenarios),
     scenarios,
     capacityTotals: await capacityTotals(scenarios),
     comparison: null,

@@ -1,6 +1,6 @@
-import { DEFAULT_REGION_TIMEOUT_MS } from '../aws/defaults.ts';
 import { DeadlineExceeded, withDeadline } from '../async/deadline.ts';
 import { describeAwsError } from '../aws/aws-error.ts';
+import { DEFAULT_REGION_TIMEOUT_MS } from '../aws/defaults.ts';
 import type { MetricStat } from '../config/metric-query.ts';
 import type { CapacityReader, MinMax, Scaler } from '../scaling/scaler.ts';
 import { targetKey, targetLabel } from '../scaling/scaler.ts';

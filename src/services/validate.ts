@@ -1,8 +1,8 @@
 import { loadConfig } from '../config/load-config.ts';
 import { planUnits, resolveScope } from '../config/resolve-scope.ts';
 import type { InputIssue } from '../errors.ts';
-import { readDataDir } from '../sources/files-source.ts';
 import { dataFile } from '../sources/data-files.ts';
+import { readDataDir } from '../sources/files-source.ts';
 
 export interface ValidateOptions {
   readonly configDir: string;

@@ -1,19 +1,19 @@
-import { DEFAULT_REGION_TIMEOUT_MS } from '../aws/defaults.ts';
-import type { ScopedServiceConfig } from '../config/resolve-scope.ts';
-import type { MetricStat } from '../config/metric-query.ts';
-import { EvacError, inputError } from '../errors.ts';
-import type { CapacityRecord, DemandSample, TraceSample, TrafficSample, EvacuationWindow } from '../model/planning-data.ts';
-import { withDeadline, DeadlineExceeded } from '../async/deadline.ts';
+import { DeadlineExceeded, withDeadline } from '../async/deadline.ts';
 import { mapLimit } from '../async/map-limit.ts';
 import { describeAwsError } from '../aws/aws-error.ts';
 import { defaultCapacityMetric } from '../aws/capacity-metric.ts';
 import type { AwsClients } from '../aws/clients.ts';
 import { readCurrentCapacity } from '../aws/current-capacity.ts';
+import { DEFAULT_REGION_TIMEOUT_MS } from '../aws/defaults.ts';
 import { fetchBatch } from '../aws/get-metric-data.ts';
 import { alignedRange, packQueries, type SeriesRequest } from '../aws/metric-queries.ts';
-import { type Scaler, targetKey, type MinMax, type TargetRef } from '../scaling/scaler.ts';
-import type { DataSource, LoadRequest, LoadResult, UnreachableRegion } from './data-source.ts';
+import type { MetricStat } from '../config/metric-query.ts';
+import type { ScopedServiceConfig } from '../config/resolve-scope.ts';
+import { EvacError, inputError } from '../errors.ts';
+import type { CapacityRecord, DemandSample, EvacuationWindow, TraceSample, TrafficSample } from '../model/planning-data.ts';
+import { type MinMax, type Scaler, type TargetRef, targetKey } from '../scaling/scaler.ts';
 import { readEvacuations, readTraces } from './data-files.ts';
+import type { DataSource, LoadRequest, LoadResult, UnreachableRegion } from './data-source.ts';
 
 
 export interface CloudWatchSourceOptions {

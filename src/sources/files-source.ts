@@ -1,8 +1,8 @@
 import type { InputIssue, Result } from '../errors.ts';
 import { inputError } from '../errors.ts';
 import type { PlanningData } from '../model/planning-data.ts';
-import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
 import { dataFile, readCapacity, readDemand, readEvacuations, readTraces, readTraffic } from './data-files.ts';
+import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
 
 /**
  * The embedded default source: CSV files in one directory (see README, "Data files"),

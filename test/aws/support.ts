@@ -1,7 +1,7 @@
 /** Helpers of the moto-backed CLI tests: run evac in-process, read targets back from moto. */
 import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
-import { main } from '../../cli/main.ts';
 import type { CliIO } from '../../cli/io.ts';
+import { main } from '../../cli/main.ts';
 import { TEST_CREDENTIALS } from '../support/moto-server.ts';
 
 export interface EvacRun {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import type { PlanEntry } from '../../src/report/plan-schema.ts';
 import { compareReports } from '../../src/report/report-diff.ts';
 import { gateFailures } from '../../src/report/report-gate.ts';
-import type { PlanEntry } from '../../src/report/plan-schema.ts';
 import type { Scenario } from '../../src/report/report-schema.ts';
 import { exceedingEntry, plan, planEntry, report, scenario } from '../support/report-builders.ts';
 

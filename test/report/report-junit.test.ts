@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { escapeXml, renderReportJunit } from '../../src/report/report-junit.ts';
 import { gateFailures } from '../../src/report/report-gate.ts';
+import { escapeXml, renderReportJunit } from '../../src/report/report-junit.ts';
 import { exceedingEntry, plan, planEntry, report, scenario } from '../support/report-builders.ts';
 
 describe('escapeXml', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { unwrap } from '../../src/errors.ts';
-import { PlanSchema, type Plan } from '../../src/report/plan-schema.ts';
+import { type Plan, PlanSchema } from '../../src/report/plan-schema.ts';
 import { planEvacuation } from '../../src/services/plan.ts';
 import { FilesSource } from '../../src/sources/files-source.ts';
 import { SMALL_WORLD_AT, type World, writeWorld } from '../support/small-world.ts';

@@ -7,7 +7,7 @@
  * in "awsQueryCompatible" mode), the `Action` form field for the query protocol, or the
  * `/operation/NAME` path for Smithy RPC v2 CBOR.
  */
-import { createServer, type IncomingMessage, request as httpRequest, type Server, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 /**

@@ -1,5 +1,6 @@
 import type { Plan, PlanEntry } from '../../src/report/plan-schema.ts';
 import type { Report, Scenario } from '../../src/report/report-schema.ts';
+import { reportSummary } from '../../src/report/report-view.ts';
 
 /** A plan entry that passes every gate: ratio 1.5, 10 running, max 100, plenty of traces. */
 export function planEntry(overrides: Partial<PlanEntry> = {}): PlanEntry {
@@ -89,13 +90,7 @@ export function report(overrides: Partial<Report> = {}): Report {
     mode: 'peak-bucket',
     gate: { failOn: ['exceeds-max'], wideInterval: 0.1 },
     ready: scenarios.every((s) => s.ready),
-    summary: {
-      scenarios: scenarios.length,
-      notReady: scenarios.filter((s) => !s.ready).length,
-      entries: scenarios.reduce((n, s) => n + s.plans.reduce((m, p) => m + p.services.length, 0), 0),
-      failures: scenarios.reduce((n, s) => n + s.failures.length, 0),
-      lowConfidence: scenarios.reduce((n, s) => n + s.lowConfidence.length, 0),
-    },
+    summary: reportSummary(scenarios),
     scenarios,
     capacityTotals: [],
     comparison: null,

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { main } from '../../cli/main.ts';
 import type { CliIO } from '../../cli/io.ts';
+import { main } from '../../cli/main.ts';
 
 export interface CliRun {
   readonly code: number;

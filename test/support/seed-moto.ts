@@ -9,8 +9,8 @@ import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-s
 import { CreateClusterCommand, CreateServiceCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { defaultCapacityMetric } from '../../src/aws/capacity-metric.ts';
 import { AwsClients } from '../../src/aws/clients.ts';
+import { type LoadedConfig, loadConfig } from '../../src/config/load-config.ts';
 import { isMetricMath, type MetricStat } from '../../src/config/metric-query.ts';
-import { loadConfig, type LoadedConfig } from '../../src/config/load-config.ts';
 import { planUnits, resolveScope, type ScopedServiceConfig } from '../../src/config/resolve-scope.ts';
 import { unwrap } from '../../src/errors.ts';
 import { readDataDir } from '../../src/sources/files-source.ts';
