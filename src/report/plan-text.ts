@@ -6,7 +6,7 @@ import { renderMarkdownTable, renderTextTable } from './text-table.ts';
 export function renderPlanTable(plan: Plan): string {
   const s = summarizePlan(plan);
   const lines = [planHeadline(plan), `Data: ${plan.source}, history to ${plan.dataEnd}`, ''];
-  for (const u of plan.unreachableRegions) lines.push(`! ${u.region} unreachable: ${u.reason}`);
+  for (const u of plan.unreachableRegions) lines.push(`! ${unreachableNote(plan, u)}`);
   lines.push(renderTextTable({ columns: PLAN_COLUMNS, rows: plan.services }), '');
   lines.push(
     `${s.entries} service-regions; uniform scaling would under-scale ${s.underScaled.length} and over-scale ${s.overScaled.length} (beyond ±5%); ${s.exceedsMax.length} exceed max capacity; ${s.lowConfidence.length} low-confidence.`,
@@ -21,7 +21,7 @@ export function renderPlanTable(plan: Plan): string {
 export function renderPlanMarkdown(plan: Plan): string {
   const s = summarizePlan(plan);
   const out = [`# Evacuation plan: ${plan.failedRegion}`, '', planHeadline(plan), '', `Data: ${plan.source}, history to ${plan.dataEnd}. Fingerprint \`${plan.fingerprint}\`.`, ''];
-  for (const u of plan.unreachableRegions) out.push(`> **${u.region} unreachable**: ${u.reason}`, '');
+  for (const u of plan.unreachableRegions) out.push(`> **${unreachableNote(plan, u)}**`, '');
   out.push('## Summary', '');
   out.push(`- ${s.entries} service-regions planned.`);
   out.push(`- **${s.exceedsMax.length}** would not reach their required capacity (exceeds-max)${s.exceedsMax.length ? `: ${s.exceedsMax.map((e) => `${e.service} (${e.region})`).join(', ')}` : ''}.`);
@@ -49,4 +49,13 @@ export function renderPlanMarkdown(plan: Plan): string {
   const legend = flagLegend(plan);
   if (legend.length > 0) out.push('## Flags', '', ...legend.map((l) => `- \`${l.split(':')[0]}\`:${l.slice(l.indexOf(':') + 1)}`), '');
   return out.join('\n');
+}
+
+/**
+ * Why an unreachable region matters. The failed region is the one most likely to be down, and
+ * without its traffic every ratio reads as if it sent none: say so, and what to do instead.
+ */
+export function unreachableNote(plan: Plan, u: Plan['unreachableRegions'][number]): string {
+  if (u.region !== plan.failedRegion) return `${u.region} unreachable (${u.reason}): its entries are flagged region-unreachable`;
+  return `${u.region}, the failed region, could not be read (${u.reason}): the ratios below count its traffic as 0 and UNDER-PLAN every service. Plan from data taken before the failure (--source files with exported CSV) instead`;
 }
