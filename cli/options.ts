@@ -51,3 +51,9 @@ export function emit(args: ParsedArgs, io: CliIO, text: string): void {
     io.stderr.write(`wrote ${out}\n`);
   }
 }
+
+/** Width to fit a table to: the terminal's, when writing to one (not to --out or a pipe). */
+export function terminalWidth(args: ParsedArgs, io: CliIO): number | undefined {
+  if (stringOpt(args, 'out') !== undefined || !io.stdout.isTTY) return undefined;
+  return io.stdout.columns;
+}

@@ -11,7 +11,7 @@ import { waitForTargets } from '../../src/services/status.ts';
 import { loadSnapshot } from '../../src/state/snapshot.ts';
 import { AWS_OPTIONS, askYesNo, CLOUDWATCH_OPTIONS, regionTimeoutFromArgs } from '../aws-options.ts';
 import { boolOpt, CONFIG_OPTIONS, type Command, type ParsedArgs, stringOpt } from '../command.ts';
-import { atFromArgs, configFromArgs, nonNegativeInt } from '../options.ts';
+import { atFromArgs, configFromArgs, nonNegativeInt, terminalWidth } from '../options.ts';
 import { renderApplyResult, renderChanges, renderOutcomeLine, renderProgressLine, renderStatus } from '../render/scaling-text.ts';
 import { sourceFromArgs } from '../source.ts';
 
@@ -73,7 +73,7 @@ export const applyCommand: Command = {
           at: atFromArgs(args, io),
           windowMinutes: nonNegativeInt(args, 'window', 0),
         });
-        out(renderPlanTable(plan));
+        out(renderPlanTable(plan, terminalWidth(args, io)));
         out('\n');
       }
 

@@ -2,12 +2,15 @@ import type { Plan } from './plan-schema.ts';
 import { flagLegend, PLAN_COLUMNS, pct, planHeadline, summarizePlan } from './plan-view.ts';
 import { renderMarkdownTable, renderTextTable } from './text-table.ts';
 
-/** The plan as a terminal table, with a summary of what the uniform approach would get wrong. */
-export function renderPlanTable(plan: Plan): string {
+/**
+ * The plan as a terminal table, with a summary of what the uniform approach would get wrong.
+ * `width`: the terminal's columns; the least needed columns are left out to fit it.
+ */
+export function renderPlanTable(plan: Plan, width?: number): string {
   const s = summarizePlan(plan);
   const lines = [planHeadline(plan), `Data: ${plan.source}, history to ${plan.dataEnd}`, ''];
   for (const u of plan.unreachableRegions) lines.push(`! ${unreachableNote(plan, u)}`);
-  lines.push(renderTextTable({ columns: PLAN_COLUMNS, rows: plan.services }), '');
+  lines.push(renderTextTable({ columns: PLAN_COLUMNS, rows: plan.services, ...(width === undefined ? {} : { maxWidth: width }) }), '');
   lines.push(
     `${s.entries} service-regions; uniform scaling would under-scale ${s.underScaled.length} and over-scale ${s.overScaled.length} (beyond ±5%); ${s.exceedsMax.length} exceed max capacity; ${s.lowConfidence.length} low-confidence.`,
   );
