@@ -27,14 +27,16 @@ export function parseTime(text: string): number | undefined {
 /**
  * Reads CSV text with a header row, one typed row at a time. Columns are found by header name
  * (order free, extra columns ignored); CRLF line endings and blank lines are accepted;
- * double-quoted fields are understood. Every malformed row is reported as file:line with
+ * double-quoted fields and a leading byte-order mark are understood. Every malformed row is reported as file:line with
  * what was expected, never skipped.
  *
  * `build` turns each good row into the caller's object. The row it is given is reused for the
  * next line (one object for the whole file keeps half a million rows cheap): copy what you keep.
  * Only the named columns are sliced out of a line; O(size of the text).
  */
-export function parseCsv<C extends Record<string, ColumnKind>, T>(text: string, file: string, columns: C, build: (row: CsvRow<C>) => T): Result<T[]> {
+export function parseCsv<C extends Record<string, ColumnKind>, T>(raw: string, file: string, columns: C, build: (row: CsvRow<C>) => T): Result<T[]> {
+  // Spreadsheet exports often start with a byte-order mark, which would hide the first column's name.
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const firstEnd = lineEnd(text, 0);
   const header = splitLine(stripCr(text.slice(0, firstEnd))).map((h) => h.trim());
   const names = Object.keys(columns);

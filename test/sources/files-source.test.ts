@@ -46,6 +46,10 @@ describe('parseCsv', () => {
     });
   });
 
+  test('a byte-order mark before the header is ignored', () => {
+    expect(parseCsv('\uFEFFservice,value\na,1\n', 'q.csv', { service: 'text', value: 'number' }, (r) => r.service)).toEqual({ ok: true, data: ['a'] });
+  });
+
   test('the last line needs no newline and LF-only files work', () => {
     expect(parseCsv('service,value\na,1\nb,2', 'q.csv', { service: 'text', value: 'number' }, (r) => `${r.service}${r.value}`)).toEqual({ ok: true, data: ['a1', 'b2'] });
   });
