@@ -1,8 +1,9 @@
 import { createInterface } from 'node:readline/promises';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_REGION_TIMEOUT_MS } from '../src/aws/defaults.ts';
 import { EvacError } from '../src/errors.ts';
-import { type OptionSpec, type ParsedArgs, stringOpt } from './command.ts';
+import type { OptionSpec, ParsedArgs } from './command.ts';
 import type { CliIO } from './io.ts';
+import { intOpt } from './options.ts';
 
 // The flags of the commands that call AWS. The SDK-backed helpers are in cli/aws.ts, which
 // commands import only when they call AWS, so that `evac plan` on files starts quickly.
@@ -32,16 +33,8 @@ export const CLOUDWATCH_OPTIONS = {
   },
 } as const satisfies Record<string, OptionSpec>;
 
-export function positiveInt(args: ParsedArgs, name: string, fallback: number): number {
-  const text = stringOpt(args, name);
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new EvacError(`--${name} "${text}": expected a whole number >= 1`);
-  return n;
-}
-
 export function regionTimeoutFromArgs(args: ParsedArgs): number {
-  return positiveInt(args, 'region-timeout', DEFAULT_REGION_TIMEOUT_MS);
+  return intOpt(args, 'region-timeout', DEFAULT_REGION_TIMEOUT_MS, 1);
 }
 
 /**

@@ -8,9 +8,10 @@ import { CloudWatchCapacityReader } from '../src/aws/current-capacity.ts';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS } from '../src/aws/defaults.ts';
 import { EvacError, unwrap } from '../src/errors.ts';
 import { CloudWatchSource } from '../src/sources/cloudwatch-source.ts';
-import { positiveInt, regionTimeoutFromArgs } from './aws-options.ts';
+import { regionTimeoutFromArgs } from './aws-options.ts';
 import { type ParsedArgs, stringOpt } from './command.ts';
 import type { CliIO } from './io.ts';
+import { intOpt } from './options.ts';
 
 // evac supports Node 20, which the SDK versions locked here support too; their notice that
 // later versions will need Node 22 would only be noise on stderr during an incident (README,
@@ -26,8 +27,8 @@ export function awsClientsFromArgs(args: ParsedArgs, io: CliIO): AwsClients {
   return new AwsClients({
     endpoints,
     env: io.env,
-    maxAttempts: positiveInt(args, 'max-attempts', DEFAULT_MAX_ATTEMPTS),
-    callTimeoutMs: positiveInt(args, 'call-timeout', DEFAULT_CALL_TIMEOUT_MS),
+    maxAttempts: intOpt(args, 'max-attempts', DEFAULT_MAX_ATTEMPTS, 1),
+    callTimeoutMs: intOpt(args, 'call-timeout', DEFAULT_CALL_TIMEOUT_MS, 1),
     ...(profile === undefined ? {} : { profile }),
   });
 }

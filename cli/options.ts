@@ -19,11 +19,12 @@ export function atFromArgs(args: ParsedArgs, io: CliIO): number {
   return t;
 }
 
-export function nonNegativeInt(args: ParsedArgs, name: string, fallback: number): number {
+/** `--NAME N`: a whole number of at least `min` (0 unless said), or `fallback` when absent. */
+export function intOpt(args: ParsedArgs, name: string, fallback: number, min = 0): number {
   const text = stringOpt(args, name);
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new EvacError(`--${name} "${text}": expected a whole number >= 0`);
+  if (!Number.isInteger(n) || n < min) throw new EvacError(`--${name} "${text}": expected a whole number >= ${min}`);
   return n;
 }
 

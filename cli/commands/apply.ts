@@ -10,8 +10,8 @@ import { planEvacuation } from '../../src/services/plan.ts';
 import { waitForTargets } from '../../src/services/status.ts';
 import { loadSnapshot } from '../../src/state/snapshot.ts';
 import { AWS_OPTIONS, askYesNo, CLOUDWATCH_OPTIONS, regionTimeoutFromArgs } from '../aws-options.ts';
-import { boolOpt, CONFIG_OPTIONS, type Command, type ParsedArgs, stringOpt } from '../command.ts';
-import { atFromArgs, configFromArgs, nonNegativeInt, terminalWidth } from '../options.ts';
+import { boolOpt, CONFIG_OPTIONS, type Command, stringOpt } from '../command.ts';
+import { atFromArgs, configFromArgs, intOpt, terminalWidth } from '../options.ts';
 import { renderApplyResult, renderChanges, renderOutcomeLine, renderProgressLine, renderStatus } from '../render/scaling-text.ts';
 import { sourceFromArgs } from '../source.ts';
 
@@ -71,7 +71,7 @@ export const applyCommand: Command = {
           source: await sourceFromArgs(args, io, config, clients),
           failedRegion: failed,
           at: atFromArgs(args, io),
-          windowMinutes: nonNegativeInt(args, 'window', 0),
+          windowMinutes: intOpt(args, 'window', 0),
         });
         out(renderPlanTable(plan, terminalWidth(args, io)));
         out('\n');
@@ -86,7 +86,7 @@ export const applyCommand: Command = {
         scaler,
         stateDir: stringOpt(args, 'state-dir') ?? '.evac-state',
         dryRun,
-        concurrency: positive(args, 'concurrency', 4),
+        concurrency: intOpt(args, 'concurrency', 4, 1),
         regionTimeoutMs: regionTimeoutFromArgs(args),
         ...(config ? { capacityMetricOf: capacityMetricResolver(config) } : {}),
         ...(yes
@@ -110,12 +110,12 @@ export const applyCommand: Command = {
           scaler,
           capacity: aws.capacityReaderFor(clients),
           regionTimeoutMs: regionTimeoutFromArgs(args),
-          timeoutMs: positive(args, 'wait-timeout', 900) * 1000,
-          intervalMs: positive(args, 'poll-interval', 15) * 1000,
+          timeoutMs: intOpt(args, 'wait-timeout', 900, 1) * 1000,
+          intervalMs: intOpt(args, 'poll-interval', 15, 1) * 1000,
           onPoll: (s) => io.stderr.write(renderProgressLine(s)),
         });
         out(renderStatus(status));
-        if (!reached) out(`Not every target reached its new Min within ${positive(args, 'wait-timeout', 900)} s: evac status --wait goes on waiting.\n`);
+        if (!reached) out(`Not every target reached its new Min within ${intOpt(args, 'wait-timeout', 900, 1)} s: evac status --wait goes on waiting.\n`);
         waited = reached;
       }
       if (format === 'json') io.stdout.write(`${JSON.stringify({ ...result, ...(waited === undefined ? {} : { reached: waited }), meta: { apiCalls: clients.calls.calls() } }, null, 2)}\n`);
@@ -126,12 +126,6 @@ export const applyCommand: Command = {
     }
   },
 };
-
-function positive(args: ParsedArgs, name: string, fallback: number): number {
-  const n = nonNegativeInt(args, name, fallback);
-  if (n < 1) throw new EvacError(`--${name} ${n}: expected a whole number >= 1`);
-  return n;
-}
 
 /**
  * Reads a plan saved by `evac plan --out FILE --format json`.

@@ -3,7 +3,7 @@ import { renderPlanMarkdown, renderPlanTable } from '../../src/report/plan-text.
 import { planEvacuation } from '../../src/services/plan.ts';
 import { AWS_OPTIONS, CLOUDWATCH_OPTIONS } from '../aws-options.ts';
 import { CONFIG_OPTIONS, type Command, stringOpt } from '../command.ts';
-import { atFromArgs, configFromArgs, emit, formatFromArgs, nonNegativeInt, terminalWidth } from '../options.ts';
+import { atFromArgs, configFromArgs, emit, formatFromArgs, intOpt, terminalWidth } from '../options.ts';
 import { SOURCE_OPTIONS, sourceFromArgs } from '../source.ts';
 
 export const planCommand: Command = {
@@ -34,7 +34,7 @@ export const planCommand: Command = {
       source: await sourceFromArgs(args, io, config, clients),
       failedRegion: failed,
       at: atFromArgs(args, io),
-      windowMinutes: nonNegativeInt(args, 'window', 0),
+      windowMinutes: intOpt(args, 'window', 0),
     }).finally(() => clients?.destroy());
     if (aws && clients) aws.reportApiCalls(args, io, clients);
     const text = format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : format === 'markdown' ? renderPlanMarkdown(plan) : renderPlanTable(plan, terminalWidth(args, io));

@@ -3,7 +3,7 @@ import { restoreSnapshot } from '../../src/services/restore.ts';
 import { findActiveSnapshot } from '../../src/state/snapshot.ts';
 import { AWS_OPTIONS, askYesNo, regionTimeoutFromArgs } from '../aws-options.ts';
 import { boolOpt, type Command, stringOpt } from '../command.ts';
-import { nonNegativeInt } from '../options.ts';
+import { intOpt } from '../options.ts';
 import { renderOutcomeLine, renderRestoreResult } from '../render/scaling-text.ts';
 import { STATE_OPTIONS } from './apply.ts';
 
@@ -28,8 +28,7 @@ export const restoreCommand: Command = {
     const stateDir = stringOpt(args, 'state-dir') ?? '.evac-state';
     const file = stringOpt(args, 'snapshot') ?? findActiveSnapshot(stateDir)?.file;
     if (file === undefined) throw new EvacError(`no active snapshot in ${stateDir}/snapshots`, { hint: 'name one with --snapshot FILE (or --state-dir DIR)' });
-    const concurrency = nonNegativeInt(args, 'concurrency', 4);
-    if (concurrency < 1) throw new EvacError('--concurrency 0: expected a whole number >= 1');
+    const concurrency = intOpt(args, 'concurrency', 4, 1);
     const aws = await import('../aws.ts');
     const clients = aws.awsClientsFromArgs(args, io);
     try {

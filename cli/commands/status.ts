@@ -3,7 +3,7 @@ import { readStatus, waitForTargets } from '../../src/services/status.ts';
 import { findActiveSnapshot, loadSnapshot } from '../../src/state/snapshot.ts';
 import { AWS_OPTIONS, regionTimeoutFromArgs } from '../aws-options.ts';
 import { boolOpt, type Command, stringOpt } from '../command.ts';
-import { nonNegativeInt } from '../options.ts';
+import { intOpt } from '../options.ts';
 import { renderProgressLine, renderStatus } from '../render/scaling-text.ts';
 import { STATE_OPTIONS, WAIT_OPTIONS } from './apply.ts';
 
@@ -32,11 +32,11 @@ export const statusCommand: Command = {
       let status: Awaited<ReturnType<typeof readStatus>>;
       let reached: boolean;
       if (boolOpt(args, 'wait')) {
-        const timeout = nonNegativeInt(args, 'wait-timeout', 900);
+        const timeout = intOpt(args, 'wait-timeout', 900);
         ({ status, reached } = await waitForTargets({
           ...options,
           timeoutMs: timeout * 1000,
-          intervalMs: Math.max(1, nonNegativeInt(args, 'poll-interval', 15)) * 1000,
+          intervalMs: intOpt(args, 'poll-interval', 15, 1) * 1000,
           onPoll: (s) => io.stderr.write(renderProgressLine(s)),
         }));
       } else {

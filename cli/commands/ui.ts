@@ -3,7 +3,7 @@ import { planEvacuation } from '../../src/services/plan.ts';
 import { MemoSource } from '../../src/sources/memo-source.ts';
 import { AWS_OPTIONS, CLOUDWATCH_OPTIONS } from '../aws-options.ts';
 import { CONFIG_OPTIONS, type Command, stringOpt } from '../command.ts';
-import { atFromArgs, configFromArgs, nonNegativeInt } from '../options.ts';
+import { atFromArgs, configFromArgs, intOpt } from '../options.ts';
 import { SOURCE_OPTIONS, sourceFromArgs } from '../source.ts';
 
 export const uiCommand: Command = {
@@ -30,7 +30,7 @@ export const uiCommand: Command = {
       throw new EvacError(`--failed "${initialFailed}": expected a region with steering: ${failedRegions.join(', ')}`);
     }
     const at = atFromArgs(args, io);
-    const windowMinutes = nonNegativeInt(args, 'window', 0);
+    const windowMinutes = intOpt(args, 'window', 0);
     // Data is read once; switching region only recomputes.
     const source = new MemoSource(await sourceFromArgs(args, io, config));
     const loadPlan = (failedRegion: string) => planEvacuation({ config, source, failedRegion, at, windowMinutes });

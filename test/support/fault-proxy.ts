@@ -9,6 +9,7 @@
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { mulberry32 } from '../../src/model/mulberry32.ts';
 
 /**
  * - `throttle`: HTTP 400 with the protocol's throttling error (ThrottlingException; for
@@ -65,18 +66,6 @@ export interface FaultProxyOptions {
   readonly latencyMs?: number;
 }
 
-/** Mulberry32: a tiny seeded PRNG, so a `fraction` fault fails the same requests every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The AWS API a request calls, from its routing header, form body or path. */
 export function apiOf(headers: IncomingMessage['headers'], url: string, body: string): string {
   const target = headers['x-amz-target'];
@@ -89,7 +78,7 @@ export function apiOf(headers: IncomingMessage['headers'], url: string, body: st
 
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(options.target);
-  let random = seededRandom(options.seed ?? 1);
+  let random = mulberry32(options.seed ?? 1);
   let rules: readonly FaultRule[] = options.rules ?? [];
   let matched: number[] = rules.map(() => 0);
   let counts: Record<string, number> = {};
@@ -194,7 +183,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     log: () => [...requests],
     setRules(next, seed) {
       rules = next;
-      if (seed !== undefined) random = seededRandom(seed);
+      if (seed !== undefined) random = mulberry32(seed);
       matched = next.map(() => 0);
     },
     resetCounts() {
