@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { bucketLabel } from '../../src/model/bucket.ts';
 import type { Plan, PlanEntry } from '../../src/report/plan-schema.ts';
+import { unreachableNote } from '../../src/report/plan-text.ts';
 import { pct, ratio, uniformVerdict } from '../../src/report/plan-view.ts';
 import { ORDER_LABELS, type PlanOrder } from './plan-order.ts';
 
@@ -29,6 +30,11 @@ export function PlanBrowser({ plan, entries, selected, order, listHeight }: Plan
         {plan.windowMinutes > 0 ? ` (+${plan.windowMinutes} min window)` : ''}: traffic to{' '}
         {plan.healthyRegions.map((h) => `${h.region} ${(h.steeringWeight * 100).toFixed(0)}%`).join(', ')}
       </Text>
+      {plan.unreachableRegions.map((u) => (
+        <Text key={u.region} color="yellow">
+          ! {unreachableNote(plan, u)}
+        </Text>
+      ))}
       <Text color={exceeding > 0 ? 'red' : 'green'}>
         {exceeding > 0 ? `NOT READY: ${exceeding} service-region(s) exceed max capacity` : 'ready: every service-region fits under its max'}
       </Text>

@@ -58,6 +58,12 @@ describe('PlanBrowser', () => {
       └──────────────────────────────────────────────────────────────────────────────────────────────────┘"
     `);
   });
+
+  test('warns when a region could not be read', () => {
+    const unreachable = { ...plan, unreachableRegions: [{ region: 'us-west-2', reason: 'connect ECONNREFUSED' }] };
+    const { lastFrame } = render(<PlanBrowser plan={unreachable} entries={unreachable.services} selected={0} order="service" listHeight={3} />);
+    expect(frame(lastFrame())).toContain('! us-west-2, the failed region, could not be read (connect ECONNREFUSED)');
+  });
 });
 
 describe('EvacuationApp', () => {
