@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { bucketLabel } from '../../src/model/bucket.ts';
 import type { Plan, PlanEntry } from '../../src/report/plan-schema.ts';
 import { unreachableNote } from '../../src/report/plan-text.ts';
-import { pct, ratio, uniformVerdict } from '../../src/report/plan-view.ts';
+import { compact, pct, ratio, uniformVerdict } from '../../src/report/plan-view.ts';
 import { ORDER_LABELS, type PlanOrder } from './plan-order.ts';
 
 export interface PlanBrowserProps {
@@ -88,6 +88,12 @@ export function EntryDetail({ entry: e }: { readonly entry: PlanEntry }) {
         {e.requiredCapacity ?? '?'}, max {e.maxCapacity ?? '?'}
         {e.flags.includes('exceeds-max') ? ' (EXCEEDS MAX)' : ''}
       </Text>
+      {e.demand ? (
+        <Text>
+          demand: {compact(e.demand.nominal)} now {'->'} {compact(e.demand.predicted)} in the evacuation (
+          {e.demand.byDevice.map((d) => `${d.deviceType} ${compact(d.predicted)}`).join(', ')})
+        </Text>
+      ) : null}
       {e.flags.length > 0 ? <Text dimColor>flags: {e.flags.join(', ')}</Text> : null}
     </Box>
   );

@@ -80,6 +80,8 @@ describe('EvacuationApp', () => {
     app.stdin.write('j');
     const moved = await until(app.lastFrame, '>authz                    us-east-1');
     expect(moved).toContain('authz in us-east-1: weighted 1.752');
+    // demand: median(1000, 1200) = 1100 now; x1.7515 = 1,927; ios 0.4*(140/60)*1100 = 1,027, tv 0.6*(150/110)*1100 = 900
+    expect(moved).toContain('demand: 1.1k now -> 1.9k in the evacuation (ios 1.0k, tv 900)');
     app.stdin.write('s');
     await until(app.lastFrame, 'sorted by where uniform scaling is most wrong');
     app.stdin.write('\u001B[C'); // right arrow
