@@ -35,6 +35,11 @@ export class NominalLevels {
     }
   }
 
+  /** Every key that has at least one sample. */
+  keys(): IterableIterator<string> {
+    return this.acc.keys();
+  }
+
   /** The nominal level of a key in a bucket, or undefined when no date has a sample there. */
   level(key: string, bucket: number): number | undefined {
     const byDay = this.acc.get(key)?.get(bucket);

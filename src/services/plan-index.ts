@@ -5,6 +5,11 @@ import type { CapacityRecord, PlanningData } from '../model/planning-data.ts';
 
 const SEP = '\u0000';
 export const key = (a: string, b: string): string => `${a}${SEP}${b}`;
+/** The two parts of a key made by `key`. */
+export const splitKey = (k: string): [string, string] => {
+  const i = k.indexOf(SEP);
+  return [k.slice(0, i), k.slice(i + 1)];
+};
 
 /**
  * The planning data folded once into what the ratio math looks up: nominal levels for the

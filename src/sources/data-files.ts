@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import type { InputIssue, Result } from '../errors.ts';
-import type { CapacityRecord, DemandSample, EvacuationWindow, TraceSample, TrafficSample } from '../model/planning-data.ts';
+import type { CapacityRecord, DemandSample, EvacuationWindow, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
+import { writeFileAtomic } from '../state/atomic-write.ts';
 import { type ColumnKind, type CsvRow, parseCsv } from './csv-table.ts';
 
 /** The CSV files of the files source, by name, with their columns. */
@@ -92,4 +94,63 @@ export function readEvacuations(file: string, regions: ReadonlySet<string>): Res
 
 export function dataFile(dir: string, key: keyof typeof DATA_FILES): string {
   return path.join(dir, DATA_FILES[key].file);
+}
+
+/** `precompute.json`: what a precomputed data directory holds and how it was made. */
+export const PrecomputeManifestSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  kind: z.literal('evac-precomputed-history'),
+  createdAt: z.string(),
+  /** End of the history folded in (ISO 8601). */
+  dataEnd: z.string(),
+  /** The bucket width the aggregates were made with: planning must use the same. */
+  bucketMinutes: z.number().int().positive(),
+  lookbackDays: z.number().int().positive(),
+  source: z.string(),
+  configDir: z.string(),
+  rows: z.record(z.string(), z.number().int()),
+});
+export type PrecomputeManifest = z.infer<typeof PrecomputeManifestSchema>;
+export const MANIFEST_FILE = 'precompute.json';
+
+/** Reads a data directory's manifest, if it has one (a directory written by `evac precompute`). */
+export function readManifest(dir: string): Result<PrecomputeManifest | null> {
+  const file = path.join(dir, MANIFEST_FILE);
+  if (!existsSync(file)) return { ok: true, data: null };
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return { ok: false, issues: [{ file, message: `not JSON: ${(error as Error).message}` }] };
+  }
+  const parsed = PrecomputeManifestSchema.safeParse(json);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  return { ok: false, issues: parsed.error.issues.map((i) => ({ file, path: i.path.join('.') || '(top level)', message: i.message })) };
+}
+
+/**
+ * Writes planning data as a files-source directory (each file atomically), with a manifest.
+ * Numbers are written in full precision, so reading the files back gives the same values.
+ */
+export function writeDataDir(dir: string, data: PlanningData, manifest: Omit<PrecomputeManifest, 'rows'>): PrecomputeManifest {
+  const csv = (header: string, rows: readonly (readonly (string | number | null)[])[]) =>
+    `${header}\n${rows.map((r) => r.map((v) => (v === null ? '' : typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : String(v))).join(',')).join('\n')}${rows.length > 0 ? '\n' : ''}`;
+  const cols = (key: keyof typeof DATA_FILES) => Object.keys(DATA_FILES[key].columns).join(',');
+  writeFileAtomic(dataFile(dir, 'traffic'), csv(cols('traffic'), data.traffic.map((s) => [s.t, s.region, s.device, s.value])));
+  writeFileAtomic(dataFile(dir, 'traces'), csv(cols('traces'), data.traces.map((s) => [s.t, s.region, s.service, s.device, s.count])));
+  writeFileAtomic(dataFile(dir, 'demand'), csv(cols('demand'), data.demand.map((s) => [s.t, s.region, s.service, s.value])));
+  writeFileAtomic(dataFile(dir, 'capacity'), csv(cols('capacity'), data.capacity.map((c) => [c.region, c.service, c.current, c.min, c.max])));
+  writeFileAtomic(
+    dataFile(dir, 'evacuations'),
+    csv(
+      cols('evacuations'),
+      data.evacuations.map((e) => [new Date(e.start * 1000).toISOString(), new Date(e.end * 1000).toISOString(), e.failedRegion]),
+    ),
+  );
+  const full: PrecomputeManifest = {
+    ...manifest,
+    rows: { traffic: data.traffic.length, traces: data.traces.length, demand: data.demand.length, capacity: data.capacity.length, evacuations: data.evacuations.length },
+  };
+  writeFileAtomic(path.join(dir, MANIFEST_FILE), `${JSON.stringify(full, null, 2)}\n`);
+  return full;
 }

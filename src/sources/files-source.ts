@@ -1,7 +1,7 @@
 import type { InputIssue, Result } from '../errors.ts';
-import { inputError } from '../errors.ts';
+import { EvacError, inputError, unwrap } from '../errors.ts';
 import type { PlanningData } from '../model/planning-data.ts';
-import { dataFile, readCapacity, readDemand, readEvacuations, readTraces, readTraffic } from './data-files.ts';
+import { dataFile, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
 
 /**
@@ -12,9 +12,19 @@ export class FilesSource implements DataSource {
   constructor(private readonly dir: string) {}
 
   async load(request: LoadRequest): Promise<LoadResult> {
+    const manifest = unwrap(readManifest(this.dir));
+    const { bucketMinutes } = request.config.evacuation;
+    if (manifest && manifest.bucketMinutes !== bucketMinutes) {
+      throw new EvacError(`${this.dir} was precomputed with bucketMinutes ${manifest.bucketMinutes}, the config says ${bucketMinutes}: expected the same`, {
+        hint: 'run evac precompute again with this config',
+      });
+    }
     const result = readDataDir(this.dir, new Set(request.config.evacuation.regions));
     if (!result.ok) throw inputError(result.issues, `fix the rows above, or run "evac validate --data ${this.dir}"`);
-    return { data: result.data, unreachable: [], apiCalls: {}, description: `files in ${this.dir}` };
+    const description = manifest
+      ? `history precomputed in ${this.dir} (to ${manifest.dataEnd}, from ${manifest.source}, made ${manifest.createdAt})`
+      : `files in ${this.dir}`;
+    return { data: result.data, unreachable: [], apiCalls: {}, description };
   }
 }
 

@@ -1,0 +1,47 @@
+import { EvacError } from '../../src/errors.ts';
+import { precompute } from '../../src/services/precompute.ts';
+import { writeDataDir } from '../../src/sources/data-files.ts';
+import { AWS_OPTIONS, CLOUDWATCH_OPTIONS } from '../aws-options.ts';
+import { CONFIG_OPTIONS, type Command, stringOpt } from '../command.ts';
+import { atFromArgs, configFromArgs } from '../options.ts';
+import { SOURCE_OPTIONS, sourceFromArgs } from '../source.ts';
+
+export const precomputeCommand: Command = {
+  name: 'precompute',
+  summary: 'Fold the history into a small data directory that plans offline, in milliseconds (the scheduled job)',
+  usage: 'evac precompute --out DIR [--at TIME] [--config DIR] [--data DIR | --source aws ...]',
+  options: {
+    out: { type: 'string', valueName: 'DIR', description: 'Directory to write (the files-source layout plus precompute.json); required' },
+    at: { type: 'string', valueName: 'TIME', description: 'End of the history: ISO 8601 or epoch seconds (default: now)' },
+    ...CONFIG_OPTIONS,
+    ...SOURCE_OPTIONS,
+    ...CLOUDWATCH_OPTIONS,
+    ...AWS_OPTIONS,
+  },
+  async run(args, io) {
+    const out = stringOpt(args, 'out');
+    if (!out) throw new EvacError('--out DIR is required', { hint: 'e.g. evac precompute --out precomputed/ (then evac plan --data precomputed/)' });
+    const config = configFromArgs(args);
+    const aws = stringOpt(args, 'source') === 'aws' ? await import('../aws.ts') : undefined;
+    const clients = aws?.awsClientsFromArgs(args, io);
+    const now = atFromArgs(args, io);
+    const result = await precompute({ config, source: await sourceFromArgs(args, io, config, clients), now }).finally(() => clients?.destroy());
+    if (aws && clients) aws.reportApiCalls(args, io, clients);
+    for (const u of result.unreachable) io.stderr.write(`warning: ${u.region} could not be read (${u.reason}): its series are missing from ${out}\n`);
+    const manifest = writeDataDir(out, result.data, {
+      schemaVersion: 1,
+      kind: 'evac-precomputed-history',
+      createdAt: new Date(now * 1000).toISOString(),
+      dataEnd: new Date(result.dataEnd * 1000).toISOString(),
+      bucketMinutes: config.evacuation.bucketMinutes,
+      lookbackDays: config.evacuation.lookbackDays,
+      source: result.description,
+      configDir: config.dir,
+    });
+    const rows = Object.entries(manifest.rows)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ');
+    io.stdout.write(`wrote ${out}: history to ${manifest.dataEnd} folded into ${rows}; plan from it with --data ${out}\n`);
+    return result.unreachable.length > 0 ? 5 : 0;
+  },
+};

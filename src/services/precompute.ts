@@ -1,0 +1,90 @@
+import type { LoadedConfig } from '../config/load-config.ts';
+import { planUnits, resolveScope } from '../config/resolve-scope.ts';
+import { EvacError } from '../errors.ts';
+import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
+import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
+import type { DemandSample, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
+import type { DataSource } from '../sources/data-source.ts';
+import { buildPlanIndex, splitKey } from './plan-index.ts';
+
+export interface PrecomputeOptions {
+  readonly config: LoadedConfig;
+  readonly source: DataSource;
+  /** When the job runs, epoch seconds: the history ends at min(now, latest traffic sample). */
+  readonly now: number;
+}
+
+export interface Precomputed {
+  /** The history folded to one sample per series and bucket, in the files source's layout. */
+  readonly data: PlanningData;
+  /** End of the history the aggregates cover (epoch seconds). */
+  readonly dataEnd: number;
+  readonly description: string;
+  readonly unreachable: readonly { readonly region: string; readonly reason: string }[];
+}
+
+/**
+ * The scheduled job: reads the history once (from files or CloudWatch) and folds it into what
+ * planning needs, so that an incident never waits on metrics or on the failing region's APIs.
+ *
+ * Every series becomes one sample per time-of-day bucket, holding its nominal level (traffic,
+ * demand: median over dates of each date's mean) or its summed trace count, stamped at the
+ * start of the bucket's latest occurrence before the history's end (the end itself for its own bucket). Past evacuations are
+ * already left out. Planning from the result, at any time after that end, gives the same
+ * ratios, intervals and capacities as planning from the full history (a test holds it to that).
+ * Capacity rows are copied as read: at incident time, prefer live ones.
+ */
+export async function precompute(options: PrecomputeOptions): Promise<Precomputed> {
+  const { config, now } = options;
+  const { bucketMinutes, lookbackDays, regions } = config.evacuation;
+  const scopes = config.services.flatMap((s) => planUnits(s.config).flatMap((unit) => regions.map((r) => resolveScope(s.config, unit, r))));
+  const loaded = await options.source.load({ config, scopes, from: now - lookbackDays * 86_400, to: now });
+  const { data } = loaded;
+  if (data.traffic.length === 0) throw new EvacError('no regional traffic data: nothing to precompute', { hint: 'check the data source' });
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const s of data.traffic) if (s.t > latest) latest = s.t;
+  const window = lookbackWindow(now, latest, lookbackDays);
+  const bucketCount = bucketsPerDay(bucketMinutes);
+  const buckets = Array.from({ length: bucketCount }, (_, b) => b);
+  const index = buildPlanIndex(data, sampleFilter(window, data.evacuations), bucketMinutes, new Set(buckets));
+
+  // Each bucket's latest start at or before the end, all within the last 24 hours; the end's
+  // own bucket at the end itself, so that a plan from the result reports the same history end.
+  const endBucket = bucketOf(window.end, bucketMinutes);
+  const endBucketStart = window.end - (window.end % (bucketMinutes * 60));
+  const stamp = (b: number) => (b === endBucket ? window.end : endBucketStart - (endBucket - b) * bucketMinutes * 60 - (b > endBucket ? 86_400 : 0));
+
+  const traffic: TrafficSample[] = [];
+  for (const k of index.traffic.keys()) {
+    const [region, device] = splitKey(k);
+    for (const b of buckets) {
+      const value = index.traffic.level(k, b);
+      if (value !== undefined) traffic.push({ t: stamp(b), region, device, value });
+    }
+  }
+  const traces: TraceSample[] = [];
+  for (const [k, byDevice] of index.traceCounts) {
+    const [region, service] = splitKey(k);
+    for (const [device, counts] of byDevice) {
+      for (const b of buckets) {
+        const count = counts[b] ?? 0;
+        if (count > 0) traces.push({ t: stamp(b), region, service, device, count });
+      }
+    }
+  }
+  const demand: DemandSample[] = [];
+  for (const k of index.demand.keys()) {
+    const [region, service] = splitKey(k);
+    for (const b of buckets) {
+      const value = index.demand.level(k, b);
+      if (value !== undefined) demand.push({ t: stamp(b), region, service, value });
+    }
+  }
+  const byTime = <T extends { t: number }>(rows: T[]) => rows.sort((a, b) => a.t - b.t);
+  return {
+    data: { traffic: byTime(traffic), traces: byTime(traces), demand: byTime(demand), capacity: [...data.capacity], evacuations: [] },
+    dataEnd: window.end,
+    description: loaded.description,
+    unreachable: loaded.unreachable,
+  };
+}
