@@ -106,6 +106,22 @@ describe('evac plan --source aws', () => {
     expect(a.unreachableRegions).toEqual([]);
   });
 
+  test('evac precompute from CloudWatch folds a history that plans the same with no AWS at all', async () => {
+    const out = path.join(work, 'precomputed');
+    const pre = await runEvac(['precompute', '--source', 'aws', '--out', out, '--at', String(AT), ...awsFlags()], AT);
+    expect(pre.code, pre.stderr).toBe(0);
+    expect(pre.stdout).toMatch(/^wrote .*precomputed: history to /);
+    const aws = JSON.parse((await runEvac(planArgs(), AT)).stdout) as Plan;
+    // The next day at the same time of day, during the incident: no endpoint answers, the folded history is all there is.
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const offline = await runEvac(['plan', '--data', out, '--config', CONFIG_DIR, '--failed', FAILED, '--at', String(AT + 86_400), '--format', 'json', '--endpoint-url', closed], AT);
+    expect(offline.code, offline.stderr).toBe(0);
+    const folded = JSON.parse(offline.stdout) as Plan;
+    const ratios = (p: Plan) => p.services.map((e) => [e.service, e.region, e.weightedRatio.toFixed(9), e.uniformRatio.toFixed(9), e.ci95.map((x) => x.toFixed(9)), e.targetMinCapacity]);
+    expect(folded.bucket).toBe(aws.bucket);
+    expect(ratios(folded)).toEqual(ratios(aws));
+  });
+
   test('reports a failed region whose endpoint is down, and plans the healthy ones', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     const run = await runEvac([...planArgs(), '--endpoint-url', `${FAILED}=${closed}`, '--max-attempts', '2', '--verbose'], AT);
