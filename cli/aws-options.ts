@@ -25,6 +25,11 @@ export const AWS_OPTIONS = {
 
 /** Flags of `--source aws` (with AWS_OPTIONS). */
 export const CLOUDWATCH_OPTIONS = {
+  history: {
+    type: 'string',
+    valueName: 'DIR',
+    description: 'With --source aws: traffic, traces and demand from DIR (evac precompute output); only capacity and Min/Max live from AWS, the failed region never called',
+  },
   traces: { type: 'string', valueName: 'PATH', description: 'Trace samples CSV for --source aws: timestamp,region,service,device_type,count (default: DATA/trace-samples.csv)' },
   evacuations: {
     type: 'string',

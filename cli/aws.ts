@@ -8,6 +8,9 @@ import { CloudWatchCapacityReader } from '../src/aws/current-capacity.ts';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS } from '../src/aws/defaults.ts';
 import { EvacError, unwrap } from '../src/errors.ts';
 import { CloudWatchSource } from '../src/sources/cloudwatch-source.ts';
+import type { DataSource } from '../src/sources/data-source.ts';
+import { FilesSource } from '../src/sources/files-source.ts';
+import { LiveCapacitySource } from '../src/sources/live-capacity-source.ts';
 import { regionTimeoutFromArgs } from './aws-options.ts';
 import { type ParsedArgs, stringOpt } from './command.ts';
 import type { CliIO } from './io.ts';
@@ -33,8 +36,16 @@ export function awsClientsFromArgs(args: ParsedArgs, io: CliIO): AwsClients {
   });
 }
 
-/** `--source aws`: CloudWatch for metrics, Application Auto Scaling for Min/Max, --traces (or --data) for traces. */
-export function cloudWatchSourceFromArgs(args: ParsedArgs, clients: AwsClients): CloudWatchSource {
+/**
+ * `--source aws`: CloudWatch for metrics, Application Auto Scaling for Min/Max, --traces (or
+ * --data) for traces; with --history DIR, the history from DIR and only capacity from AWS.
+ */
+export function cloudWatchSourceFromArgs(args: ParsedArgs, clients: AwsClients): DataSource {
+  const history = stringOpt(args, 'history');
+  if (history !== undefined) {
+    if (!existsSync(history)) throw new EvacError(`--history ${history}: directory not found`, { hint: 'write it with evac precompute --out DIR' });
+    return new LiveCapacitySource({ history: new FilesSource(history), clients, scaler: scalerFor(clients), regionTimeoutMs: regionTimeoutFromArgs(args) });
+  }
   // Trace shares are not in CloudWatch: they come from a file, by default the files source's.
   const data = stringOpt(args, 'data') ?? 'fixtures';
   const traces = stringOpt(args, 'traces') ?? path.join(data, 'trace-samples.csv');

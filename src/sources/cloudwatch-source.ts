@@ -64,28 +64,14 @@ export class CloudWatchSource implements DataSource {
         hint: 'add trafficMetric {namespace, name, dimensions, deviceDimension, deviceTypes}, or use --source files',
       });
     }
-    const before = this.options.clients.calls.calls();
-    const timeoutMs = this.options.regionTimeoutMs ?? DEFAULT_REGION_TIMEOUT_MS;
-    const unreachable: UnreachableRegion[] = [];
-    const loaded: RegionData[] = [];
-    await Promise.all(
-      config.evacuation.regions.map(async (region) => {
-        const scopes = request.scopes.filter((s) => s.region === region);
-        try {
-          loaded.push(await withDeadline(timeoutMs, (signal) => this.loadRegion(region, scopes, request, signal)));
-        } catch (error) {
-          unreachable.push({ region, reason: error instanceof DeadlineExceeded ? error.message : describeAwsError(error) });
-        }
-      }),
+    const { loaded, unreachable, apiCalls } = await readRegions(this.options.clients, config.evacuation.regions, this.options.regionTimeoutMs, (region, signal) =>
+      this.loadRegion(
+        region,
+        request.scopes.filter((s) => s.region === region),
+        request,
+        signal,
+      ),
     );
-    unreachable.sort((a, b) => a.region.localeCompare(b.region));
-    if (loaded.length === 0) {
-      throw new EvacError(`no region could be read from CloudWatch:\n${unreachable.map((u) => `  ${u.region}: ${u.reason}`).join('\n')}`, {
-        hint: 'check credentials (--profile, AWS_PROFILE), --endpoint-url, and network access to the regional endpoints',
-      });
-    }
-    const after = this.options.clients.calls.calls();
-    const apiCalls = Object.fromEntries(Object.entries(after).map(([api, n]) => [api, n - (before[api] ?? 0)]).filter(([, n]) => (n as number) > 0));
     return {
       data: {
         traffic: loaded.flatMap((r) => r.traffic),
@@ -117,21 +103,11 @@ export class CloudWatchSource implements DataSource {
         history.push({ tag: { kind: 'traffic', device }, query: { ...stat, dimensions: { ...dimensions, [deviceDimension]: device } } });
       }
     }
-    const capacityMetrics = new Map<string, MetricStat>();
-    const targets: { scope: ScopedServiceConfig; target: TargetRef }[] = [];
-    for (const scope of scopes) {
-      if (scope.demandMetric) history.push({ tag: { kind: 'demand', service: scope.name }, query: scope.demandMetric });
-      const metric: MetricStat | undefined = scope.capacityMetric ?? (scope.scalableTarget ? defaultCapacityMetric(scope.scalableTarget) : undefined);
-      if (metric) capacityMetrics.set(scope.name, metric);
-      if (scope.scalableTarget) targets.push({ scope, target: scope.scalableTarget });
-    }
-
+    for (const scope of scopes) if (scope.demandMetric) history.push({ tag: { kind: 'demand', service: scope.name }, query: scope.demandMetric });
     const now = Math.floor(this.options.now?.() ?? Date.now() / 1000);
-    const capacityAt = Math.min(request.to, now);
-    const [historySeries, current, minMax] = await Promise.all([
+    const [historySeries, capacity] = await Promise.all([
       this.fetchHistory(region, history, request, signal),
-      readCurrentCapacity(this.options.clients, region, capacityMetrics, capacityAt, signal),
-      targets.length === 0 ? Promise.resolve(new Map<string, MinMax>()) : this.options.scaler.describeTargets(region, targets.map((t) => t.target), { signal }),
+      readLiveCapacity(this.options, region, scopes, Math.min(request.to, now), signal),
     ]);
 
     const traffic: TrafficSample[] = [];
@@ -143,12 +119,6 @@ export class CloudWatchSource implements DataSource {
         if (tag.kind === 'traffic') traffic.push({ t, region, device: tag.device, value });
         else demand.push({ t, region, service: tag.service, value });
       }
-    }
-    const capacity: CapacityRecord[] = [];
-    for (const { scope, target } of targets) {
-      const observed = minMax.get(targetKey(target));
-      if (!observed) continue;
-      capacity.push({ region, service: scope.name, current: current.get(scope.name) ?? null, min: observed.min, max: observed.max });
     }
     return { traffic, demand, capacity };
   }
@@ -166,4 +136,70 @@ export class CloudWatchSource implements DataSource {
 
 function fill(value: string, region: string): string {
   return value.replaceAll('{region}', region).replaceAll('{shard}', '');
+}
+
+/**
+ * Today's capacity of a region's targets: running capacity from each scope's capacity metric
+ * (or the namespace default), Min/Max from DescribeScalableTargets. A target that is not
+ * registered has no record (the plan flags it capacity-unknown).
+ */
+export async function readLiveCapacity(
+  aws: { readonly clients: AwsClients; readonly scaler: Scaler },
+  region: string,
+  scopes: readonly ScopedServiceConfig[],
+  at: number,
+  signal: AbortSignal,
+): Promise<CapacityRecord[]> {
+  const capacityMetrics = new Map<string, MetricStat>();
+  const targets: { scope: ScopedServiceConfig; target: TargetRef }[] = [];
+  for (const scope of scopes) {
+    const metric: MetricStat | undefined = scope.capacityMetric ?? (scope.scalableTarget ? defaultCapacityMetric(scope.scalableTarget) : undefined);
+    if (metric) capacityMetrics.set(scope.name, metric);
+    if (scope.scalableTarget) targets.push({ scope, target: scope.scalableTarget });
+  }
+  const [current, minMax] = await Promise.all([
+    readCurrentCapacity(aws.clients, region, capacityMetrics, at, signal),
+    targets.length === 0 ? Promise.resolve(new Map<string, MinMax>()) : aws.scaler.describeTargets(region, targets.map((t) => t.target), { signal }),
+  ]);
+  const capacity: CapacityRecord[] = [];
+  for (const { scope, target } of targets) {
+    const observed = minMax.get(targetKey(target));
+    if (!observed) continue;
+    capacity.push({ region, service: scope.name, current: current.get(scope.name) ?? null, min: observed.min, max: observed.max });
+  }
+  return capacity;
+}
+
+/**
+ * Reads several regions in parallel, each within its own deadline: a region that fails or does
+ * not answer in time is listed as unreachable and the others go on. Throws when none answered.
+ * Returns the API calls made meanwhile, by API.
+ */
+export async function readRegions<T>(
+  clients: AwsClients,
+  regions: readonly string[],
+  timeoutMs: number | undefined,
+  read: (region: string, signal: AbortSignal) => Promise<T>,
+): Promise<{ loaded: T[]; unreachable: UnreachableRegion[]; apiCalls: Record<string, number> }> {
+  const before = clients.calls.calls();
+  const unreachable: UnreachableRegion[] = [];
+  const loaded: T[] = [];
+  await Promise.all(
+    regions.map(async (region) => {
+      try {
+        loaded.push(await withDeadline(timeoutMs ?? DEFAULT_REGION_TIMEOUT_MS, (signal) => read(region, signal)));
+      } catch (error) {
+        unreachable.push({ region, reason: error instanceof DeadlineExceeded ? error.message : describeAwsError(error) });
+      }
+    }),
+  );
+  unreachable.sort((a, b) => a.region.localeCompare(b.region));
+  if (loaded.length === 0 && regions.length > 0) {
+    throw new EvacError(`no region could be read from AWS:\n${unreachable.map((u) => `  ${u.region}: ${u.reason}`).join('\n')}`, {
+      hint: 'check credentials (--profile, AWS_PROFILE), --endpoint-url, and network access to the regional endpoints',
+    });
+  }
+  const after = clients.calls.calls();
+  const apiCalls = Object.fromEntries(Object.entries(after).map(([api, n]) => [api, n - (before[api] ?? 0)]).filter(([, n]) => (n as number) > 0)) as Record<string, number>;
+  return { loaded, unreachable, apiCalls };
 }

@@ -122,6 +122,25 @@ describe('evac plan --source aws', () => {
     expect(ratios(folded)).toEqual(ratios(aws));
   });
 
+  test('--history plans from a precomputed directory and reads only capacity from AWS, never the failed region', async () => {
+    const out = path.join(work, 'precomputed-files');
+    const pre = await runEvac(['precompute', '--data', dataDir, '--config', CONFIG_DIR, '--out', out, '--at', String(AT)], AT);
+    expect(pre.code, pre.stderr).toBe(0);
+    const full = JSON.parse((await runEvac(planArgs(), AT)).stdout) as Plan;
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const run = await runEvac(
+      ['plan', '--source', 'aws', '--history', out, '--config', CONFIG_DIR, '--failed', FAILED, '--at', String(AT), '--endpoint-url', moto.url, '--endpoint-url', `${FAILED}=${closed}`, '--format', 'json'],
+      AT,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const live = JSON.parse(run.stdout) as Plan;
+    expect(live.unreachableRegions).toEqual([]);
+    expect(live.meta.apiCalls).toEqual({ DescribeScalableTargets: 2, GetMetricData: 2 });
+    expect(live.source).toMatch(/^history precomputed in .*; capacity and Min\/Max live from AWS \(2\/2 regions\)$/);
+    const pick = (p: Plan) => p.services.map((e) => [e.service, e.region, e.weightedRatio.toFixed(9), e.currentCapacity, e.minCapacity, e.maxCapacity, e.targetMinCapacity, e.flags]);
+    expect(pick(live)).toEqual(pick(full));
+  });
+
   test('reports a failed region whose endpoint is down, and plans the healthy ones', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     const run = await runEvac([...planArgs(), '--endpoint-url', `${FAILED}=${closed}`, '--max-attempts', '2', '--verbose'], AT);

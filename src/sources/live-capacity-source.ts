@@ -1,0 +1,45 @@
+import type { AwsClients } from '../aws/clients.ts';
+import type { Scaler } from '../scaling/scaler.ts';
+import { readLiveCapacity, readRegions } from './cloudwatch-source.ts';
+import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
+
+export interface LiveCapacitySourceOptions {
+  /** Where traffic, traces, demand and past evacuations come from, e.g. a precomputed directory. */
+  readonly history: DataSource;
+  readonly clients: AwsClients;
+  readonly scaler: Scaler;
+  readonly regionTimeoutMs?: number;
+  /** Current time, epoch seconds (capacity is read up to now). */
+  readonly now?: () => number;
+}
+
+/**
+ * The incident source: the history from a precomputed directory (`evac precompute`), and only
+ * today's capacity and Min/Max live from AWS, for the regions being planned. The failed region
+ * is never called: a plan needs nothing from its APIs. A planned region that cannot be read is
+ * reported unreachable (its entries are flagged capacity-unknown and region-unreachable).
+ */
+export class LiveCapacitySource implements DataSource {
+  constructor(private readonly options: LiveCapacitySourceOptions) {}
+
+  async load(request: LoadRequest): Promise<LoadResult> {
+    const history = await this.options.history.load(request);
+    const regions = [...new Set(request.scopes.map((s) => s.region))].sort();
+    const now = Math.floor(this.options.now?.() ?? Date.now() / 1000);
+    const live = await readRegions(this.options.clients, regions, this.options.regionTimeoutMs, (region, signal) =>
+      readLiveCapacity(
+        this.options,
+        region,
+        request.scopes.filter((s) => s.region === region),
+        Math.min(request.to, now),
+        signal,
+      ),
+    );
+    return {
+      data: { ...history.data, capacity: live.loaded.flat() },
+      unreachable: [...history.unreachable, ...live.unreachable],
+      apiCalls: live.apiCalls,
+      description: `${history.description}; capacity and Min/Max live from AWS (${regions.length - live.unreachable.length}/${regions.length} regions)`,
+    };
+  }
+}
