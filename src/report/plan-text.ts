@@ -60,5 +60,5 @@ export function renderPlanMarkdown(plan: Plan): string {
  */
 export function unreachableNote(plan: Plan, u: Plan['unreachableRegions'][number]): string {
   if (u.region !== plan.failedRegion) return `${u.region} unreachable (${u.reason}): its entries are flagged region-unreachable`;
-  return `${u.region}, the failed region, could not be read (${u.reason}): the ratios below count its traffic as 0 and UNDER-PLAN every service. Plan from data taken before the failure (--source files with exported CSV) instead`;
+  return `${u.region}, the failed region, could not be read (${u.reason}): the ratios below count its traffic as 0 and UNDER-PLAN every service. Plan from history precomputed before the failure instead (evac precompute, then --history DIR)`;
 }
