@@ -24,3 +24,20 @@ export async function sourceFromArgs(args: ParsedArgs, io: CliIO, _config: Loade
       throw new EvacError(`--source "${source}": expected files or aws`);
   }
 }
+
+/**
+ * Runs `use` with the data source the flags select. With --source aws the SDK clients live
+ * exactly as long as `use`, and --verbose lists the calls made once it is done.
+ */
+export async function withSource<T>(args: ParsedArgs, io: CliIO, config: LoadedConfig, use: (source: DataSource) => Promise<T>): Promise<T> {
+  if (stringOpt(args, 'source') !== 'aws') return use(await sourceFromArgs(args, io, config));
+  const aws = await import('./aws.ts');
+  const clients = aws.awsClientsFromArgs(args, io);
+  try {
+    const result = await use(await sourceFromArgs(args, io, config, clients));
+    aws.reportApiCalls(args, io, clients);
+    return result;
+  } finally {
+    clients.destroy();
+  }
+}

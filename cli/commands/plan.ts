@@ -4,7 +4,7 @@ import { planEvacuation } from '../../src/services/plan.ts';
 import { AWS_OPTIONS, CLOUDWATCH_OPTIONS } from '../aws-options.ts';
 import { CONFIG_OPTIONS, type Command, stringOpt } from '../command.ts';
 import { atFromArgs, configFromArgs, emit, formatFromArgs, intOpt, terminalWidth } from '../options.ts';
-import { SOURCE_OPTIONS, sourceFromArgs } from '../source.ts';
+import { SOURCE_OPTIONS, withSource } from '../source.ts';
 
 export const planCommand: Command = {
   name: 'plan',
@@ -26,17 +26,9 @@ export const planCommand: Command = {
     if (!failed) throw new EvacError('--failed REGION is required', { hint: 'e.g. evac plan --failed us-west-2' });
     const format = formatFromArgs(args);
     const config = configFromArgs(args);
-    // --source aws: the SDK clients are closed when planning ends, and --verbose lists their calls.
-    const aws = stringOpt(args, 'source') === 'aws' ? await import('../aws.ts') : undefined;
-    const clients = aws?.awsClientsFromArgs(args, io);
-    const plan = await planEvacuation({
-      config,
-      source: await sourceFromArgs(args, io, config, clients),
-      failedRegion: failed,
-      at: atFromArgs(args, io),
-      windowMinutes: intOpt(args, 'window', 0),
-    }).finally(() => clients?.destroy());
-    if (aws && clients) aws.reportApiCalls(args, io, clients);
+    const at = atFromArgs(args, io);
+    const windowMinutes = intOpt(args, 'window', 0);
+    const plan = await withSource(args, io, config, (source) => planEvacuation({ config, source, failedRegion: failed, at, windowMinutes }));
     const text = format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : format === 'markdown' ? renderPlanMarkdown(plan) : renderPlanTable(plan, terminalWidth(args, io));
     emit(args, io, text);
     return 0;

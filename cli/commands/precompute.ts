@@ -4,7 +4,7 @@ import { writeDataDir } from '../../src/sources/data-files.ts';
 import { AWS_OPTIONS, CLOUDWATCH_OPTIONS } from '../aws-options.ts';
 import { CONFIG_OPTIONS, type Command, stringOpt } from '../command.ts';
 import { atFromArgs, configFromArgs } from '../options.ts';
-import { SOURCE_OPTIONS, sourceFromArgs } from '../source.ts';
+import { SOURCE_OPTIONS, withSource } from '../source.ts';
 
 export const precomputeCommand: Command = {
   name: 'precompute',
@@ -22,22 +22,10 @@ export const precomputeCommand: Command = {
     const out = stringOpt(args, 'out');
     if (!out) throw new EvacError('--out DIR is required', { hint: 'e.g. evac precompute --out precomputed/ (then evac plan --data precomputed/)' });
     const config = configFromArgs(args);
-    const aws = stringOpt(args, 'source') === 'aws' ? await import('../aws.ts') : undefined;
-    const clients = aws?.awsClientsFromArgs(args, io);
     const now = atFromArgs(args, io);
-    const result = await precompute({ config, source: await sourceFromArgs(args, io, config, clients), now }).finally(() => clients?.destroy());
-    if (aws && clients) aws.reportApiCalls(args, io, clients);
+    const result = await withSource(args, io, config, (source) => precompute({ config, source, now }));
     for (const u of result.unreachable) io.stderr.write(`warning: ${u.region} could not be read (${u.reason}): its series are missing from ${out}\n`);
-    const manifest = writeDataDir(out, result.data, {
-      schemaVersion: 1,
-      kind: 'evac-precomputed-history',
-      createdAt: new Date(now * 1000).toISOString(),
-      dataEnd: new Date(result.dataEnd * 1000).toISOString(),
-      bucketMinutes: config.evacuation.bucketMinutes,
-      lookbackDays: config.evacuation.lookbackDays,
-      source: result.description,
-      configDir: config.dir,
-    });
+    const manifest = writeDataDir(out, result.data, result.manifest);
     const rows = Object.entries(manifest.rows)
       .map(([k, n]) => `${n} ${k}`)
       .join(', ');

@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../../src/state/atomic-write.ts';
 import { AWS_OPTIONS, CLOUDWATCH_OPTIONS } from '../aws-options.ts';
 import { boolOpt, CONFIG_OPTIONS, type Command, type ParsedArgs, stringOpt } from '../command.ts';
 import { configFromArgs } from '../options.ts';
-import { SOURCE_OPTIONS, sourceFromArgs } from '../source.ts';
+import { SOURCE_OPTIONS, withSource } from '../source.ts';
 
 /** Exit codes of `evac report` (documented in docs/ci.md); bad input exits 2 via EvacError. */
 export const REPORT_EXIT = { ready: 0, notReady: 3 } as const;
@@ -52,25 +52,18 @@ export const reportCommand: Command = {
       .map((v) => v.trim())
       .filter(Boolean);
     const config = configFromArgs(args);
-    // --source aws: one set of SDK clients for the one load all scenarios share; --verbose lists the calls.
-    const aws = stringOpt(args, 'source') === 'aws' ? await import('../aws.ts') : undefined;
-    const clients = aws?.awsClientsFromArgs(args, io);
-    let report: Report;
-    try {
-      report = await buildReport({
+    const report: Report = await withSource(args, io, config, (source) =>
+      buildReport({
         config,
-        source: await sourceFromArgs(args, io, config, clients),
+        source,
         now: io.now(),
         failedRegions,
         allBuckets: boolOpt(args, 'all-buckets'),
         failOn: failOn.data,
         threshold,
         ...(baseline === undefined ? {} : { baseline }),
-      });
-    } finally {
-      clients?.destroy();
-    }
-    if (aws && clients) aws.reportApiCalls(args, io, clients);
+      }),
+    );
 
     const markdown = renderReportMarkdown(report);
     const render = (f: ReportFormat) => (f === 'markdown' ? markdown : f === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReportJunit(report));

@@ -4,7 +4,7 @@ import { MemoSource } from '../../src/sources/memo-source.ts';
 import { AWS_OPTIONS, CLOUDWATCH_OPTIONS } from '../aws-options.ts';
 import { CONFIG_OPTIONS, type Command, stringOpt } from '../command.ts';
 import { atFromArgs, configFromArgs, intOpt } from '../options.ts';
-import { SOURCE_OPTIONS, sourceFromArgs } from '../source.ts';
+import { SOURCE_OPTIONS, withSource } from '../source.ts';
 
 export const uiCommand: Command = {
   name: 'ui',
@@ -31,14 +31,16 @@ export const uiCommand: Command = {
     }
     const at = atFromArgs(args, io);
     const windowMinutes = intOpt(args, 'window', 0);
-    // Data is read once; switching region only recomputes.
-    const source = new MemoSource(await sourceFromArgs(args, io, config));
-    const loadPlan = (failedRegion: string) => planEvacuation({ config, source, failedRegion, at, windowMinutes });
-    // Ink and React load only for this command, to keep the others quick to start.
-    const [{ render }, { createElement }, { EvacuationApp }] = await Promise.all([import('ink'), import('react'), import('../ui/EvacuationApp.tsx')]);
-    const listHeight = Math.max(5, (process.stdout.rows ?? 40) - 22);
-    const app = render(createElement(EvacuationApp, { failedRegions, initialFailed, loadPlan, listHeight }));
-    await app.waitUntilExit();
+    // Data is read once; switching region only recomputes. AWS clients live as long as the view.
+    await withSource(args, io, config, async (inner) => {
+      const source = new MemoSource(inner);
+      const loadPlan = (failedRegion: string) => planEvacuation({ config, source, failedRegion, at, windowMinutes });
+      // Ink and React load only for this command, to keep the others quick to start.
+      const [{ render }, { createElement }, { EvacuationApp }] = await Promise.all([import('ink'), import('react'), import('../ui/EvacuationApp.tsx')]);
+      const listHeight = Math.max(5, (process.stdout.rows ?? 40) - 22);
+      const app = render(createElement(EvacuationApp, { failedRegions, initialFailed, loadPlan, listHeight }));
+      await app.waitUntilExit();
+    });
     return 0;
   },
 };

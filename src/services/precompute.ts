@@ -4,6 +4,7 @@ import { EvacError } from '../errors.ts';
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
 import type { DemandSample, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
+import type { PrecomputeManifest } from '../sources/data-files.ts';
 import type { DataSource } from '../sources/data-source.ts';
 import { buildPlanIndex, splitKey } from './plan-index.ts';
 
@@ -17,9 +18,8 @@ export interface PrecomputeOptions {
 export interface Precomputed {
   /** The history folded to one sample per series and bucket, in the files source's layout. */
   readonly data: PlanningData;
-  /** End of the history the aggregates cover (epoch seconds). */
-  readonly dataEnd: number;
-  readonly description: string;
+  /** What to write beside it (writeDataDir adds the row counts). */
+  readonly manifest: Omit<PrecomputeManifest, 'rows'>;
   readonly unreachable: readonly { readonly region: string; readonly reason: string }[];
 }
 
@@ -83,8 +83,16 @@ export async function precompute(options: PrecomputeOptions): Promise<Precompute
   const byTime = <T extends { t: number }>(rows: T[]) => rows.sort((a, b) => a.t - b.t);
   return {
     data: { traffic: byTime(traffic), traces: byTime(traces), demand: byTime(demand), capacity: [...data.capacity], evacuations: [] },
-    dataEnd: window.end,
-    description: loaded.description,
+    manifest: {
+      schemaVersion: 1,
+      kind: 'evac-precomputed-history',
+      createdAt: new Date(now * 1000).toISOString(),
+      dataEnd: new Date(window.end * 1000).toISOString(),
+      bucketMinutes,
+      lookbackDays,
+      source: loaded.description,
+      configDir: config.dir,
+    },
     unreachable: loaded.unreachable,
   };
 }

@@ -29,16 +29,7 @@ async function precomputeInto(configDir: string, dataDir: string, now: number): 
   const config = unwrap(loadConfig(configDir));
   const result = await precompute({ config, source: new FilesSource(dataDir), now });
   const out = mkdtempSync(path.join(tmpdir(), 'evac-precomputed-'));
-  writeDataDir(out, result.data, {
-    schemaVersion: 1,
-    kind: 'evac-precomputed-history',
-    createdAt: new Date(now * 1000).toISOString(),
-    dataEnd: new Date(result.dataEnd * 1000).toISOString(),
-    bucketMinutes: config.evacuation.bucketMinutes,
-    lookbackDays: config.evacuation.lookbackDays,
-    source: result.description,
-    configDir,
-  });
+  writeDataDir(out, result.data, result.manifest);
   return out;
 }
 
