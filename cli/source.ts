@@ -3,12 +3,16 @@ import type { LoadedConfig } from '../src/config/load-config.ts';
 import { EvacError } from '../src/errors.ts';
 import type { DataSource } from '../src/sources/data-source.ts';
 import { FilesSource } from '../src/sources/files-source.ts';
-import { type OptionSpec, type ParsedArgs, stringOpt } from './command.ts';
+import { AWS_OPTIONS, CLOUDWATCH_OPTIONS } from './aws-options.ts';
+import { CONFIG_OPTIONS, type OptionSpec, type ParsedArgs, stringOpt } from './command.ts';
 import type { CliIO } from './io.ts';
 
 export const SOURCE_OPTIONS = {
   source: { type: 'string', default: 'files', valueName: 'NAME', description: 'files (default: CSV files in --data) or aws (CloudWatch)' },
 } as const satisfies Record<string, OptionSpec>;
+
+/** Every flag of the commands that read configs and planning data, from files or AWS. */
+export const DATA_OPTIONS = { ...CONFIG_OPTIONS, ...SOURCE_OPTIONS, ...CLOUDWATCH_OPTIONS, ...AWS_OPTIONS } as const;
 
 /** The data source the flags select. `clients`: the AWS clients to share (aws source); new ones otherwise. */
 export async function sourceFromArgs(args: ParsedArgs, io: CliIO, _config: LoadedConfig, clients?: AwsClients): Promise<DataSource> {

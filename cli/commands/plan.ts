@@ -1,10 +1,9 @@
 import { EvacError } from '../../src/errors.ts';
 import { renderPlanMarkdown, renderPlanTable } from '../../src/report/plan-text.ts';
 import { planEvacuation } from '../../src/services/plan.ts';
-import { AWS_OPTIONS, CLOUDWATCH_OPTIONS } from '../aws-options.ts';
-import { CONFIG_OPTIONS, type Command, stringOpt } from '../command.ts';
+import { type Command, stringOpt } from '../command.ts';
 import { atFromArgs, configFromArgs, emit, formatFromArgs, intOpt, terminalWidth } from '../options.ts';
-import { SOURCE_OPTIONS, withSource } from '../source.ts';
+import { DATA_OPTIONS, withSource } from '../source.ts';
 
 export const planCommand: Command = {
   name: 'plan',
@@ -16,10 +15,7 @@ export const planCommand: Command = {
     window: { type: 'string', valueName: 'MIN', description: 'Plan for the worst bucket in [at, at+MIN) (default 0)' },
     format: { type: 'string', valueName: 'FMT', description: 'table (default), markdown or json (default json when --out ends in .json)' },
     out: { type: 'string', valueName: 'FILE', description: 'Write to FILE (atomically) instead of stdout; a JSON plan can be applied later' },
-    ...CONFIG_OPTIONS,
-    ...SOURCE_OPTIONS,
-    ...CLOUDWATCH_OPTIONS,
-    ...AWS_OPTIONS,
+    ...DATA_OPTIONS,
   },
   async run(args, io) {
     const failed = stringOpt(args, 'failed');

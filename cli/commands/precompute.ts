@@ -1,10 +1,9 @@
 import { EvacError } from '../../src/errors.ts';
 import { precompute } from '../../src/services/precompute.ts';
 import { writeDataDir } from '../../src/sources/data-files.ts';
-import { AWS_OPTIONS, CLOUDWATCH_OPTIONS } from '../aws-options.ts';
-import { CONFIG_OPTIONS, type Command, stringOpt } from '../command.ts';
+import { type Command, stringOpt } from '../command.ts';
 import { atFromArgs, configFromArgs } from '../options.ts';
-import { SOURCE_OPTIONS, withSource } from '../source.ts';
+import { DATA_OPTIONS, withSource } from '../source.ts';
 
 export const precomputeCommand: Command = {
   name: 'precompute',
@@ -13,10 +12,7 @@ export const precomputeCommand: Command = {
   options: {
     out: { type: 'string', valueName: 'DIR', description: 'Directory to write (the files-source layout plus precompute.json); required' },
     at: { type: 'string', valueName: 'TIME', description: 'End of the history: ISO 8601 or epoch seconds (default: now)' },
-    ...CONFIG_OPTIONS,
-    ...SOURCE_OPTIONS,
-    ...CLOUDWATCH_OPTIONS,
-    ...AWS_OPTIONS,
+    ...DATA_OPTIONS,
   },
   async run(args, io) {
     const out = stringOpt(args, 'out');

@@ -9,10 +9,9 @@ import type { Report } from '../../src/report/report-schema.ts';
 import { reportHeadline, scenarioTitle } from '../../src/report/report-view.ts';
 import { buildReport, readBaselineReport } from '../../src/services/report.ts';
 import { writeFileAtomic } from '../../src/state/atomic-write.ts';
-import { AWS_OPTIONS, CLOUDWATCH_OPTIONS } from '../aws-options.ts';
-import { boolOpt, CONFIG_OPTIONS, type Command, type ParsedArgs, stringOpt } from '../command.ts';
+import { boolOpt, type Command, type ParsedArgs, stringOpt } from '../command.ts';
 import { configFromArgs } from '../options.ts';
-import { SOURCE_OPTIONS, withSource } from '../source.ts';
+import { DATA_OPTIONS, withSource } from '../source.ts';
 
 /** Exit codes of `evac report` (documented in docs/ci.md); bad input exits 2 via EvacError. */
 export const REPORT_EXIT = { ready: 0, notReady: 3 } as const;
@@ -35,10 +34,7 @@ export const reportCommand: Command = {
     'out-dir': { type: 'string', valueName: 'DIR', description: 'Write report.md, report.json and report.junit.xml to DIR (atomically)' },
     baseline: { type: 'string', valueName: 'FILE', description: 'A previous report.json to compare with' },
     threshold: { type: 'string', valueName: 'X', description: 'Relative change of a ratio the comparison lists (default 0.05)' },
-    ...CONFIG_OPTIONS,
-    ...SOURCE_OPTIONS,
-    ...CLOUDWATCH_OPTIONS,
-    ...AWS_OPTIONS,
+    ...DATA_OPTIONS,
   },
   async run(args, io) {
     const failOn = parseFailOn(listOpt(args, 'fail-on'));

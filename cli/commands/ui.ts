@@ -1,10 +1,9 @@
 import { EvacError } from '../../src/errors.ts';
 import { planEvacuation } from '../../src/services/plan.ts';
 import { MemoSource } from '../../src/sources/memo-source.ts';
-import { AWS_OPTIONS, CLOUDWATCH_OPTIONS } from '../aws-options.ts';
-import { CONFIG_OPTIONS, type Command, stringOpt } from '../command.ts';
+import { type Command, stringOpt } from '../command.ts';
 import { atFromArgs, configFromArgs, intOpt } from '../options.ts';
-import { SOURCE_OPTIONS, withSource } from '../source.ts';
+import { DATA_OPTIONS, withSource } from '../source.ts';
 
 export const uiCommand: Command = {
   name: 'ui',
@@ -14,10 +13,7 @@ export const uiCommand: Command = {
     failed: { type: 'string', valueName: 'REGION', description: 'Region to show first (default: the first one with steering)' },
     at: { type: 'string', valueName: 'TIME', description: 'Time of day to plan for (default: now)' },
     window: { type: 'string', valueName: 'MIN', description: 'Plan for the worst bucket in [at, at+MIN) (default 0)' },
-    ...CONFIG_OPTIONS,
-    ...SOURCE_OPTIONS,
-    ...CLOUDWATCH_OPTIONS,
-    ...AWS_OPTIONS,
+    ...DATA_OPTIONS,
   },
   async run(args, io) {
     if (!io.stdout.isTTY || !io.stdin?.isTTY) {
