@@ -141,6 +141,16 @@ describe('evac plan --source aws', () => {
     expect(pick(live)).toEqual(pick(full));
   });
 
+  test('evac report --source aws loads CloudWatch once for every scenario', async () => {
+    const run = await runEvac(['report', '--source', 'aws', ...awsFlags(), '--format', 'json'], AT);
+    expect([0, 3]).toContain(run.code);
+    const report = JSON.parse(run.stdout) as { kind: string; scenarios: { failedRegion: string }[]; meta: { apiCalls: Record<string, number> } };
+    expect(report.kind).toBe('evac-report');
+    expect(report.scenarios.map((s) => s.failedRegion)).toEqual(['us-east-1', 'us-west-2', 'eu-west-1']);
+    // One load: per region one GetMetricData for history and one for capacity, one DescribeScalableTargets.
+    expect(report.meta.apiCalls).toEqual({ DescribeScalableTargets: 3, GetMetricData: 6 });
+  });
+
   test('reports a failed region whose endpoint is down, and plans the healthy ones', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     const run = await runEvac([...planArgs(), '--endpoint-url', `${FAILED}=${closed}`, '--max-attempts', '2', '--verbose'], AT);
