@@ -97,11 +97,13 @@ function writeTraces(file: string): void {
   writeFileSync(file, `${rows.join('\n')}\n`);
 }
 
+/** Fresh SDK clients against moto (or the proxy in front of it), each with its own call count. */
+function testClients(endpoint: string): AwsClients {
+  return new AwsClients({ endpoints: { all: endpoint, byRegion: {} }, credentials: TEST_CREDENTIALS });
+}
+
 async function seed(endpoint: string): Promise<void> {
-  const clients = new AwsClients({
-    endpoints: { all: endpoint, byRegion: {} },
-    credentials: TEST_CREDENTIALS,
-  });
+  const clients = testClients(endpoint);
   for (const [r, region] of REGIONS.entries()) {
     const ecs = new ECSClient({
       region,
@@ -209,10 +211,7 @@ try {
     });
     const endpoint = proxy.url;
     for (const concurrency of CONCURRENCY) {
-      const clients = new AwsClients({
-        endpoints: { all: endpoint, byRegion: {} },
-        credentials: TEST_CREDENTIALS,
-      });
+      const clients = testClients(endpoint);
       const scaler = new AutoScalingScaler({ clients });
       let started = performance.now();
       const plan = await planEvacuation({
@@ -230,10 +229,7 @@ try {
       record(latency, 'plan', '-', clients, started);
       const stateDir = path.join(work, `state-${latency}-${concurrency}`);
 
-      const applyClients = new AwsClients({
-        endpoints: { all: endpoint, byRegion: {} },
-        credentials: TEST_CREDENTIALS,
-      });
+      const applyClients = testClients(endpoint);
       started = performance.now();
       const applied = await applyPlan({
         plan,
@@ -246,10 +242,7 @@ try {
       record(latency, 'apply', String(concurrency), applyClients, started);
       if (applied.summary.failed > 0 || applied.summary.raised === 0) throw new Error(`apply: ${JSON.stringify(applied.summary)}`);
 
-      const againClients = new AwsClients({
-        endpoints: { all: endpoint, byRegion: {} },
-        credentials: TEST_CREDENTIALS,
-      });
+      const againClients = testClients(endpoint);
       started = performance.now();
       const again = await applyPlan({
         plan,
@@ -262,10 +255,7 @@ try {
       record(latency, 'apply again', String(concurrency), againClients, started);
       if (again.summary.raised !== 0) throw new Error('second apply changed something');
 
-      const restoreClients = new AwsClients({
-        endpoints: { all: endpoint, byRegion: {} },
-        credentials: TEST_CREDENTIALS,
-      });
+      const restoreClients = testClients(endpoint);
       started = performance.now();
       const restored = await restoreSnapshot({
         snapshotFile: applied.snapshotFile ?? '',

@@ -1,6 +1,7 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Result } from '../errors.ts';
+import { getOrInsert } from '../model/get-or-insert.ts';
 import { ApiCallCounter } from './api-calls.ts';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS } from './defaults.ts';
 
@@ -90,24 +91,21 @@ export class AwsClients {
   constructor(readonly options: AwsClientOptions = {}) {}
 
   cloudWatch(region: string): CloudWatchClient {
-    let client = this.cloudWatchClients.get(region);
-    if (!client) {
-      client = new CloudWatchClient(this.config(region));
+    return getOrInsert(this.cloudWatchClients, region, () => {
+      const client = new CloudWatchClient(this.config(region));
       this.calls.attach(client.middlewareStack, region);
-      this.cloudWatchClients.set(region, client);
-    }
-    return client;
+      return client;
+    });
   }
 
   autoScaling(region: string): ApplicationAutoScalingClient {
-    let client = this.autoScalingClients.get(region);
-    if (!client) {
-      client = new ApplicationAutoScalingClient(this.config(region));
+    return getOrInsert(this.autoScalingClients, region, () => {
+      const client = new ApplicationAutoScalingClient(this.config(region));
       this.calls.attach(client.middlewareStack, region);
-      this.autoScalingClients.set(region, client);
-    }
-    return client;
+      return client;
+    });
   }
+
 
   /** Closes the clients' sockets so the process can exit. */
   destroy(): void {

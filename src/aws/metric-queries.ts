@@ -1,6 +1,7 @@
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { isMetricMath, type MetricQuery, type MetricStat } from '../config/metric-query.ts';
 import { EvacError } from '../errors.ts';
+import { getOrInsert } from '../model/get-or-insert.ts';
 
 /** GetMetricData takes at most 500 queries a request, the hidden ones of metric math included. */
 export const MAX_QUERIES_PER_REQUEST = 500;
@@ -49,9 +50,7 @@ export function packQueries<T>(requests: readonly SeriesRequest<T>[], options: P
       });
     }
     const period = options.mixPeriods ? 0 : request.query.period;
-    const list = byPeriod.get(period) ?? [];
-    list.push({ ...group, period: request.query.period });
-    byPeriod.set(period, list);
+    getOrInsert(byPeriod, period, () => []).push({ ...group, period: request.query.period });
   });
   const batches: QueryBatch<T>[] = [];
   for (const [, groups] of [...byPeriod].sort(([a], [b]) => a - b)) {

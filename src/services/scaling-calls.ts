@@ -1,6 +1,7 @@
 import { DeadlineExceeded, withDeadline } from '../async/deadline.ts';
 import { mapLimit } from '../async/map-limit.ts';
 import { describeAwsError } from '../aws/aws-error.ts';
+import { getOrInsert } from '../model/get-or-insert.ts';
 import { type MinMax, type Scaler, type TargetRef, targetKey } from '../scaling/scaler.ts';
 import { appendAudit } from '../state/audit-log.ts';
 
@@ -101,10 +102,6 @@ export async function runScalingCalls<T>(options: RunCallsOptions<T>): Promise<C
 
 export function groupByRegion<I extends { readonly region: string }>(items: readonly I[]): Map<string, I[]> {
   const groups = new Map<string, I[]>();
-  for (const item of items) {
-    const group = groups.get(item.region);
-    if (group) group.push(item);
-    else groups.set(item.region, [item]);
-  }
+  for (const item of items) getOrInsert(groups, item.region, () => []).push(item);
   return groups;
 }
