@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '../model/day-type.ts';
 import { MetricStatSchema } from './metric-query.ts';
 
 const RegionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region name such as us-east-1');
@@ -18,6 +19,14 @@ export const EvacuationConfigSchema = z
       .default(15)
       .describe('Width of a time-of-day bucket in minutes'),
     lookbackDays: z.number().int().positive().default(14).describe('Days of history used for nominal traffic and traces'),
+    dayTypes: z
+      .enum(['weekday-weekend', 'all'])
+      .default('weekday-weekend')
+      .describe('Nominal levels per day type (weekday: Mon-Fri, weekend: Sat-Sun) or over all dates'),
+    timeZones: z
+      .record(RegionName, z.string().refine(isTimeZone, 'an IANA time zone such as America/New_York'))
+      .default({})
+      .describe("region -> IANA time zone: a region's day type follows its local date (UTC without one)"),
     steering: z
       .record(RegionName, z.record(RegionName, z.number().min(0).max(1)))
       .describe('failed region -> healthy region -> fraction of the failed region traffic it receives'),
@@ -36,6 +45,9 @@ export const EvacuationConfigSchema = z
   })
   .superRefine((cfg, ctx) => {
     const known = new Set(cfg.regions);
+    for (const region of Object.keys(cfg.timeZones)) {
+      if (!known.has(region)) ctx.addIssue({ code: 'custom', path: ['timeZones', region], message: `unknown region "${region}": expected one of ${cfg.regions.join(', ')}` });
+    }
     for (const [failed, targets] of Object.entries(cfg.steering)) {
       if (!known.has(failed)) {
         ctx.addIssue({ code: 'custom', path: ['steering', failed], message: `unknown region "${failed}": expected one of ${cfg.regions.join(', ')}` });

@@ -39,3 +39,13 @@ export function bucketsCovered(at: number, windowMinutes: number, bucketMinutes:
   const count = Math.min(n, last - Math.floor(minuteOfDay / bucketMinutes) + 1);
   return Array.from({ length: count }, (_, k) => (first + k) % n);
 }
+
+/**
+ * The time each bucket of `bucketsCovered` is planned for: `at` for the first, the start of
+ * the bucket's occurrence inside the window for the others (so each has its own date).
+ */
+export function bucketTimes(at: number, windowMinutes: number, bucketMinutes: number): number[] {
+  const step = bucketMinutes * 60;
+  const firstStart = at - (((at % step) + step) % step);
+  return bucketsCovered(at, windowMinutes, bucketMinutes).map((_, k) => (k === 0 ? at : firstStart + k * step));
+}

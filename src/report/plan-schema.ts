@@ -8,6 +8,7 @@ export const PLAN_FLAGS = {
   'no-traces': 'no traces at all: the uniform ratio is used',
   'device-ratio-fallback': 'a device type has no traffic in the healthy region: the uniform ratio stands in for it',
   'no-regional-traffic': 'the healthy region has no traffic in the bucket: ratio 1 (cannot be scaled from data)',
+  'day-type-fallback': 'fewer than 2 dates of the planned day type (weekday/weekend) in the history: nominal levels over all dates',
   'exceeds-max': 'the required capacity is above MaxCapacity: the target is capped',
   'raises-max': 'the plan raises MaxCapacity (allowed by the config)',
   'capacity-unknown': 'current capacity is unknown: no capacity is planned',

@@ -1,6 +1,7 @@
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
+import { type DayType, type DayTypeRule, dayTypeOf } from '../model/day-type.ts';
 import { getOrInsert } from '../model/get-or-insert.ts';
-import { NominalLevels } from '../model/nominal-level.ts';
+import { type DayTypeOf, NominalLevels } from '../model/nominal-level.ts';
 import type { CapacityRecord, PlanningData } from '../model/planning-data.ts';
 
 const SEP = '\u0000';
@@ -30,9 +31,26 @@ export interface PlanIndex {
   readonly bucketCount: number;
 }
 
-export function buildPlanIndex(data: PlanningData, keep: (t: number) => boolean, bucketMinutes: number, buckets: ReadonlySet<number>): PlanIndex {
+/**
+ * How a plan tells day types apart: the rule and each region's time zone. With rule `all`
+ * (or no day types given) every level is over all dates, as before day types existed.
+ */
+export interface DayTypes {
+  readonly rule: DayTypeRule;
+  readonly timeZones: Readonly<Record<string, string>>;
+}
+
+/** The day type of a region at a time, or undefined when the rule is `all`. */
+export function regionDayType(dayTypes: DayTypes | undefined, region: string, t: number): DayType | undefined {
+  if (!dayTypes || dayTypes.rule === 'all') return undefined;
+  return dayTypeOf(t, dayTypes.timeZones[region]);
+}
+
+export function buildPlanIndex(data: PlanningData, keep: (t: number) => boolean, bucketMinutes: number, buckets: ReadonlySet<number>, dayTypes?: DayTypes): PlanIndex {
   const bucketCount = bucketsPerDay(bucketMinutes);
-  const traffic = new NominalLevels(bucketMinutes, buckets);
+  // Keys start with the region: its zone decides the day type of each date.
+  const typeOf: DayTypeOf | undefined = dayTypes ? (k, t) => dayTypeOf(t, dayTypes.timeZones[splitKey(k)[0]]) : undefined;
+  const traffic = new NominalLevels(bucketMinutes, buckets, typeOf);
   const devices = new Map<string, Set<string>>();
   for (const s of data.traffic) {
     getOrInsert(devices, s.region, () => new Set<string>()).add(s.device);
@@ -48,7 +66,7 @@ export function buildPlanIndex(data: PlanningData, keep: (t: number) => boolean,
     counts[b] = (counts[b] ?? 0) + s.count;
   }
 
-  const demand = new NominalLevels(bucketMinutes, buckets);
+  const demand = new NominalLevels(bucketMinutes, buckets, typeOf);
   for (const s of data.demand) if (keep(s.t)) demand.add(key(s.region, s.service), s.t, s.value);
 
   const capacity = new Map<string, CapacityRecord>();
@@ -64,4 +82,19 @@ export function regionLevels(index: PlanIndex, region: string, bucket: number): 
   const levels = new Map<string, number | undefined>();
   for (const device of index.devicesByRegion.get(region) ?? []) levels.set(device, index.traffic.level(key(region, device), bucket));
   return levels;
+}
+
+/**
+ * Nominal traffic of every device type of a region at a bucket, over the dates of `dayType`
+ * (all dates when undefined), and whether any level fell back to all dates.
+ */
+export function regionLevelsOn(index: PlanIndex, region: string, bucket: number, dayType: DayType | undefined): { levels: Map<string, number | undefined>; fallback: boolean } {
+  const levels = new Map<string, number | undefined>();
+  let fallback = false;
+  for (const device of index.devicesByRegion.get(region) ?? []) {
+    const level = index.traffic.levelOn(key(region, device), bucket, dayType);
+    levels.set(device, level?.value);
+    if (level?.fallback) fallback = true;
+  }
+  return { levels, fallback };
 }

@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import type { LoadedConfig, LoadedServiceConfig } from '../config/load-config.ts';
 import { type PlanUnit, planUnits, resolveScope, type ScopedServiceConfig } from '../config/resolve-scope.ts';
 import { EvacError } from '../errors.ts';
-import { bucketOf, bucketsCovered } from '../model/bucket.ts';
+import { bucketOf, bucketsCovered, bucketTimes } from '../model/bucket.ts';
 import { capacityTarget, requiredCapacity } from '../model/capacity-target.ts';
 import { type EvacuationRatio, evacuationRatio } from '../model/evacuation-ratio.ts';
 import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
 import { type TraceShares, traceShares } from '../model/trace-shares.ts';
 import { PLAN_SCHEMA_VERSION, type Plan, type PlanEntry, type PlanFlag } from '../report/plan-schema.ts';
 import type { DataSource, LoadResult } from '../sources/data-source.ts';
-import { buildPlanIndex, key, type PlanIndex, regionLevels } from './plan-index.ts';
+import { buildPlanIndex, type DayTypes, key, type PlanIndex, regionDayType, regionLevelsOn } from './plan-index.ts';
 
 export interface PlanOptions {
   readonly config: LoadedConfig;
@@ -48,7 +48,10 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
   for (const s of data.traffic) if (s.t > latest) latest = s.t;
   const window = lookbackWindow(at, latest, evac.lookbackDays);
   const windowBuckets = bucketsCovered(at, windowMinutes, evac.bucketMinutes);
-  const index = buildPlanIndex(data, sampleFilter(window, data.evacuations), evac.bucketMinutes, new Set(windowBuckets));
+  const times = bucketTimes(at, windowMinutes, evac.bucketMinutes);
+  const dayTypes: DayTypes = { rule: evac.dayTypes, timeZones: evac.timeZones };
+  const index = buildPlanIndex(data, sampleFilter(window, data.evacuations), evac.bucketMinutes, new Set(windowBuckets), dayTypes);
+  const windowSlots = windowBuckets.map((bucket, k) => ({ bucket, t: times[k] ?? at }));
 
   const units = [...configured, ...unconfiguredUnits(configured, data, healthyRegions)];
   const unreachable = new Set(loaded.unreachable.map((u) => u.region));
@@ -56,7 +59,7 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
   for (const unit of units) {
     for (const region of healthyRegions) {
       const scope = unit.scopes.find((s) => s.region === region) ?? defaultScope(unit.unit, region);
-      const entry = planEntry({ index, scope, unit, failedRegion, weight: steering[region] ?? 0, windowBuckets, config });
+      const entry = planEntry({ index, scope, unit, failedRegion, weight: steering[region] ?? 0, windowSlots, dayTypes, config });
       if (unreachable.has(region)) entry.flags.push('region-unreachable');
       if (unreachable.has(failedRegion)) entry.flags.push('failed-region-unreachable');
       services.push(entry);
@@ -134,25 +137,29 @@ interface EntryInput {
   readonly unit: UnitScopes;
   readonly failedRegion: string;
   readonly weight: number;
-  readonly windowBuckets: readonly number[];
+  /** Each bucket of the window with the time it is planned for (its day type). */
+  readonly windowSlots: readonly { readonly bucket: number; readonly t: number }[];
+  readonly dayTypes: DayTypes;
   readonly config: LoadedConfig;
 }
 
 function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
-  const { index, scope, unit, failedRegion, weight, windowBuckets, config } = input;
+  const { index, scope, unit, failedRegion, weight, windowSlots, dayTypes, config } = input;
   const defaults = config.evacuation.defaults;
   const minSamples = scope.minTraceSamples ?? defaults.minTraceSamples;
   const headroom = scope.headroom ?? defaults.headroom;
   const counts = index.traceCounts.get(key(scope.region, scope.traceName)) ?? new Map<string, Float64Array>();
 
   // The worst bucket of the window sizes the plan; ties keep the earliest.
-  let peak: { bucket: number; shares: TraceShares; ratio: EvacuationRatio } | undefined;
+  let peak: { bucket: number; t: number; shares: TraceShares; ratio: EvacuationRatio; fallback: boolean } | undefined;
   let uniformMax = 0;
-  for (const bucket of windowBuckets) {
+  for (const { bucket, t } of windowSlots) {
     const shares = traceShares(counts, bucket, index.bucketCount, minSamples);
-    const ratio = evacuationRatio(shares, { levels: regionLevels(index, scope.region, bucket) }, { levels: regionLevels(index, failedRegion, bucket) }, weight);
+    const healthy = regionLevelsOn(index, scope.region, bucket, regionDayType(dayTypes, scope.region, t));
+    const failed = regionLevelsOn(index, failedRegion, bucket, regionDayType(dayTypes, failedRegion, t));
+    const ratio = evacuationRatio(shares, healthy, failed, weight);
     uniformMax = Math.max(uniformMax, ratio.uniformRatio);
-    if (!peak || ratio.weightedRatio > peak.ratio.weightedRatio) peak = { bucket, shares, ratio };
+    if (!peak || ratio.weightedRatio > peak.ratio.weightedRatio) peak = { bucket, t, shares, ratio, fallback: healthy.fallback || failed.fallback };
   }
   if (!peak) throw new Error('planEntry requires at least one bucket');
   const { shares, ratio } = peak;
@@ -175,8 +182,10 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
   }
   if (!target) flags.push('no-scalable-target');
 
-  const nominalDemand = index.demand.level(key(scope.region, scope.name), peak.bucket);
+  const demandLevel = index.demand.levelOn(key(scope.region, scope.name), peak.bucket, regionDayType(dayTypes, scope.region, peak.t));
+  const nominalDemand = demandLevel?.value;
   if (nominalDemand === undefined) flags.push('no-demand-data');
+  if (peak.fallback || demandLevel?.fallback) flags.push('day-type-fallback');
 
   return {
     service: scope.name,

@@ -27,9 +27,11 @@ export interface Precomputed {
  * The scheduled job: reads the history once (from files or CloudWatch) and folds it into what
  * planning needs, so that an incident never waits on metrics or on the failing region's APIs.
  *
- * Every series becomes one sample per time-of-day bucket, holding its nominal level (traffic,
- * demand: median over dates of each date's mean) or its summed trace count, stamped at the
- * start of the bucket's latest occurrence before the history's end (the end itself for its own bucket). Past evacuations are
+ * Traffic and demand become one sample per series, date and time-of-day bucket holding that
+ * date's mean (so medians over the dates of a day type come out as from the full history),
+ * stamped at the bucket's start that date (the window's start + 1 s for a bucket cut by it, the
+ * end itself for the end's own bucket); trace counts become one summed sample per bucket,
+ * stamped at the start of its latest occurrence before the history's end. Past evacuations are
  * already left out. Planning from the result, at any time after that end, gives the same
  * ratios, intervals and capacities as planning from the full history (a test holds it to that).
  * Capacity rows are copied as read: at incident time, prefer live ones.
@@ -54,13 +56,13 @@ export async function precompute(options: PrecomputeOptions): Promise<Precompute
   const endBucketStart = window.end - (window.end % (bucketMinutes * 60));
   const stamp = (b: number) => (b === endBucket ? window.end : endBucketStart - (endBucket - b) * bucketMinutes * 60 - (b > endBucket ? 86_400 : 0));
 
+  const step = bucketMinutes * 60;
+  const endDay = Math.floor(window.end / 86_400);
+  const dateStamp = (day: number, b: number) => (day === endDay && b === endBucket ? window.end : Math.max(window.start + 1, day * 86_400 + b * step));
   const traffic: TrafficSample[] = [];
   for (const k of index.traffic.keys()) {
     const [region, device] = splitKey(k);
-    for (const b of buckets) {
-      const value = index.traffic.level(k, b);
-      if (value !== undefined) traffic.push({ t: stamp(b), region, device, value });
-    }
+    for (const b of buckets) for (const [day, value] of index.traffic.dates(k, b)) traffic.push({ t: dateStamp(day, b), region, device, value });
   }
   const traces: TraceSample[] = [];
   for (const [k, byDevice] of index.traceCounts) {
@@ -75,10 +77,7 @@ export async function precompute(options: PrecomputeOptions): Promise<Precompute
   const demand: DemandSample[] = [];
   for (const k of index.demand.keys()) {
     const [region, service] = splitKey(k);
-    for (const b of buckets) {
-      const value = index.demand.level(k, b);
-      if (value !== undefined) demand.push({ t: stamp(b), region, service, value });
-    }
+    for (const b of buckets) for (const [day, value] of index.demand.dates(k, b)) demand.push({ t: dateStamp(day, b), region, service, value });
   }
   const byTime = <T extends { t: number }>(rows: T[]) => rows.sort((a, b) => a.t - b.t);
   return {

@@ -72,9 +72,12 @@ describe('evac precompute', () => {
     const r = await runCli(['precompute', '--out', out, '--config', w.configDir, '--data', w.dataDir, '--at', '2026-11-23T10:30:00Z']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    // 7 traffic levels: us-east-1 tv at buckets 10 and 11, ios at 10; us-west-2 tv at 10 and 11, ios at 10; eu-west-1 tv at 10.
+    // 11 traffic date means (one per series, bucket and date, so day types survive the fold):
+    // us-east-1 tv at bucket 10 on 11-21, 11-22, 11-23 and at 11 on 11-22, ios at 10 on 11-22 and 11-23;
+    // us-west-2 tv at 10 on 11-22 and 11-23 and at 11 on 11-22, ios at 10 on 11-22; eu-west-1 tv at 10 on 11-22.
+    // 2 demand date means: authz in us-east-1 on 11-22 and 11-23.
     // 5 trace series: authz tv and ios, fairplay ios at buckets 9 and 10, tv-ui tv.
-    expect(r.stdout).toBe(`wrote ${out}: history to 2026-11-23T10:30:00.000Z folded into 7 traffic, 5 traces, 1 demand, 4 capacity, 0 evacuations; plan from it with --data ${out}\n`);
+    expect(r.stdout).toBe(`wrote ${out}: history to 2026-11-23T10:30:00.000Z folded into 11 traffic, 5 traces, 2 demand, 4 capacity, 0 evacuations; plan from it with --data ${out}\n`);
     const plan = await runCli(['plan', '--failed', 'us-west-2', '--at', '2026-11-24T10:30:00Z', '--config', w.configDir, '--data', out, '--format', 'json']);
     expect(plan.code).toBe(0);
     expect(JSON.parse(plan.stdout).services.find((e: { service: string; region: string }) => e.service === 'authz' && e.region === 'us-east-1').targetMinCapacity).toBe(20);
