@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { EvacError } from '../src/errors.ts';
 import type { Command, ParsedArgs } from './command.ts';
 import { applyCommand } from './commands/apply.ts';
+import { backtestCommand } from './commands/backtest.ts';
 import { planCommand } from './commands/plan.ts';
 import { precomputeCommand } from './commands/precompute.ts';
 import { reportCommand } from './commands/report.ts';
@@ -13,7 +14,7 @@ import { validateCommand } from './commands/validate.ts';
 import { type CliIO, processIO } from './io.ts';
 
 /** Every sub-command, in the order `evac help` lists them. */
-export const COMMANDS: readonly Command[] = [planCommand, precomputeCommand, applyCommand, statusCommand, restoreCommand, reportCommand, uiCommand, validateCommand, schemaCommand];
+export const COMMANDS: readonly Command[] = [planCommand, precomputeCommand, applyCommand, statusCommand, restoreCommand, reportCommand, backtestCommand, uiCommand, validateCommand, schemaCommand];
 
 /** Exit codes, documented in the README. */
 export const EXIT = { ok: 0, failure: 1, badInput: 2 } as const;

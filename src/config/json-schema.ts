@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BacktestSchema } from '../report/backtest-schema.ts';
 import { PlanSchema } from '../report/plan-schema.ts';
 import { ReportSchema } from '../report/report-schema.ts';
 import { EvacuationConfigSchema } from './evacuation-config.ts';
@@ -10,6 +11,7 @@ export const SCHEMAS = {
   service: { schema: ServiceConfigSchema, title: 'evac metrics-config/services/<service>.yaml', io: 'input' },
   plan: { schema: PlanSchema, title: 'evac plan JSON (schemaVersion 1)', io: 'output' },
   report: { schema: ReportSchema, title: 'evac report JSON (schemaVersion 1)', io: 'output' },
+  backtest: { schema: BacktestSchema, title: 'evac backtest JSON (schemaVersion 1)', io: 'output' },
 } as const;
 
 export type SchemaName = keyof typeof SCHEMAS;

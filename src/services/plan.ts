@@ -19,6 +19,11 @@ export interface PlanOptions {
   readonly at: number;
   /** Plan for the worst bucket in [at, at + windowMinutes). */
   readonly windowMinutes?: number;
+  /**
+   * Use the history up to this time instead of up to `at` (the backtest plans each slice of a
+   * past evacuation with the history `evac plan --at START` would use).
+   */
+  readonly historyEnd?: number;
 }
 
 /**
@@ -38,15 +43,15 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
   const loaded = await options.source.load({
     config,
     scopes: configured.flatMap((c) => c.scopes),
-    from: at - evac.lookbackDays * 86_400,
-    to: at,
+    from: (options.historyEnd ?? at) - evac.lookbackDays * 86_400,
+    to: options.historyEnd ?? at,
   });
   const { data } = loaded;
   if (data.traffic.length === 0) throw new EvacError('no regional traffic data: cannot compute evacuation ratios', { hint: 'check the data source' });
 
   let latest = Number.NEGATIVE_INFINITY;
   for (const s of data.traffic) if (s.t > latest) latest = s.t;
-  const window = lookbackWindow(at, latest, evac.lookbackDays);
+  const window = lookbackWindow(options.historyEnd ?? at, latest, evac.lookbackDays);
   const windowBuckets = bucketsCovered(at, windowMinutes, evac.bucketMinutes);
   const times = bucketTimes(at, windowMinutes, evac.bucketMinutes);
   const dayTypes: DayTypes = { rule: evac.dayTypes, timeZones: evac.timeZones };
