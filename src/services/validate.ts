@@ -3,6 +3,7 @@ import { planUnits, resolveScope } from '../config/resolve-scope.ts';
 import type { InputIssue } from '../errors.ts';
 import { dataFile } from '../sources/data-files.ts';
 import { readDataDir } from '../sources/files-source.ts';
+import { STEERING_TOLERANCE, steeringDrift } from './evacuation-steering.ts';
 
 export interface ValidateOptions {
   readonly configDir: string;
@@ -48,6 +49,13 @@ export function validate(options: ValidateOptions): ValidationReport {
         warnings.push({ file, path: 'traceName', message: `no traces named "${scope.traceName}" in ${region}: it will be planned with the uniform ratio (no-traces)` });
       }
     }
+  }
+  for (const drift of steeringDrift(config.data, d)) {
+    warnings.push({
+      file: `${options.configDir}/evacuation.yaml`,
+      path: `steering.${drift.failedRegion}.${drift.region}`,
+      message: `configured ${drift.configured}, but ${drift.region} received ${drift.observed.toFixed(2)} of ${drift.failedRegion}'s traffic in its last evacuation (${new Date(drift.start * 1000).toISOString()}): more than ${STEERING_TOLERANCE} apart (see evac backtest)`,
+    });
   }
   return { errors: [], warnings, summary };
 }
