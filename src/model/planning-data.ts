@@ -35,6 +35,8 @@ export interface CapacityRecord {
   readonly current: number | null;
   readonly min: number;
   readonly max: number;
+  /** When `current` was observed, epoch seconds; null or absent: unknown (taken as the planned time). */
+  readonly observedAt?: number | null;
 }
 
 /** A past evacuation: samples in [start, end) do not describe nominal traffic. */

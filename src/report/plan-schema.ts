@@ -9,6 +9,7 @@ export const PLAN_FLAGS = {
   'device-ratio-fallback': 'a device type has no traffic in the healthy region: the uniform ratio stands in for it',
   'no-regional-traffic': 'the healthy region has no traffic in the bucket: ratio 1 (cannot be scaled from data)',
   'day-type-fallback': 'fewer than 2 dates of the planned day type (weekday/weekend) in the history: nominal levels over all dates',
+  'capacity-rescaled': 'capacity was observed at another hour: scaled by the demand ratio between that hour and the planned bucket',
   'exceeds-max': 'the required capacity is above MaxCapacity: the target is capped',
   'raises-max': 'the plan raises MaxCapacity (allowed by the config)',
   'capacity-unknown': 'current capacity is unknown: no capacity is planned',
@@ -62,6 +63,16 @@ export const PlanEntrySchema = z.object({
   targetMaxCapacity: z.number().nullable(),
   headroom: z.number(),
   scalableTarget: ScalableTargetRef.nullable(),
+  capacityRescale: z
+    .object({
+      factor: z.number(),
+      observedAt: z.string(),
+      demandAtObservation: z.number(),
+      from: z.enum(['sample', 'nominal']),
+    })
+    .nullable()
+    .optional()
+    .describe('null: capacity taken as observed at the planned time (no timestamp, same bucket, or no demand data)'),
   demand: z
     .object({
       nominal: z.number(),

@@ -2,6 +2,7 @@ import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import { type DayType, type DayTypeRule, dayTypeOf } from '../model/day-type.ts';
 import { getOrInsert } from '../model/get-or-insert.ts';
 import { type DayTypeOf, NominalLevels } from '../model/nominal-level.ts';
+import { NearestSample } from '../model/capacity-rescale.ts';
 import type { CapacityRecord, PlanningData } from '../model/planning-data.ts';
 
 const SEP = '\u0000';
@@ -28,7 +29,10 @@ export interface PlanIndex {
   readonly demand: NominalLevels;
   /** key(region, service). */
   readonly capacity: ReadonlyMap<string, CapacityRecord>;
+  /** key(region, service) -> the demand sample nearest to the capacity's observation time, within one bucket. */
+  readonly demandAtCapacity: ReadonlyMap<string, number>;
   readonly bucketCount: number;
+  readonly bucketMinutes: number;
 }
 
 /**
@@ -66,15 +70,26 @@ export function buildPlanIndex(data: PlanningData, keep: (t: number) => boolean,
     counts[b] = (counts[b] ?? 0) + s.count;
   }
 
-  const demand = new NominalLevels(bucketMinutes, buckets, typeOf);
-  for (const s of data.demand) if (keep(s.t)) demand.add(key(s.region, s.service), s.t, s.value);
-
   const capacity = new Map<string, CapacityRecord>();
-  for (const c of data.capacity) capacity.set(key(c.region, c.service), c);
+  const nearest = new Map<string, NearestSample>();
+  for (const c of data.capacity) {
+    capacity.set(key(c.region, c.service), c);
+    if (c.observedAt !== undefined && c.observedAt !== null) nearest.set(key(c.region, c.service), new NearestSample(c.observedAt, bucketMinutes * 60));
+  }
+
+  const demand = new NominalLevels(bucketMinutes, buckets, typeOf);
+  for (const s of data.demand) {
+    const k = key(s.region, s.service);
+    if (keep(s.t)) demand.add(k, s.t, s.value);
+    // Any sample, in the lookback or not: the capacity may have been observed after the planned time.
+    if (nearest.size > 0) nearest.get(k)?.offer(s.t, s.value);
+  }
+  const demandAtCapacity = new Map<string, number>();
+  for (const [k, n] of nearest) if (n.value !== undefined) demandAtCapacity.set(k, n.value);
 
   const devicesByRegion = new Map<string, string[]>();
   for (const [region, set] of devices) devicesByRegion.set(region, [...set].sort());
-  return { traffic, devicesByRegion, traceCounts, demand, capacity, bucketCount };
+  return { traffic, devicesByRegion, traceCounts, demand, capacity, demandAtCapacity, bucketCount, bucketMinutes };
 }
 
 /** Nominal traffic of every device type of a region at a bucket. */

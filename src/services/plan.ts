@@ -3,6 +3,7 @@ import type { LoadedConfig, LoadedServiceConfig } from '../config/load-config.ts
 import { type PlanUnit, planUnits, resolveScope, type ScopedServiceConfig } from '../config/resolve-scope.ts';
 import { EvacError } from '../errors.ts';
 import { bucketOf, bucketsCovered, bucketTimes } from '../model/bucket.ts';
+import { capacityRescale } from '../model/capacity-rescale.ts';
 import { capacityTarget, requiredCapacity } from '../model/capacity-target.ts';
 import { type EvacuationRatio, evacuationRatio } from '../model/evacuation-ratio.ts';
 import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
@@ -55,7 +56,9 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
   const windowBuckets = bucketsCovered(at, windowMinutes, evac.bucketMinutes);
   const times = bucketTimes(at, windowMinutes, evac.bucketMinutes);
   const dayTypes: DayTypes = { rule: evac.dayTypes, timeZones: evac.timeZones };
-  const index = buildPlanIndex(data, sampleFilter(window, data.evacuations), evac.bucketMinutes, new Set(windowBuckets), dayTypes);
+  // The buckets capacity was observed in too: their nominal demand rescales capacity when no sample is near.
+  const capacityBuckets = data.capacity.flatMap((c) => (c.observedAt === undefined || c.observedAt === null ? [] : [bucketOf(c.observedAt, evac.bucketMinutes)]));
+  const index = buildPlanIndex(data, sampleFilter(window, data.evacuations), evac.bucketMinutes, new Set([...windowBuckets, ...capacityBuckets]), dayTypes);
   const windowSlots = windowBuckets.map((bucket, k) => ({ bucket, t: times[k] ?? at }));
 
   const units = [...configured, ...unconfiguredUnits(configured, data, healthyRegions)];
@@ -173,22 +176,38 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
   if (unit.file === null) flags.push('default-config');
   flags.push(...shares.flags, ...ratio.flags);
 
+  const demandLevel = index.demand.levelOn(key(scope.region, scope.name), peak.bucket, regionDayType(dayTypes, scope.region, peak.t));
+  const nominalDemand = demandLevel?.value;
+
   const capacity = index.capacity.get(key(scope.region, scope.name));
   const current = capacity?.current ?? null;
+  const observedAt = capacity?.observedAt ?? null;
+  const rescale =
+    observedAt === null
+      ? undefined
+      : capacityRescale({
+          observedAt,
+          observedBucket: bucketOf(observedAt, index.bucketMinutes),
+          plannedBucket: peak.bucket,
+          plannedDemand: nominalDemand,
+          sampleAtObservation: index.demandAtCapacity.get(key(scope.region, scope.name)),
+          nominalAtObservation: index.demand.levelOn(key(scope.region, scope.name), bucketOf(observedAt, index.bucketMinutes), regionDayType(dayTypes, scope.region, observedAt))?.value,
+        });
+  // Capacity carried to the planned bucket: current x (D[s,r,b] / demand at observation).
+  const scaledCurrent = current === null ? null : current * (rescale?.factor ?? 1);
   const target = scope.scalableTarget ?? null;
   let planned: { requiredCapacity: number; targetMinCapacity: number; targetMaxCapacity: number; uniformRequiredCapacity: number } | null = null;
-  if (capacity && current !== null) {
-    const t = capacityTarget({ current, ratio: ratio.weightedRatio, headroom, min: capacity.min, max: capacity.max, allowMaxIncrease: target?.allowMaxIncrease ?? false });
+  if (capacity && scaledCurrent !== null) {
+    if (rescale) flags.push('capacity-rescaled');
+    const t = capacityTarget({ current: scaledCurrent, ratio: ratio.weightedRatio, headroom, min: capacity.min, max: capacity.max, allowMaxIncrease: target?.allowMaxIncrease ?? false });
     if (t.exceedsMax) flags.push('exceeds-max');
     if (t.targetMaxCapacity > capacity.max) flags.push('raises-max');
-    planned = { ...t, uniformRequiredCapacity: requiredCapacity(current, uniformMax, headroom) };
+    planned = { ...t, uniformRequiredCapacity: requiredCapacity(scaledCurrent, uniformMax, headroom) };
   } else {
     flags.push('capacity-unknown');
   }
   if (!target) flags.push('no-scalable-target');
 
-  const demandLevel = index.demand.levelOn(key(scope.region, scope.name), peak.bucket, regionDayType(dayTypes, scope.region, peak.t));
-  const nominalDemand = demandLevel?.value;
   if (nominalDemand === undefined) flags.push('no-demand-data');
   if (peak.fallback || demandLevel?.fallback) flags.push('day-type-fallback');
 
@@ -216,6 +235,7 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
     targetMaxCapacity: planned?.targetMaxCapacity ?? null,
     headroom,
     scalableTarget: target,
+    capacityRescale: rescale ? { factor: rescale.factor, observedAt: new Date(rescale.observedAt * 1000).toISOString(), demandAtObservation: rescale.demandAtObservation, from: rescale.from } : null,
     demand:
       nominalDemand === undefined
         ? null

@@ -165,7 +165,7 @@ export async function readLiveCapacity(
   for (const { scope, target } of targets) {
     const observed = minMax.get(targetKey(target));
     if (!observed) continue;
-    capacity.push({ region, service: scope.name, current: current.get(scope.name) ?? null, min: observed.min, max: observed.max });
+    capacity.push({ region, service: scope.name, current: current.get(scope.name) ?? null, min: observed.min, max: observed.max, observedAt: at });
   }
   return capacity;
 }

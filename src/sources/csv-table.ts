@@ -1,9 +1,12 @@
 import type { InputIssue, Result } from '../errors.ts';
 
-/** How a CSV column is read: free text, a non-negative number, or a timestamp. */
-export type ColumnKind = 'text' | 'number' | 'optional-number' | 'time';
+/**
+ * How a CSV column is read: free text, a non-negative number, or a timestamp. `optional-time`
+ * may be left empty or left out of the header altogether (null either way).
+ */
+export type ColumnKind = 'text' | 'number' | 'optional-number' | 'time' | 'optional-time';
 
-type Cell<K extends ColumnKind> = K extends 'text' ? string : K extends 'optional-number' ? number | null : number;
+type Cell<K extends ColumnKind> = K extends 'text' ? string : K extends 'optional-number' | 'optional-time' ? number | null : number;
 export type CsvRow<C extends Record<string, ColumnKind>> = { -readonly [K in keyof C]: Cell<C[K]> } & { readonly line: number };
 
 const MAX_ISSUES = 20;
@@ -40,7 +43,7 @@ export function parseCsv<C extends Record<string, ColumnKind>, T>(raw: string, f
   const firstEnd = lineEnd(text, 0);
   const header = splitLine(stripCr(text.slice(0, firstEnd))).map((h) => h.trim());
   const names = Object.keys(columns);
-  const missing = names.filter((n) => !header.includes(n));
+  const missing = names.filter((n) => !header.includes(n) && columns[n] !== 'optional-time');
   if (missing.length > 0) {
     return {
       ok: false,
@@ -99,6 +102,10 @@ export function parseCsv<C extends Record<string, ColumnKind>, T>(raw: string, f
     for (let c = 0; c < names.length && !bad; c++) {
       const name = names[c] as string;
       const f = index[c] as number;
+      if (f === -1) {
+        row[name] = null;
+        continue;
+      }
       const cell = trimCell(fields ? (fields[f] as string) : text.slice(starts[f] as number, ends[f] as number));
       switch (kinds[c]) {
         case 'text':
@@ -112,7 +119,12 @@ export function parseCsv<C extends Record<string, ColumnKind>, T>(raw: string, f
             row[name] = interned ?? cell;
           }
           break;
+        case 'optional-time':
         case 'time': {
+          if (cell === '' && kinds[c] === 'optional-time') {
+            row[name] = null;
+            break;
+          }
           const t = parseTime(cell);
           if (t === undefined) {
             fail(lineNo, `column "${name}": "${cell}" is not a timestamp: expected ISO 8601 with a zone (2026-11-23T10:05:00Z) or Unix epoch seconds`);

@@ -14,7 +14,7 @@ export const DATA_FILES = {
   capacity: {
     file: 'capacity.csv',
     required: true,
-    columns: { region: 'text', service: 'text', current_capacity: 'optional-number', min_capacity: 'number', max_capacity: 'number' },
+    columns: { region: 'text', service: 'text', current_capacity: 'optional-number', min_capacity: 'number', max_capacity: 'number', timestamp: 'optional-time' },
   },
   evacuations: { file: 'evacuations.csv', required: false, columns: { start: 'time', end: 'time', failed_region: 'text' } },
 } as const satisfies Record<string, { file: string; required: boolean; columns: Record<string, ColumnKind> }>;
@@ -27,7 +27,7 @@ function readRows<C extends Record<string, ColumnKind>, T>(
   build: (row: CsvRow<C>) => T,
 ): Result<T[]> {
   if (!existsSync(file)) {
-    return { ok: false, issues: [{ file, message: `file not found: expected ${Object.keys(spec.columns).join(',')} (see README, "Data files")` }] };
+    return { ok: false, issues: [{ file, message: `file not found: expected ${Object.keys(spec.columns).filter((c) => (spec.columns as Record<string, ColumnKind>)[c] !== 'optional-time').join(',')} (see README, "Data files")` }] };
   }
   const issues: InputIssue[] = [];
   const parsed = parseCsv(readFileSync(file, 'utf8'), file, spec.columns, (row) => {
@@ -76,7 +76,7 @@ export function readCapacity(file: string, regions: ReadonlySet<string>): Result
       issues.push({ file, line: r.line, message: `min_capacity ${r.min_capacity} is above max_capacity ${r.max_capacity}: expected min <= max` });
     }
     seen.set(key, first ?? r.line);
-    records.push({ region: r.region, service: r.service, current: r.current_capacity, min: r.min_capacity, max: r.max_capacity });
+    records.push({ region: r.region, service: r.service, current: r.current_capacity, min: r.min_capacity, max: r.max_capacity, observedAt: r.timestamp });
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, data: records };
 }
@@ -139,7 +139,7 @@ export function writeDataDir(dir: string, data: PlanningData, manifest: Omit<Pre
   writeFileAtomic(dataFile(dir, 'traffic'), csv(cols('traffic'), data.traffic.map((s) => [s.t, s.region, s.device, s.value])));
   writeFileAtomic(dataFile(dir, 'traces'), csv(cols('traces'), data.traces.map((s) => [s.t, s.region, s.service, s.device, s.count])));
   writeFileAtomic(dataFile(dir, 'demand'), csv(cols('demand'), data.demand.map((s) => [s.t, s.region, s.service, s.value])));
-  writeFileAtomic(dataFile(dir, 'capacity'), csv(cols('capacity'), data.capacity.map((c) => [c.region, c.service, c.current, c.min, c.max])));
+  writeFileAtomic(dataFile(dir, 'capacity'), csv(cols('capacity'), data.capacity.map((c) => [c.region, c.service, c.current, c.min, c.max, c.observedAt ?? null])));
   writeFileAtomic(
     dataFile(dir, 'evacuations'),
     csv(

@@ -11,13 +11,13 @@ export const SMALL_WORLD = {
   'config/evacuation.yaml': `regions: [us-east-1, us-west-2, eu-west-1]
 bucketMinutes: 60
 lookbackDays: 2
-# The hand-computed figures are medians over all dates (11-21 and 11-22 are a weekend).
-dayTypes: all
 steering:
   us-west-2: {us-east-1: 0.8, eu-west-1: 0.2}
 defaults:
   headroom: 0.1
   minTraceSamples: 10
+# The hand-computed figures are medians over all dates (11-21 and 11-22 are a weekend).
+dayTypes: all
 `,
   'config/services/authz.yaml': `service: authz
 scalableTarget:
