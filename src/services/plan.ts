@@ -158,16 +158,23 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
   const headroom = scope.headroom ?? defaults.headroom;
   const counts = index.traceCounts.get(key(scope.region, scope.traceName)) ?? new Map<string, Float64Array>();
 
-  // The worst bucket of the window sizes the plan; ties keep the earliest.
-  let peak: { bucket: number; t: number; shares: TraceShares; ratio: EvacuationRatio; fallback: boolean } | undefined;
+  // The worst bucket of the window sizes the plan; ties keep the earliest. When capacity was
+  // observed at a known hour it is carried to each bucket by demand, so the bucket that needs
+  // the most capacity is the one with the most predicted demand (nominal demand x ratio).
+  const unitKey = key(scope.region, scope.name);
+  const timed = windowSlots.length > 1 && (index.capacity.get(unitKey)?.observedAt ?? null) !== null;
+  const slotDemand = timed ? windowSlots.map(({ bucket, t }) => index.demand.levelOn(unitKey, bucket, regionDayType(dayTypes, scope.region, t))?.value) : [];
+  const byDemand = timed && slotDemand.every((v) => v !== undefined);
+  let peak: { bucket: number; t: number; shares: TraceShares; ratio: EvacuationRatio; fallback: boolean; score: number } | undefined;
   let uniformMax = 0;
-  for (const { bucket, t } of windowSlots) {
+  for (const [k, { bucket, t }] of windowSlots.entries()) {
     const shares = traceShares(counts, bucket, index.bucketCount, minSamples);
     const healthy = regionLevelsOn(index, scope.region, bucket, regionDayType(dayTypes, scope.region, t));
     const failed = regionLevelsOn(index, failedRegion, bucket, regionDayType(dayTypes, failedRegion, t));
     const ratio = evacuationRatio(shares, healthy, failed, weight);
     uniformMax = Math.max(uniformMax, ratio.uniformRatio);
-    if (!peak || ratio.weightedRatio > peak.ratio.weightedRatio) peak = { bucket, t, shares, ratio, fallback: healthy.fallback || failed.fallback };
+    const score = byDemand ? ratio.weightedRatio * (slotDemand[k] ?? 0) : ratio.weightedRatio;
+    if (!peak || score > peak.score) peak = { bucket, t, shares, ratio, fallback: healthy.fallback || failed.fallback, score };
   }
   if (!peak) throw new Error('planEntry requires at least one bucket');
   const { shares, ratio } = peak;
