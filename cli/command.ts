@@ -24,6 +24,14 @@ export const CONFIG_OPTIONS = {
   data: { type: 'string', default: 'fixtures', valueName: 'DIR', description: 'Data directory of the files source' },
 } as const satisfies Record<string, OptionSpec>;
 
+/** Flags of the commands that plan (plan, apply) about data that cannot support a ratio. */
+export const HISTORY_OPTIONS = {
+  'allow-partial-history': {
+    type: 'boolean',
+    description: 'Plan even when a region has no traffic history in a planned bucket (entries flagged no-history) instead of refusing (exit 2)',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
 export function stringOpt(args: ParsedArgs, name: string): string | undefined {
   const v = args.values[name];
   return typeof v === 'string' ? v : undefined;
