@@ -9,6 +9,8 @@ import { type LookbackWindow, lookbackWindow, sampleFilter } from '../model/look
 import { type TraceShares, traceShares } from '../model/trace-shares.ts';
 import { PLAN_SCHEMA_VERSION, type Plan, type PlanEntry, type PlanFlag, PlanSchema } from '../report/plan-schema.ts';
 import type { DataSource, LoadResult } from '../sources/data-source.ts';
+import { dataBoundProblem } from '../sources/number-bounds.ts';
+import { FUTURE_TOLERANCE_SECONDS, STALE_DATA_SECONDS } from './data-age.ts';
 import { buildPlanIndex, key, type PlanIndex, regionLevels } from './plan-index.ts';
 
 export interface PlanOptions {
@@ -29,10 +31,6 @@ export interface PlanOptions {
   readonly now?: number;
 }
 
-/** Data that ends more than this long before the time planned for is flagged `stale-data`. */
-export const STALE_DATA_SECONDS = 2 * 86_400;
-/** Samples later than now + this are a clock or unit error (validate rejects them). */
-export const FUTURE_TOLERANCE_SECONDS = 86_400;
 
 /**
  * Plans an evacuation of `failedRegion`: for every service (configured, or seen in the
@@ -55,6 +53,8 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
     to: at,
   });
   const { data } = loaded;
+  const bound = dataBoundProblem(data);
+  if (bound) throw new EvacError(`${loaded.description}: ${bound}`, { hint: 'see README, "Data files": numbers are 0 or between 1e-9 and 1e15' });
   if (data.traffic.length === 0) throw new EvacError('no regional traffic data: cannot compute evacuation ratios', { hint: 'check the data source' });
 
   let latest = Number.NEGATIVE_INFINITY;

@@ -14,7 +14,8 @@ import { REPORT_SCHEMA_VERSION, type ReceivingRegion, type Report, ReportSchema,
 import { reportSummary } from '../report/report-view.ts';
 import type { DataSource, LoadResult } from '../sources/data-source.ts';
 import { MemoSource } from '../sources/memo-source.ts';
-import { planEvacuation, planFingerprint, STALE_DATA_SECONDS } from './plan.ts';
+import { STALE_DATA_SECONDS } from './data-age.ts';
+import { planEvacuation, planFingerprint } from './plan.ts';
 import { buildPlanIndex, type PlanIndex, regionLevels } from './plan-index.ts';
 
 export interface ReportOptions {
