@@ -95,7 +95,7 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
     );
   }
   if (future > 0) {
-    warnings.push(`${future} traffic sample${future > 1 ? 's are' : ' is'} dated after now + 1 day (a clock or unit error?): ignored; evac validate rejects them`);
+    warnings.push(`${future} traffic sample${future > 1 ? 's are' : ' is'} dated more than a day after now (a clock or unit error?): ignored; evac validate rejects them`);
   }
   if (missing.length > 0) warnings.push(`${noHistoryMessage({ missing, failedRegion, window, bucketMinutes: evac.bucketMinutes, unreachable: loaded.unreachable })}; entries are flagged no-history`);
 

@@ -14,7 +14,7 @@ import { REPORT_SCHEMA_VERSION, type ReceivingRegion, type Report, ReportSchema,
 import { reportSummary } from '../report/report-view.ts';
 import type { DataSource, LoadResult } from '../sources/data-source.ts';
 import { MemoSource } from '../sources/memo-source.ts';
-import { STALE_DATA_SECONDS } from './data-age.ts';
+import { FUTURE_TOLERANCE_SECONDS, STALE_DATA_SECONDS } from './data-age.ts';
 import { planEvacuation, planFingerprint } from './plan.ts';
 import { buildPlanIndex, type PlanIndex, regionLevels } from './plan-index.ts';
 
@@ -72,7 +72,7 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
   const stale = now - latest > STALE_DATA_SECONDS;
   const warnings: string[] = [];
   if (future > 0) {
-    warnings.push(`${future} traffic sample${future > 1 ? 's are' : ' is'} dated after now (a clock or unit error?): ignored, the scenarios are planned on the date of the latest sample not in the future`);
+    warnings.push(`${future} traffic sample${future > 1 ? 's are' : ' is'} dated more than a day after now (a clock or unit error?): ignored, the scenarios are planned on the date of the latest sample not in the future`);
   }
   if (stale) {
     warnings.push(`the traffic data ends at ${new Date(latest * 1000).toISOString()}, ${((now - latest) / 86_400).toFixed(1)} days before now: every entry is flagged stale-data`);
@@ -186,16 +186,19 @@ function allScopes(config: LoadedConfig) {
   return config.services.flatMap((s) => planUnits(s.config).flatMap((unit) => config.evacuation.regions.map((r) => resolveScope(s.config, unit, r))));
 }
 
-/** The latest traffic sample that is not in the future (after `now`), and how many are. */
+/**
+ * The latest traffic sample that is not in the future, and how many are. A sample up to a day
+ * ahead of the clock is clock skew (validate's tolerance); later than that, a clock or unit error.
+ */
 function latestTraffic(loaded: LoadResult, now: number): { latest: number; future: number } {
   let latest = Number.NEGATIVE_INFINITY;
   let future = 0;
   for (const s of loaded.data.traffic) {
-    if (s.t > now) future += 1;
+    if (s.t > now + FUTURE_TOLERANCE_SECONDS) future += 1;
     else if (s.t > latest) latest = s.t;
   }
   if (latest === Number.NEGATIVE_INFINITY) {
-    throw new EvacError(`no regional traffic data up to now (${new Date(now * 1000).toISOString()})${future > 0 ? `: all ${future} samples are in the future` : ''}: cannot compute evacuation ratios`, {
+    throw new EvacError(`no regional traffic data up to now + 1 day (${new Date((now + FUTURE_TOLERANCE_SECONDS) * 1000).toISOString()})${future > 0 ? `: all ${future} samples are in the future` : ''}: cannot compute evacuation ratios`, {
       hint: 'check the data source (evac validate)',
     });
   }

@@ -105,8 +105,8 @@ describe('future timestamps and stale data', () => {
     expect(b.dataEnd).toBe('2026-11-23T10:30:00.000Z');
     const ratios = (r: Report) => r.scenarios.flatMap((s) => s.plans.flatMap((p) => p.services.map((e) => [e.service, e.region, e.weightedRatio, e.targetMinCapacity])));
     expect(ratios(b)).toEqual(ratios(a));
-    expect(b.warnings).toEqual([expect.stringContaining('1 traffic sample is dated after now')]);
-    expect(future.stderr).toContain('warning: 1 traffic sample is dated after now');
+    expect(b.warnings).toEqual([expect.stringContaining('1 traffic sample is dated more than a day after now')]);
+    expect(future.stderr).toContain('warning: 1 traffic sample is dated more than a day after now');
   });
 
   test('plan warns and flags stale-data when the data ends more than 2 days before --at', async () => {
