@@ -87,7 +87,10 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
   services.sort((a, b) => a.service.localeCompare(b.service) || a.region.localeCompare(b.region));
 
   const missing = missingHistory(index, failedRegion, healthyRegions.filter((r) => (steering[r] ?? 0) > 0), windowBuckets);
-  if (missing.length > 0 && !options.allowPartialHistory) throw noHistoryError({ missing, failedRegion, window, bucketMinutes: evac.bucketMinutes, unreachable: loaded.unreachable });
+  // A healthy region that could not be read is flagged region-unreachable and apply skips it:
+  // it does not hold up the plan of the others. Any other gap in the history does.
+  const blocking = missing.filter((m) => m.region === failedRegion || !unreachable.has(m.region));
+  if (blocking.length > 0 && !options.allowPartialHistory) throw noHistoryError({ missing, failedRegion, window, bucketMinutes: evac.bucketMinutes, unreachable: loaded.unreachable });
   const warnings: string[] = [];
   if (stale) {
     warnings.push(
