@@ -17,7 +17,7 @@ export const PLAN_FLAGS = {
   'no-demand-data': 'no demand metric data for the bucket: predicted demand unknown',
   'no-scalable-target': 'no scalable target configured: apply cannot pre-scale it',
   'region-unreachable': "the healthy region's data could not be read",
-  'failed-region-unreachable': "the failed region's traffic could not be read: its device ratios count it as 0",
+  'failed-region-unreachable': "the failed region's traffic could not be read: its ratios are unknown (no-history)",
 } as const;
 
 export const PlanFlagSchema = z.enum(Object.keys(PLAN_FLAGS) as [keyof typeof PLAN_FLAGS, ...(keyof typeof PLAN_FLAGS)[]]);
