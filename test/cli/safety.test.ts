@@ -106,6 +106,8 @@ describe('future timestamps and stale data', () => {
     const ratios = (r: Report) => r.scenarios.flatMap((s) => s.plans.flatMap((p) => p.services.map((e) => [e.service, e.region, e.weightedRatio, e.targetMinCapacity])));
     expect(ratios(b)).toEqual(ratios(a));
     expect(b.warnings).toEqual([expect.stringContaining('1 traffic sample is dated more than a day after now')]);
+    const markdown = await runCli(['report', ...dirs(writeWorld(withTraffic('2031-01-01T00:00:00Z,us-east-1,tv,100')))]);
+    expect(markdown.stdout).toContain('> **Warning:** 1 traffic sample is dated more than a day after now');
     expect(future.stderr).toContain('warning: 1 traffic sample is dated more than a day after now');
   });
 
@@ -115,6 +117,9 @@ describe('future timestamps and stale data', () => {
     const plan = PlanSchema.parse(JSON.parse(r.stdout));
     expect(plan.services.every((e) => e.flags.includes('stale-data'))).toBe(true);
     expect(r.stderr).toContain('warning: the traffic data ends at 2026-11-23T10:30:00.000Z, 4.0 days before the time planned for (2026-11-27T10:30:00.000Z)');
+    const table = await runCli(['plan', '--failed', 'us-west-2', ...dirs(writeWorld()), '--at', '2026-11-27T10:30:00Z']);
+    expect(table.stdout).toContain('! warning: the traffic data ends at 2026-11-23T10:30:00.000Z');
+    expect(table.stderr).toBe('');
   });
 
   test('plan does not flag stale-data for data that ends less than 2 days before --at', async () => {
