@@ -55,5 +55,6 @@ export function weightedRatioInterval(weighted: WeightedRatio, n: number): [numb
   }
   if (weighted.contributions.length === 0) return [weighted.ratio, weighted.ratio];
   const half = 1.96 * Math.sqrt(variance / n);
-  return [Math.max(lowest, Math.min(weighted.ratio, weighted.ratio - half)), Math.min(highest, Math.max(weighted.ratio, weighted.ratio + half))];
+  // Rounding can put the sum a hair outside [lowest, highest]: the interval always holds the ratio.
+  return [Math.min(weighted.ratio, Math.max(lowest, weighted.ratio - half)), Math.max(weighted.ratio, Math.min(highest, weighted.ratio + half))];
 }

@@ -111,6 +111,14 @@ describe('future timestamps and stale data', () => {
     expect(future.stderr).toContain('warning: 1 traffic sample is dated more than a day after now');
   });
 
+  test('plan ignores a traffic sample dated in the future and warns about it', async () => {
+    const r = await planJson(writeWorld(withTraffic('2031-01-01T00:00:00Z,us-east-1,tv,100')), '--at', AT);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = PlanSchema.parse(JSON.parse(r.stdout));
+    expect(plan.dataEnd).toBe('2026-11-23T10:30:00.000Z');
+    expect(r.stderr).toContain('warning: 1 traffic sample is dated more than a day after now');
+  });
+
   test('plan warns and flags stale-data when the data ends more than 2 days before --at', async () => {
     const r = await planJson(writeWorld(), '--at', '2026-11-27T10:30:00Z');
     expect(r.code, r.stderr).toBe(0);

@@ -186,3 +186,25 @@ describe('evacuationRatio no-history', () => {
     expect(evacuationRatio(shares, { levels: healthy }, { levels: new Map() }, 0).flags).not.toContain('no-history');
   });
 });
+
+describe('weightedRatioInterval containment', () => {
+  test('always holds the ratio, even when rounding puts the sum above every device ratio', () => {
+    // 0.1 + 0.2 + 0.7 shares of the same ratio sum to a hair above it.
+    const rho = 1e24 / 3;
+    const w = weightedRatio(
+      new Map([
+        ['a', 0.1],
+        ['b', 0.2],
+        ['c', 0.7],
+      ]),
+      new Map([
+        ['a', rho],
+        ['b', rho],
+        ['c', rho],
+      ]),
+    );
+    const [low, high] = weightedRatioInterval(w, 10);
+    expect(low).toBeLessThanOrEqual(w.ratio);
+    expect(high).toBeGreaterThanOrEqual(w.ratio);
+  });
+});
