@@ -31,7 +31,6 @@ export interface PlanOptions {
   readonly now?: number;
 }
 
-
 /**
  * Plans an evacuation of `failedRegion`: for every service (configured, or seen in the
  * data) and every healthy region, the device-type weighted evacuation ratio, the uniform
