@@ -75,6 +75,7 @@ export const applyCommand: Command = {
           windowMinutes: intOpt(args, 'window', 0),
           allowPartialHistory: boolOpt(args, 'allow-partial-history'),
           now: io.now(),
+          staleAfterSeconds: intOpt(args, 'stale-days', 2) * 86_400,
         });
         out(renderPlanTable(plan, terminalWidth(args, io)));
         out('\n');

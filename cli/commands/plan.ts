@@ -26,7 +26,7 @@ export const planCommand: Command = {
     const at = atFromArgs(args, io);
     const windowMinutes = intOpt(args, 'window', 0);
     const allowPartialHistory = boolOpt(args, 'allow-partial-history');
-    const plan = await withSource(args, io, config, (source) => planEvacuation({ config, source, failedRegion: failed, at, windowMinutes, allowPartialHistory, now: io.now() }));
+    const plan = await withSource(args, io, config, (source) => planEvacuation({ config, source, failedRegion: failed, at, windowMinutes, allowPartialHistory, now: io.now(), staleAfterSeconds: intOpt(args, 'stale-days', 2) * 86_400 }));
     // The table shows warnings itself; JSON, Markdown and --out say them on stderr too.
     if (format !== 'table' || stringOpt(args, 'out') !== undefined) for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
     const text = format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : format === 'markdown' ? renderPlanMarkdown(plan) : renderPlanTable(plan, terminalWidth(args, io));

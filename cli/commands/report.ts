@@ -9,8 +9,8 @@ import type { Report } from '../../src/report/report-schema.ts';
 import { reportHeadline, scenarioTitle } from '../../src/report/report-view.ts';
 import { buildReport, readBaselineReport } from '../../src/services/report.ts';
 import { writeFileAtomic } from '../../src/state/atomic-write.ts';
-import { boolOpt, type Command, type ParsedArgs, stringOpt } from '../command.ts';
-import { configFromArgs } from '../options.ts';
+import { boolOpt, type Command, type ParsedArgs, STALE_OPTIONS, stringOpt } from '../command.ts';
+import { configFromArgs, intOpt } from '../options.ts';
 import { DATA_OPTIONS, withSource } from '../source.ts';
 
 /** Exit codes of `evac report` (documented in docs/ci.md); bad input exits 2 via EvacError. */
@@ -34,6 +34,7 @@ export const reportCommand: Command = {
     'out-dir': { type: 'string', valueName: 'DIR', description: 'Write report.md, report.json and report.junit.xml to DIR (atomically)' },
     baseline: { type: 'string', valueName: 'FILE', description: 'A previous report.json to compare with' },
     threshold: { type: 'string', valueName: 'X', description: 'Relative change of a ratio the comparison lists (default 0.05)' },
+    ...STALE_OPTIONS,
     ...DATA_OPTIONS,
   },
   async run(args, io) {
@@ -57,6 +58,7 @@ export const reportCommand: Command = {
         allBuckets: boolOpt(args, 'all-buckets'),
         failOn: failOn.data,
         threshold,
+        staleAfterSeconds: intOpt(args, 'stale-days', 2) * 86_400,
         ...(baseline === undefined ? {} : { baseline }),
       }),
     );

@@ -29,6 +29,8 @@ export interface PlanOptions {
   readonly allowPartialHistory?: boolean;
   /** The clock, epoch seconds (read at the edge): traffic samples after now + 1 day are reported. */
   readonly now?: number;
+  /** Data ending more than this before `at` is flagged `stale-data`; default 2 days. */
+  readonly staleAfterSeconds?: number;
 }
 
 /**
@@ -71,7 +73,7 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
 
   const units = [...configured, ...unconfiguredUnits(configured, data, healthyRegions)];
   const unreachable = new Set(loaded.unreachable.map((u) => u.region));
-  const stale = latestUpToAt !== Number.NEGATIVE_INFINITY && at - latestUpToAt > STALE_DATA_SECONDS;
+  const stale = latestUpToAt !== Number.NEGATIVE_INFINITY && at - latestUpToAt > (options.staleAfterSeconds ?? STALE_DATA_SECONDS);
   const services: PlanEntry[] = [];
   for (const unit of units) {
     for (const region of healthyRegions) {

@@ -36,6 +36,8 @@ export interface ReportOptions {
   readonly threshold?: number;
   /** Half-width of a 95% interval over its ratio above which it is "wide"; default 0.1. */
   readonly wideInterval?: number;
+  /** Data ending more than this before `now` is flagged `stale-data`; default 2 days. */
+  readonly staleAfterSeconds?: number;
 }
 
 /**
@@ -69,7 +71,7 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
   const { latest, future } = latestTraffic(loaded, now);
   const index = trafficIndex(loaded, latest, config);
   const lastDay = utcDay(latest) * 86_400;
-  const stale = now - latest > STALE_DATA_SECONDS;
+  const stale = now - latest > (options.staleAfterSeconds ?? STALE_DATA_SECONDS);
   const warnings: string[] = [];
   if (future > 0) {
     warnings.push(`${future} traffic sample${future > 1 ? 's are' : ' is'} dated more than a day after now (a clock or unit error?): ignored, the scenarios are planned on the date of the latest sample not in the future`);

@@ -130,6 +130,15 @@ describe('future timestamps and stale data', () => {
     expect(table.stderr).toBe('');
   });
 
+  test('--stale-days moves the threshold (plan and report)', async () => {
+    const plan = await planJson(writeWorld(), '--at', '2026-11-27T10:30:00Z', '--stale-days', '5');
+    expect(PlanSchema.parse(JSON.parse(plan.stdout)).warnings).toEqual([]);
+    const strict = await planJson(writeWorld(), '--at', '2026-11-24T10:30:00Z', '--stale-days', '0');
+    expect(PlanSchema.parse(JSON.parse(strict.stdout)).services.every((e) => e.flags.includes('stale-data'))).toBe(true);
+    const report = await runEvac(['report', ...dirs(writeWorld()), '--format', 'json', '--stale-days', '7'], NOW + 3 * 86_400);
+    expect((JSON.parse(report.stdout) as Report).warnings).toEqual([]);
+  });
+
   test('plan does not flag stale-data for data that ends less than 2 days before --at', async () => {
     const r = await planJson(writeWorld(), '--at', '2026-11-24T10:30:00Z');
     expect(r.code, r.stderr).toBe(0);
