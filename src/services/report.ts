@@ -200,7 +200,7 @@ function latestTraffic(loaded: LoadResult, now: number): { latest: number; futur
     else if (s.t > latest) latest = s.t;
   }
   if (latest === Number.NEGATIVE_INFINITY) {
-    throw new EvacError(`no regional traffic data up to now + 1 day (${new Date((now + FUTURE_TOLERANCE_SECONDS) * 1000).toISOString()})${future > 0 ? `: all ${future} samples are in the future` : ''}: cannot compute evacuation ratios`, {
+    throw new EvacError(`${loaded.description}: no regional traffic data up to now + 1 day (${new Date((now + FUTURE_TOLERANCE_SECONDS) * 1000).toISOString()})${future > 0 ? `: all ${future} samples are in the future` : ''}: cannot compute evacuation ratios`, {
       hint: 'check the data source (evac validate)',
     });
   }

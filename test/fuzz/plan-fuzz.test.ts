@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { PlanSchema } from '../../src/report/plan-schema.ts';
+import { ReportSchema } from '../../src/report/report-schema.ts';
 import { runCli } from '../support/run-cli.ts';
 import { SMALL_WORLD, writeWorld } from '../support/small-world.ts';
 
@@ -109,7 +110,8 @@ const REFUSAL = /refusing to plan: no traffic history: .* in the lookback window
 
 describe('fuzz: validate and plan over a mutated small world', () => {
   test('every outcome is a clean plan or a clear exit 2; validate accepts nothing that plan rejects', { timeout: 120_000 }, async () => {
-    const outcomes = { validateOk: 0, validateBad: 0, planOk: 0, planRefused: 0, planBad: 0 };
+    const outcomes = { validateOk: 0, validateBad: 0, planOk: 0, planRefused: 0, planBad: 0, reports: 0 };
+    let cases = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.constantFrom(...ATS), fc.constantFrom('0', '90'), async (mutations, at, window) => {
         const w = writeWorld(mutate(mutations));
@@ -123,6 +125,17 @@ describe('fuzz: validate and plan over a mutated small world', () => {
               expect(line, 'a validate error names a file and a line or field').toMatch(NAMES_FILE_AND_PLACE);
             }
           } else outcomes.validateOk += 1;
+
+          // Every 5th case also runs the readiness report (slower): ready, not ready or bad input, never a broken report.
+          if (cases++ % 5 === 0) {
+            const report = await runCli(['report', ...dirs, '--format', 'json']);
+            expect([0, 2, 3], report.stderr).toContain(report.code);
+            if (report.code !== 2) {
+              outcomes.reports += 1;
+              const parsed = ReportSchema.safeParse(JSON.parse(report.stdout));
+              expect(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues.slice(0, 3))).toBe(true);
+            } else expect(report.stderr, 'a report error names a file and a line or field').toMatch(NAMES_FILE_AND_PLACE);
+          }
 
           for (const partial of [false, true]) {
             const plan = await runCli(['plan', '--failed', 'us-west-2', ...dirs, '--at', at, '--window', window, '--format', 'json', ...(partial ? ['--allow-partial-history'] : [])]);
@@ -159,5 +172,6 @@ describe('fuzz: validate and plan over a mutated small world', () => {
     expect(outcomes.planOk).toBeGreaterThan(0);
     expect(outcomes.planRefused).toBeGreaterThan(0);
     expect(outcomes.planBad).toBeGreaterThan(0);
+    expect(outcomes.reports).toBeGreaterThan(0);
   });
 });
