@@ -67,7 +67,7 @@ export async function runBacktest(options: BacktestOptions): Promise<Backtest> {
     const slices = windowSlices(e.start, e.end, evac.bucketMinutes);
     const byPair = new Map<string, { entry: PlanEntry; slices: BacktestSlice[]; flags: Set<PlanFlag> }>();
     for (const slice of slices) {
-      const plan = await planEvacuation({ config, source: memo, failedRegion: e.failedRegion, at: slice.start, historyEnd: e.start });
+      const plan = await planEvacuation({ config, source: memo, failedRegion: e.failedRegion, at: slice.start, historyEnd: e.start, allowPartialHistory: true });
       for (const entry of plan.services) {
         const observed = meanInSlice(demand.get(key(entry.region, entry.service)) ?? [], slice);
         if (observed === undefined || !(observed > 0) || entry.demand === null) continue;

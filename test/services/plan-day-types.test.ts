@@ -38,10 +38,12 @@ const golden = (p: Plan) => {
 
 describe('dayTypes: all', () => {
   // test/golden/plan-day-types-all.json holds the plans of the planner before day types
-  // existed (main at 370bbed), run on the committed fixtures (regenerated in 79f87e1) with
-  // `npm run -s evac -- plan --failed F --at AT --window W --data fixtures --format json`
-  // for the three cases below, with configDir, source and meta removed. The capacity timestamps
-  // added later (capacity-rescaled) are stripped here: without them capacity is as before.
+  // existed: main at 30d3c5a (git archive main | tar -x -C /tmp/evac-main), run on the committed
+  // fixtures of this branch (main's CSV reader ignores capacity.csv's timestamp column) with
+  // metrics-config minus its dayTypes and timeZones keys (unknown to it), by
+  // `node bin/evac.js plan --failed F --at AT --window W --config CFG --data fixtures --format json`
+  // for the three cases below, with configDir, source and meta removed. The capacity
+  // timestamps (capacity-rescaled) are stripped here: without them capacity is as before.
   const cases = JSON.parse(readFileSync(path.join(ROOT, 'test/golden/plan-day-types-all.json'), 'utf8')) as {
     failed: string;
     at: string;
