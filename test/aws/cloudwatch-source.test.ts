@@ -67,6 +67,7 @@ describe('CloudWatchSource', () => {
     expect(result.data.demand).toHaveLength(4 * 2 * 48);
     expect(new Set(result.data.demand.map((d) => d.service))).toEqual(new Set(['drm-fairplay', 'playback-authz', 'catalog', 'telemetry']));
     expect(result.data.traces.length).toBeGreaterThan(0);
+    // Capacity is observed when it is read (now): plans for other hours rescale it (capacity-rescaled).
     const capacity = [...result.data.capacity].sort((a, b) => a.region.localeCompare(b.region) || a.service.localeCompare(b.service));
     expect(capacity).toEqual(
       HEALTHY.slice()
@@ -74,7 +75,7 @@ describe('CloudWatchSource', () => {
         .flatMap((region) =>
           Object.entries(CAPACITY)
             .sort(([a], [b]) => a.localeCompare(b))
-            .map(([service, c]) => ({ region, service, current: c.current, min: c.min, max: c.max })),
+            .map(([service, c]) => ({ region, service, current: c.current, min: c.min, max: c.max, observedAt: AT })),
         ),
     );
     // traffic+demand: 1 per region (3); capacity: 1 per healthy region (2); Min/Max: 1 per healthy region.
