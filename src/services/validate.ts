@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/load-config.ts';
 import { planUnits, resolveScope } from '../config/resolve-scope.ts';
 import type { InputIssue } from '../errors.ts';
-import { dataFile } from '../sources/data-files.ts';
+import { dataFile, manifestIssues, readManifest } from '../sources/data-files.ts';
 import { readDataDir } from '../sources/files-source.ts';
 
 export interface ValidateOptions {
@@ -32,8 +32,15 @@ export function validate(options: ValidateOptions): ValidationReport {
   }
   if (options.dataDir === undefined) return { errors: [], warnings, summary };
 
+  // The same checks, in the same order, as the files source that plan and report use.
   const data = readDataDir(options.dataDir, new Set(evacuation.regions));
   if (!data.ok) return { errors: data.issues, warnings, summary };
+  const manifest = readManifest(options.dataDir);
+  if (!manifest.ok) return { errors: manifest.issues, warnings, summary };
+  if (manifest.data) {
+    const issues = manifestIssues(options.dataDir, manifest.data, evacuation);
+    if (issues.length > 0) return { errors: issues, warnings, summary };
+  }
   const d = data.data;
   summary.rows = { traffic: d.traffic.length, traces: d.traces.length, demand: d.demand.length, capacity: d.capacity.length, evacuations: d.evacuations.length };
   const traceNames = new Set(d.traces.map((t) => `${t.region}/${t.service}`));

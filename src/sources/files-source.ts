@@ -1,7 +1,9 @@
 import type { InputIssue, Result } from '../errors.ts';
 import { EvacError, inputError, unwrap } from '../errors.ts';
 import type { PlanningData } from '../model/planning-data.ts';
-import { dataFile, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
+import { directoryIssues } from '../input-file.ts';
+import { parseTime } from './csv-table.ts';
+import { dataFile, manifestIssues, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
 
 /**
@@ -12,12 +14,13 @@ export class FilesSource implements DataSource {
   constructor(private readonly dir: string) {}
 
   async load(request: LoadRequest): Promise<LoadResult> {
+    const dirIssues = directoryIssues(this.dir, 'data directory not found: expected a directory with the CSV files of README, "Data files"');
+    if (dirIssues.length > 0) throw inputError(dirIssues);
     const manifest = unwrap(readManifest(this.dir));
-    const { bucketMinutes } = request.config.evacuation;
-    if (manifest && manifest.bucketMinutes !== bucketMinutes) {
-      throw new EvacError(`${this.dir} was precomputed with bucketMinutes ${manifest.bucketMinutes}, the config says ${bucketMinutes}: expected the same`, {
-        hint: 'run evac precompute again with this config',
-      });
+    if (manifest) {
+      const issues = manifestIssues(this.dir, manifest, request.config.evacuation);
+      if (issues.length > 0) throw inputError(issues, 'run evac precompute again with this config');
+      checkNotBeforeEnd(this.dir, manifest.dataEnd, request.to);
     }
     const result = readDataDir(this.dir, new Set(request.config.evacuation.regions));
     if (!result.ok) throw inputError(result.issues, `fix the rows above, or run "evac validate --data ${this.dir}"`);
@@ -28,8 +31,24 @@ export class FilesSource implements DataSource {
   }
 }
 
+/**
+ * A precomputed directory folds every sample up to its end into one level per bucket, so it
+ * cannot answer "what was known at an earlier time": planning before its end would quietly use
+ * later data and differ from a plan made from the full history. Refused, naming both times.
+ */
+function checkNotBeforeEnd(dir: string, dataEnd: string, to: number): void {
+  const end = parseTime(dataEnd);
+  if (end === undefined || to >= end) return;
+  throw new EvacError(
+    `${dir} holds history precomputed to ${dataEnd}; planning at ${new Date(to * 1000).toISOString()} is before that end: expected a time at or after it`,
+    { hint: `plan at or after ${dataEnd}, or plan from the raw history (--data DIR), or precompute again with --at` },
+  );
+}
+
 /** Reads and checks every data file in a directory; all problems of all files are returned. */
 export function readDataDir(dir: string, regions: ReadonlySet<string>): Result<PlanningData> {
+  const dirIssues = directoryIssues(dir, 'data directory not found: expected a directory with the CSV files of README, "Data files"');
+  if (dirIssues.length > 0) return { ok: false, issues: dirIssues };
   const traffic = readTraffic(dataFile(dir, 'traffic'), regions);
   const traces = readTraces(dataFile(dir, 'traces'), regions);
   const demand = readDemand(dataFile(dir, 'demand'), regions);
