@@ -7,6 +7,9 @@ import type { InputIssue, Result } from './errors.ts';
  */
 export const MAX_TEXT_BYTES = 2 ** 29 - 24;
 
+/** Plans, snapshots and reports are JSON files of a few MiB at most; 256 MiB is a generous bound. */
+export const MAX_JSON_BYTES = 256 * 1024 * 1024;
+
 /** What is at a path the user named (links followed); `broken` holds why it cannot be used. */
 export type PathState =
   | { readonly kind: 'absent' }

@@ -269,3 +269,13 @@ describe('validate --strict', () => {
     expect(r.stderr).not.toContain('ok:');
   });
 });
+
+describe('JSON inputs', () => {
+  test('a plan file or a --baseline that is a directory or a FIFO exits 2 naming it, without blocking', async () => {
+    const w = writeWorld();
+    const fifo = path.join(w.root, 'plan.json');
+    execFileSync('mkfifo', [fifo]);
+    expectBadInput(await runCli(['apply', fifo, '--config', w.configDir, '--state-dir', path.join(w.root, 'state')]), `${fifo}: is a named pipe (FIFO): expected a regular file`);
+    expectBadInput(await runCli(['report', '--config', w.configDir, '--data', w.dataDir, '--baseline', w.dataDir]), `--baseline ${w.dataDir}: is a directory: expected a file`);
+  });
+});
