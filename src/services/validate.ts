@@ -3,11 +3,14 @@ import { planUnits, resolveScope } from '../config/resolve-scope.ts';
 import type { InputIssue } from '../errors.ts';
 import { dataFile, manifestIssues, readManifest } from '../sources/data-files.ts';
 import { readDataDir } from '../sources/files-source.ts';
+import { FUTURE_TOLERANCE_SECONDS } from './data-age.ts';
 
 export interface ValidateOptions {
   readonly configDir: string;
   /** Data directory to check against the config; omitted: configs only. */
   readonly dataDir?: string;
+  /** The clock, epoch seconds (read at the edge): sample times after now + 1 day are errors. */
+  readonly now?: number;
 }
 
 export interface ValidationReport {
@@ -32,15 +35,16 @@ export function validate(options: ValidateOptions): ValidationReport {
   }
   if (options.dataDir === undefined) return { errors: [], warnings, summary };
 
-  // The same checks, in the same order, as the files source that plan and report use.
-  const data = readDataDir(options.dataDir, new Set(evacuation.regions));
-  if (!data.ok) return { errors: data.issues, warnings, summary };
+  // The checks the files source makes for plan and report (a precomputed directory's manifest
+  // first), so that validate accepts nothing they reject.
   const manifest = readManifest(options.dataDir);
   if (!manifest.ok) return { errors: manifest.issues, warnings, summary };
   if (manifest.data) {
     const issues = manifestIssues(options.dataDir, manifest.data, evacuation);
     if (issues.length > 0) return { errors: issues, warnings, summary };
   }
+  const data = readDataDir(options.dataDir, new Set(evacuation.regions), options.now === undefined ? {} : { notAfter: options.now + FUTURE_TOLERANCE_SECONDS });
+  if (!data.ok) return { errors: data.issues, warnings, summary };
   const d = data.data;
   summary.rows = { traffic: d.traffic.length, traces: d.traces.length, demand: d.demand.length, capacity: d.capacity.length, evacuations: d.evacuations.length };
   const traceNames = new Set(d.traces.map((t) => `${t.region}/${t.service}`));

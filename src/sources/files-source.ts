@@ -3,7 +3,7 @@ import { EvacError, inputError, unwrap } from '../errors.ts';
 import type { PlanningData } from '../model/planning-data.ts';
 import { directoryIssues } from '../input-file.ts';
 import { parseTime } from './csv-table.ts';
-import { dataFile, manifestIssues, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
+import { dataFile, manifestIssues, type ReadChecks, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
 
 /**
@@ -46,14 +46,14 @@ function checkNotBeforeEnd(dir: string, dataEnd: string, to: number): void {
 }
 
 /** Reads and checks every data file in a directory; all problems of all files are returned. */
-export function readDataDir(dir: string, regions: ReadonlySet<string>): Result<PlanningData> {
+export function readDataDir(dir: string, regions: ReadonlySet<string>, checks: ReadChecks = {}): Result<PlanningData> {
   const dirIssues = directoryIssues(dir, 'data directory not found: expected a directory with the CSV files of README, "Data files"');
   if (dirIssues.length > 0) return { ok: false, issues: dirIssues };
-  const traffic = readTraffic(dataFile(dir, 'traffic'), regions);
-  const traces = readTraces(dataFile(dir, 'traces'), regions);
-  const demand = readDemand(dataFile(dir, 'demand'), regions);
+  const traffic = readTraffic(dataFile(dir, 'traffic'), regions, checks);
+  const traces = readTraces(dataFile(dir, 'traces'), regions, checks);
+  const demand = readDemand(dataFile(dir, 'demand'), regions, checks);
   const capacity = readCapacity(dataFile(dir, 'capacity'), regions);
-  const evacuations = readEvacuations(dataFile(dir, 'evacuations'), regions);
+  const evacuations = readEvacuations(dataFile(dir, 'evacuations'), regions, checks);
   const issues: InputIssue[] = [];
   for (const r of [traffic, traces, demand, capacity, evacuations]) if (!r.ok) issues.push(...r.issues);
   if (!traffic.ok || !traces.ok || !demand.ok || !capacity.ok || !evacuations.ok) return { ok: false, issues };
