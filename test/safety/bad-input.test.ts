@@ -279,3 +279,12 @@ describe('JSON inputs', () => {
     expectBadInput(await runCli(['report', '--config', w.configDir, '--data', w.dataDir, '--baseline', w.dataDir]), `--baseline ${w.dataDir}: is a directory: expected a file`);
   });
 });
+
+describe('numeric flags', () => {
+  test('hex, binary and octal flag values exit 2 instead of being read as numbers', async () => {
+    const w = writeWorld();
+    expectBadInput(await plan(w, '--window', '0x1E'), '--window "0x1E": expected a whole number >= 0');
+    expectBadInput(await runCli(['report', '--config', w.configDir, '--data', w.dataDir, '--threshold', '0b1']), '--threshold "0b1": expected a relative change >= 0');
+    expectBadInput(await runCli(['report', '--config', w.configDir, '--data', w.dataDir, '--stale-days', '0o7']), '--stale-days "0o7": expected a whole number >= 0');
+  });
+});
