@@ -40,7 +40,7 @@ export function validate(options: ValidateOptions): ValidationReport {
   const manifest = readManifest(options.dataDir);
   if (!manifest.ok) return { errors: manifest.issues, warnings, summary };
   if (manifest.data) {
-    const issues = manifestIssues(options.dataDir, manifest.data, evacuation);
+    const issues = manifestIssues(options.dataDir, manifest.data, evacuation, options.now);
     if (issues.length > 0) return { errors: issues, warnings, summary };
   }
   const data = readDataDir(options.dataDir, new Set(evacuation.regions), options.now === undefined ? {} : { notAfter: options.now + FUTURE_TOLERANCE_SECONDS });

@@ -173,14 +173,27 @@ export function readManifest(dir: string): Result<PrecomputeManifest | null> {
 /**
  * Whether a precomputed directory fits the config it is planned with: the bucket width and the
  * lookback it was folded with must be the config's, or its levels mean something else.
+ *
+ * `at` (epoch seconds), the time planned for: it must not be before the history's end. The
+ * directory folds every sample up to its end into one level per bucket, so it cannot answer
+ * "what was known earlier": planning before its end would quietly use later data and differ from
+ * a plan made from the full history. `evac validate` passes now, as `plan` and `report` do by default.
  */
-export function manifestIssues(dir: string, manifest: PrecomputeManifest, evacuation: Pick<EvacuationConfig, 'bucketMinutes' | 'lookbackDays'>): InputIssue[] {
+export function manifestIssues(dir: string, manifest: PrecomputeManifest, evacuation: Pick<EvacuationConfig, 'bucketMinutes' | 'lookbackDays'>, at?: number): InputIssue[] {
   const file = path.join(dir, MANIFEST_FILE);
   const issues: InputIssue[] = [];
   for (const key of ['bucketMinutes', 'lookbackDays'] as const) {
     if (manifest[key] !== evacuation[key]) {
       issues.push({ file, path: key, message: `precomputed with ${key} ${manifest[key]}, the config says ${evacuation[key]}: expected the same (run evac precompute again with this config)` });
     }
+  }
+  const end = parseTime(manifest.dataEnd);
+  if (at !== undefined && end !== undefined && at < end) {
+    issues.push({
+      file,
+      path: 'dataEnd',
+      message: `history precomputed to ${manifest.dataEnd}; planning at ${new Date(at * 1000).toISOString()} is before that end: expected a time at or after it (plan from the raw history for an earlier time, or precompute again with --at)`,
+    });
   }
   return issues;
 }

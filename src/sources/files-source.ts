@@ -1,8 +1,7 @@
 import type { InputIssue, Result } from '../errors.ts';
-import { EvacError, inputError, unwrap } from '../errors.ts';
+import { inputError, unwrap } from '../errors.ts';
 import type { PlanningData } from '../model/planning-data.ts';
 import { directoryIssues } from '../input-file.ts';
-import { parseTime } from './csv-table.ts';
 import { dataFile, manifestIssues, type ReadChecks, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
 
@@ -18,9 +17,8 @@ export class FilesSource implements DataSource {
     if (dirIssues.length > 0) throw inputError(dirIssues);
     const manifest = unwrap(readManifest(this.dir));
     if (manifest) {
-      const issues = manifestIssues(this.dir, manifest, request.config.evacuation);
-      if (issues.length > 0) throw inputError(issues, 'run evac precompute again with this config');
-      checkNotBeforeEnd(this.dir, manifest.dataEnd, request.to);
+      const issues = manifestIssues(this.dir, manifest, request.config.evacuation, request.to);
+      if (issues.length > 0) throw inputError(issues);
     }
     const result = readDataDir(this.dir, new Set(request.config.evacuation.regions));
     if (!result.ok) throw inputError(result.issues, `fix the rows above, or run "evac validate --data ${this.dir}"`);
@@ -29,20 +27,6 @@ export class FilesSource implements DataSource {
       : `files in ${this.dir}`;
     return { data: result.data, unreachable: [], apiCalls: {}, description };
   }
-}
-
-/**
- * A precomputed directory folds every sample up to its end into one level per bucket, so it
- * cannot answer "what was known at an earlier time": planning before its end would quietly use
- * later data and differ from a plan made from the full history. Refused, naming both times.
- */
-function checkNotBeforeEnd(dir: string, dataEnd: string, to: number): void {
-  const end = parseTime(dataEnd);
-  if (end === undefined || to >= end) return;
-  throw new EvacError(
-    `${dir} holds history precomputed to ${dataEnd}; planning at ${new Date(to * 1000).toISOString()} is before that end: expected a time at or after it`,
-    { hint: `plan at or after ${dataEnd}, or plan from the raw history (--data DIR), or precompute again with --at` },
-  );
 }
 
 /** Reads and checks every data file in a directory; all problems of all files are returned. */

@@ -191,9 +191,10 @@ describe('precomputed directories', () => {
     const out = path.join(w.root, 'pre');
     expect((await precompute(w, out)).code).toBe(0);
     const manifest = JSON.parse(readFileSync(path.join(out, 'precompute.json'), 'utf8'));
-    for (const edit of [{ schemaVersion: 2 }, { dataEnd: 'yesterday' }, { bucketMinutes: 15 }, { extra: 1 }]) {
+    // The last: a history that ends after now (the test clock, 2026-11-23T18:00Z), which plan at now refuses.
+    for (const edit of [{ schemaVersion: 2 }, { dataEnd: 'yesterday' }, { bucketMinutes: 15 }, { extra: 1 }, { dataEnd: '2026-11-24T00:00:00.000Z' }]) {
       writeFileSync(path.join(out, 'precompute.json'), JSON.stringify({ ...manifest, ...edit }));
-      const p = await runCli(['plan', '--config', w.configDir, '--data', out, '--failed', 'us-west-2', '--at', '2026-11-24T12:00:00Z']);
+      const p = await runCli(['plan', '--config', w.configDir, '--data', out, '--failed', 'us-west-2']);
       const v = await runCli(['validate', '--config', w.configDir, '--data', out]);
       expect([p.code, v.code], JSON.stringify(edit)).toEqual([2, 2]);
       expect(v.stderr).toContain('precompute.json');
@@ -208,7 +209,7 @@ describe('precomputed directories', () => {
     expect((await precompute(w, out)).code).toBe(0);
     // The history ends at the latest traffic sample, 10:30.
     const r = await runCli(['plan', '--config', w.configDir, '--data', out, '--failed', 'us-west-2', '--at', '2026-11-23T10:00:00Z']);
-    expectBadInput(r, 'holds history precomputed to 2026-11-23T10:30:00.000Z; planning at 2026-11-23T10:00:00.000Z is before that end');
+    expectBadInput(r, 'precompute.json: dataEnd: history precomputed to 2026-11-23T10:30:00.000Z; planning at 2026-11-23T10:00:00.000Z is before that end');
     const after = await runCli(['plan', '--config', w.configDir, '--data', out, '--failed', 'us-west-2', '--at', '2026-11-23T10:30:00Z']);
     expect(after.code).toBe(0);
   });
@@ -286,5 +287,21 @@ describe('numeric flags', () => {
     expectBadInput(await plan(w, '--window', '0x1E'), '--window "0x1E": expected a whole number >= 0');
     expectBadInput(await runCli(['report', '--config', w.configDir, '--data', w.dataDir, '--threshold', '0b1']), '--threshold "0b1": expected a relative change >= 0');
     expectBadInput(await runCli(['report', '--config', w.configDir, '--data', w.dataDir, '--stale-days', '0o7']), '--stale-days "0o7": expected a whole number >= 0');
+  });
+});
+
+describe('--source aws file flags', () => {
+  test('a named --evacuations file that does not exist exits 2 before any AWS call', async () => {
+    const w = writeWorld();
+    const missing = path.join(w.root, 'nope.csv');
+    const r = await plan(w, '--source', 'aws', '--traces', path.join(w.dataDir, 'trace-samples.csv'), '--evacuations', missing, '--endpoint-url', 'http://127.0.0.1:9');
+    expectBadInput(r, `--evacuations ${missing}: file not found`);
+  });
+
+  test("the data directory's evacuations.csv as a dangling link is an error, not absent", async () => {
+    const w = writeWorld({ 'data/evacuations.csv': null });
+    symlinkSync(path.join(w.root, 'gone.csv'), path.join(w.dataDir, 'evacuations.csv'));
+    const r = await plan(w, '--source', 'aws', '--endpoint-url', 'http://127.0.0.1:9', '--region-timeout', '2000');
+    expectBadInput(r, 'evacuations.csv: dangling symbolic link');
   });
 });
