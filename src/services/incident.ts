@@ -1,0 +1,49 @@
+import type { LoadedConfig } from '../config/load-config.ts';
+import type { Plan, PlanEntry } from '../report/plan-schema.ts';
+import { CoveringSource } from '../sources/covering-source.ts';
+import type { DataSource } from '../sources/data-source.ts';
+import { type DayProfile, dayIndex, dayProfile } from './day-profile.ts';
+import type { PlanIndex } from './plan-index.ts';
+import { planEvacuation } from './plan.ts';
+
+/** What the incident UI may ask to plan. */
+export interface PlanRequest {
+  readonly failedRegion: string;
+  /** Epoch seconds. */
+  readonly at: number;
+  readonly windowMinutes: number;
+}
+
+export interface IncidentOptions {
+  readonly config: LoadedConfig;
+  readonly source: DataSource;
+}
+
+/** The planning side of an incident session: plans and pictures of the day over one load. */
+export interface IncidentPlanner {
+  plan(request: PlanRequest): Promise<Plan>;
+  /** How the entry's ratio and its region's traffic move over the day of `plan`. */
+  dayProfile(plan: Plan, entry: PlanEntry): Promise<DayProfile>;
+}
+
+/**
+ * Opens an incident session: data is loaded once for every region's scopes (so switching the
+ * failed region never loses a healthy region's capacity), and again only when the planned
+ * time moves out of the range loaded. The plans are those of `evac plan`.
+ */
+export function openIncident(options: IncidentOptions): IncidentPlanner {
+  const { config } = options;
+  const source = new CoveringSource(options.source);
+  const lookback = config.evacuation.lookbackDays * 86_400;
+  let index: { key: string; index: PlanIndex } | undefined;
+  return {
+    plan: (request) => planEvacuation({ config, source, ...request }),
+    async dayProfile(plan, entry) {
+      const at = Date.parse(plan.at) / 1000;
+      const loaded = await source.load({ config, scopes: [], from: at - lookback, to: at });
+      const k = `${plan.at}|${source.innerLoads}`;
+      if (index?.key !== k) index = { key: k, index: dayIndex(loaded, plan) };
+      return dayProfile(config, index.index, plan, entry);
+    },
+  };
+}
