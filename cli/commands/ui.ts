@@ -6,9 +6,9 @@ import { MANIFEST_FILE } from '../../src/sources/data-files.ts';
 import { regionTimeoutFromArgs } from '../aws-options.ts';
 import { type Command, type ParsedArgs, stringOpt } from '../command.ts';
 import type { CliIO } from '../io.ts';
-import { keyHelpText } from '../ui/key-help.ts';
 import { atFromArgs, configFromArgs, intOpt } from '../options.ts';
 import { DATA_OPTIONS, sourceFromArgs } from '../source.ts';
+import { keyHelpText } from '../ui/key-help.ts';
 import { STATE_OPTIONS } from './apply.ts';
 
 export const uiCommand: Command = {

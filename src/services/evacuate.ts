@@ -6,8 +6,8 @@ import type { Plan, PlanEntry } from '../report/plan-schema.ts';
 import type { CapacityReader } from '../scaling/scaler.ts';
 import { loadSnapshot } from '../state/snapshot.ts';
 import { type ApplyOptions, type ApplyResult, applyPlan } from './apply.ts';
-import { readPlanFile } from './plan-file.ts';
 import { type PlanOptions, planEvacuation } from './plan.ts';
+import { readPlanFile } from './plan-file.ts';
 import { type StatusResult, waitForTargets } from './status.ts';
 
 /** Where the plan to apply comes from. */

@@ -3,8 +3,8 @@ import type { Plan, PlanEntry } from '../report/plan-schema.ts';
 import { CoveringSource } from '../sources/covering-source.ts';
 import type { DataSource } from '../sources/data-source.ts';
 import { type DayProfile, dayIndex, dayProfile } from './day-profile.ts';
-import type { PlanIndex } from './plan-index.ts';
 import { planEvacuation } from './plan.ts';
+import type { PlanIndex } from './plan-index.ts';
 
 /** What the incident UI may ask to plan. */
 export interface PlanRequest {

@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, test } from 'vitest';
 import { cleanup } from 'ink-testing-library';
+import { afterEach, describe, expect, test } from 'vitest';
 import { EvacuationApp, type EvacuationAppProps } from '../../cli/ui/EvacuationApp.tsx';
 import { NO_AWS_SOURCE } from '../../cli/ui/service-actions.ts';
-import { change, cockpitPlan, FIXED_NOW, fakeActions, fakePlanner, frame, progress, renderAt, statusOf, until } from '../support/cockpit-fakes.ts';
+import { change, cockpitPlan, FIXED_NOW, fakeActions, fakePlanner, progress, renderAt, statusOf, until } from '../support/cockpit-fakes.ts';
 
 afterEach(() => cleanup());
 

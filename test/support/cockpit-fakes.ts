@@ -1,6 +1,6 @@
-import type { ReactElement } from 'react';
 import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
+import type { ReactElement } from 'react';
 import type { CockpitActions, CockpitPlanner } from '../../cli/ui/cockpit-actions.ts';
 import type { Plan, PlanEntry } from '../../src/report/plan-schema.ts';
 import type { ApplyResult, PlannedChange } from '../../src/services/apply.ts';
