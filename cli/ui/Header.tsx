@@ -19,6 +19,8 @@ export interface HeaderProps {
 }
 
 const iso = (t: number) => `${new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' ')}Z`;
+/** Without the year, for narrow terminals. */
+const short = (t: number) => iso(t).slice(5);
 
 /** How old the data is, in the largest unit that fits: 5m, 3h, 2d. */
 export function age(seconds: number): string {
@@ -31,18 +33,21 @@ export function age(seconds: number): string {
 /** Two lines: the failed-region selector, then planned time, bucket, window, data end and its age, source. */
 export function Header({ regions, failed, plan, at, windowMinutes, sourceLabel, now, width }: HeaderProps) {
   const selector = regions.map((r) => (r === failed ? `[${r}]` : r)).join(' ');
+  const narrow = width < 110;
+  const time = narrow ? short : iso;
   const bucket = plan ? ` bucket ${bucketLabel(plan.bucket, plan.bucketMinutes)}` : '';
-  const dataEnd = plan ? ` · data end ${iso(Date.parse(plan.dataEnd) / 1000)} (${age(now - Date.parse(plan.dataEnd) / 1000)})` : '';
+  const dataEnd = plan ? ` · data end ${time(Date.parse(plan.dataEnd) / 1000)} (${age(now - Date.parse(plan.dataEnd) / 1000)})` : '';
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
         <Text bold>evac</Text> failed region ←/→ {selector}
       </Text>
       <Text wrap="truncate-end">
-        planned {iso(at)}
+        {narrow ? 'at' : 'planned'} {time(at)}
         {bucket}
         {windowMinutes > 0 ? ` +${windowMinutes}m window` : ''}
-        {dataEnd} · source {sourceLabel}
+        {dataEnd} · {narrow ? '' : 'source '}
+        {sourceLabel}
       </Text>
     </Box>
   );

@@ -34,7 +34,7 @@ describe('evac ui layout', () => {
     const app = cockpit();
     expect(await until(app.lastFrame, 'NOT READY')).toMatchInlineSnapshot(`
       "evac failed region ←/→ [us-west-2] us-east-1
-      planned 2026-11-23 10:59Z bucket 10:00 · data end 2026-11-23 10:30Z (1h old) · …
+      at 11-23 10:59Z bucket 10:00 · data end 11-23 10:30Z (1h old) · files fixtures
       NOT READY: 1 service-region(s) exceed max capacity
        service                                   region     ratio min→tgt flags
       >service-00                                us-east-1  1.200  40→120 MAX
@@ -147,7 +147,7 @@ describe('evac ui keys', () => {
     app.stdin.write('?');
     expect(await until(app.lastFrame, 'Keys (any key closes this help)')).toMatchInlineSnapshot(`
       "evac failed region ←/→ [us-west-2] us-east-1
-      planned 2026-11-23 10:59Z bucket 10:00 · data end 2026-11-23 10:30Z (1h old) · …
+      at 11-23 10:59Z bucket 10:00 · data end 11-23 10:30Z (1h old) · files fixtures
       NOT READY: 1 service-region(s) exceed max capacity
       ┌──────────────────────────────────────────────────────────────────────────────┐
       │ Keys (any key closes this help)                                              │
@@ -198,7 +198,7 @@ describe('evac ui keys', () => {
     expect(detail).toContain('exceeds-max: the required capacity is above MaxCapacity');
     expect(detail).toMatchInlineSnapshot(`
       "evac failed region ←/→ [us-west-2] us-east-1
-      planned 2026-11-23 10:59Z bucket 10:00 · data end 2026-11-23 10:30Z (1h old) · …
+      at 11-23 10:59Z bucket 10:00 · data end 11-23 10:30Z (1h old) · files fixtures
       NOT READY: 1 service-region(s) exceed max capacity
       ┌──────────────────────────────────────────────────────────────────────────────┐
       │ service-00 in us-east-1 (steering 80%)                                       │
@@ -241,11 +241,11 @@ describe('evac ui keys', () => {
   test('t sets the planned time and recomputes', async () => {
     const planner = fakePlanner((r) => cockpitPlan(30, { failedRegion: r }));
     const app = cockpit({ planner });
-    await until(app.lastFrame, 'planned 2026-11-23 10:59Z');
+    await until(app.lastFrame, 'at 11-23 10:59Z');
     app.stdin.write('t+1h\r');
-    await until(app.lastFrame, 'planned 2026-11-23 11:59Z');
+    await until(app.lastFrame, 'at 11-23 11:59Z');
     app.stdin.write('tbogus\r');
-    expect(await until(app.lastFrame, 't "bogus": expected')).toContain('planned 2026-11-23 11:59Z');
+    expect(await until(app.lastFrame, 't "bogus": expected')).toContain('at 11-23 11:59Z');
   });
 });
 
@@ -282,7 +282,7 @@ describe('evac ui apply', () => {
     app.stdin.write('a');
     expect(await until(app.lastFrame, 'Type us-west-2')).toMatchInlineSnapshot(`
       "evac failed region ←/→ [us-west-2] us-east-1
-      planned 2026-11-23 10:59Z bucket 10:00 · data end 2026-11-23 10:30Z (1h old) · …
+      at 11-23 10:59Z bucket 10:00 · data end 11-23 10:30Z (1h old) · files fixtures
       NOT READY: 1 service-region(s) exceed max capacity
       Apply review: 2 calls in us-east-1
       region     service     resource                 min/max now  min/max new  note
@@ -314,7 +314,7 @@ describe('evac ui apply', () => {
     const midway = await until(app.lastFrame, '1/2 targets reached');
     expect(midway).toMatchInlineSnapshot(`
       "evac failed region ←/→ [us-west-2] us-east-1
-      planned 2026-11-23 10:59Z bucket 10:00 · data end 2026-11-23 10:30Z (1h old) · …
+      at 11-23 10:59Z bucket 10:00 · data end 11-23 10:30Z (1h old) · files fixtures
       NOT READY: 1 service-region(s) exceed max capacity
       Pre-scaling: raised 2
       running capacity vs new Min: 1/2 targets reached (polled 12:00:05Z)
