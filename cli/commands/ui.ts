@@ -55,6 +55,8 @@ export const uiCommand: Command = {
           ? awsActions({ config, scaler: aws.scalerFor(clients), capacity: aws.capacityReaderFor(clients), stateDir, concurrency: 4, regionTimeoutMs: regionTimeoutFromArgs(args) })
           : filesActions(stateDir);
       io.stdout.write('\r\u001B[K');
+      // React's production build: its development checks cost tens of ms a keypress with thousands of rows.
+      process.env.NODE_ENV ??= 'production';
       // Ink and React load only for this command, to keep the others quick to start.
       const [{ render }, { createElement }, { EvacuationApp }] = await Promise.all([import('ink'), import('react'), import('../ui/EvacuationApp.tsx')]);
       const app = render(

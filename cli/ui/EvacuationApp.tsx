@@ -1,6 +1,6 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Plan } from '../../src/report/plan-schema.ts';
+import type { Plan, PlanEntry } from '../../src/report/plan-schema.ts';
 import type { DayProfile } from '../../src/services/day-profile.ts';
 import type { StatusResult } from '../../src/services/status.ts';
 import { renderChanges, renderOutcomeLine } from '../render/scaling-text.ts';
@@ -13,7 +13,7 @@ import { Header } from './Header.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
 import { keyPresses } from './keys.ts';
 import { type Failure, ProgressView } from './ProgressView.tsx';
-import { ORDER_LABELS, visibleEntries } from './plan-order.ts';
+import { ORDER_LABELS, type PlanOrder, visibleEntries } from './plan-order.ts';
 import { type Review, ReviewView } from './ReviewView.tsx';
 import { regionProgress } from './region-progress.ts';
 import { StatusLine } from './StatusLine.tsx';
@@ -114,7 +114,20 @@ export function EvacuationApp(props: EvacuationAppProps) {
 
   const current = planState.key === wanted && !planState.loading ? planState.plan : null;
   const shown = planState.plan;
-  const entries = useMemo(() => (shown ? visibleEntries(shown.services, ui.order, ui.filter) : []), [shown, ui.order, ui.filter]);
+  // Filtered, ordered entries per (order, filter) of the plan shown: a keypress never sorts twice.
+  const visible = useMemo(() => {
+    const memo = new Map<string, PlanEntry[]>();
+    return (order: PlanOrder, filter: string): PlanEntry[] => {
+      const k = `${order}|${filter}`;
+      let v = memo.get(k);
+      if (!v) {
+        v = shown ? visibleEntries(shown.services, order, filter) : [];
+        memo.set(k, v);
+      }
+      return v;
+    };
+  }, [shown]);
+  const entries = visible(ui.order, ui.filter);
   const selected = entries[Math.min(ui.selected, Math.max(0, entries.length - 1))];
 
   // The picture of the day for the detail view.
@@ -249,7 +262,7 @@ export function EvacuationApp(props: EvacuationAppProps) {
 
   const context: KeyContext = {
     regions: failedRegions,
-    count: (filter) => (shown ? visibleEntries(shown.services, ui.order, filter).length : 0),
+    count: (filter) => visible(ui.order, filter).length,
     page: listRows,
     busy: run?.running ?? false,
     confirmWord,
@@ -264,7 +277,8 @@ export function EvacuationApp(props: EvacuationAppProps) {
       let state = uiRef.current;
       const effects: Effect[] = [];
       for (const press of keyPresses(input, key)) {
-        const r = reduceKey(state, press, { ...contextRef.current, count: (filter) => (shown ? visibleEntries(shown.services, state.order, filter).length : 0) });
+        const order = state.order;
+        const r = reduceKey(state, press, { ...contextRef.current, count: (filter) => visible(order, filter).length });
         state = r.state;
         effects.push(...r.effects);
       }
