@@ -27,6 +27,13 @@ export const uiCommand: Command = {
     if (!io.stdout.isTTY || !io.stdin?.isTTY) {
       throw new EvacError('evac ui needs an interactive terminal', { hint: 'use "evac plan --format table|markdown|json" in scripts and CI' });
     }
+    // The first frame: a line at once, before anything is read.
+    io.stdout.write(`evac ui: loading ${sourceLabel(args)}…`);
+    // React's production build: its development checks cost tens of ms a keypress with thousands of rows.
+    process.env.NODE_ENV ??= 'production';
+    // Ink and React load only for this command (the others start quicker), while the data is read.
+    const ui = Promise.all([import('ink'), import('react'), import('../ui/EvacuationApp.tsx'), import('../ui/service-actions.ts')]);
+    ui.catch(() => {});
     const config = configFromArgs(args);
     const failedRegions = Object.keys(config.evacuation.steering);
     const initialFailed = stringOpt(args, 'failed') ?? failedRegions[0];
@@ -37,8 +44,6 @@ export const uiCommand: Command = {
     const windowMinutes = intOpt(args, 'window', 0);
     const stateDir = stringOpt(args, 'state-dir') ?? '.evac-state';
     const label = sourceLabel(args);
-    // The first frame: a line at once, before any data is read.
-    io.stdout.write(`evac ui: loading the plan of ${initialFailed} from ${label}…`);
 
     const aws = stringOpt(args, 'source') === 'aws' ? await import('../aws.ts') : undefined;
     const clients = aws?.awsClientsFromArgs(args, io);
@@ -49,16 +54,12 @@ export const uiCommand: Command = {
         io.stdout.write('\n');
         throw error;
       });
-      const { awsActions, filesActions } = await import('../ui/service-actions.ts');
+      const [{ render }, { createElement }, { EvacuationApp }, { awsActions, filesActions }] = await ui;
       const actions =
         aws && clients
           ? awsActions({ config, scaler: aws.scalerFor(clients), capacity: aws.capacityReaderFor(clients), stateDir, concurrency: 4, regionTimeoutMs: regionTimeoutFromArgs(args) })
           : filesActions(stateDir);
       io.stdout.write('\r\u001B[K');
-      // React's production build: its development checks cost tens of ms a keypress with thousands of rows.
-      process.env.NODE_ENV ??= 'production';
-      // Ink and React load only for this command, to keep the others quick to start.
-      const [{ render }, { createElement }, { EvacuationApp }] = await Promise.all([import('ink'), import('react'), import('../ui/EvacuationApp.tsx')]);
       const app = render(
         createElement(EvacuationApp, {
           failedRegions,

@@ -58,13 +58,13 @@ describe('evac ui in tmux', () => {
     await session.waitFor('Esc goes back; q quits');
     session.type('q');
     await session.waitFor('EXIT=0');
-  });
+  }, 300_000);
 
   test('adds columns at 120x35', async () => {
     session = new TmuxSession(UI, { columns: 120, rows: 35, cwd: ROOT, env: { NO_COLOR: '1' } });
     const screen = await session.waitFor(/NOT READY|ready:/);
     expect(screen).toMatch(/uniform\s+95% CI\s+cur\/req\/max\s+min→tgt\s+demand\s+flags/);
-  });
+  }, 180_000);
 
   test('exits 2 before the UI opens when the data is bad', async () => {
     session = new TmuxSession(`${UI} --data /nonexistent-evac-data`, { columns: 80, rows: 24, cwd: ROOT });
@@ -72,5 +72,5 @@ describe('evac ui in tmux', () => {
     expect(screen).toContain('EXIT=2');
     expect(screen).toContain('evac:');
     expect(screen).not.toContain('· sorted by');
-  });
+  }, 180_000);
 });

@@ -36,7 +36,7 @@ export class TmuxSession {
   }
 
   /** Waits until the screen shows `text` (or a match of the pattern), then returns it. */
-  async waitFor(text: string | RegExp, timeoutMs = 30_000): Promise<string> {
+  async waitFor(text: string | RegExp, timeoutMs = 90_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const s = this.screen();
