@@ -247,7 +247,18 @@ export function EvacuationApp(props: EvacuationAppProps) {
           startRun(effect.action);
           return;
         case 'retry':
-          startRun('apply');
+          if (appliedPlan.current) startRun('apply');
+          else setError('nothing to retry: this session has not applied (a opens the apply review)');
+          return;
+        case 'watch':
+          if (actions.refusal !== null) {
+            setError(actions.refusal);
+            const next = { ...uiRef.current, view: 'list' as const };
+            uiRef.current = next;
+            setUi(next);
+            return;
+          }
+          setRun({ action: 'apply', running: false, summary: 'watching the active pre-scaling', failures: [] });
           return;
       }
     },
@@ -303,7 +314,7 @@ export function EvacuationApp(props: EvacuationAppProps) {
       <ProgressView
         action={run.action}
         running={run.running}
-        summary={run.summary}
+        summary={status !== null && status.result === null && !run.running ? 'no active snapshot in the state directory: nothing is being pre-scaled' : run.summary}
         failures={run.failures}
         regions={progress}
         polledAt={status?.result?.at ?? null}

@@ -29,7 +29,13 @@ export interface CockpitState {
 }
 
 /** Work the parent does for a key: the reducer stays pure. */
-export type Effect = { readonly kind: 'quit' } | { readonly kind: 'review'; readonly action: Action } | { readonly kind: 'run'; readonly action: Action } | { readonly kind: 'retry' };
+export type Effect =
+  | { readonly kind: 'quit' }
+  | { readonly kind: 'review'; readonly action: Action }
+  | { readonly kind: 'run'; readonly action: Action }
+  | { readonly kind: 'retry' }
+  /** Watch the active pre-scaling (one applied earlier, or by another evac). */
+  | { readonly kind: 'watch' };
 
 export interface KeyContext {
   /** Regions that may fail, in the order ←/→ cycles. */
@@ -42,7 +48,7 @@ export interface KeyContext {
   readonly busy: boolean;
   /** What the operator must type to confirm the review (the failed region's name). */
   readonly confirmWord: string;
-  /** Is there a pre-scaling to watch (progress view)? */
+  /** Has this session applied or restored (the progress view has something to show)? */
   readonly hasProgress: boolean;
   /** Epoch seconds, for `t now`. */
   readonly now: number;
@@ -91,7 +97,7 @@ export function reduceKey(s0: CockpitState, key: KeyPress, ctx: KeyContext): { s
       }
       if (ch === 'a') return { state: { ...s, view: 'review', action: 'apply', prompt: { kind: 'confirm', text: '' } }, effects: [{ kind: 'review', action: 'apply' }] };
       if (ch === 'R') return { state: { ...s, view: 'review', action: 'restore', prompt: { kind: 'confirm', text: '' } }, effects: [{ kind: 'review', action: 'restore' }] };
-      if (ch === 'p') return ctx.hasProgress ? none({ ...s, view: 'progress' }) : none({ ...s, notice: 'nothing applied yet: a opens the apply review' });
+      if (ch === 'p') return { state: { ...s, view: 'progress' }, effects: ctx.hasProgress ? [] : [{ kind: 'watch' }] };
       if (s.view === 'list') {
         if (ch === 's') return none({ ...s, order: PLAN_ORDERS[(PLAN_ORDERS.indexOf(s.order) + 1) % PLAN_ORDERS.length] ?? 'risk', selected: 0 });
         if (ch === '/') return none({ ...s, prompt: { kind: 'filter', text: s.filter } });

@@ -349,6 +349,16 @@ describe('evac ui apply', () => {
     expect(actions.applied).toHaveLength(0);
   });
 
+  test('p watches the active pre-scaling of an earlier apply', async () => {
+    const actions = fakeActions({ statuses: [statusOf([progress('us-east-1', 'service-00', 120, 60), progress('eu-west-1', 'service-01', 17, null)])] });
+    const app = cockpit({ actions });
+    await until(app.lastFrame, 'NOT READY');
+    app.stdin.write('p');
+    const watched = await until(app.lastFrame, '0/2 targets reached');
+    expect(watched).toMatch(/eu-west-1 +\[\.+\] +0% 0\/1/);
+    expect(watched).toMatch(/us-east-1 +\[#+\.+\] +50% 0\/1/);
+  });
+
   test('q while an apply runs asks first', async () => {
     const actions = fakeActions({ changes });
     actions.apply = () => new Promise(() => {});
