@@ -48,6 +48,8 @@ interface Run {
   readonly running: boolean;
   readonly summary: string | null;
   readonly failures: readonly Failure[];
+  /** Only watching a pre-scaling this session did not start (`p`). */
+  readonly watching?: boolean;
 }
 
 const requestKey = (failed: string, at: number, window: number) => `${failed}|${at}|${window}`;
@@ -258,7 +260,7 @@ export function EvacuationApp(props: EvacuationAppProps) {
             setUi(next);
             return;
           }
-          setRun({ action: 'apply', running: false, summary: 'watching the active pre-scaling', failures: [] });
+          setRun({ action: 'apply', running: false, summary: 'watching the active pre-scaling', failures: [], watching: true });
           return;
       }
     },
@@ -314,7 +316,7 @@ export function EvacuationApp(props: EvacuationAppProps) {
       <ProgressView
         action={run.action}
         running={run.running}
-        summary={status !== null && status.result === null && !run.running ? 'no active snapshot in the state directory: nothing is being pre-scaled' : run.summary}
+        summary={run.watching && status !== null && status.result === null ? 'no active snapshot in the state directory: nothing is being pre-scaled' : run.summary}
         failures={run.failures}
         regions={progress}
         polledAt={status?.result?.at ?? null}

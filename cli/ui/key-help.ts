@@ -10,7 +10,7 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['t', 'planned time: +1h, -30m, 18:00 (UTC), now, or ISO 8601'],
   ['w', 'window in minutes: plan for the worst bucket in [time, time+window)'],
   ['a', 'apply review: the exact calls; type the failed region to confirm'],
-  ['p', 'progress of the pre-scaling (per region, failures), also of an earlier apply'],
+  ['p', 'progress per region and failures (also of an earlier apply)'],
   ['r', 'in progress: retry what failed'],
   ['R', 'restore review: put every target back; type the region to confirm'],
   ['Esc', 'back (closes the detail, a prompt, the filter); never quits'],

@@ -161,7 +161,7 @@ describe('evac ui keys', () => {
       │ t                 planned time: +1h, -30m, 18:00 (UTC), now, or ISO 8601     │
       │ w                 window in minutes: plan for the worst bucket in [time, ti… │
       │ a                 apply review: the exact calls; type the failed region to … │
-      │ p                 progress of the pre-scaling (per region, failures)         │
+      │ p                 progress per region and failures (also of an earlier appl… │
       │ r                 in progress: retry what failed                             │
       │ R                 restore review: put every target back; type the region to… │
       │ Esc               back (closes the detail, a prompt, the filter); never qui… │
