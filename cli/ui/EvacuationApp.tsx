@@ -52,7 +52,7 @@ interface Run {
   readonly watching?: boolean;
 }
 
-const requestKey = (failed: string, at: number, window: number) => `${failed}|${at}|${window}`;
+const requestKey = (failed: string, at: number, window: number, generation = 0) => `${failed}|${at}|${window}|${generation}`;
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -92,7 +92,8 @@ export function EvacuationApp(props: EvacuationAppProps) {
   const appliedPlan = useRef<Plan | null>(null);
 
   // Plans: recomputed when the failed region, time or window changes; the old table stays, marked.
-  const wanted = requestKey(ui.failed, ui.at, ui.windowMinutes);
+  const [generation, setGeneration] = useState(0);
+  const wanted = requestKey(ui.failed, ui.at, ui.windowMinutes, generation);
   useEffect(() => {
     const cached = cache.current.get(wanted);
     if (cached) {
@@ -262,9 +263,14 @@ export function EvacuationApp(props: EvacuationAppProps) {
           }
           setRun({ action: 'apply', running: false, summary: 'watching the active pre-scaling', failures: [], watching: true });
           return;
+        case 'reload':
+          planner.reload();
+          cache.current.clear();
+          setGeneration((g) => g + 1);
+          return;
       }
     },
-    [actions, current, exit, startRun],
+    [actions, current, exit, startRun, planner],
   );
 
   const side = columns >= 150;
@@ -370,6 +376,14 @@ export function EvacuationApp(props: EvacuationAppProps) {
       </Box>
     );
 
+  if (ui.help) {
+    // The whole screen: the list of keys is long enough to fill 80x24 with the header.
+    return (
+      <Box flexDirection="column" width={columns}>
+        {body}
+      </Box>
+    );
+  }
   return (
     <Box flexDirection="column" width={columns}>
       <Header regions={failedRegions} failed={ui.failed} plan={current} at={ui.at} windowMinutes={ui.windowMinutes} sourceLabel={props.sourceLabel} now={now()} width={columns} />

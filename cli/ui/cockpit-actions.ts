@@ -9,6 +9,8 @@ import type { StatusResult } from '../../src/services/status.ts';
 export interface CockpitPlanner {
   plan(request: PlanRequest): Promise<Plan>;
   dayProfile(plan: Plan, entry: Plan['services'][number]): Promise<DayProfile>;
+  /** Forget the data loaded (Ctrl-R): the next plan reads it again. */
+  reload(): void;
 }
 
 /**

@@ -35,7 +35,9 @@ export type Effect =
   | { readonly kind: 'run'; readonly action: Action }
   | { readonly kind: 'retry' }
   /** Watch the active pre-scaling (one applied earlier, or by another evac). */
-  | { readonly kind: 'watch' };
+  | { readonly kind: 'watch' }
+  /** Read the data again (capacity and Min/Max move during an incident) and re-plan. */
+  | { readonly kind: 'reload' };
 
 export interface KeyContext {
   /** Regions that may fail, in the order ←/→ cycles. */
@@ -76,6 +78,7 @@ export function reduceKey(s0: CockpitState, key: KeyPress, ctx: KeyContext): { s
   }
   if (is('ctrlC')) return quit(s, ctx);
   if (s.prompt) return prompt(s, s.prompt, key, ctx);
+  if (is('ctrlR')) return { state: { ...s, notice: 'reading the data again…' }, effects: [{ kind: 'reload' }] };
 
   if (ch === '?') return none({ ...s, help: true });
   if (ch === 'q') return quit(s, ctx);

@@ -1,12 +1,12 @@
 import type { Key } from 'ink';
 
 /** A named key that is not a character. */
-export type KeyName = 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab' | 'backspace' | 'ctrlC';
+export type KeyName = 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab' | 'backspace' | 'ctrlC' | 'ctrlR';
 
 /** One keypress: a character, or a named key. */
 export type KeyPress = { readonly char: string } | { readonly name: KeyName };
 
-const CONTROL_CHARS: Readonly<Record<string, KeyName>> = { '\r': 'return', '\n': 'return', '\t': 'tab', '\u007F': 'backspace', '\b': 'backspace', '\u0003': 'ctrlC' };
+const CONTROL_CHARS: Readonly<Record<string, KeyName>> = { '\r': 'return', '\n': 'return', '\t': 'tab', '\u007F': 'backspace', '\b': 'backspace', '\u0003': 'ctrlC', '\u0012': 'ctrlR' };
 
 /**
  * The keypresses in one input event. Ink delivers the characters that arrive in one read as one
@@ -38,9 +38,11 @@ export function keyPresses(input: string, key: Key): KeyPress[] {
                         ? 'backspace'
                         : key.ctrl && input === 'c'
                           ? 'ctrlC'
-                          : key.return && input.length <= 1
-                            ? 'return'
-                            : undefined;
+                          : key.ctrl && input === 'r'
+                            ? 'ctrlR'
+                            : key.return && input.length <= 1
+                              ? 'return'
+                              : undefined;
   if (named !== undefined) return [{ name: named }];
   if (key.ctrl || key.meta) return [];
   return Array.from(input, (c) => {

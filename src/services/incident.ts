@@ -24,6 +24,8 @@ export interface IncidentPlanner {
   plan(request: PlanRequest): Promise<Plan>;
   /** How the entry's ratio and its region's traffic move over the day of `plan`. */
   dayProfile(plan: Plan, entry: PlanEntry): Promise<DayProfile>;
+  /** Forgets what was loaded: the next plan reads the data again (live capacity and Min/Max). */
+  reload(): void;
 }
 
 /**
@@ -45,5 +47,6 @@ export function openIncident(options: IncidentOptions): IncidentPlanner {
       if (index?.key !== k) index = { key: k, index: dayIndex(loaded, plan) };
       return dayProfile(config, index.index, plan, entry);
     },
+    reload: () => source.forget(),
   };
 }

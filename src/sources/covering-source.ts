@@ -36,6 +36,11 @@ export class CoveringSource implements DataSource {
     return result;
   }
 
+  /** Drops the load kept: the next request loads again. */
+  forget(): void {
+    this.cached = undefined;
+  }
+
   /** How many times the inner source was asked to load. */
   get innerLoads(): number {
     return this.loads;

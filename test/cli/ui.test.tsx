@@ -146,29 +146,26 @@ describe('evac ui keys', () => {
     await until(app.lastFrame, 'NOT READY');
     app.stdin.write('?');
     expect(await until(app.lastFrame, 'Keys (any key closes this help)')).toMatchInlineSnapshot(`
-      "evac failed region ←/→ [us-west-2] us-east-1
-      at 11-23 10:59Z bucket 10:00 · data end 11-23 10:30Z (1h old) · files fixtures
-      NOT READY: 1 service-region(s) exceed max capacity
-      ┌──────────────────────────────────────────────────────────────────────────────┐
+      "┌──────────────────────────────────────────────────────────────────────────────┐
       │ Keys (any key closes this help)                                              │
       │ j/k ↓/↑           next / previous service                                    │
       │ PgDn/PgUp Space/b a page down / up                                           │
       │ g/G Home/End      first / last service                                       │
-      │ ←/→ h/l           previous / next failed region (recomputes the plan)        │
+      │ ←/→ h/l           previous / next failed region (re-plans)                   │
       │ s                 cycle the sort: risk, uniform error, name                  │
-      │ /                 filter by service, region or flag (e.g. /exceeds); Enter … │
-      │ Enter Tab         full-screen detail of the service: devices, capacity, fla… │
+      │ /                 filter: service, region or flag (/exceeds); Esc clears     │
+      │ Enter Tab         detail: devices, capacity, flags, the day                  │
       │ t                 planned time: +1h, -30m, 18:00 (UTC), now, or ISO 8601     │
-      │ w                 window in minutes: plan for the worst bucket in [time, ti… │
-      │ a                 apply review: the exact calls; type the failed region to … │
-      │ p                 progress per region and failures (also of an earlier appl… │
+      │ w                 window (minutes): the worst bucket of [time, time+window)  │
+      │ a                 apply: review the calls, type the failed region            │
+      │ p                 progress per region, failures (also an earlier apply)      │
       │ r                 in progress: retry what failed                             │
-      │ R                 restore review: put every target back; type the region to… │
-      │ Esc               back (closes the detail, a prompt, the filter); never qui… │
+      │ R                 restore: review, type the region to confirm                │
+      │ Ctrl-R            read the data again (capacity, Min/Max) and re-plan        │
+      │ Esc               back (detail, prompt, filter); never quits                 │
       │ ?                 this help (any key closes it)                              │
       │ q Ctrl-C          quit (asks first while an apply or restore runs)           │
-      └──────────────────────────────────────────────────────────────────────────────┘
-      ? help · / filter · Enter detail · ←/→ region · t time · w window · a apply · q"
+      └──────────────────────────────────────────────────────────────────────────────┘"
     `);
     app.stdin.write('x');
     await until(app.lastFrame, '1/30');
@@ -246,6 +243,17 @@ describe('evac ui keys', () => {
     await until(app.lastFrame, 'at 11-23 11:59Z');
     app.stdin.write('tbogus\r');
     expect(await until(app.lastFrame, 't "bogus": expected')).toContain('at 11-23 11:59Z');
+  });
+});
+
+describe('evac ui reload', () => {
+  test('Ctrl-R reads the data again and re-plans', async () => {
+    const planner = fakePlanner(() => cockpitPlan(30));
+    const app = cockpit({ planner });
+    await until(app.lastFrame, '1/30');
+    app.stdin.write('\u0012');
+    await expect.poll(() => planner.asked.length).toBe(1);
+    expect(planner.reloads).toBe(1);
   });
 });
 

@@ -27,10 +27,14 @@ export function cockpitPlan(n: number, overrides: Partial<Plan> = {}): Plan {
 export const FIXED_NOW = Date.parse('2026-11-23T12:00:00Z') / 1000;
 
 /** A planner that answers every region with `make(region)`, recording what was asked. */
-export function fakePlanner(make: (failedRegion: string) => Plan | Promise<Plan>): CockpitPlanner & { asked: string[] } {
+export function fakePlanner(make: (failedRegion: string) => Plan | Promise<Plan>): CockpitPlanner & { asked: string[]; reloads: number } {
   const asked: string[] = [];
   return {
     asked,
+    reloads: 0,
+    reload() {
+      this.reloads += 1;
+    },
     plan: async (r) => {
       asked.push(r.failedRegion);
       return make(r.failedRegion);
