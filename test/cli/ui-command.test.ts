@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import type { CliIO } from '../../cli/io.ts';
+import { colorWanted } from '../../cli/commands/ui.ts';
 import { main } from '../../cli/main.ts';
 import { KEY_HELP } from '../../cli/ui/key-help.ts';
 import { runCli } from '../support/run-cli.ts';
@@ -22,6 +23,14 @@ describe('evac ui', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('evac ui needs an interactive terminal');
     expect(r.stderr).toContain('evac plan --format');
+  });
+
+  test('colours risk only on a terminal and without NO_COLOR', () => {
+    const io = (isTTY: boolean, env: Record<string, string>): CliIO => ({ stdout: { write: () => true, isTTY }, stderr: { write: () => true }, env, now: () => 0 });
+    expect(colorWanted(io(true, {}))).toBe(true);
+    expect(colorWanted(io(true, { NO_COLOR: '1' }))).toBe(false);
+    expect(colorWanted(io(true, { NO_COLOR: '' }))).toBe(true);
+    expect(colorWanted(io(false, {}))).toBe(false);
   });
 
   test('--help lists every key', async () => {
