@@ -2,7 +2,7 @@ import { EvacError } from '../../src/errors.ts';
 import { renderPlanTable } from '../../src/report/plan-text.ts';
 import { evacuate, type PlanInput } from '../../src/services/evacuate.ts';
 import { AWS_OPTIONS, askYesNo, CLOUDWATCH_OPTIONS, regionTimeoutFromArgs } from '../aws-options.ts';
-import { boolOpt, CONFIG_OPTIONS, type Command, stringOpt } from '../command.ts';
+import { boolOpt, CONFIG_OPTIONS, type Command, HISTORY_OPTIONS, stringOpt } from '../command.ts';
 import { atFromArgs, configFromArgs, intOpt, terminalWidth } from '../options.ts';
 import { renderApplyResult, renderChanges, renderOutcomeLine, renderProgressLine, renderStatus } from '../render/scaling-text.ts';
 import { sourceFromArgs } from '../source.ts';
@@ -33,6 +33,7 @@ export const applyCommand: Command = {
     format: { type: 'string', valueName: 'FMT', description: 'text (default) or json (the result on stdout, the rest on stderr)' },
     at: { type: 'string', valueName: 'TIME', description: 'Without PLAN.json: time of day to plan for (default: now)' },
     window: { type: 'string', valueName: 'MIN', description: 'Without PLAN.json: plan for the worst bucket in [at, at+MIN) (default 0)' },
+    ...HISTORY_OPTIONS,
     ...CONFIG_OPTIONS,
     source: { type: 'string', default: 'aws', valueName: 'NAME', description: 'Without PLAN.json: where the plan reads data, aws or files' },
     ...CLOUDWATCH_OPTIONS,
@@ -54,7 +55,16 @@ export const applyCommand: Command = {
         input = { file, ...(failed === undefined ? {} : { failedRegion: failed }), ...(configDir === undefined ? {} : { configDir }) };
       } else {
         const config = configFromArgs(args);
-        const planOptions = { config, source: await sourceFromArgs(args, io, config, clients), failedRegion: failed ?? '', at: atFromArgs(args, io), windowMinutes: intOpt(args, 'window', 0) };
+        const planOptions = {
+          config,
+          source: await sourceFromArgs(args, io, config, clients),
+          failedRegion: failed ?? '',
+          at: atFromArgs(args, io),
+          windowMinutes: intOpt(args, 'window', 0),
+          allowPartialHistory: boolOpt(args, 'allow-partial-history'),
+          now: io.now(),
+          staleAfterSeconds: intOpt(args, 'stale-days', 2) * 86_400,
+        };
         input = { planOptions };
       }
       const dryRun = boolOpt(args, 'dry-run');
@@ -104,7 +114,7 @@ export const applyCommand: Command = {
   },
 };
 
-/** Reads a plan saved by `evac plan --out FILE --format json` (kept here for existing importers). */
-export { readPlanFile } from '../../src/services/plan-file.ts';
 /** The capacity metric a plan entry's scope configures, for `evac status`. */
 export { capacityMetricResolver } from '../../src/services/evacuate.ts';
+/** Reads a plan saved by `evac plan --out FILE --format json` (kept here for existing importers). */
+export { readPlanFile } from '../../src/services/plan-file.ts';

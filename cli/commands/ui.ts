@@ -4,7 +4,7 @@ import { EvacError } from '../../src/errors.ts';
 import { openIncident } from '../../src/services/incident.ts';
 import { MANIFEST_FILE } from '../../src/sources/data-files.ts';
 import { regionTimeoutFromArgs } from '../aws-options.ts';
-import { type Command, type ParsedArgs, stringOpt } from '../command.ts';
+import { type Command, type ParsedArgs, STALE_OPTIONS, stringOpt } from '../command.ts';
 import type { CliIO } from '../io.ts';
 import { atFromArgs, configFromArgs, intOpt } from '../options.ts';
 import { DATA_OPTIONS, sourceFromArgs } from '../source.ts';
@@ -20,6 +20,7 @@ export const uiCommand: Command = {
     at: { type: 'string', valueName: 'TIME', description: 'Time of day to plan for (default: now; t changes it in the UI)' },
     window: { type: 'string', valueName: 'MIN', description: 'Plan for the worst bucket in [at, at+MIN) (default 0; w changes it)' },
     ...STATE_OPTIONS,
+    ...STALE_OPTIONS,
     ...DATA_OPTIONS,
   },
   extraHelp: `Keys:\n${keyHelpText()}\n\nColour marks risk (red: exceeds max, yellow: low confidence); NO_COLOR turns it off.`,
@@ -48,7 +49,7 @@ export const uiCommand: Command = {
     const aws = stringOpt(args, 'source') === 'aws' ? await import('../aws.ts') : undefined;
     const clients = aws?.awsClientsFromArgs(args, io);
     try {
-      const planner = openIncident({ config, source: await sourceFromArgs(args, io, config, clients) });
+      const planner = openIncident({ config, source: await sourceFromArgs(args, io, config, clients), now: io.now(), staleAfterSeconds: intOpt(args, 'stale-days', 2) * 86_400 });
       // Bad data or config fails here, before the UI opens: exit 2 with the message of evac plan.
       const initialPlan = await planner.plan({ failedRegion: initialFailed, at, windowMinutes }).catch((error: unknown) => {
         io.stdout.write('\n');

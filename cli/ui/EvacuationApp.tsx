@@ -1,6 +1,7 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Plan, PlanEntry } from '../../src/report/plan-schema.ts';
+import { unreachableNote } from '../../src/report/plan-text.ts';
 import type { DayProfile } from '../../src/services/day-profile.ts';
 import type { StatusResult } from '../../src/services/status.ts';
 import { renderChanges, renderOutcomeLine } from '../render/scaling-text.ts';
@@ -276,7 +277,7 @@ export function EvacuationApp(props: EvacuationAppProps) {
   const side = columns >= 150;
   const sideWidth = Math.max(44, Math.min(64, columns - 112));
   const listWidth = side ? columns - sideWidth - 1 : columns;
-  const warnings = shown?.unreachableRegions ?? [];
+  const warnings = shown ? [...shown.unreachableRegions.map((u) => unreachableNote(shown, u)), ...shown.warnings.map((w) => `warning: ${w}`)] : [];
   const listRows = Math.max(3, rows - (side ? 7 : 8) - warnings.length);
 
   const context: KeyContext = {
@@ -353,9 +354,9 @@ export function EvacuationApp(props: EvacuationAppProps) {
   } else
     body = (
       <Box flexDirection="column">
-        {warnings.map((u) => (
-          <Text key={u.region} wrap="truncate-end" {...(color ? { color: 'yellow' } : {})}>
-            ! {u.region} could not be read: {u.reason}
+        {warnings.map((w) => (
+          <Text key={w} wrap="truncate-end" {...(color ? { color: 'yellow' } : {})}>
+            ! {w}
           </Text>
         ))}
         <Box flexDirection="row">

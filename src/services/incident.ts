@@ -17,6 +17,10 @@ export interface PlanRequest {
 export interface IncidentOptions {
   readonly config: LoadedConfig;
   readonly source: DataSource;
+  /** The clock, epoch seconds: traffic samples after now + 1 day are reported. */
+  readonly now?: number;
+  /** Data ending more than this before the planned time is flagged `stale-data`; default 2 days. */
+  readonly staleAfterSeconds?: number;
 }
 
 /** The planning side of an incident session: plans and pictures of the day over one load. */
@@ -31,7 +35,7 @@ export interface IncidentPlanner {
 /**
  * Opens an incident session: data is loaded once for every region's scopes (so switching the
  * failed region never loses a healthy region's capacity), and again only when the planned
- * time moves out of the range loaded. The plans are those of `evac plan`.
+ * time moves out of the range loaded. The plans are those of `evac plan --allow-partial-history`.
  */
 export function openIncident(options: IncidentOptions): IncidentPlanner {
   const { config } = options;
@@ -39,7 +43,17 @@ export function openIncident(options: IncidentOptions): IncidentPlanner {
   const lookback = config.evacuation.lookbackDays * 86_400;
   let index: { key: string; index: PlanIndex } | undefined;
   return {
-    plan: (request) => planEvacuation({ config, source, ...request }),
+    // The cockpit never refuses a bucket without history: it shows the `no-history` entries and
+    // the plan's warnings, so that switching region or time never ends in an error screen.
+    plan: (request) =>
+      planEvacuation({
+        config,
+        source,
+        ...request,
+        allowPartialHistory: true,
+        ...(options.now === undefined ? {} : { now: options.now }),
+        ...(options.staleAfterSeconds === undefined ? {} : { staleAfterSeconds: options.staleAfterSeconds }),
+      }),
     async dayProfile(plan, entry) {
       const at = Date.parse(plan.at) / 1000;
       const loaded = await source.load({ config, scopes: [], from: at - lookback, to: at });

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import type { CliIO } from '../../cli/io.ts';
 import { colorWanted } from '../../cli/commands/ui.ts';
+import type { CliIO } from '../../cli/io.ts';
 import { main } from '../../cli/main.ts';
 import { KEY_HELP } from '../../cli/ui/key-help.ts';
 import { runCli } from '../support/run-cli.ts';

@@ -113,6 +113,17 @@ describe('evac ui layout', () => {
       ? help · / filter · Enter detail · ←/→ region · t time · w window · a apply · q quit"
     `);
   });
+
+  test('shows the plan warnings (stale data, missing history) and unreachable regions above the list', async () => {
+    const warned = cockpitPlan(30, {
+      warnings: ['the traffic data ends at 2026-11-20T10:30:00.000Z, 3.0 days before the time planned for'],
+      unreachableRegions: [{ region: 'us-west-2', reason: 'connect ECONNREFUSED' }],
+    });
+    const app = cockpit({ initialPlan: warned, planner: fakePlanner(() => warned) }, { columns: 160, rows: 50 });
+    const screen = await until(app.lastFrame, '1/30');
+    expect(screen).toContain('! warning: the traffic data ends at 2026-11-20T10:30:00.000Z, 3.0 days before');
+    expect(screen).toContain('! us-west-2, the failed region, could not be read (connect ECONNREFUSED)');
+  });
 });
 
 describe('evac ui keys', () => {
