@@ -116,8 +116,9 @@ export function EvacuationApp(props: EvacuationAppProps) {
     };
   }, [wanted, planner, ui.failed, ui.at, ui.windowMinutes]);
 
-  const current = planState.key === wanted && !planState.loading ? planState.plan : null;
-  const shown = planState.plan;
+  // A plan made before for this region, time and window is shown at once (no flash of the old one).
+  const current = cache.current.get(wanted) ?? (planState.key === wanted && !planState.loading ? planState.plan : null);
+  const shown = current ?? planState.plan;
   // Filtered, ordered entries per (order, filter) of the plan shown: a keypress never sorts twice.
   const visible = useMemo(() => {
     const memo = new Map<string, PlanEntry[]>();
@@ -310,7 +311,7 @@ export function EvacuationApp(props: EvacuationAppProps) {
     { isActive: true },
   );
 
-  const recomputing = planState.loading || planState.key !== wanted;
+  const recomputing = current === null && (planState.loading || planState.key !== wanted);
   const exceeding = shown ? shown.services.filter((e) => e.flags.includes('exceeds-max')).length : 0;
   const progress = status?.result ? regionProgress(status.result) : null;
 
