@@ -14,7 +14,7 @@ import { STATE_OPTIONS } from './apply.ts';
 export const uiCommand: Command = {
   name: 'ui',
   summary: 'The incident cockpit: browse the plans, apply them, watch capacity arrive, restore',
-  usage: 'evac ui [--failed REGION] [--at TIME] [--window MIN] [--config DIR] [--data DIR] [--source files|aws] [--state-dir DIR]',
+  usage: 'evac ui [--failed REGION] [--at TIME] [--window MIN] [--stale-days DAYS] [--config DIR] [--data DIR] [--source files|aws] [--state-dir DIR]',
   options: {
     failed: { type: 'string', valueName: 'REGION', description: 'Region to show first (default: the first one with steering)' },
     at: { type: 'string', valueName: 'TIME', description: 'Time of day to plan for (default: now; t changes it in the UI)' },
