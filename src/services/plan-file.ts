@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { EvacError, type InputIssue } from '../errors.ts';
+import { EvacError, formatIssue, type InputIssue } from '../errors.ts';
+import { MAX_JSON_BYTES, readRequiredText } from '../input-file.ts';
 import { type Plan, PlanSchema } from '../report/plan-schema.ts';
 
 /**
@@ -7,10 +7,11 @@ import { type Plan, PlanSchema } from '../report/plan-schema.ts';
  * @throws EvacError (exit 2) naming the file and fields at fault.
  */
 export function readPlanFile(file: string): Plan {
-  if (!existsSync(file)) throw new EvacError(`plan file not found: ${file}`, { hint: 'save one with evac plan --failed REGION --out plan.json' });
+  const text = readRequiredText(file, { notFound: 'plan file not found', maxBytes: MAX_JSON_BYTES });
+  if (!text.ok) throw new EvacError(formatIssue(text.issues[0] as InputIssue), { hint: 'save one with evac plan --failed REGION --out plan.json' });
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(text.data);
   } catch (error) {
     throw new EvacError(`${file}: not JSON (${(error as Error).message.split('\n')[0]})`, { hint: 'save the plan with --format json (or an --out name ending in .json)' });
   }
