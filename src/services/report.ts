@@ -185,7 +185,6 @@ function checkFailedRegions(config: LoadedConfig, asked: readonly string[] | und
   return plannable.filter((r) => asked.includes(r));
 }
 
-
 /**
  * The latest traffic sample that is not in the future, and how many are. A sample up to a day
  * ahead of the clock is clock skew (validate's tolerance); later than that, a clock or unit error.
