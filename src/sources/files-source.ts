@@ -3,13 +3,20 @@ import { EvacError, inputError, unwrap } from '../errors.ts';
 import type { PlanningData } from '../model/planning-data.ts';
 import { dataFile, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
+import { loadDataDir } from './engine-load.ts';
+import type { ProgressSink } from './progress-line.ts';
 
 /**
- * The embedded default source: CSV files in one directory (see README, "Data files"),
- * the interchange format for data aggregated elsewhere (Athena, Spark...).
+ * The embedded default source: CSV (or Parquet) files in one directory (see README, "Data
+ * files"), the interchange format for data aggregated elsewhere (Athena, Spark...). Read
+ * through the columnar engine (src/sources/engine-load.ts); `progress` receives a line now
+ * and then while a big file is read.
  */
 export class FilesSource implements DataSource {
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly options: { readonly progress?: ProgressSink } = {},
+  ) {}
 
   async load(request: LoadRequest): Promise<LoadResult> {
     const manifest = unwrap(readManifest(this.dir));
@@ -19,7 +26,8 @@ export class FilesSource implements DataSource {
         hint: 'run evac precompute again with this config',
       });
     }
-    const result = readDataDir(this.dir, new Set(request.config.evacuation.regions));
+    const { regions, lookbackDays } = request.config.evacuation;
+    const result = await loadDataDir(this.dir, { regions, bucketMinutes, lookbackDays, at: request.to, progress: this.options.progress });
     if (!result.ok) throw inputError(result.issues, `fix the rows above, or run "evac validate --data ${this.dir}"`);
     const description = manifest
       ? `history precomputed in ${this.dir} (to ${manifest.dataEnd}, from ${manifest.source}, made ${manifest.createdAt})`
@@ -28,7 +36,11 @@ export class FilesSource implements DataSource {
   }
 }
 
-/** Reads and checks every data file in a directory; all problems of all files are returned. */
+/**
+ * Reads and checks every CSV data file in a directory row by row, into one object per row; all
+ * problems of all files are returned. What `evac validate` uses, and the reference the
+ * engine is tested against.
+ */
 export function readDataDir(dir: string, regions: ReadonlySet<string>): Result<PlanningData> {
   const traffic = readTraffic(dataFile(dir, 'traffic'), regions);
   const traces = readTraces(dataFile(dir, 'traces'), regions);

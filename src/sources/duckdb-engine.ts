@@ -1,0 +1,294 @@
+import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type DuckDBConnection, DuckDBInstance, DuckDBListValue } from '@duckdb/node-api';
+import type { InputIssue, Result } from '../errors.ts';
+import { utcDay } from '../model/bucket.ts';
+import type { DemandSample, TraceSample, TrafficSample } from '../model/planning-data.ts';
+import { type EngineWindow, engineSql, ROW_KIND, SERIES_TABLES, type SeriesTable, type SqlEvacuation, sqlString } from './aggregate-sql.ts';
+import { type ProgressSink, withProgress } from './progress-line.ts';
+import type { TableFile } from './table-file.ts';
+
+/**
+ * The embedded columnar engine (DuckDB): reads a series table (CSV or Parquet) and streams it
+ * out already folded (see `engineSql`), so memory grows with series x dates x buckets, not
+ * with rows. Every cell is checked in SQL by rules at least as strict as the line-by-line
+ * CSV checker's (src/sources/csv-table.ts); a CSV file with any row they reject is handed
+ * back to the caller (`needsChecker`), which re-reads it with that checker: it names the bad
+ * lines exactly as before, or accepts what only the stricter SQL rules refused.
+ */
+export class Engine {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly db: DuckDBConnection,
+    private readonly tempDir: string,
+  ) {}
+
+  static async open(): Promise<Engine> {
+    const tempDir = path.join(os.tmpdir(), `evac-duckdb-${process.pid}`);
+    const instance = await DuckDBInstance.create(':memory:');
+    const db = await instance.connect();
+    // Progress for the progress line, UTC for timestamps, spill to disk past 1 GiB of buffers.
+    await db.run(
+      `SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET TimeZone = 'UTC'; SET preserve_insertion_order = false; SET memory_limit = '1GB'; SET temp_directory = ${sqlString(tempDir)};`,
+    );
+    return new Engine(instance, db, tempDir);
+  }
+
+  close(): void {
+    this.db.closeSync();
+    this.instance.closeSync();
+    rmSync(this.tempDir, { recursive: true, force: true });
+  }
+
+  /** The latest timestamp of a table (its well-formed rows), or null when it has none. */
+  async latest(table: TableFile, key: SeriesTable, progress?: ProgressSink): Promise<number | null> {
+    const reader = await this.reader(table, key);
+    if (reader === null || 'issues' in reader) return null;
+    const sql = `SELECT MAX(ts) AS latest FROM (SELECT ${reader.select} FROM ${reader.from})`;
+    const rows = await withProgress(progress, path.basename(table.path), reader.estimatedRows, () => this.db.progress.percentage, async () => (await this.db.runAndReadAll(sql)).getRowsJS());
+    const v = rows[0]?.[0];
+    return typeof v === 'number' ? v : null;
+  }
+
+  /**
+   * Reads one series table folded for the given windows. `null` data with no issues means
+   * "re-read this CSV file with the line-by-line checker" (some row failed the SQL rules, or
+   * the file is not the CSV it claims to be).
+   */
+  async read<K extends SeriesTable>(table: TableFile, key: K, options: ReadOptions): Promise<Result<SamplesOf<K>[] | null>> {
+    const reader = await this.reader(table, key);
+    if (reader === null) return { ok: true, data: null };
+    if ('issues' in reader) return { ok: false, issues: reader.issues };
+    const sql = engineSql({ table: key, select: reader.select, from: reader.from, regions: options.regions, bucketMinutes: options.bucketMinutes, window: options.window, evacuations: options.evacuations });
+    let chunks: unknown[][][];
+    try {
+      chunks = await withProgress(options.progress, path.basename(table.path), reader.estimatedRows, () => this.db.progress.percentage, () => this.fetchAll(sql));
+    } catch (error) {
+      if (table.format === 'csv') return { ok: true, data: null };
+      return { ok: false, issues: [{ file: table.path, message: `not a readable Parquet table: ${firstLine(error)}` }] };
+    }
+    const out = fold(key, chunks, new Map<string, string>());
+    if (out.bad === 0) return { ok: true, data: out.samples as SamplesOf<K>[] };
+    if (table.format === 'csv') return { ok: true, data: null };
+    return { ok: false, issues: await this.parquetIssues(table, key, reader, options.regions, out.bad) };
+  }
+
+  /** Rows of a small table (capacity, evacuations) as text, for the line-by-line checker. */
+  async csvText(table: TableFile, columns: readonly string[]): Promise<Result<string>> {
+    try {
+      const reader = `read_parquet(${sqlString(table.glob)}, union_by_name = true)`;
+      const names = (await this.db.runAndReadAll(`DESCRIBE SELECT * FROM ${reader}`)).getRowObjectsJS().map((r) => String(r.column_name));
+      const present = columns.filter((c) => names.includes(c));
+      const rows = (await this.db.runAndReadAll(`SELECT ${present.map((c) => `CAST("${c}" AS VARCHAR)`).join(', ')} FROM ${reader}`)).getRowsJS();
+      const cell = (v: unknown) => (v === null ? '' : /[",\n\r]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
+      return { ok: true, data: `${present.join(',')}\n${rows.map((r) => r.map(cell).join(',')).join('\n')}\n` };
+    } catch (error) {
+      return { ok: false, issues: [{ file: table.path, message: `not a readable Parquet table: ${firstLine(error)}` }] };
+    }
+  }
+
+  private async fetchAll(sql: string): Promise<unknown[][][]> {
+    const result = await this.db.run(sql);
+    const chunks: unknown[][][] = [];
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      chunks.push(chunk.getColumns() as unknown[][]);
+    }
+    return chunks;
+  }
+
+  /** null: a CSV file the engine cannot map (no such header, not a file...): the checker says why. */
+  private async reader(table: TableFile, key: SeriesTable): Promise<Reader | { issues: InputIssue[] } | null> {
+    return table.format === 'csv' ? csvReader(table, key) : this.parquetReader(table, key);
+  }
+
+  private async parquetReader(table: TableFile, key: SeriesTable): Promise<Reader | { issues: InputIssue[] }> {
+    const from = `read_parquet(${sqlString(table.glob)}, union_by_name = true, file_row_number = true)`;
+    let types: Map<string, string>;
+    let estimatedRows = 0;
+    try {
+      const described = (await this.db.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)).getRowObjectsJS();
+      types = new Map(described.map((r) => [String(r.column_name), String(r.column_type)]));
+      const meta = (await this.db.runAndReadAll(`SELECT SUM(num_rows) AS n FROM parquet_file_metadata(${sqlString(table.glob)})`)).getRowsJS();
+      estimatedRows = Number(meta[0]?.[0] ?? 0);
+    } catch (error) {
+      return { issues: [{ file: table.path, message: `not a readable Parquet table: ${firstLine(error)}` }] };
+    }
+    const { keys, value } = SERIES_TABLES[key];
+    const wanted = ['timestamp', ...keys, value];
+    const missing = wanted.filter((c) => !types.has(c));
+    if (missing.length > 0) {
+      return { issues: [{ file: table.path, message: `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}: expected ${wanted.join(',')}` }] };
+    }
+    const typed = (name: string, kind: 'time' | 'text' | 'number'): string => {
+      const col = `"${name}"`;
+      const type = types.get(name) ?? 'VARCHAR';
+      if (type === 'VARCHAR') return kind === 'time' ? timeFromText(col) : kind === 'number' ? numberFromText(col) : col;
+      if (kind === 'text') return `CAST(${col} AS VARCHAR)`;
+      if (kind === 'time' && type.startsWith('TIMESTAMP')) return `epoch(${col})`;
+      // Numbers: finite and non-negative (epoch seconds: at most 11 digits, as in CSV).
+      const bound = kind === 'time' ? ' AND CAST(x AS DOUBLE) < 1e11' : '';
+      const x = `CAST(${col} AS DOUBLE)`;
+      return `CASE WHEN isfinite(${x}) AND ${x} >= 0${bound.replaceAll('CAST(x AS DOUBLE)', x)} THEN ${x} END`;
+    };
+    const select = [`${typed('timestamp', 'time')} AS ts`, ...keys.map((k) => `${typed(k, 'text')} AS ${k}`), `${typed(value, 'number')} AS v`, 'file_row_number AS row_number'].join(', ');
+    return { from, select, estimatedRows };
+  }
+
+  private async parquetIssues(table: TableFile, key: SeriesTable, reader: Reader, regions: readonly string[], bad: number): Promise<InputIssue[]> {
+    const { keys } = SERIES_TABLES[key];
+    const badName = (k: string) => `(${k} IS NULL OR NOT regexp_full_match(${k}, ${sqlString(NAME_RE.source.slice(1, -1))}))`;
+    const sql = `SELECT row_number, ts IS NULL AS bad_ts, v IS NULL AS bad_v, ${keys.map((k) => `${badName(k)} AS bad_${k}`).join(', ')}, region
+      FROM (SELECT ${reader.select} FROM ${reader.from})
+      WHERE ts IS NULL OR v IS NULL OR ${keys.map(badName).join(' OR ')} OR region NOT IN (${regions.map(sqlString).join(', ')})
+      ORDER BY row_number LIMIT 20`;
+    const rows = (await this.db.runAndReadAll(sql)).getRowObjectsJS();
+    const { value } = SERIES_TABLES[key];
+    const issues: InputIssue[] = rows.map((r) => {
+      const where = `row ${Number(r.row_number) + 1}`;
+      if (r.bad_ts) return { file: table.path, message: `${where}: column "timestamp" is not a timestamp: expected a timestamp type, epoch seconds or ISO 8601 with a zone` };
+      if (r.bad_v) return { file: table.path, message: `${where}: column "${value}" is not a number: expected a non-negative number` };
+      const badKey = keys.find((k) => r[`bad_${k}`]);
+      if (badKey) return { file: table.path, message: `${where}: column "${badKey}" is empty or malformed: expected a name` };
+      return { file: table.path, message: `${where}: unknown region "${String(r.region)}" in column "region": expected one of the regions in evacuation.yaml (${regions.join(', ')})` };
+    });
+    if (bad > rows.length) issues.push({ file: table.path, message: `and ${bad - rows.length} more malformed rows` });
+    return issues;
+  }
+}
+
+export interface ReadOptions {
+  readonly regions: readonly string[];
+  readonly bucketMinutes: number;
+  readonly window: EngineWindow;
+  readonly evacuations: readonly SqlEvacuation[];
+  readonly progress?: ProgressSink | undefined;
+}
+
+type SamplesOf<K extends SeriesTable> = K extends 'traffic' ? TrafficSample : K extends 'demand' ? DemandSample : TraceSample;
+
+/**
+ * The windows a load must serve (see EngineWindow): a plan at `at` ends its history at
+ * min(at, latest traffic timestamp); a report plans within the latest day.
+ */
+export function engineWindow(at: number, latestTraffic: number, lookbackDays: number): EngineWindow {
+  const endDay = utcDay(Math.min(at, latestTraffic));
+  const firstStartDay = endDay - lookbackDays;
+  return { firstStartDay, lastStartDay: Math.max(firstStartDay, utcDay(latestTraffic) - lookbackDays), endDay };
+}
+
+interface Reader {
+  readonly from: string;
+  readonly select: string;
+  readonly estimatedRows: number;
+}
+
+// The SQL rules: a cell passes only in the plain forms the CSV checker certainly accepts with
+// the same value; anything else (exponents, hex, padding, odd dates) goes to the checker.
+const EPOCH_RE = String.raw`\d{1,11}(\.\d+)?`;
+const ISO_RE = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})`;
+const NUMBER_RE = String.raw`\d{1,15}(\.\d{1,15})?`;
+/** Names (regions, services, device types): checked in JS once per distinct name, not per row. */
+const NAME_RE = /^[\w.:/@+-]([^"\r\n]*[\w.:/@+-])?$/;
+
+function timeFromText(col: string): string {
+  return `CASE WHEN regexp_full_match(${col}, '${EPOCH_RE}') THEN CAST(${col} AS DOUBLE) WHEN regexp_full_match(${col}, '${ISO_RE}') THEN epoch(TRY_CAST(${col} AS TIMESTAMPTZ)) END`;
+}
+
+function numberFromText(col: string): string {
+  return `CASE WHEN regexp_full_match(${col}, '${NUMBER_RE}') THEN CAST(${col} AS DOUBLE) END`;
+}
+
+/** A CSV file read with explicit options (no sniffing): every column VARCHAR, header by name. */
+function csvReader(table: TableFile, key: SeriesTable): Reader | null {
+  const head = readHead(table.path);
+  if (head === null) return null;
+  const { keys, value } = SERIES_TABLES[key];
+  const col = (name: string) => `c${head.header.indexOf(name)}`;
+  if ([...keys, value, 'timestamp'].some((n) => !head.header.includes(n)) || new Set(head.header).size !== head.header.length) {
+    return null;
+  }
+  const columns = head.header.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+  const from = `read_csv(${sqlString(table.glob)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, columns = {${columns}})`;
+  const select = [`${timeFromText(col('timestamp'))} AS ts`, ...keys.map((k) => `${col(k)} AS ${k}`), `${numberFromText(col(value))} AS v`].join(', ');
+  return { from, select, estimatedRows: head.estimatedRows };
+}
+
+/** The header names of a CSV file (as the checker reads them) and a row-count estimate from its first 64 KiB. */
+function readHead(file: string): { header: string[]; estimatedRows: number } | null {
+  try {
+    const size = statSync(file).size;
+    const fd = openSync(file, 'r');
+    const buf = Buffer.alloc(Math.min(size, 1 << 16));
+    try {
+      readSync(fd, buf, 0, buf.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    let text = buf.toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const nl = text.indexOf('\n');
+    if (nl === -1) return null;
+    const line = text.slice(0, nl).replace(/\r$/, '');
+    if (line.includes('"')) return null;
+    const lines = text.split('\n').length - 1;
+    return { header: line.split(',').map((h) => h.trim()), estimatedRows: Math.round((size / buf.length) * lines) };
+  } catch {
+    return null;
+  }
+}
+
+/** Turns the engine's output rows into samples, interning names. */
+function fold(key: SeriesTable, chunks: readonly unknown[][][], names: Map<string, string>): { samples: (TrafficSample | DemandSample | TraceSample)[]; bad: number } {
+  let badName = false;
+  const intern = (v: unknown): string => {
+    const s = v as string;
+    const known = names.get(s);
+    if (known !== undefined) return known;
+    if (!NAME_RE.test(s)) badName = true;
+    names.set(s, s);
+    return s;
+  };
+  const samples: (TrafficSample | DemandSample | TraceSample)[] = [];
+  let bad = 0;
+  const nKeys = SERIES_TABLES[key].keys.length;
+  for (const cols of chunks) {
+    const kind = cols[0] as number[];
+    const k1 = cols[1] as string[];
+    const k2 = cols[2] as string[];
+    const k3 = (nKeys === 3 ? cols[3] : undefined) as string[] | undefined;
+    const base = 1 + nKeys;
+    const rawT = cols[base] as (number | null)[];
+    const t = cols[base + 1] as number[];
+    const s = cols[base + 2] as number[];
+    const n = cols[base + 3] as number[];
+    const vs = cols[base + 4] as (DuckDBListValue | null)[];
+    for (let i = 0; i < kind.length; i++) {
+      if (kind[i] === ROW_KIND.bad) {
+        bad += n[i] as number;
+        continue;
+      }
+      const region = intern(k1[i]);
+      const second = intern(k2[i]);
+      if (key === 'traces') {
+        samples.push({ t: (kind[i] === ROW_KIND.raw ? rawT[i] : t[i]) as number, region, service: second, device: intern(k3?.[i]), count: s[i] as number });
+        continue;
+      }
+      const make = (time: number, value: number) => (key === 'traffic' ? { t: time, region, device: second, value } : { t: time, region, service: second, value });
+      const list = vs[i];
+      if (kind[i] === ROW_KIND.raw && list instanceof DuckDBListValue) {
+        for (const v of list.items) samples.push(make(rawT[i] as number, v as number));
+      } else {
+        // One sample per cell holding its mean: the planner's per-date mean of it is the same number.
+        samples.push(make(t[i] as number, (s[i] as number) / (n[i] as number)));
+      }
+    }
+  }
+  return { samples, bad: bad + (badName ? 1 : 0) };
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}
