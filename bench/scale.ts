@@ -45,7 +45,12 @@ export function benchScale(dir: string, runs: number, evacs: readonly string[]):
     });
   }
   console.log(`# ${dir} — ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString()}; ${runs} interleaved rounds`);
-  const base = median(results[0]?.filter((r) => r.ok).map((r) => r.ms) ?? [Number.NaN]);
+  const medianOf = (i: number) => {
+    const ok = (results[i] ?? []).filter((r) => r.ok);
+    return ok.length === 0 ? Number.NaN : median(ok.map((r) => r.ms));
+  };
+  const naive = medianOf(commands.length - 2);
+  const duck = medianOf(commands.length - 1);
   commands.forEach(([name], i) => {
     const rs = results[i] ?? [];
     const ok = rs.filter((r) => r.ok);
@@ -55,7 +60,7 @@ export function benchScale(dir: string, runs: number, evacs: readonly string[]):
     }
     const ms = median(ok.map((r) => r.ms));
     console.log(
-      `${name.padEnd(50)} ${ms.toFixed(0).padStart(7)} ms (min ${Math.min(...ok.map((r) => r.ms)).toFixed(0)})  peak RSS ${Math.max(...ok.map((r) => r.rssMb)).toFixed(0)} MiB  ${(ms / base).toFixed(2)}x the first`,
+      `${name.padEnd(50)} ${ms.toFixed(0).padStart(7)} ms (min ${Math.min(...ok.map((r) => r.ms)).toFixed(0)})  peak RSS ${Math.max(...ok.map((r) => r.rssMb)).toFixed(0)} MiB  ${(ms / naive).toFixed(2)}x naive  ${(ms / duck).toFixed(2)}x DuckDB peer`,
     );
   });
 }

@@ -140,11 +140,12 @@ export interface EngineOptions {
  * - bad (kind 0): a malformed cell or an unknown region; only counted (the caller re-reads
  *   the file with the line-by-line checker to name them);
  * - raw (1): inside a past evacuation, or on a day where a window may start or end: kept as
- *   read (grouped by timestamp; `vs` lists the values);
+ *   read (traffic and demand: rows equal in series, timestamp and value become one with a
+ *   count; traces: summed per series and timestamp);
  * - cell (2): folded per series, UTC date (traffic, demand; traces need no date) and bucket;
  * - old (3): before every window: one row per series, so that the series is still known.
- * Output: kind, the key columns, raw_t (the timestamp of raw rows), t (latest timestamp folded
- * in), s (sum), n (count), vs (the values of raw rows).
+ * Output: kind, the key columns, raw_t (the timestamp of raw rows), raw_v (their value), t
+ * (latest timestamp folded in), s (sum), n (count).
  */
 export function engineSql(options: EngineOptions): string {
   const { keys } = SERIES_TABLES[options.table];
@@ -158,14 +159,15 @@ export function engineSql(options: EngineOptions): string {
       ELSE ${ROW_KIND.cell} END`;
   // One number says where a row goes inside its series: its timestamp (raw), its cell, or nothing (old).
   const bucket = `FLOOR((ts - day * 86400) / ${bucketSeconds})`;
+  // Raw rows of traffic and demand keep their value too: equal rows fold into one with a count.
+  const rawValue = perDay ? `CASE WHEN kind = ${ROW_KIND.raw} THEN v END` : 'NULL';
   const slot = `CASE kind WHEN ${ROW_KIND.raw} THEN ts WHEN ${ROW_KIND.cell} THEN ${perDay ? `day * 1440 + ${bucket}` : bucket} ELSE 0 END`;
   return `WITH src AS (SELECT ${options.select} FROM ${options.from}),
 dated AS (SELECT *, ${dayExpr('ts')} AS day FROM src),
 classified AS (SELECT *, ${kind} AS kind FROM dated),
-placed AS (SELECT ${keys.join(', ')}, ts, v, kind, ${slot} AS slot FROM classified)
-SELECT kind, ${keys.join(', ')}, slot AS raw_t,
-  MAX(ts) AS t, SUM(v) AS s, CAST(COUNT(*) AS DOUBLE) AS n,
-  ${options.table === 'traces' ? 'NULL' : `list(v) FILTER (WHERE kind = ${ROW_KIND.raw})`} AS vs
+placed AS (SELECT ${keys.join(', ')}, ts, v, kind, ${slot} AS slot, ${rawValue} AS raw_v FROM classified)
+SELECT kind, ${keys.join(', ')}, slot AS raw_t, raw_v,
+  MAX(ts) AS t, SUM(v) AS s, CAST(COUNT(*) AS DOUBLE) AS n
 FROM placed
-GROUP BY kind, ${keys.join(', ')}, slot`;
+GROUP BY kind, ${keys.join(', ')}, slot, raw_v`;
 }

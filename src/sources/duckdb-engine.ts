@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type DuckDBConnection, DuckDBInstance, DuckDBListValue } from '@duckdb/node-api';
+import { type DuckDBConnection, type DuckDBDataChunk, DuckDBInstance } from '@duckdb/node-api';
 import type { InputIssue, Result } from '../errors.ts';
 import { utcDay } from '../model/bucket.ts';
 import type { DemandSample, TraceSample, TrafficSample } from '../model/planning-data.ts';
@@ -61,7 +61,7 @@ export class Engine {
     if (reader === null) return { ok: true, data: null };
     if ('issues' in reader) return { ok: false, issues: reader.issues };
     const sql = engineSql({ table: key, select: reader.select, from: reader.from, regions: options.regions, bucketMinutes: options.bucketMinutes, window: options.window, evacuations: options.evacuations });
-    let chunks: unknown[][][];
+    let chunks: DuckDBDataChunk[];
     try {
       chunks = await withProgress(options.progress, path.basename(table.path), reader.estimatedRows, () => this.db.progress.percentage, () => this.fetchAll(sql));
     } catch (error) {
@@ -88,13 +88,13 @@ export class Engine {
     }
   }
 
-  private async fetchAll(sql: string): Promise<unknown[][][]> {
+  private async fetchAll(sql: string): Promise<DuckDBDataChunk[]> {
     const result = await this.db.run(sql);
-    const chunks: unknown[][][] = [];
+    const chunks: DuckDBDataChunk[] = [];
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      chunks.push(chunk.getColumns() as unknown[][]);
+      chunks.push(chunk);
     }
     return chunks;
   }
@@ -241,7 +241,7 @@ function readHead(file: string): { header: string[]; estimatedRows: number } | n
 }
 
 /** Turns the engine's output rows into samples, interning names. */
-function fold(key: SeriesTable, chunks: readonly unknown[][][], names: Map<string, string>): { samples: (TrafficSample | DemandSample | TraceSample)[]; bad: number } {
+function fold(key: SeriesTable, chunks: readonly DuckDBDataChunk[], names: Map<string, string>): { samples: (TrafficSample | DemandSample | TraceSample)[]; bad: number } {
   let badName = false;
   const intern = (v: unknown): string => {
     const s = v as string;
@@ -254,36 +254,30 @@ function fold(key: SeriesTable, chunks: readonly unknown[][][], names: Map<strin
   const samples: (TrafficSample | DemandSample | TraceSample)[] = [];
   let bad = 0;
   const nKeys = SERIES_TABLES[key].keys.length;
-  for (const cols of chunks) {
-    const kind = cols[0] as number[];
-    const k1 = cols[1] as string[];
-    const k2 = cols[2] as string[];
-    const k3 = (nKeys === 3 ? cols[3] : undefined) as string[] | undefined;
+  for (const chunk of chunks) {
+    const col = (i: number) => chunk.getColumnVector(i);
+    const [kind, k1, k2] = [col(0), col(1), col(2)];
+    const k3 = nKeys === 3 ? col(3) : undefined;
     const base = 1 + nKeys;
-    const rawT = cols[base] as (number | null)[];
-    const t = cols[base + 1] as number[];
-    const s = cols[base + 2] as number[];
-    const n = cols[base + 3] as number[];
-    const vs = cols[base + 4] as (DuckDBListValue | null)[];
-    for (let i = 0; i < kind.length; i++) {
-      if (kind[i] === ROW_KIND.bad) {
-        bad += n[i] as number;
+    const [rawT, rawV, t, s, n] = [col(base), col(base + 1), col(base + 2), col(base + 3), col(base + 4)];
+    for (let i = 0; i < chunk.rowCount; i++) {
+      const count = n.getItem(i) as number;
+      if (kind.getItem(i) === ROW_KIND.bad) {
+        bad += count;
         continue;
       }
-      const region = intern(k1[i]);
-      const second = intern(k2[i]);
+      const raw = kind.getItem(i) === ROW_KIND.raw;
+      const time = (raw ? rawT.getItem(i) : t.getItem(i)) as number;
+      const region = intern(k1.getItem(i));
+      const second = intern(k2.getItem(i));
       if (key === 'traces') {
-        samples.push({ t: (kind[i] === ROW_KIND.raw ? rawT[i] : t[i]) as number, region, service: second, device: intern(k3?.[i]), count: s[i] as number });
+        samples.push({ t: time, region, service: second, device: intern(k3?.getItem(i)), count: s.getItem(i) as number });
         continue;
       }
-      const make = (time: number, value: number) => (key === 'traffic' ? { t: time, region, device: second, value } : { t: time, region, service: second, value });
-      const list = vs[i];
-      if (kind[i] === ROW_KIND.raw && list instanceof DuckDBListValue) {
-        for (const v of list.items) samples.push(make(rawT[i] as number, v as number));
-      } else {
-        // One sample per cell holding its mean: the planner's per-date mean of it is the same number.
-        samples.push(make(t[i] as number, (s[i] as number) / (n[i] as number)));
-      }
+      // A cell becomes one sample holding its mean: the planner's per-date mean of it is the same number.
+      const value = raw ? (rawV.getItem(i) as number) : (s.getItem(i) as number) / count;
+      const copies = raw ? count : 1;
+      for (let c = 0; c < copies; c++) samples.push(key === 'traffic' ? { t: time, region, device: second, value } : { t: time, region, service: second, value });
     }
   }
   return { samples, bad: bad + (badName ? 1 : 0) };
