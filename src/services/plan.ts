@@ -44,8 +44,8 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
   const { data } = loaded;
   if (data.traffic.length === 0) throw new EvacError('no regional traffic data: cannot compute evacuation ratios', { hint: 'check the data source' });
 
-  let latest = Number.NEGATIVE_INFINITY;
-  for (const s of data.traffic) if (s.t > latest) latest = s.t;
+  let latest = loaded.latestTraffic ?? Number.NEGATIVE_INFINITY;
+  if (loaded.latestTraffic === undefined) for (const s of data.traffic) if (s.t > latest) latest = s.t;
   const window = lookbackWindow(at, latest, evac.lookbackDays);
   const windowBuckets = bucketsCovered(at, windowMinutes, evac.bucketMinutes);
   const index = buildPlanIndex(data, sampleFilter(window, data.evacuations), evac.bucketMinutes, new Set(windowBuckets));

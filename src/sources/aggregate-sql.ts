@@ -22,6 +22,12 @@ export const SERIES_TABLES = {
 } as const;
 export type SeriesTable = keyof typeof SERIES_TABLES;
 
+/** The data lake's tables the SQL reads (views over your own tables will do), with the data files' columns. */
+export const LAKE_SOURCE_TABLES: Readonly<Record<SeriesTable, string>> = { traffic: 'device_traffic', demand: 'service_demand', traces: 'trace_samples' };
+/** The aggregate tables the SQL makes, and the file (or directory) names `--from-aggregates` reads them from. */
+export const LAKE_CELL_TABLES: Readonly<Record<SeriesTable, string>> = { traffic: 'traffic_cells', demand: 'demand_cells', traces: 'trace_cells' };
+export const cellFileName = (table: SeriesTable): string => `${LAKE_CELL_TABLES[table].replace('_', '-')}.csv`;
+
 /** A past evacuation window [start, end), epoch seconds. */
 export interface SqlEvacuation {
   readonly start: number;
@@ -67,14 +73,18 @@ export interface LakeOptions {
   /** How the traffic table is named: its latest timestamp ends the history. */
   readonly trafficFrom: string;
   readonly evacuations: readonly SqlEvacuation[];
+  /** The configured regions: rows of other regions are left out. */
+  readonly regions: readonly string[];
 }
 
 /**
  * The data-lake aggregation of one table: rows of the history window (end - lookbackDays,
  * end], end = min(at, latest traffic timestamp), outside past evacuations, folded to one row
  * per series, UTC date and time-of-day bucket: `value_sum`, `value_count` and `last_t` (the
- * latest timestamp folded in). The `timestamp` column holds epoch seconds (a number).
- * Output columns: the key columns, `utc_day`, `bucket`, `value_sum`, `value_count`, `last_t`.
+ * latest timestamp folded in), and `window_end` (the history's end, the same on every row).
+ * The `timestamp` column holds epoch seconds (a number); rows of regions not in the config are
+ * left out. Output columns: the key columns, `utc_day`, `bucket`, `value_sum`, `value_count`,
+ * `last_t`, `window_end`.
  */
 export function lakeCellsSql(options: LakeOptions): string {
   const { keys, value } = SERIES_TABLES[options.table];
@@ -93,9 +103,11 @@ SELECT ${keyList},
   ${bucketExpr(ts, options.bucketMinutes)} AS bucket,
   SUM(t.v) AS value_sum,
   COUNT(*) AS value_count,
-  MAX(t.ts) AS last_t
+  MAX(t.ts) AS last_t,
+  MAX(b.end_t) AS window_end
 FROM t CROSS JOIN bounds b
 WHERE ${ts} > b.end_t - ${sqlNumber(options.lookbackDays * 86_400)} AND ${ts} <= b.end_t
+  AND t.region IN (${options.regions.map(sqlString).join(', ')})
   AND NOT ${inEvacuationExpr(ts, options.evacuations)}
 GROUP BY ${keyList}, ${dayExpr(ts)}, ${bucketExpr(ts, options.bucketMinutes)}`;
 }
@@ -133,6 +145,12 @@ export interface EngineOptions {
   readonly bucketMinutes: number;
   readonly window: EngineWindow;
   readonly evacuations: readonly SqlEvacuation[];
+  /**
+   * Sum each cell in time order and list raw rows in time order, so that sums of fractional
+   * values come out bit for bit as the line-by-line reader's (which adds in file order: the
+   * same for files sorted by time within a series). Slower; unneeded for whole numbers.
+   */
+  readonly ordered?: boolean;
 }
 
 /**
@@ -145,7 +163,8 @@ export interface EngineOptions {
  * - cell (2): folded per series, UTC date (traffic, demand; traces need no date) and bucket;
  * - old (3): before every window: one row per series, so that the series is still known.
  * Output: kind, the key columns, raw_t (the timestamp of raw rows), raw_v (their value), t
- * (latest timestamp folded in), s (sum), n (count).
+ * (latest timestamp folded in), s (sum), n (count), whole (1 when every value is a whole
+ * number below 1e15: then sums do not depend on the order of addition).
  */
 export function engineSql(options: EngineOptions): string {
   const { keys } = SERIES_TABLES[options.table];
@@ -167,7 +186,8 @@ dated AS (SELECT *, ${dayExpr('ts')} AS day FROM src),
 classified AS (SELECT *, ${kind} AS kind FROM dated),
 placed AS (SELECT ${keys.join(', ')}, ts, v, kind, ${slot} AS slot, ${rawValue} AS raw_v FROM classified)
 SELECT kind, ${keys.join(', ')}, slot AS raw_t, raw_v,
-  MAX(ts) AS t, SUM(v) AS s, CAST(COUNT(*) AS DOUBLE) AS n
+  MAX(ts) AS t, SUM(v${options.ordered ? ' ORDER BY ts' : ''}) AS s, CAST(COUNT(*) AS DOUBLE) AS n,
+  MIN(CASE WHEN v = FLOOR(v) AND v < 1e15 THEN 1 ELSE 0 END) AS whole
 FROM placed
-GROUP BY kind, ${keys.join(', ')}, slot, raw_v`;
+GROUP BY kind, ${keys.join(', ')}, slot, raw_v${options.ordered ? `\nORDER BY ${keys.join(', ')}, raw_t` : ''}`;
 }

@@ -28,9 +28,9 @@ export class Engine {
     const tempDir = path.join(os.tmpdir(), `evac-duckdb-${process.pid}`);
     const instance = await DuckDBInstance.create(':memory:');
     const db = await instance.connect();
-    // Progress for the progress line, UTC for timestamps, spill to disk past 1 GiB of buffers.
+    // Progress for the progress line, UTC for timestamps, spill to disk past 512 MiB of buffers.
     await db.run(
-      `SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET TimeZone = 'UTC'; SET preserve_insertion_order = false; SET memory_limit = '1GB'; SET temp_directory = ${sqlString(tempDir)};`,
+      `SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET TimeZone = 'UTC'; SET preserve_insertion_order = false; SET memory_limit = '512MB'; SET temp_directory = ${sqlString(tempDir)};`,
     );
     return new Engine(instance, db, tempDir);
   }
@@ -60,18 +60,29 @@ export class Engine {
     const reader = await this.reader(table, key);
     if (reader === null) return { ok: true, data: null };
     if ('issues' in reader) return { ok: false, issues: reader.issues };
-    const sql = engineSql({ table: key, select: reader.select, from: reader.from, regions: options.regions, bucketMinutes: options.bucketMinutes, window: options.window, evacuations: options.evacuations });
-    let chunks: DuckDBDataChunk[];
+    const run = async (ordered: boolean): Promise<Folder> => {
+      const sql = engineSql({ table: key, select: reader.select, from: reader.from, regions: options.regions, bucketMinutes: options.bucketMinutes, window: options.window, evacuations: options.evacuations, ordered });
+      const folder = new Folder(key);
+      await withProgress(options.progress, path.basename(table.path), reader.estimatedRows, () => this.db.progress.percentage, () => this.each(sql, (chunk) => folder.add(chunk)));
+      return folder;
+    };
+    let out: Folder;
     try {
-      chunks = await withProgress(options.progress, path.basename(table.path), reader.estimatedRows, () => this.db.progress.percentage, () => this.fetchAll(sql));
+      out = await run(false);
+      // Fractional values: add them in time order, as the line-by-line reader does (see EngineOptions.ordered).
+      if (out.fractional && key !== 'traces') out = await run(true);
     } catch (error) {
       if (table.format === 'csv') return { ok: true, data: null };
       return { ok: false, issues: [{ file: table.path, message: `not a readable Parquet table: ${firstLine(error)}` }] };
     }
-    const out = fold(key, chunks, new Map<string, string>());
     if (out.bad === 0) return { ok: true, data: out.samples as SamplesOf<K>[] };
     if (table.format === 'csv') return { ok: true, data: null };
     return { ok: false, issues: await this.parquetIssues(table, key, reader, options.regions, out.bad) };
+  }
+
+  /** Every row of a query, as objects (small results only). */
+  async all(sql: string): Promise<Record<string, unknown>[]> {
+    return (await this.db.runAndReadAll(sql)).getRowObjectsJS();
   }
 
   /** Rows of a small table (capacity, evacuations) as text, for the line-by-line checker. */
@@ -88,15 +99,14 @@ export class Engine {
     }
   }
 
-  private async fetchAll(sql: string): Promise<DuckDBDataChunk[]> {
-    const result = await this.db.run(sql);
-    const chunks: DuckDBDataChunk[] = [];
+  /** Streams a query's result, one chunk (up to 2048 rows) at a time. */
+  private async each(sql: string, use: (chunk: DuckDBDataChunk) => void): Promise<void> {
+    const result = await this.db.stream(sql);
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      chunks.push(chunk);
+      use(chunk);
     }
-    return chunks;
   }
 
   /** null: a CSV file the engine cannot map (no such header, not a file...): the checker says why. */
@@ -240,38 +250,52 @@ function readHead(file: string): { header: string[]; estimatedRows: number } | n
   }
 }
 
-/** Turns the engine's output rows into samples, interning names. */
-function fold(key: SeriesTable, chunks: readonly DuckDBDataChunk[], names: Map<string, string>): { samples: (TrafficSample | DemandSample | TraceSample)[]; bad: number } {
-  let badName = false;
-  const intern = (v: unknown): string => {
+/** Turns the engine's output rows into samples, chunk by chunk, interning names. */
+class Folder {
+  readonly samples: (TrafficSample | DemandSample | TraceSample)[] = [];
+  private badRows = 0;
+  private badName = false;
+  /** Some value is not a whole number: the order of addition shows in the last bits of sums. */
+  fractional = false;
+  private readonly names = new Map<string, string>();
+
+  constructor(private readonly key: SeriesTable) {}
+
+  /** Rows the SQL rules rejected, plus one if a name failed NAME_RE. */
+  get bad(): number {
+    return this.badRows + (this.badName ? 1 : 0);
+  }
+
+  private intern(v: unknown): string {
     const s = v as string;
-    const known = names.get(s);
+    const known = this.names.get(s);
     if (known !== undefined) return known;
-    if (!NAME_RE.test(s)) badName = true;
-    names.set(s, s);
+    if (!NAME_RE.test(s)) this.badName = true;
+    this.names.set(s, s);
     return s;
-  };
-  const samples: (TrafficSample | DemandSample | TraceSample)[] = [];
-  let bad = 0;
-  const nKeys = SERIES_TABLES[key].keys.length;
-  for (const chunk of chunks) {
+  }
+
+  add(chunk: DuckDBDataChunk): void {
+    const { key, samples } = this;
+    const nKeys = SERIES_TABLES[key].keys.length;
     const col = (i: number) => chunk.getColumnVector(i);
     const [kind, k1, k2] = [col(0), col(1), col(2)];
     const k3 = nKeys === 3 ? col(3) : undefined;
     const base = 1 + nKeys;
-    const [rawT, rawV, t, s, n] = [col(base), col(base + 1), col(base + 2), col(base + 3), col(base + 4)];
+    const [rawT, rawV, t, s, n, whole] = [col(base), col(base + 1), col(base + 2), col(base + 3), col(base + 4), col(base + 5)];
     for (let i = 0; i < chunk.rowCount; i++) {
       const count = n.getItem(i) as number;
       if (kind.getItem(i) === ROW_KIND.bad) {
-        bad += count;
+        this.badRows += count;
         continue;
       }
+      if (whole.getItem(i) !== 1) this.fractional = true;
       const raw = kind.getItem(i) === ROW_KIND.raw;
       const time = (raw ? rawT.getItem(i) : t.getItem(i)) as number;
-      const region = intern(k1.getItem(i));
-      const second = intern(k2.getItem(i));
+      const region = this.intern(k1.getItem(i));
+      const second = this.intern(k2.getItem(i));
       if (key === 'traces') {
-        samples.push({ t: time, region, service: second, device: intern(k3?.getItem(i)), count: s.getItem(i) as number });
+        samples.push({ t: time, region, service: second, device: this.intern(k3?.getItem(i)), count: s.getItem(i) as number });
         continue;
       }
       // A cell becomes one sample holding its mean: the planner's per-date mean of it is the same number.
@@ -280,7 +304,6 @@ function fold(key: SeriesTable, chunks: readonly DuckDBDataChunk[], names: Map<s
       for (let c = 0; c < copies; c++) samples.push(key === 'traffic' ? { t: time, region, device: second, value } : { t: time, region, service: second, value });
     }
   }
-  return { samples, bad: bad + (badName ? 1 : 0) };
 }
 
 function firstLine(error: unknown): string {

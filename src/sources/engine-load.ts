@@ -17,6 +17,34 @@ export interface EngineLoadOptions {
   readonly progress?: ProgressSink | undefined;
 }
 
+type SmallReader<T> = (file: string, regions: ReadonlySet<string>) => Result<T>;
+
+/**
+ * Reads a small table (capacity, evacuations) with the line-by-line checker: the CSV file, or
+ * the Parquet table's rows turned into CSV first (its messages then say "row N" of the table).
+ */
+export async function readSmallTable<T>(
+  engine: Engine,
+  dir: string,
+  table: TableFile | null,
+  key: 'capacity' | 'evacuations',
+  regions: ReadonlySet<string>,
+  read: SmallReader<T>,
+): Promise<Result<T>> {
+  if (!table || table.format === 'csv') return read(table?.path ?? dataFile(dir, key), regions);
+  const text = await engine.csvText(table, Object.keys(DATA_FILES[key].columns));
+  if (!text.ok) return text;
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'evac-'));
+  try {
+    const file = path.join(tmp, DATA_FILES[key].file);
+    writeFileSync(file, text.data);
+    const result = read(file, regions);
+    return result.ok ? result : { ok: false, issues: result.issues.map((i) => ({ file: table.path, message: i.line === undefined ? i.message : `row ${i.line - 1}: ${i.message}` })) };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 /**
  * Reads a data directory (CSV or Parquet tables, see README "Data files") through the engine:
  * traffic and demand come out as one sample per series, UTC date and bucket (the cell's mean)
@@ -39,22 +67,7 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
 
   const engine = await Engine.open();
   try {
-    const small = async <T>(key: 'capacity' | 'evacuations', read: (file: string, regions: ReadonlySet<string>) => Result<T>): Promise<Result<T>> => {
-      const table = located.get(key);
-      if (!table || table.format === 'csv') return read(table?.path ?? dataFile(dir, key), regions);
-      const text = await engine.csvText(table, Object.keys(DATA_FILES[key].columns));
-      if (!text.ok) return text;
-      // The checker reads files: give it the rows as CSV, then name the Parquet table in its messages.
-      const tmp = mkdtempSync(path.join(os.tmpdir(), 'evac-'));
-      try {
-        const file = path.join(tmp, DATA_FILES[key].file);
-        writeFileSync(file, text.data);
-        const result = read(file, regions);
-        return result.ok ? result : { ok: false, issues: result.issues.map((i) => ({ file: table.path, message: i.line === undefined ? i.message : `row ${i.line - 1}: ${i.message}` })) };
-      } finally {
-        rmSync(tmp, { recursive: true, force: true });
-      }
-    };
+    const small = <T>(key: 'capacity' | 'evacuations', read: SmallReader<T>) => readSmallTable(engine, dir, located.get(key) ?? null, key, regions, read);
     const capacity: Result<CapacityRecord[]> = await small('capacity', readCapacity);
     const evacuations: Result<EvacuationWindow[]> = await small('evacuations', readEvacuations);
 
