@@ -146,9 +146,10 @@ export interface EngineOptions {
   readonly window: EngineWindow;
   readonly evacuations: readonly SqlEvacuation[];
   /**
-   * Sum each cell in time order and list raw rows in time order, so that sums of fractional
-   * values come out bit for bit as the line-by-line reader's (which adds in file order: the
-   * same for files sorted by time within a series). Slower; unneeded for whole numbers.
+   * List raw rows in time order within each series. With it, the caller runs the query on one
+   * thread, so that each cell is summed in file order: sums of fractional values then come
+   * out bit for bit as the line-by-line reader's (raw rows too, for files sorted by time
+   * within a series). Slower; unneeded for whole numbers.
    */
   readonly ordered?: boolean;
 }
@@ -186,7 +187,7 @@ dated AS (SELECT *, ${dayExpr('ts')} AS day FROM src),
 classified AS (SELECT *, ${kind} AS kind FROM dated),
 placed AS (SELECT ${keys.join(', ')}, ts, v, kind, ${slot} AS slot, ${rawValue} AS raw_v FROM classified)
 SELECT kind, ${keys.join(', ')}, slot AS raw_t, raw_v,
-  MAX(ts) AS t, SUM(v${options.ordered ? ' ORDER BY ts' : ''}) AS s, CAST(COUNT(*) AS DOUBLE) AS n,
+  MAX(ts) AS t, SUM(v) AS s, CAST(COUNT(*) AS DOUBLE) AS n,
   MIN(CASE WHEN v = FLOOR(v) AND v < 1e15 THEN 1 ELSE 0 END) AS whole
 FROM placed
 GROUP BY kind, ${keys.join(', ')}, slot, raw_v${options.ordered ? `\nORDER BY ${keys.join(', ')}, raw_t` : ''}`;

@@ -63,7 +63,13 @@ export class Engine {
     const run = async (ordered: boolean): Promise<Folder> => {
       const sql = engineSql({ table: key, select: reader.select, from: reader.from, regions: options.regions, bucketMinutes: options.bucketMinutes, window: options.window, evacuations: options.evacuations, ordered });
       const folder = new Folder(key);
-      await withProgress(options.progress, path.basename(table.path), reader.estimatedRows, () => this.db.progress.percentage, () => this.each(sql, (chunk) => folder.add(chunk)));
+      // One thread adds the rows of a cell in file order (see EngineOptions.ordered).
+      if (ordered) await this.db.run('SET threads = 1');
+      try {
+        await withProgress(options.progress, path.basename(table.path), reader.estimatedRows, () => this.db.progress.percentage, () => this.each(sql, (chunk) => folder.add(chunk)));
+      } finally {
+        if (ordered) await this.db.run('RESET threads');
+      }
       return folder;
     };
     let out: Folder;
