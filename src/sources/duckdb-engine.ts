@@ -41,14 +41,19 @@ export class Engine {
     rmSync(this.tempDir, { recursive: true, force: true });
   }
 
-  /** The latest timestamp of a table (its well-formed rows), or null when it has none. */
+  /** The latest timestamp of a table (its well-formed rows), or null when it has none or cannot be read. */
   async latest(table: TableFile, key: SeriesTable, progress?: ProgressSink): Promise<number | null> {
     const reader = await this.reader(table, key);
     if (reader === null || 'issues' in reader) return null;
     const sql = `SELECT MAX(ts) AS latest FROM (SELECT ${reader.select} FROM ${reader.from})`;
-    const rows = await withProgress(progress, path.basename(table.path), reader.estimatedRows, () => this.db.progress.percentage, async () => (await this.db.runAndReadAll(sql)).getRowsJS());
-    const v = rows[0]?.[0];
-    return typeof v === 'number' ? v : null;
+    try {
+      const rows = await withProgress(progress, path.basename(table.path), reader.estimatedRows, () => this.db.progress.percentage, async () => (await this.db.runAndReadAll(sql)).getRowsJS());
+      const v = rows[0]?.[0];
+      return typeof v === 'number' ? v : null;
+    } catch {
+      // Not the CSV it claims to be: the caller's checker says why.
+      return null;
+    }
   }
 
   /**

@@ -74,7 +74,11 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
     const trafficTable = located.get('traffic');
     let trafficFallback: Result<TrafficSample[]> | undefined;
     let latest = trafficTable ? await engine.latest(trafficTable, 'traffic', options.progress) : null;
-    if (latest === null) {
+    if (latest === null && trafficTable?.format === 'parquet') {
+      // No readable rows: the engine's own read names the problem (or finds no rows).
+      const read = await engine.read(trafficTable, 'traffic', { regions: options.regions, bucketMinutes: options.bucketMinutes, window: engineWindow(options.at, options.at, options.lookbackDays), evacuations: [] });
+      trafficFallback = read.ok ? { ok: true, data: (read.data ?? []) as TrafficSample[] } : read;
+    } else if (latest === null) {
       trafficFallback = readTraffic(trafficTable?.path ?? dataFile(dir, 'traffic'), regions);
       if (trafficFallback.ok) for (const s of trafficFallback.data) latest = Math.max(latest ?? s.t, s.t);
     }
