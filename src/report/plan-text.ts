@@ -10,6 +10,7 @@ export function renderPlanTable(plan: Plan, width?: number): string {
   const s = summarizePlan(plan);
   const lines = [planHeadline(plan), `Data: ${plan.source}, history to ${plan.dataEnd}`, ''];
   for (const u of plan.unreachableRegions) lines.push(`! ${unreachableNote(plan, u)}`);
+  for (const w of plan.warnings) lines.push(`! warning: ${w}`);
   lines.push(renderTextTable({ columns: PLAN_COLUMNS, rows: plan.services, ...(width === undefined ? {} : { maxWidth: width }) }), '');
   lines.push(
     `${s.entries} service-regions; uniform scaling would under-scale ${s.underScaled.length} and over-scale ${s.overScaled.length} (beyond ±5%); ${s.exceedsMax.length} exceed max capacity; ${s.lowConfidence.length} low-confidence.`,
@@ -25,6 +26,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   const s = summarizePlan(plan);
   const out = [`# Evacuation plan: ${plan.failedRegion}`, '', planHeadline(plan), '', `Data: ${plan.source}, history to ${plan.dataEnd}. Fingerprint \`${plan.fingerprint}\`.`, ''];
   for (const u of plan.unreachableRegions) out.push(`> **${unreachableNote(plan, u)}**`, '');
+  for (const w of plan.warnings) out.push(`> **Warning:** ${w}`, '');
   out.push('## Summary', '');
   out.push(`- ${s.entries} service-regions planned.`);
   out.push(`- **${s.exceedsMax.length}** would not reach their required capacity (exceeds-max)${s.exceedsMax.length ? `: ${s.exceedsMax.map((e) => `${e.service} (${e.region})`).join(', ')}` : ''}.`);

@@ -6,6 +6,7 @@ import type { InputIssue, Result } from '../errors.ts';
 import { utcDay } from '../model/bucket.ts';
 import type { DemandSample, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { type EngineWindow, engineSql, ROW_KIND, SERIES_TABLES, type SeriesTable, type SqlEvacuation, sqlString } from './aggregate-sql.ts';
+import { MAX_VALUE, MIN_POSITIVE } from './number-bounds.ts';
 import { type ProgressSink, withProgress } from './progress-line.ts';
 import type { TableFile } from './table-file.ts';
 
@@ -152,6 +153,7 @@ export class Engine {
       // Numbers: finite and non-negative (epoch seconds: at most 11 digits, as in CSV).
       const bound = kind === 'time' ? ' AND CAST(x AS DOUBLE) < 1e11' : '';
       const x = `CAST(${col} AS DOUBLE)`;
+      if (kind === 'number') return `CASE WHEN isfinite(${x}) THEN ${inBounds(x)} END`;
       return `CASE WHEN isfinite(${x}) AND ${x} >= 0${bound.replaceAll('CAST(x AS DOUBLE)', x)} THEN ${x} END`;
     };
     const select = [`${typed('timestamp', 'time')} AS ts`, ...keys.map((k) => `${typed(k, 'text')} AS ${k}`), `${typed(value, 'number')} AS v`, 'file_row_number AS row_number'].join(', ');
@@ -219,7 +221,12 @@ function timeFromText(col: string): string {
 }
 
 function numberFromText(col: string): string {
-  return `CASE WHEN regexp_full_match(${col}, '${NUMBER_RE}') THEN CAST(${col} AS DOUBLE) END`;
+  return `CASE WHEN regexp_full_match(${col}, '${NUMBER_RE}') THEN ${inBounds(`CAST(${col} AS DOUBLE)`)} END`;
+}
+
+/** The number when it is 0 or within the bounds of src/sources/number-bounds.ts, else NULL (the checker names it). */
+function inBounds(x: string): string {
+  return `CASE WHEN ${x} = 0 OR (${x} >= ${MIN_POSITIVE} AND ${x} <= ${MAX_VALUE}) THEN ${x} END`;
 }
 
 /** A CSV file read with explicit options (no sniffing): every column VARCHAR, header by name. */
