@@ -1,10 +1,12 @@
+import { statSync } from 'node:fs';
 import type { InputIssue, Result } from '../errors.ts';
 import { EvacError, inputError, unwrap } from '../errors.ts';
 import type { PlanningData } from '../model/planning-data.ts';
-import { dataFile, type ReadChecks, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
+import { DATA_FILES, dataFile, type ReadChecks, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
 import { loadDataDir } from './engine-load.ts';
 import type { ProgressSink } from './progress-line.ts';
+import { locateTable } from './table-file.ts';
 
 /**
  * The embedded default source: CSV (or Parquet) files in one directory (see README, "Data
@@ -15,7 +17,7 @@ import type { ProgressSink } from './progress-line.ts';
 export class FilesSource implements DataSource {
   constructor(
     private readonly dir: string,
-    private readonly options: { readonly progress?: ProgressSink } = {},
+    private readonly options: FilesSourceOptions = {},
   ) {}
 
   async load(request: LoadRequest): Promise<LoadResult> {
@@ -27,13 +29,50 @@ export class FilesSource implements DataSource {
       });
     }
     const { regions, lookbackDays } = request.config.evacuation;
-    const result = await loadDataDir(this.dir, { regions, bucketMinutes, lookbackDays, at: request.to, progress: this.options.progress });
+    const reader = this.options.reader ?? 'auto';
+    const result =
+      reader === 'rows' || (reader === 'auto' && !wantsEngine(this.dir))
+        ? readDataDir(this.dir, new Set(regions))
+        : await loadDataDir(this.dir, { regions, bucketMinutes, lookbackDays, at: request.to, progress: this.options.progress });
     if (!result.ok) throw inputError(result.issues, `fix the rows above, or run "evac validate --data ${this.dir}"`);
     const description = manifest
       ? `history precomputed in ${this.dir} (to ${manifest.dataEnd}, from ${manifest.source}, made ${manifest.createdAt})`
       : `files in ${this.dir}`;
     return { data: result.data, unreachable: [], apiCalls: {}, description };
   }
+}
+
+export interface FilesSourceOptions {
+  /** Receives a line now and then while a big file is read. */
+  readonly progress?: ProgressSink;
+  /**
+   * `engine`: always the columnar engine; `rows`: always the row-by-row reader (CSV only);
+   * `auto` (default): the engine for Parquet or for CSV series files of ENGINE_MIN_BYTES or more
+   * together, the row-by-row reader below (where the engine's fixed costs outweigh its speed).
+   * Both give the same plans (test/sources/engine-equivalence.test.ts).
+   */
+  readonly reader?: 'auto' | 'engine' | 'rows';
+}
+
+/** Below this many bytes of CSV traffic, traces and demand, reading row by row is faster. */
+export const ENGINE_MIN_BYTES = 64 * 2 ** 20;
+
+function wantsEngine(dir: string): boolean {
+  let bytes = 0;
+  for (const key of ['traffic', 'traces', 'demand'] as const) {
+    const lookup = locateTable(dir, DATA_FILES[key].file);
+    // Two forms of one table: the engine's reader reports the conflict.
+    if (lookup.found === null && lookup.conflict) return true;
+    const table = lookup.found;
+    if (!table) continue;
+    if (table.format === 'parquet') return true;
+    try {
+      bytes += statSync(table.path).size;
+    } catch {
+      // Not a file: the reader names the problem.
+    }
+  }
+  return bytes >= ENGINE_MIN_BYTES;
 }
 
 /**
