@@ -1,9 +1,9 @@
-import { EvacError, unwrap } from '../../src/errors.ts';
+import { EvacError, inputError, unwrap } from '../../src/errors.ts';
 import { lakeSql } from '../../src/services/lake-sql.ts';
 import { precompute } from '../../src/services/precompute.ts';
 import type { Dialect } from '../../src/sources/aggregate-sql.ts';
 import { AggregatesSource } from '../../src/sources/aggregates-source.ts';
-import { dataFile, readEvacuations, writeDataDir } from '../../src/sources/data-files.ts';
+import { dataFile, precomputeOutIssues, readEvacuations, writeDataDir } from '../../src/sources/data-files.ts';
 import { boolOpt, type Command, stringOpt } from '../command.ts';
 import { atFromArgs, configFromArgs } from '../options.ts';
 import { DATA_OPTIONS, withSource } from '../source.ts';
@@ -36,6 +36,10 @@ export const precomputeCommand: Command = {
     const out = stringOpt(args, 'out');
     if (!out) throw new EvacError('--out DIR is required', { hint: 'e.g. evac precompute --out precomputed/ (then evac plan --data precomputed/)' });
     const aggregates = stringOpt(args, 'from-aggregates');
+    // Checked before the (possibly long) read, so a bad --out fails at once and writes nothing.
+    const input = aggregates ?? ((stringOpt(args, 'source') ?? 'files') === 'files' ? (stringOpt(args, 'data') ?? 'fixtures') : undefined);
+    const outIssues = precomputeOutIssues(out, input);
+    if (outIssues.length > 0) throw inputError(outIssues, 'pass --out a new directory (or one an earlier evac precompute wrote)');
     const result = aggregates
       ? await precompute({ config, source: new AggregatesSource(aggregates), now })
       : await withSource(args, io, config, (source) => precompute({ config, source, now }));

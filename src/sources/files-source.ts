@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
 import type { InputIssue, Result } from '../errors.ts';
-import { EvacError, inputError, unwrap } from '../errors.ts';
+import { inputError, unwrap } from '../errors.ts';
 import type { PlanningData } from '../model/planning-data.ts';
-import { DATA_FILES, dataFile, type ReadChecks, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
+import { directoryIssues } from '../input-file.ts';
+import { DATA_FILES, dataFile, manifestIssues, type ReadChecks, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
 import { loadDataDir } from './engine-load.ts';
 import type { ProgressSink } from './progress-line.ts';
@@ -21,14 +22,14 @@ export class FilesSource implements DataSource {
   ) {}
 
   async load(request: LoadRequest): Promise<LoadResult> {
+    const dirIssues = directoryIssues(this.dir, 'data directory not found: expected a directory with the CSV files of README, "Data files"');
+    if (dirIssues.length > 0) throw inputError(dirIssues);
     const manifest = unwrap(readManifest(this.dir));
-    const { bucketMinutes } = request.config.evacuation;
-    if (manifest && manifest.bucketMinutes !== bucketMinutes) {
-      throw new EvacError(`${this.dir} was precomputed with bucketMinutes ${manifest.bucketMinutes}, the config says ${bucketMinutes}: expected the same`, {
-        hint: 'run evac precompute again with this config',
-      });
+    if (manifest) {
+      const issues = manifestIssues(this.dir, manifest, request.config.evacuation, request.to);
+      if (issues.length > 0) throw inputError(issues);
     }
-    const { regions, lookbackDays } = request.config.evacuation;
+    const { regions, lookbackDays, bucketMinutes } = request.config.evacuation;
     const reader = this.options.reader ?? 'auto';
     const result =
       reader === 'rows' || (reader === 'auto' && !wantsEngine(this.dir))
@@ -81,6 +82,8 @@ function wantsEngine(dir: string): boolean {
  * engine is tested against.
  */
 export function readDataDir(dir: string, regions: ReadonlySet<string>, checks: ReadChecks = {}): Result<PlanningData> {
+  const dirIssues = directoryIssues(dir, 'data directory not found: expected a directory with the CSV files of README, "Data files"');
+  if (dirIssues.length > 0) return { ok: false, issues: dirIssues };
   const traffic = readTraffic(dataFile(dir, 'traffic'), regions, checks);
   const traces = readTraces(dataFile(dir, 'traces'), regions, checks);
   const demand = readDemand(dataFile(dir, 'demand'), regions, checks);
