@@ -1,4 +1,4 @@
-import asciichart from 'asciichart';
+import { blue, plot, red, reset } from 'asciichart';
 import type { Backtest } from '../../src/report/backtest-schema.ts';
 import { worstPairs } from '../../src/report/backtest-view.ts';
 
@@ -17,11 +17,11 @@ export function renderBacktestTerminalChart(b: Backtest, color: boolean): string
     stretch(pair.slices.map((s) => s.predicted.weighted)),
     stretch(pair.slices.map((s) => s.predicted.uniform)),
   ];
-  const chart = asciichart.plot(series, {
+  const chart = plot(series, {
     height: 10,
     format: (x) => x.toFixed(0).padStart(8),
-    ...(color ? { colors: [asciichart.default, asciichart.blue, asciichart.red] } : {}),
+    ...(color ? { colors: [undefined, blue, red] } : {}),
   });
-  const legend = color ? `observed, ${asciichart.blue}weighted${asciichart.default}, ${asciichart.red}uniform${asciichart.default}` : 'observed, weighted, uniform (coloured on a terminal)';
+  const legend = color ? `observed, ${blue}weighted${reset}, ${red}uniform${reset}` : 'observed, weighted, uniform (coloured on a terminal)';
   return `Worst receiving pair: ${pair.service} in ${pair.region} (${pair.failedRegion} failed ${pair.evacuationStart.replace('.000Z', 'Z')}), demand per ${b.bucketMinutes}-minute slice: ${legend}\n${chart}\n`;
 }

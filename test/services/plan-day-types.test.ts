@@ -38,7 +38,7 @@ const golden = (p: Plan) => {
 
 describe('dayTypes: all', () => {
   // test/golden/plan-day-types-all.json holds the plans of the planner before day types
-  // existed: main at 30d3c5a (git archive main | tar -x -C /tmp/evac-main), run on the committed
+  // existed: main at e88dcf1 (git archive main | tar -x -C /tmp/evac-main), run on the committed
   // fixtures of this branch (main's CSV reader ignores capacity.csv's timestamp column) with
   // metrics-config minus its dayTypes and timeZones keys (unknown to it), by
   // `node bin/evac.js plan --failed F --at AT --window W --config CFG --data fixtures --format json`
