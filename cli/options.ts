@@ -15,7 +15,7 @@ export function atFromArgs(args: ParsedArgs, io: CliIO): number {
   const text = stringOpt(args, 'at');
   if (text === undefined) return Math.floor(io.now());
   const t = parseTime(text);
-  if (t === undefined) throw new EvacError(`--at "${text}": expected ISO 8601 with a zone (2026-11-23T18:00:00Z) or Unix epoch seconds`);
+  if (t === undefined) throw new EvacError(`--at "${text}": expected ISO 8601 with a zone (2026-11-23T18:00:00Z) on a day its month has, or Unix epoch seconds`);
   return t;
 }
 

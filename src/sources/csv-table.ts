@@ -13,16 +13,26 @@ const EPOCH_SECONDS = /^\d{1,11}(\.\d+)?$/;
 
 /**
  * Parses a timestamp: ISO 8601 with an explicit zone (`Z` or `±hh:mm`) or Unix epoch seconds.
- * Returns epoch seconds, or undefined when the text is neither.
+ * Returns epoch seconds, or undefined when the text is neither, or names a day its month does
+ * not have (`2026-02-29`, `2026-04-31`: Date.parse would roll them into the next month).
  */
 export function parseTime(text: string): number | undefined {
   if (isDigits(text) && text.length <= 11) return Number(text);
   if (EPOCH_SECONDS.test(text)) return Number(text);
   if (ISO_TIME.test(text)) {
+    if (!isCalendarDay(Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10)))) return undefined;
     const ms = Date.parse(text);
     return Number.isNaN(ms) ? undefined : ms / 1000;
   }
   return undefined;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  return days !== undefined && day >= 1 && day <= days;
 }
 
 /**
