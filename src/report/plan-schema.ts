@@ -15,6 +15,7 @@ export const PLAN_FLAGS = {
   'exceeds-max': 'the required capacity is above MaxCapacity: the target is capped',
   'raises-max': 'the plan raises MaxCapacity (allowed by the config)',
   'capacity-unknown': 'current capacity is unknown: no capacity is planned',
+  'zero-capacity': 'current capacity is 0 in a region that receives traffic: a ratio cannot scale 0, so no capacity is planned (size it by hand)',
   'no-demand-data': 'no demand metric data for the bucket: predicted demand unknown',
   'no-scalable-target': 'no scalable target configured: apply cannot pre-scale it',
   'region-unreachable': "the healthy region's data could not be read",

@@ -329,6 +329,10 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
   let planned: { requiredCapacity: number; targetMinCapacity: number; targetMaxCapacity: number; uniformRequiredCapacity: number } | null = null;
   if (capacity && current !== null && !receiving) {
     planned = { requiredCapacity: current, targetMinCapacity: capacity.min, targetMaxCapacity: capacity.max, uniformRequiredCapacity: current };
+  } else if (current === 0 && Math.max(ratio.weightedRatio, uniformMax) > 1) {
+    // 0 x ratio = 0 would read "nothing to do" for a service that runs nothing where traffic
+    // arrives: no capacity is planned (apply skips it) and the flag says why.
+    flags.push('zero-capacity');
   } else if (capacity && current !== null) {
     const t = capacityTarget({ current, ratio: ratio.weightedRatio, headroom, min: capacity.min, max: capacity.max, allowMaxIncrease: target?.allowMaxIncrease ?? false });
     if (t.exceedsMax) flags.push('exceeds-max');

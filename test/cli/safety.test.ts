@@ -71,7 +71,7 @@ describe('no-history: a bucket without traffic samples is not "ratio 1"', () => 
     const r = await runCli(['report', ...dirs(writeWorld()), '--all-buckets', '--format', 'json']);
     expect(r.code).toBe(3);
     const report = JSON.parse(r.stdout) as Report;
-    expect(report.gate.failOn).toEqual(['exceeds-max', 'no-history', 'unbounded-ratio']);
+    expect(report.gate.failOn).toEqual(['exceeds-max', 'no-history', 'unbounded-ratio', 'zero-capacity']);
     expect(report.scenarios[0]?.failures.filter((f) => f.flags.includes('no-history')).length).toBeGreaterThan(0);
   });
 });
@@ -358,5 +358,42 @@ describe('impossible calendar dates are refused, not rolled into the next month'
     const r = await runCli(['validate', ...dirs(w)]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${w.dataDir}/device-traffic.csv:16: column "timestamp": "2026-04-31T10:00:00Z" is not a timestamp`);
+  });
+});
+
+describe('capacity edge cases', () => {
+  const capacity = (row: string) => ({ 'data/capacity.csv': SMALL_WORLD['data/capacity.csv'].replace('us-east-1,authz,10,5,100', row) });
+
+  test('a receiving service at current capacity 0 is zero-capacity: nothing planned, not "required 0"', async () => {
+    const r = await planJson(writeWorld(capacity('us-east-1,authz,0,5,100')), '--at', AT);
+    expect(r.code, r.stderr).toBe(0);
+    const e = entry(PlanSchema.parse(JSON.parse(r.stdout)), 'authz', 'us-east-1');
+    expect(e.flags).toContain('zero-capacity');
+    expect([e.requiredCapacity, e.uniformRequiredCapacity, e.targetMinCapacity, e.targetMaxCapacity]).toEqual([null, null, null, null]);
+    const table = await runCli(['plan', '--failed', 'us-west-2', ...dirs(writeWorld(capacity('us-east-1,authz,0,5,100'))), '--at', AT]);
+    expect(table.stdout).toContain('zero-capacity: current capacity is 0 in a region that receives traffic');
+  });
+
+  test('the report gate fails on zero-capacity by default', async () => {
+    const r = await runCli(['report', ...dirs(writeWorld(capacity('us-east-1,authz,0,5,100'))), '--format', 'json']);
+    expect(r.code).toBe(3);
+    const failures = (JSON.parse(r.stdout) as Report).scenarios[0]?.failures ?? [];
+    expect(failures.filter((f) => f.service === 'authz').map((f) => [f.region, f.flags])).toEqual([['us-east-1', ['zero-capacity']]]);
+  });
+
+  test('a region steered nothing at current capacity 0 stays inert, unflagged', async () => {
+    const config = SMALL_WORLD['config/evacuation.yaml'].replace('{us-east-1: 0.8, eu-west-1: 0.2}', '{us-east-1: 0.8, eu-west-1: 0}');
+    const change = { 'config/evacuation.yaml': config, 'data/capacity.csv': SMALL_WORLD['data/capacity.csv'].replace('eu-west-1,authz,10,10,20', 'eu-west-1,authz,0,0,20') };
+    const e = entry(PlanSchema.parse(JSON.parse((await planJson(writeWorld(change), '--at', AT)).stdout)), 'authz', 'eu-west-1');
+    expect([e.requiredCapacity, e.targetMinCapacity, e.targetMaxCapacity]).toEqual([0, 0, 20]);
+    expect(e.flags).not.toContain('zero-capacity');
+  });
+
+  test('MaxCapacity 0 caps the target at 0 and is exceeds-max, loudly', async () => {
+    const r = await planJson(writeWorld(capacity('us-east-1,authz,10,0,0')), '--at', AT);
+    const e = entry(PlanSchema.parse(JSON.parse(r.stdout)), 'authz', 'us-east-1');
+    expect([e.targetMinCapacity, e.targetMaxCapacity]).toEqual([0, 0]);
+    expect(e.requiredCapacity).toBeGreaterThan(0);
+    expect(e.flags).toContain('exceeds-max');
   });
 });
