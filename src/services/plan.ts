@@ -96,7 +96,7 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
   // it does not hold up the plan of the others. Any other gap in the history does.
   const blocking = missing.filter((m) => m.region === failedRegion || !unreachable.has(m.region));
   if ((blocking.length > 0 || zero.length > 0) && !options.allowPartialHistory) {
-    throw refusal({ missing, failedRegion, window, bucketMinutes: evac.bucketMinutes, unreachable: loaded.unreachable }, zero);
+    throw refusal({ missing, failedRegion, window, bucketMinutes: evac.bucketMinutes, unreachable: loaded.unreachable, evacuations: data.evacuations }, zero);
   }
   const warnings: string[] = [];
   if (stale) {
@@ -107,7 +107,9 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
   if (future > 0) {
     warnings.push(`${future} traffic sample${future > 1 ? 's are' : ' is'} dated more than a day after now (a clock or unit error?): ignored; evac validate rejects them`);
   }
-  if (missing.length > 0) warnings.push(`${noHistoryMessage({ missing, failedRegion, window, bucketMinutes: evac.bucketMinutes, unreachable: loaded.unreachable })}; entries are flagged no-history`);
+  if (missing.length > 0) {
+    warnings.push(`${noHistoryMessage({ missing, failedRegion, window, bucketMinutes: evac.bucketMinutes, unreachable: loaded.unreachable, evacuations: data.evacuations })}; entries are flagged no-history`);
+  }
   if (zero.length > 0) warnings.push(`${zeroBaselineMessage(zero, failedRegion, evac.bucketMinutes)}; entries are flagged unbounded-ratio`);
 
   const plan: Plan = {
@@ -176,6 +178,8 @@ interface NoHistory {
   readonly window: LookbackWindow;
   readonly bucketMinutes: number;
   readonly unreachable: readonly { readonly region: string; readonly reason: string }[];
+  /** Past evacuations: their samples are left out, which can empty a window that has data. */
+  readonly evacuations: LoadResult['data']['evacuations'];
 }
 
 function noHistoryMessage(n: NoHistory): string {
@@ -187,7 +191,9 @@ function noHistoryMessage(n: NoHistory): string {
     const down = n.unreachable.find((u) => u.region === r);
     return `${r}${role}${down ? ` could not be read (${down.reason}) and` : ''} has no traffic sample in bucket${buckets.length > 1 ? 's' : ''} ${shown} UTC`;
   });
-  return `no traffic history: ${named.join('; ')}, in the lookback window (${iso(n.window.start)}, ${iso(n.window.end)}]: their evacuation ratios are unknown, not 1`;
+  const overlapping = n.evacuations.filter((e) => e.end > n.window.start && e.start <= n.window.end).length;
+  const left = overlapping > 0 ? ` (${overlapping} past evacuation${overlapping > 1 ? 's overlap' : ' overlaps'} it: samples inside are left out as not nominal)` : '';
+  return `no traffic history: ${named.join('; ')}, in the lookback window (${iso(n.window.start)}, ${iso(n.window.end)}]${left}: their evacuation ratios are unknown, not 1`;
 }
 
 /** A (receiving region, bucket) whose traffic samples are all 0 while the failed region sends it `received` > 0. */

@@ -67,6 +67,12 @@ describe('no-history: a bucket without traffic samples is not "ratio 1"', () => 
     expect(entry(plan, 'authz', 'us-east-1').flags).not.toContain('no-regional-traffic');
   });
 
+  test('a past evacuation that covers the window is named as why the history is empty', async () => {
+    const r = await planJson(writeWorld({ 'data/evacuations.csv': 'start,end,failed_region\n2026-11-20T00:00:00Z,2026-11-24T00:00:00Z,us-west-2\n' }), '--at', AT);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('(1 past evacuation overlaps it: samples inside are left out as not nominal)');
+  });
+
   test('report fails the gate on no-history by default', async () => {
     const r = await runCli(['report', ...dirs(writeWorld()), '--all-buckets', '--format', 'json']);
     expect(r.code).toBe(3);
