@@ -344,26 +344,11 @@ describe('device-ratio-fallback is loud: explained in the plan, low confidence i
   });
 });
 
-describe('impossible calendar dates are refused, not rolled into the next month', () => {
-  test('--at on a 29 February of a common year or a 31 April exits 2', async () => {
-    for (const at of ['2026-02-29T00:00:00Z', '2026-04-31T10:00:00Z']) {
-      const r = await planJson(writeWorld(), '--at', at);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`--at "${at}": expected ISO 8601 with a zone (2026-11-23T18:00:00Z) on a day its month has`);
-    }
-  });
-
+describe('calendar dates (impossible ones: test/safety/bad-input.test.ts)', () => {
   test('29 February of a leap year is a date', async () => {
     const r = await planJson(writeWorld(), '--at', '2028-02-29T10:30:00Z', '--allow-partial-history');
     expect(r.code, r.stderr).toBe(0);
     expect(PlanSchema.parse(JSON.parse(r.stdout)).at).toBe('2028-02-29T10:30:00.000Z');
-  });
-
-  test('validate rejects a data row dated 31 April, naming file and line', async () => {
-    const w = writeWorld(withTraffic('2026-04-31T10:00:00Z,us-east-1,tv,100'));
-    const r = await runCli(['validate', ...dirs(w)]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${w.dataDir}/device-traffic.csv:16: column "timestamp": "2026-04-31T10:00:00Z" is not a timestamp`);
   });
 });
 
