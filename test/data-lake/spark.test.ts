@@ -114,5 +114,5 @@ describe('the data-lake SQL on Spark', () => {
         expect(content(fromSpark)).toStrictEqual(content(fromCsv));
       }
     }
-  });
+  }, 180_000);
 });
