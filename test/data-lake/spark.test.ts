@@ -24,7 +24,6 @@ const SCRIPT = path.join(ROOT, 'test', 'support', 'spark-aggregate.py');
 const INSTALL = `python3 -m venv .venv && .venv/bin/pip install -r test/support/requirements-spark.txt (in ${ROOT}); Java 17 or later: apt-get install openjdk-17-jre-headless`;
 const config = unwrap(loadConfig(CONFIG));
 const failedRegions = Object.keys(config.evacuation.steering);
-const RAW_TABLES = ['device-traffic', 'service-demand', 'trace-samples'] as const;
 
 /** Java and pyspark as the Spark job needs them, or an Error saying how to install them. */
 function requireSpark(): void {
@@ -72,13 +71,20 @@ describe('the data-lake SQL on Spark', () => {
     // The raw tables as the lake holds them: Parquet, written once from the committed fixtures.
     const lake = path.join(work, 'lake');
     const csv = (name: string) => `read_csv('${path.join(FIXTURES, `${name}.csv`)}', header = true)`;
+    // Traffic and traces as the docs advise, partitioned by UTC date (directories dt=YYYY-MM-DD/),
+    // demand as one file.
     mkdirSync(lake);
+    const dt = `strftime(make_timestamp(CAST("timestamp" AS BIGINT) * 1000000), '%Y-%m-%d')`;
     dataEnd = Number(
       await duckdb([
-        ...RAW_TABLES.map((t) => `COPY (SELECT * FROM ${csv(t)}) TO '${path.join(lake, `${t}.parquet`)}' (FORMAT parquet)`),
+        `COPY (SELECT *, ${dt} AS dt FROM ${csv('device-traffic')}) TO '${path.join(lake, 'device-traffic')}' (FORMAT parquet, PARTITION_BY (dt))`,
+        `COPY (SELECT * FROM ${csv('service-demand')}) TO '${path.join(lake, 'service-demand.parquet')}' (FORMAT parquet)`,
+        `COPY (SELECT *, ${dt} AS dt FROM ${csv('trace-samples')}) TO '${path.join(lake, 'trace-samples')}' (FORMAT parquet, PARTITION_BY (dt))`,
         `SELECT MAX(CAST("timestamp" AS DOUBLE)) FROM ${csv('device-traffic')}`,
       ]),
     );
+    // The daily job reads only the partitions of the lookback (plus a day).
+    const since = iso(dataEnd - (config.evacuation.lookbackDays + 1) * 86_400).slice(0, 10);
 
     // The SQL exactly as the CLI prints it, for the time the data ends.
     const at = iso(dataEnd);
@@ -86,7 +92,7 @@ describe('the data-lake SQL on Spark', () => {
     writeFileSync(sqlFile, await evac(['precompute', '--print-sql', '--dialect', 'spark', '--at', at, '--config', CONFIG, '--data', FIXTURES]));
 
     const cells = path.join(work, 'cells');
-    const spark = spawnSync(PYTHON, [SCRIPT, '--sql', sqlFile, '--tables', lake, '--out', cells], { encoding: 'utf8', timeout: 280_000 });
+    const spark = spawnSync(PYTHON, [SCRIPT, '--sql', sqlFile, '--tables', lake, '--out', cells, '--since', since], { encoding: 'utf8', timeout: 280_000 });
     if (spark.status !== 0) throw new Error(`the Spark job failed (exit ${spark.status}${spark.error ? `, ${spark.error.message}` : ''}):\n${spark.stderr.slice(-4000)}`);
     sparkRun = JSON.parse(spark.stdout.trim().split('\n').at(-1) ?? '{}');
 

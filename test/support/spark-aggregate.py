@@ -8,7 +8,9 @@ raw tables, and writes the aggregate tables `evac precompute --from-aggregates D
 
 --tables DIR holds device-traffic, service-demand and trace-samples as Parquet (a file
 `NAME.parquet` or a directory `NAME/` of part files, date-partitioned or not); each is
-registered as the view the SQL names (device_traffic, service_demand, trace_samples). Each
+registered as the view the SQL names (device_traffic, service_demand, trace_samples); with
+--since DATE, a table partitioned by `dt` (directories dt=YYYY-MM-DD/) is read from that date on,
+so the daily job reads only the lookback. Each
 query is written to OUT/<table-dashed>/ (a directory of Parquet part files; --coalesce makes it
 one part file). Run locally with `--master local[2]` (the default when not under spark-submit).
 Prints one JSON line on stdout: the tables written, their row counts and the seconds taken.
@@ -53,6 +55,11 @@ def main():
     parser.add_argument("--out", required=True, help="directory to write traffic-cells/, demand-cells/, trace-cells/ to")
     parser.add_argument("--master", default=None, help="Spark master when not run by spark-submit (default local[2])")
     parser.add_argument("--coalesce", action="store_true", help="write each table as one part file")
+    parser.add_argument(
+        "--since",
+        default=None,
+        help="UTC date YYYY-MM-DD: read only the partitions dt >= SINCE of tables partitioned by dt (lookbackDays + 1 days before --at keeps the answer the same)",
+    )
     args = parser.parse_args()
 
     with open(args.sql, encoding="utf-8") as f:
@@ -75,7 +82,11 @@ def main():
     session_ready = time.monotonic()
 
     for view, stem in SOURCES.items():
-        spark.read.parquet(source_path(args.tables, stem)).createOrReplaceTempView(view)
+        frame = spark.read.parquet(source_path(args.tables, stem))
+        if args.since and "dt" in frame.columns:
+            # A filter on the partition column: Spark lists and reads only those directories.
+            frame = frame.where(frame["dt"].cast("string") >= args.since)
+        frame.createOrReplaceTempView(view)
 
     written = {}
     for table, query in queries:
