@@ -19,10 +19,10 @@ export async function sourceFromArgs(args: ParsedArgs, io: CliIO, _config: Loade
   const source = stringOpt(args, 'source') ?? 'files';
   switch (source) {
     case 'files':
-      return new FilesSource(stringOpt(args, 'data') ?? 'fixtures');
+      return new FilesSource(stringOpt(args, 'data') ?? 'fixtures', traceReportToStderr(io));
     case 'aws': {
       const aws = await import('./aws.ts');
-      return aws.cloudWatchSourceFromArgs(args, clients ?? aws.awsClientsFromArgs(args, io));
+      return aws.cloudWatchSourceFromArgs(args, clients ?? aws.awsClientsFromArgs(args, io), traceReportToStderr(io));
     }
     default:
       throw new EvacError(`--source "${source}": expected files or aws`);
@@ -44,4 +44,9 @@ export async function withSource<T>(args: ParsedArgs, io: CliIO, config: LoadedC
   } finally {
     clients.destroy();
   }
+}
+
+/** The OTLP trace report (see docs/traces.md), on stderr: what was counted and every problem found. */
+export function traceReportToStderr(io: CliIO): (lines: readonly string[]) => void {
+  return (lines) => io.stderr.write(lines.map((l) => `${l}\n`).join(''));
 }

@@ -15,7 +15,7 @@ export const validateCommand: Command = {
   async run(args, io) {
     const configDir = stringOpt(args, 'config') ?? 'metrics-config';
     const dataDir = boolOpt(args, 'no-data') ? undefined : (stringOpt(args, 'data') ?? 'fixtures');
-    const report = validate({ configDir, now: io.now(), ...(dataDir === undefined ? {} : { dataDir }) });
+    const report = await validate({ configDir, now: io.now(), ...(dataDir === undefined ? {} : { dataDir }) });
     for (const e of report.errors) io.stderr.write(`error: ${formatIssue(e)}\n`);
     for (const w of report.warnings) io.stderr.write(`warning: ${formatIssue(w)}\n`);
     if (report.errors.length > 0) {

@@ -92,7 +92,7 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
   // it does not hold up the plan of the others. Any other gap in the history does.
   const blocking = missing.filter((m) => m.region === failedRegion || !unreachable.has(m.region));
   if (blocking.length > 0 && !options.allowPartialHistory) throw noHistoryError({ missing, failedRegion, window, bucketMinutes: evac.bucketMinutes, unreachable: loaded.unreachable });
-  const warnings: string[] = [];
+  const warnings: string[] = [...(loaded.warnings ?? [])];
   if (stale) {
     warnings.push(
       `the traffic data ends at ${iso(latestUpToAt)}, ${days(at - latestUpToAt)} days before the time planned for (${iso(at)}): the ratios describe that older history; entries are flagged stale-data`,

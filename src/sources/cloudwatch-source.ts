@@ -12,16 +12,19 @@ import type { ScopedServiceConfig } from '../config/resolve-scope.ts';
 import { EvacError, inputError } from '../errors.ts';
 import type { CapacityRecord, DemandSample, EvacuationWindow, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { type MinMax, type Scaler, type TargetRef, targetKey } from '../scaling/scaler.ts';
-import { readEvacuations, readTraces } from './data-files.ts';
+import { readEvacuations } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult, UnreachableRegion } from './data-source.ts';
+import { readTraceInput, type TraceReportSink, traceInputNotes } from './trace-input.ts';
 
 
 export interface CloudWatchSourceOptions {
   readonly clients: AwsClients;
   /** Reads today's Min/Max (DescribeScalableTargets). */
   readonly scaler: Scaler;
-  /** Trace samples CSV (`--traces`): timestamp,region,service,device_type,count. */
+  /** Trace samples CSV (`--traces`: timestamp,region,service,device_type,count), or OTLP span files (a directory or .json[l][.gz]). */
   readonly tracesFile: string;
+  /** Receives the report of OTLP span input, for stderr. */
+  readonly onTraceReport?: TraceReportSink;
   /** Past evacuations CSV (start,end,failed_region); none when absent. */
   readonly evacuationsFile?: string;
   /** Time each region has for all its calls; a region that takes longer is unreachable. */
@@ -55,8 +58,10 @@ export class CloudWatchSource implements DataSource {
   async load(request: LoadRequest): Promise<LoadResult> {
     const { config } = request;
     const regions = new Set(config.evacuation.regions);
-    const traces = readTraces(this.options.tracesFile, regions);
+    const traces = await readTraceInput(this.options.tracesFile, config);
     if (!traces.ok) throw inputError(traces.issues, 'fix the trace file given with --traces');
+    const notes = traceInputNotes(traces.data);
+    if (notes.lines.length > 0) this.options.onTraceReport?.(notes.lines);
     const evacuations = this.readEvacuations(regions);
     const traffic = config.evacuation.trafficMetric;
     if (!traffic) {
@@ -75,7 +80,7 @@ export class CloudWatchSource implements DataSource {
     return {
       data: {
         traffic: loaded.flatMap((r) => r.traffic),
-        traces: traces.data satisfies TraceSample[],
+        traces: traces.data.samples satisfies readonly TraceSample[],
         demand: loaded.flatMap((r) => r.demand),
         capacity: loaded.flatMap((r) => r.capacity),
         evacuations,
@@ -83,6 +88,7 @@ export class CloudWatchSource implements DataSource {
       unreachable,
       apiCalls,
       description: `CloudWatch and Application Auto Scaling (${config.evacuation.regions.length - unreachable.length}/${config.evacuation.regions.length} regions), traces from ${this.options.tracesFile}`,
+      ...(notes.warnings.length > 0 ? { warnings: notes.warnings } : {}),
     };
   }
 

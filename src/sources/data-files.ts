@@ -139,6 +139,8 @@ export const PrecomputeManifestSchema = z.strictObject({
   source: z.string(),
   configDir: z.string(),
   rows: z.record(z.string(), z.number().int()),
+  /** Problems found in the input when it was precomputed (e.g. the OTLP trace report): plans from it repeat them. */
+  warnings: z.array(z.string()).optional(),
 });
 export type PrecomputeManifest = z.infer<typeof PrecomputeManifestSchema>;
 export const MANIFEST_FILE = 'precompute.json';

@@ -25,6 +25,8 @@ export interface LoadResult {
   readonly apiCalls: Readonly<Record<string, number>>;
   /** Human-readable description of where the data came from. */
   readonly description: string;
+  /** Problems found in the input that do not stop planning (e.g. the OTLP trace report): the plan lists them. */
+  readonly warnings?: readonly string[];
 }
 
 /**

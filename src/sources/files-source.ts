@@ -1,15 +1,20 @@
 import type { InputIssue, Result } from '../errors.ts';
 import { EvacError, inputError, unwrap } from '../errors.ts';
-import type { PlanningData } from '../model/planning-data.ts';
+import type { PlanningData, TraceSample } from '../model/planning-data.ts';
 import { dataFile, type ReadChecks, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
+import { dataDirTraces, readTraceInput, type TraceReportSink, traceInputNotes } from './trace-input.ts';
 
 /**
  * The embedded default source: CSV files in one directory (see README, "Data files"),
  * the interchange format for data aggregated elsewhere (Athena, Spark...).
  */
 export class FilesSource implements DataSource {
-  constructor(private readonly dir: string) {}
+  /** @param onTraceReport receives the report of OTLP span input (`traces/`), for stderr */
+  constructor(
+    private readonly dir: string,
+    private readonly onTraceReport?: TraceReportSink,
+  ) {}
 
   async load(request: LoadRequest): Promise<LoadResult> {
     const manifest = unwrap(readManifest(this.dir));
@@ -19,19 +24,28 @@ export class FilesSource implements DataSource {
         hint: 'run evac precompute again with this config',
       });
     }
-    const result = readDataDir(this.dir, new Set(request.config.evacuation.regions));
-    if (!result.ok) throw inputError(result.issues, `fix the rows above, or run "evac validate --data ${this.dir}"`);
+    const hint = `fix the rows above, or run "evac validate --data ${this.dir}"`;
+    const tracesPath = unwrap(dataDirTraces(this.dir), hint);
+    const traces = unwrap(await readTraceInput(tracesPath, request.config), hint);
+    const notes = traceInputNotes(traces);
+    if (notes.lines.length > 0) this.onTraceReport?.(notes.lines);
+    const result = readDataDir(this.dir, new Set(request.config.evacuation.regions), {}, traces.samples);
+    if (!result.ok) throw inputError(result.issues, hint);
     const description = manifest
       ? `history precomputed in ${this.dir} (to ${manifest.dataEnd}, from ${manifest.source}, made ${manifest.createdAt})`
-      : `files in ${this.dir}`;
-    return { data: result.data, unreachable: [], apiCalls: {}, description };
+      : `files in ${this.dir}${tracesPath === dataFile(this.dir, 'traces') ? '' : `, traces from OTLP spans in ${tracesPath}`}`;
+    const warnings = [...(manifest?.warnings ?? []), ...notes.warnings];
+    return { data: result.data, unreachable: [], apiCalls: {}, description, ...(warnings.length > 0 ? { warnings } : {}) };
   }
 }
 
-/** Reads and checks every data file in a directory; all problems of all files are returned. */
-export function readDataDir(dir: string, regions: ReadonlySet<string>, checks: ReadChecks = {}): Result<PlanningData> {
+/**
+ * Reads and checks every data file in a directory; all problems of all files are returned.
+ * @param traces trace counts read already (from OTLP spans): trace-samples.csv is not read
+ */
+export function readDataDir(dir: string, regions: ReadonlySet<string>, checks: ReadChecks = {}, traces_?: readonly TraceSample[]): Result<PlanningData> {
   const traffic = readTraffic(dataFile(dir, 'traffic'), regions, checks);
-  const traces = readTraces(dataFile(dir, 'traces'), regions, checks);
+  const traces: Result<readonly TraceSample[]> = traces_ === undefined ? readTraces(dataFile(dir, 'traces'), regions, checks) : { ok: true, data: traces_ };
   const demand = readDemand(dataFile(dir, 'demand'), regions, checks);
   const capacity = readCapacity(dataFile(dir, 'capacity'), regions);
   const evacuations = readEvacuations(dataFile(dir, 'evacuations'), regions, checks);

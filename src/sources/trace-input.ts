@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { LoadedConfig } from '../config/load-config.ts';
+import type { Result } from '../errors.ts';
+import type { TraceSample } from '../model/planning-data.ts';
+import { dataFile, type ReadChecks, readTraces } from './data-files.ts';
+import { isOtlpPath, OTLP_DIR, OTLP_FILE, otlpFiles } from './otlp/otlp-files.ts';
+import { readOtlpTraces } from './otlp/read-otlp.ts';
+import { type TraceReport, traceReportLines, traceReportWarnings } from './otlp/trace-report.ts';
+
+/** Trace counts, and when they were counted from spans, what reading the spans found. */
+export interface TraceInput {
+  readonly samples: readonly TraceSample[];
+  readonly report?: TraceReport;
+}
+
+/** Called with the report of OTLP input (for stderr): the CLI prints it. */
+export type TraceReportSink = (lines: readonly string[]) => void;
+
+/**
+ * Reads trace counts from a path: OTLP spans when it is a directory or a `.json[l][.gz]`
+ * file (see docs/traces.md), else a `trace-samples.csv`.
+ */
+export async function readTraceInput(file: string, config: LoadedConfig, checks: ReadChecks = {}): Promise<Result<TraceInput>> {
+  const regions = new Set(config.evacuation.regions);
+  if (!isOtlpPath(file)) {
+    const csv = readTraces(file, regions, checks);
+    return csv.ok ? { ok: true, data: { samples: csv.data } } : csv;
+  }
+  if (!existsSync(file)) return { ok: false, issues: [{ file, message: 'not found: expected OTLP/JSON span files (see docs/traces.md)' }] };
+  const otlp = await readOtlpTraces({ path: file, traces: config.evacuation.traces, regions, bucketMinutes: config.evacuation.bucketMinutes });
+  return otlp.ok ? { ok: true, data: { samples: otlp.data.samples, report: otlp.data.report } } : otlp;
+}
+
+/**
+ * Where a data directory's traces are: `traces/` (OTLP span files) or `trace-samples.csv`.
+ * Both at once is an error (which one was meant cannot be known, and summing them would count
+ * the same requests twice); a `traces/` folder without OTLP files is ignored.
+ */
+export function dataDirTraces(dir: string): Result<string> {
+  const csv = dataFile(dir, 'traces');
+  const otlp = path.join(dir, OTLP_DIR);
+  const hasOtlp = existsSync(otlp) && otlpFiles(otlp).length > 0;
+  if (hasOtlp && existsSync(csv)) {
+    return {
+      ok: false,
+      issues: [{ file: dir, message: `both ${csv} and OTLP span files in ${otlp}/: expected one source of trace counts (move one away; evac precompute turns the spans into ${path.basename(csv)})` }],
+    };
+  }
+  return { ok: true, data: hasOtlp ? otlp : csv };
+}
+
+/** The report's lines for stderr and its warnings for the plan; nothing for CSV input. */
+export function traceInputNotes(input: TraceInput): { lines: string[]; warnings: string[] } {
+  if (input.report === undefined) return { lines: [], warnings: [] };
+  return { lines: traceReportLines(input.report), warnings: traceReportWarnings(input.report) };
+}
+
+export { OTLP_FILE };
