@@ -155,6 +155,12 @@ describe('readOtlpTraces', () => {
     ]);
   });
 
+  test('reads empty files as no spans (the plan then flags every entry no-traces)', async () => {
+    const { samples, report } = await read({ 'a.jsonl': [''], 'b.jsonl.gz': [] });
+    expect(samples).toEqual([]);
+    expect(report).toMatchObject({ files: 2, spans: 0, traces: 0, requests: 0 });
+  });
+
   test('rejects a directory with no OTLP files', async () => {
     const dir = writeOtlpDir({ 'notes.txt': ['x'] });
     dirs.push(dir);
