@@ -23,9 +23,12 @@ export const validateCommand: Command = {
       return 2;
     }
     const rows = Object.entries(report.summary.rows).map(([k, v]) => `${v} ${k}`).join(', ');
-    io.stdout.write(
-      `ok: ${report.summary.services} service configs (${report.summary.units} units), ${report.summary.regions} regions${rows ? `; data: ${rows}` : ''}; ${report.warnings.length} warning(s)\n`,
-    );
-    return boolOpt(args, 'strict') && report.warnings.length > 0 ? 2 : 0;
+    const checked = `${report.summary.services} service configs (${report.summary.units} units), ${report.summary.regions} regions${rows ? `; data: ${rows}` : ''}`;
+    if (boolOpt(args, 'strict') && report.warnings.length > 0) {
+      io.stderr.write(`failed (--strict): ${report.warnings.length} warning(s) treated as errors; checked ${checked}\n`);
+      return 2;
+    }
+    io.stdout.write(`ok: ${checked}; ${report.warnings.length} warning(s)\n`);
+    return 0;
   },
 };

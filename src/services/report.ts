@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import type { LoadedConfig } from '../config/load-config.ts';
 import { planUnits, resolveScope } from '../config/resolve-scope.ts';
-import { EvacError } from '../errors.ts';
+import { EvacError, formatIssue, type InputIssue } from '../errors.ts';
+import { MAX_JSON_BYTES, readRequiredText } from '../input-file.ts';
 import { bucketsPerDay, utcDay } from '../model/bucket.ts';
 import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
 import { peakBucket, postEvacuationTraffic } from '../model/peak-bucket.ts';
@@ -149,10 +149,11 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
  * version is an EvacError (exit 2) naming the file.
  */
 export function readBaselineReport(file: string): Report {
-  if (!existsSync(file)) throw new EvacError(`--baseline ${file}: file not found`, { hint: 'pass the report.json of a previous "evac report --out-dir DIR" run' });
+  const text = readRequiredText(file, { maxBytes: MAX_JSON_BYTES });
+  if (!text.ok) throw new EvacError(`--baseline ${formatIssue(text.issues[0] as InputIssue)}`, { hint: 'pass the report.json of a previous "evac report --out-dir DIR" run' });
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(text.data);
   } catch (error) {
     throw new EvacError(`--baseline ${file}: not JSON: ${(error as Error).message}`);
   }

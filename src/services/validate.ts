@@ -2,7 +2,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { planUnits, resolveScope } from '../config/resolve-scope.ts';
 import type { InputIssue } from '../errors.ts';
 import type { TraceSample } from '../model/planning-data.ts';
-import { dataFile } from '../sources/data-files.ts';
+import { dataFile, manifestIssues, readManifest } from '../sources/data-files.ts';
 import { readDataDir } from '../sources/files-source.ts';
 import { dataDirTraces, readTraceInput, traceInputNotes } from '../sources/trace-input.ts';
 import { FUTURE_TOLERANCE_SECONDS } from './data-age.ts';
@@ -37,6 +37,14 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   }
   if (options.dataDir === undefined) return { errors: [], warnings, summary };
 
+  // The checks the files source makes for plan and report (a precomputed directory's manifest
+  // first), so that validate accepts nothing they reject.
+  const manifest = readManifest(options.dataDir);
+  if (!manifest.ok) return { errors: manifest.issues, warnings, summary };
+  if (manifest.data) {
+    const issues = manifestIssues(options.dataDir, manifest.data, evacuation, options.now);
+    if (issues.length > 0) return { errors: issues, warnings, summary };
+  }
   const checks = options.now === undefined ? {} : { notAfter: options.now + FUTURE_TOLERANCE_SECONDS };
   const tracesPath = dataDirTraces(options.dataDir);
   if (!tracesPath.ok) return { errors: tracesPath.issues, warnings, summary };

@@ -1,7 +1,8 @@
 import type { InputIssue, Result } from '../errors.ts';
-import { EvacError, inputError, unwrap } from '../errors.ts';
+import { inputError, unwrap } from '../errors.ts';
 import type { PlanningData, TraceSample } from '../model/planning-data.ts';
-import { dataFile, type ReadChecks, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
+import { directoryIssues } from '../input-file.ts';
+import { dataFile, manifestIssues, type ReadChecks, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
 import { dataDirTraces, readTraceInput, type TraceReportSink, traceInputNotes } from './trace-input.ts';
 
@@ -17,19 +18,21 @@ export class FilesSource implements DataSource {
   ) {}
 
   async load(request: LoadRequest): Promise<LoadResult> {
+    const dirIssues = directoryIssues(this.dir, 'data directory not found: expected a directory with the CSV files of README, "Data files"');
+    if (dirIssues.length > 0) throw inputError(dirIssues);
     const manifest = unwrap(readManifest(this.dir));
-    const { bucketMinutes } = request.config.evacuation;
-    if (manifest && manifest.bucketMinutes !== bucketMinutes) {
-      throw new EvacError(`${this.dir} was precomputed with bucketMinutes ${manifest.bucketMinutes}, the config says ${bucketMinutes}: expected the same`, {
-        hint: 'run evac precompute again with this config',
-      });
+    if (manifest) {
+      const issues = manifestIssues(this.dir, manifest, request.config.evacuation, request.to);
+      if (issues.length > 0) throw inputError(issues);
     }
     const hint = `fix the rows above, or run "evac validate --data ${this.dir}"`;
     const tracesPath = unwrap(dataDirTraces(this.dir), hint);
-    const traces = unwrap(await readTraceInput(tracesPath, request.config), hint);
-    const notes = traceInputNotes(traces);
+    // OTLP spans are read here (asynchronously, streamed); a CSV with the other files, so that all
+    // problems of all files are reported together.
+    const otlp = tracesPath === dataFile(this.dir, 'traces') ? undefined : unwrap(await readTraceInput(tracesPath, request.config), hint);
+    const notes = otlp === undefined ? { lines: [], warnings: [] } : traceInputNotes(otlp);
     if (notes.lines.length > 0) this.onTraceReport?.(notes.lines);
-    const result = readDataDir(this.dir, new Set(request.config.evacuation.regions), {}, traces.samples);
+    const result = readDataDir(this.dir, new Set(request.config.evacuation.regions), {}, otlp?.samples);
     if (!result.ok) throw inputError(result.issues, hint);
     const description = manifest
       ? `history precomputed in ${this.dir} (to ${manifest.dataEnd}, from ${manifest.source}, made ${manifest.createdAt})`
@@ -44,6 +47,8 @@ export class FilesSource implements DataSource {
  * @param traces trace counts read already (from OTLP spans): trace-samples.csv is not read
  */
 export function readDataDir(dir: string, regions: ReadonlySet<string>, checks: ReadChecks = {}, traces_?: readonly TraceSample[]): Result<PlanningData> {
+  const dirIssues = directoryIssues(dir, 'data directory not found: expected a directory with the CSV files of README, "Data files"');
+  if (dirIssues.length > 0) return { ok: false, issues: dirIssues };
   const traffic = readTraffic(dataFile(dir, 'traffic'), regions, checks);
   const traces: Result<readonly TraceSample[]> = traces_ === undefined ? readTraces(dataFile(dir, 'traces'), regions, checks) : { ok: true, data: traces_ };
   const demand = readDemand(dataFile(dir, 'demand'), regions, checks);

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadedConfig } from '../config/load-config.ts';
 import type { Result } from '../errors.ts';
+import { inspectPath } from '../input-file.ts';
 import type { TraceSample } from '../model/planning-data.ts';
 import { dataFile, type ReadChecks, readTraces } from './data-files.ts';
 import { isOtlpPath, OTLP_DIR, OTLP_FILE, otlpFiles } from './otlp/otlp-files.ts';
@@ -27,7 +27,6 @@ export async function readTraceInput(file: string, config: LoadedConfig, checks:
     const csv = readTraces(file, regions, checks);
     return csv.ok ? { ok: true, data: { samples: csv.data } } : csv;
   }
-  if (!existsSync(file)) return { ok: false, issues: [{ file, message: 'not found: expected OTLP/JSON span files (see docs/traces.md)' }] };
   const otlp = await readOtlpTraces({ path: file, traces: config.evacuation.traces, regions, bucketMinutes: config.evacuation.bucketMinutes });
   return otlp.ok ? { ok: true, data: { samples: otlp.data.samples, report: otlp.data.report } } : otlp;
 }
@@ -40,8 +39,10 @@ export async function readTraceInput(file: string, config: LoadedConfig, checks:
 export function dataDirTraces(dir: string): Result<string> {
   const csv = dataFile(dir, 'traces');
   const otlp = path.join(dir, OTLP_DIR);
-  const hasOtlp = existsSync(otlp) && otlpFiles(otlp).length > 0;
-  if (hasOtlp && existsSync(csv)) {
+  const listed = otlpFiles(otlp, { optional: true });
+  if (!listed.ok) return listed;
+  const hasOtlp = listed.data.length > 0;
+  if (hasOtlp && inspectPath(csv).kind !== 'absent') {
     return {
       ok: false,
       issues: [{ file: dir, message: `both ${csv} and OTLP span files in ${otlp}/: expected one source of trace counts (move one away; evac precompute turns the spans into ${path.basename(csv)})` }],

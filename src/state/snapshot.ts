@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { MetricStatSchema } from '../config/metric-query.ts';
-import { EvacError, type InputIssue } from '../errors.ts';
+import { EvacError, formatIssue, type InputIssue } from '../errors.ts';
+import { MAX_JSON_BYTES, readRequiredText } from '../input-file.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 
 const MinMaxSchema = z.strictObject({ min: z.number().int().min(0), max: z.number().int().min(0) });
@@ -71,10 +72,11 @@ export function saveSnapshot(file: string, snapshot: Snapshot): void {
  * @throws EvacError (exit 2) naming the file and the fields at fault.
  */
 export function loadSnapshot(file: string): Snapshot {
-  if (!existsSync(file)) throw new EvacError(`snapshot not found: ${file}`, { hint: 'snapshots are under <state-dir>/snapshots/; evac status lists the active one' });
+  const text = readRequiredText(file, { notFound: 'snapshot not found', maxBytes: MAX_JSON_BYTES });
+  if (!text.ok) throw new EvacError(formatIssue(text.issues[0] as InputIssue), { hint: 'snapshots are under <state-dir>/snapshots/; evac status lists the active one' });
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(text.data);
   } catch (error) {
     throw new EvacError(`${file}: not JSON (${(error as Error).message})`, { hint: 'a snapshot is written by evac apply; restore from an intact copy' });
   }
