@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { TracesConfigSchema } from '../../../src/config/evacuation-config.ts';
@@ -159,6 +159,14 @@ describe('readOtlpTraces', () => {
     const { samples, report } = await read({ 'a.jsonl': [''], 'b.jsonl.gz': [] });
     expect(samples).toEqual([]);
     expect(report).toMatchObject({ files: 2, spans: 0, traces: 0, requests: 0 });
+  });
+
+  test('rejects a span file that is a dangling link, naming it', async () => {
+    const dir = writeOtlpDir({});
+    dirs.push(dir);
+    symlinkSync(path.join(dir, 'gone.jsonl'), path.join(dir, 'spans.jsonl'));
+    const result = await readOtlpTraces({ path: dir, traces, regions: new Set(['us-east-1']), bucketMinutes: 15 });
+    expect(!result.ok && formatIssue(result.issues[0]!).replace(dir, 'DIR')).toMatch(/^DIR\/spans\.jsonl: dangling symbolic link/);
   });
 
   test('rejects a directory with no OTLP files', async () => {
