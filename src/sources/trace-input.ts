@@ -4,7 +4,7 @@ import type { Result } from '../errors.ts';
 import { inspectPath } from '../input-file.ts';
 import type { TraceSample } from '../model/planning-data.ts';
 import { dataFile, type ReadChecks, readTraces } from './data-files.ts';
-import { isOtlpPath, OTLP_DIR, OTLP_FILE, otlpFiles } from './otlp/otlp-files.ts';
+import { isOtlpPath, OTLP_DIR, otlpFiles } from './otlp/otlp-files.ts';
 import { readOtlpTraces } from './otlp/read-otlp.ts';
 import { type TraceReport, traceReportLines, traceReportWarnings } from './otlp/trace-report.ts';
 
@@ -56,5 +56,3 @@ export function traceInputNotes(input: TraceInput): { lines: string[]; warnings:
   if (input.report === undefined) return { lines: [], warnings: [] };
   return { lines: traceReportLines(input.report), warnings: traceReportWarnings(input.report) };
 }
-
-export { OTLP_FILE };
