@@ -36,7 +36,7 @@ export const uiCommand: Command = {
       const listHeight = Math.max(5, (process.stdout.rows ?? 40) - 22);
       const app = render(createElement(EvacuationApp, { failedRegions, initialFailed, loadPlan, listHeight }));
       await app.waitUntilExit();
-    });
+    }, { traceReport: false });
     return 0;
   },
 };
