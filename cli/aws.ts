@@ -46,11 +46,11 @@ export function cloudWatchSourceFromArgs(args: ParsedArgs, clients: AwsClients, 
   const history = stringOpt(args, 'history');
   if (history !== undefined) {
     if (!existsSync(history)) throw new EvacError(`--history ${history}: directory not found`, { hint: 'write it with evac precompute --out DIR' });
-    return new LiveCapacitySource({ history: new FilesSource(history, onTraceReport), clients, scaler: scalerFor(clients), regionTimeoutMs: regionTimeoutFromArgs(args) });
+    return new LiveCapacitySource({ history: new FilesSource(history, onTraceReport === undefined ? {} : { onTraceReport }), clients, scaler: scalerFor(clients), regionTimeoutMs: regionTimeoutFromArgs(args) });
   }
   // Trace shares are not in CloudWatch: they come from a file, by default the files source's.
   const data = stringOpt(args, 'data') ?? 'fixtures';
-  const traces = stringOpt(args, 'traces') ?? unwrap(dataDirTraces(data));
+  const traces = stringOpt(args, 'traces') ?? unwrap(dataDirTraces(data)) ?? path.join(data, 'trace-samples.csv');
   if (!existsSync(traces)) {
     throw new EvacError(`--source aws reads trace shares from a file, and ${traces} does not exist`, { hint: 'name it with --traces PATH (a trace-samples CSV: timestamp,region,service,device_type,count; or OTLP span files: a directory or .json[l][.gz], see docs/traces.md)' });
   }

@@ -25,7 +25,7 @@ export async function sourceFromArgs(args: ParsedArgs, io: CliIO, _config: Loade
   const onTraceReport = options.traceReport === false ? undefined : traceReportToStderr(io);
   switch (source) {
     case 'files':
-      return new FilesSource(stringOpt(args, 'data') ?? 'fixtures', onTraceReport);
+      return new FilesSource(stringOpt(args, 'data') ?? 'fixtures', { progress: progressTo(io), ...(onTraceReport === undefined ? {} : { onTraceReport }) });
     case 'aws': {
       const aws = await import('./aws.ts');
       return aws.cloudWatchSourceFromArgs(args, clients ?? aws.awsClientsFromArgs(args, io), onTraceReport);
@@ -33,6 +33,11 @@ export async function sourceFromArgs(args: ParsedArgs, io: CliIO, _config: Loade
     default:
       throw new EvacError(`--source "${source}": expected files or aws`);
   }
+}
+
+/** Progress lines of long reads, on stderr (stdout stays the command's output). */
+export function progressTo(io: CliIO): (line: string) => void {
+  return (line) => io.stderr.write(`evac: ${line}\n`);
 }
 
 /**

@@ -49,7 +49,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   const tracesPath = dataDirTraces(options.dataDir);
   if (!tracesPath.ok) return { errors: tracesPath.issues, warnings, summary };
   let otlpTraces: readonly TraceSample[] | undefined;
-  if (tracesPath.data !== dataFile(options.dataDir, 'traces')) {
+  if (tracesPath.data !== null) {
     const otlp = await readTraceInput(tracesPath.data, config.data, checks);
     if (!otlp.ok) return { errors: otlp.issues, warnings, summary };
     otlpTraces = otlp.data.samples;

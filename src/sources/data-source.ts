@@ -27,6 +27,12 @@ export interface LoadResult {
   readonly description: string;
   /** Problems found in the input that do not stop planning (e.g. the OTLP trace report): the plan lists them. */
   readonly warnings?: readonly string[];
+  /**
+   * The latest traffic timestamp of the source, when `data.traffic` does not hold it (a source
+   * of aggregates folded in a data lake): the history ends at min(at, this). Absent: the
+   * latest traffic sample in `data` is used.
+   */
+  readonly latestTraffic?: number;
 }
 
 /**

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { LoadedConfig } from '../config/load-config.ts';
 import type { Result } from '../errors.ts';
-import { inspectPath } from '../input-file.ts';
 import type { TraceSample } from '../model/planning-data.ts';
-import { dataFile, type ReadChecks, readTraces } from './data-files.ts';
+import { DATA_FILES, dataFile, type ReadChecks, readTraces } from './data-files.ts';
 import { isOtlpPath, OTLP_DIR, otlpFiles } from './otlp/otlp-files.ts';
 import { readOtlpTraces } from './otlp/read-otlp.ts';
+import { locateTable } from './table-file.ts';
 import { type TraceReport, traceReportLines, traceReportWarnings } from './otlp/trace-report.ts';
 
 /** Trace counts, and when they were counted from spans, what reading the spans found. */
@@ -32,23 +32,25 @@ export async function readTraceInput(file: string, config: LoadedConfig, checks:
 }
 
 /**
- * Where a data directory's traces are: `traces/` (OTLP span files) or `trace-samples.csv`.
- * Both at once is an error (which one was meant cannot be known, and summing them would count
- * the same requests twice); a `traces/` folder without OTLP files is ignored.
+ * Where a data directory's traces are: the OTLP span files in `traces/`, or null when the trace
+ * table (`trace-samples.csv`, or its Parquet forms) is to be read. Both at once is an error (which
+ * one was meant cannot be known, and summing them would count the same requests twice); a
+ * `traces/` folder without OTLP files is ignored.
  */
-export function dataDirTraces(dir: string): Result<string> {
-  const csv = dataFile(dir, 'traces');
+export function dataDirTraces(dir: string): Result<string | null> {
   const otlp = path.join(dir, OTLP_DIR);
   const listed = otlpFiles(otlp, { optional: true });
   if (!listed.ok) return listed;
-  const hasOtlp = listed.data.length > 0;
-  if (hasOtlp && inspectPath(csv).kind !== 'absent') {
+  if (listed.data.length === 0) return { ok: true, data: null };
+  const table = locateTable(dir, DATA_FILES.traces.file);
+  if (table.found !== null || table.conflict !== undefined) {
+    const csv = table.found?.path ?? dataFile(dir, 'traces');
     return {
       ok: false,
-      issues: [{ file: dir, message: `both ${csv} and OTLP span files in ${otlp}/: expected one source of trace counts (move one away; evac precompute turns the spans into ${path.basename(csv)})` }],
+      issues: [{ file: dir, message: `both ${csv} and OTLP span files in ${otlp}/: expected one source of trace counts (move one away; evac precompute turns the spans into ${DATA_FILES.traces.file})` }],
     };
   }
-  return { ok: true, data: hasOtlp ? otlp : csv };
+  return { ok: true, data: otlp };
 }
 
 /** The report's lines for stderr and its warnings for the plan; nothing for CSV input. */

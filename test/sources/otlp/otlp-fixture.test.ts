@@ -71,6 +71,15 @@ describe('the OTLP sample (fixtures/otlp)', () => {
     }
   });
 
+  test('the columnar engine and the row reader plan the same from the spans', async () => {
+    const config = unwrap(loadConfig(configDir));
+    const options = { config, failedRegion: 'eu-west-1', at: AT, windowMinutes: 60 };
+    const engine = await planEvacuation({ ...options, source: new FilesSource(dataDir, { reader: 'engine' }) });
+    const rows = await planEvacuation({ ...options, source: new FilesSource(dataDir, { reader: 'rows' }) });
+    expect(comparable(engine)).toEqual(comparable(rows));
+    expect(engine.warnings).toEqual(rows.warnings);
+  });
+
   test('evac precompute reads the spans once and persists the counts; plans from the result are the same, warnings included', async () => {
     const config = unwrap(loadConfig(configDir));
     const result = await precompute({ config, source: new FilesSource(dataDir), now: AT });
