@@ -51,3 +51,17 @@ export function unwrap<T>(result: Result<T>, hint?: string): T {
   if (result.ok) return result.data;
   throw inputError(result.issues, hint);
 }
+
+/**
+ * A short, readable account of an error thrown by a call (an SDK error included): its name,
+ * HTTP status and message, e.g. `ThrottlingException (HTTP 400): Rate exceeded`, or
+ * `ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9`.
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const code = (error as { code?: unknown }).code;
+  const name = typeof code === 'string' && (error.name === 'Error' || error.name === 'TimeoutError') ? code : error.name;
+  const message = error.message.split('\n')[0] ?? '';
+  return `${name}${status === undefined ? '' : ` (HTTP ${status})`}${message && message !== name ? `: ${message}` : ''}`;
+}

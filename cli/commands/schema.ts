@@ -1,4 +1,4 @@
-import { jsonSchema, SCHEMAS, type SchemaName } from '../../src/config/json-schema.ts';
+import { jsonSchema, SCHEMAS, type SchemaName } from '../../src/report/json-schema.ts';
 import { EvacError } from '../../src/errors.ts';
 import type { Command } from '../command.ts';
 

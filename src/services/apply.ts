@@ -1,5 +1,5 @@
-import { defaultCapacityMetric } from '../aws/capacity-metric.ts';
-import { DEFAULT_REGION_TIMEOUT_MS } from '../aws/defaults.ts';
+import { defaultCapacityMetric } from '../scaling/capacity-metric.ts';
+import { DEFAULT_REGION_TIMEOUT_MS } from '../async/regions.ts';
 import type { MetricStat } from '../config/metric-query.ts';
 import { EvacError } from '../errors.ts';
 import type { Plan, PlanEntry } from '../report/plan-schema.ts';

@@ -1,4 +1,4 @@
-import { DEFAULT_REGION_TIMEOUT_MS } from '../aws/defaults.ts';
+import { DEFAULT_REGION_TIMEOUT_MS } from '../async/regions.ts';
 import { EvacError } from '../errors.ts';
 import { sameMinMax } from '../scaling/raise.ts';
 import { type MinMax, type Scaler, targetLabel } from '../scaling/scaler.ts';

@@ -1,6 +1,6 @@
-import { DeadlineExceeded, withDeadline } from '../async/deadline.ts';
 import { mapLimit } from '../async/map-limit.ts';
-import { describeAwsError } from '../aws/aws-error.ts';
+import { forEachRegion } from '../async/regions.ts';
+import { describeError } from '../errors.ts';
 import { getOrInsert } from '../model/get-or-insert.ts';
 import { type MinMax, type Scaler, type TargetRef, targetKey } from '../scaling/scaler.ts';
 import { appendAudit } from '../state/audit-log.ts';
@@ -16,19 +16,14 @@ export interface LiveTargets {
 /** Reads every target's Min/Max, regions in parallel, each within `timeoutMs`. */
 export async function readLiveTargets(scaler: Scaler, targets: readonly { region: string; target: TargetRef }[], timeoutMs: number): Promise<LiveTargets> {
   const byRegion = groupByRegion(targets);
-  const live = new Map<string, ReadonlyMap<string, MinMax>>();
-  const errors = new Map<string, string>();
-  await Promise.all(
-    [...byRegion].map(async ([region, items]) => {
-      try {
-        const refs = items.map((i) => i.target);
-        live.set(region, await withDeadline(timeoutMs, (signal) => scaler.describeTargets(region, refs, { signal })));
-      } catch (error) {
-        errors.set(region, error instanceof DeadlineExceeded ? error.message : describeAwsError(error));
-      }
-    }),
+  const results = await forEachRegion(byRegion.keys(), timeoutMs, (region, signal) =>
+    scaler.describeTargets(
+      region,
+      (byRegion.get(region) ?? []).map((i) => i.target),
+      { signal },
+    ),
   );
-  return { byRegion: live, errors };
+  return { byRegion: results.answered, errors: results.failed };
 }
 
 export function liveOf(live: LiveTargets, region: string, target: TargetRef): MinMax | undefined {
@@ -76,7 +71,7 @@ export async function runScalingCalls<T>(options: RunCallsOptions<T>): Promise<C
           await options.scaler.setCapacity(call.region, call.target, call.after);
           result = { ...call, ok: true };
         } catch (error) {
-          result = { ...call, ok: false, error: describeAwsError(error) };
+          result = { ...call, ok: false, error: describeError(error) };
         }
         appendAudit(options.stateDir, {
           time: options.now().toISOString(),

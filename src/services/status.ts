@@ -1,6 +1,4 @@
-import { DeadlineExceeded, withDeadline } from '../async/deadline.ts';
-import { describeAwsError } from '../aws/aws-error.ts';
-import { DEFAULT_REGION_TIMEOUT_MS } from '../aws/defaults.ts';
+import { DEFAULT_REGION_TIMEOUT_MS, forEachRegion } from '../async/regions.ts';
 import type { MetricStat } from '../config/metric-query.ts';
 import type { CapacityReader, MinMax, Scaler } from '../scaling/scaler.ts';
 import { targetKey, targetLabel } from '../scaling/scaler.ts';
@@ -59,19 +57,14 @@ export async function readStatus(options: StatusOptions): Promise<StatusResult> 
     snapshot.targets.map((t) => ({ region: t.region, target: t })),
     timeoutMs,
   );
-  const unreachable = new Map(live.errors);
-  const current = new Map<string, Map<string, number>>();
-  await Promise.all(
-    [...groupByRegion(snapshot.targets)].map(async ([region, targets]) => {
-      const metrics = new Map<string, MetricStat>();
-      for (const t of targets) if (t.capacityMetric) metrics.set(targetKey(t), t.capacityMetric);
-      try {
-        current.set(region, await withDeadline(timeoutMs, (signal) => options.capacity.currentCapacity(region, metrics, Math.floor(at), { signal })));
-      } catch (error) {
-        if (!unreachable.has(region)) unreachable.set(region, error instanceof DeadlineExceeded ? error.message : describeAwsError(error));
-      }
-    }),
-  );
+  const byRegion = groupByRegion(snapshot.targets);
+  const running = await forEachRegion(byRegion.keys(), timeoutMs, (region, signal) => {
+    const metrics = new Map<string, MetricStat>();
+    for (const t of byRegion.get(region) ?? []) if (t.capacityMetric) metrics.set(targetKey(t), t.capacityMetric);
+    return options.capacity.currentCapacity(region, metrics, Math.floor(at), { signal });
+  });
+  const unreachable = new Map([...running.failed, ...live.errors]);
+  const current = running.answered;
   const targets = snapshot.targets.map((t): TargetProgress => {
     const minMax = liveOf(live, t.region, t) ?? null;
     const running = current.get(t.region)?.get(targetKey(t)) ?? null;

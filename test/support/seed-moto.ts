@@ -7,7 +7,7 @@
 import { RegisterScalableTargetCommand, type ScalableDimension, type ServiceNamespace } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateClusterCommand, CreateServiceCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { defaultCapacityMetric } from '../../src/aws/capacity-metric.ts';
+import { defaultCapacityMetric } from '../../src/scaling/capacity-metric.ts';
 import { AwsClients } from '../../src/aws/clients.ts';
 import { type LoadedConfig, loadConfig } from '../../src/config/load-config.ts';
 import { isMetricMath, type MetricStat } from '../../src/config/metric-query.ts';

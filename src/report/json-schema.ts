@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { PlanSchema } from '../report/plan-schema.ts';
-import { ReportSchema } from '../report/report-schema.ts';
-import { EvacuationConfigSchema } from './evacuation-config.ts';
-import { ServiceConfigSchema } from './service-config.ts';
+import { PlanSchema } from './plan-schema.ts';
+import { ReportSchema } from './report-schema.ts';
+import { EvacuationConfigSchema } from '../config/evacuation-config.ts';
+import { ServiceConfigSchema } from '../config/service-config.ts';
 
 /** The schemas `evac schema` can print, by name. */
 export const SCHEMAS = {
