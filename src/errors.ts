@@ -1,3 +1,23 @@
+/**
+ * The exit codes of `evac`, named once (README, "Exit codes"): services throw EvacError with one
+ * of them, commands return them.
+ */
+export const EXIT = {
+  ok: 0,
+  /** A bug in evac: a BugError or any error that is not an EvacError. */
+  bug: 1,
+  /** Bad config, data or flags. */
+  badInput: 2,
+  /** `evac report`: a readiness gate failed. */
+  notReady: 3,
+  /** `apply`/`restore`: refused, nothing changed (stale or edited plan, changed targets, declined, locked). */
+  refused: 4,
+  /** Partial: some targets failed, a wait timed out, a region could not be read; run it again. */
+  partial: 5,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
 /** A problem in user input, kept as data until the edge formats it. */
 export interface InputIssue {
   /** The file at fault, as the user named it. */
@@ -26,22 +46,22 @@ export class EvacError extends Error {
   override readonly name = 'EvacError';
   constructor(
     message: string,
-    readonly options: { readonly hint?: string; readonly exitCode?: number; readonly issues?: readonly InputIssue[]; readonly cause?: unknown } = {},
+    readonly options: { readonly hint?: string; readonly exitCode?: ExitCode; readonly issues?: readonly InputIssue[]; readonly cause?: unknown } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
   }
-  get exitCode(): number {
-    return this.options.exitCode ?? 2;
+  get exitCode(): ExitCode {
+    return this.options.exitCode ?? EXIT.badInput;
   }
 }
 
 /** Bad config or data: exit code 2, with every issue listed. */
 export function inputError(issues: readonly InputIssue[], hint?: string): EvacError {
   const head = issues.length === 1 ? 'invalid input' : `${issues.length} problems in the input`;
-  return new EvacError(`${head}:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`, { issues, exitCode: 2, ...(hint ? { hint } : {}) });
+  return new EvacError(`${head}:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`, { issues, exitCode: EXIT.badInput, ...(hint ? { hint } : {}) });
 }
 
-/** A broken invariant inside evac itself. */
+/** A broken invariant inside evac itself (never a user's input or a remote's answer): exit 1. */
 export class BugError extends Error {
   override readonly name = 'BugError';
 }

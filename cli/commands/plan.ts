@@ -1,4 +1,4 @@
-import { EvacError } from '../../src/errors.ts';
+import { EvacError, EXIT } from '../../src/errors.ts';
 import { renderPlanMarkdown, renderPlanTable } from '../../src/report/plan-text.ts';
 import { planEvacuation } from '../../src/services/plan.ts';
 import { type Command, stringOpt } from '../command.ts';
@@ -27,6 +27,6 @@ export const planCommand: Command = {
     const plan = await withSource(args, io, config, (source) => planEvacuation({ config, source, failedRegion: failed, at, windowMinutes }));
     const text = format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : format === 'markdown' ? renderPlanMarkdown(plan) : renderPlanTable(plan, terminalWidth(args, io));
     emit(args, io, text);
-    return 0;
+    return EXIT.ok;
   },
 };

@@ -1,4 +1,4 @@
-import { EvacError } from '../../src/errors.ts';
+import { EvacError, EXIT } from '../../src/errors.ts';
 import { precompute } from '../../src/services/precompute.ts';
 import { writeDataDir } from '../../src/sources/data-files.ts';
 import { type Command, stringOpt } from '../command.ts';
@@ -26,6 +26,6 @@ export const precomputeCommand: Command = {
       .map(([k, n]) => `${n} ${k}`)
       .join(', ');
     io.stdout.write(`wrote ${out}: history to ${manifest.dataEnd} folded into ${rows}; plan from it with --data ${out}\n`);
-    return result.unreachable.length > 0 ? 5 : 0;
+    return result.unreachable.length > 0 ? EXIT.partial : EXIT.ok;
   },
 };

@@ -1,4 +1,4 @@
-import { EvacError } from '../../src/errors.ts';
+import { EvacError, EXIT } from '../../src/errors.ts';
 import { restoreSnapshot } from '../../src/services/restore.ts';
 import { findActiveSnapshot } from '../../src/state/snapshot.ts';
 import { AWS_OPTIONS, askYesNo, regionTimeoutFromArgs } from '../aws-options.ts';
@@ -53,7 +53,7 @@ export const restoreCommand: Command = {
       out(renderRestoreResult(result));
       if (format === 'json') io.stdout.write(`${JSON.stringify({ ...result, meta: { apiCalls: clients.calls.calls() } }, null, 2)}\n`);
       aws.reportApiCalls(args, io, clients);
-      return result.summary.failed > 0 ? 5 : 0;
+      return result.summary.failed > 0 ? EXIT.partial : EXIT.ok;
     } finally {
       clients.destroy();
     }

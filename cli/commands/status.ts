@@ -1,4 +1,4 @@
-import { EvacError } from '../../src/errors.ts';
+import { EvacError, EXIT } from '../../src/errors.ts';
 import { readStatus, waitForTargets } from '../../src/services/status.ts';
 import { findActiveSnapshot, loadSnapshot } from '../../src/state/snapshot.ts';
 import { AWS_OPTIONS, regionTimeoutFromArgs } from '../aws-options.ts';
@@ -45,7 +45,7 @@ export const statusCommand: Command = {
       }
       io.stdout.write(format === 'json' ? `${JSON.stringify({ ...status, meta: { apiCalls: clients.calls.calls() } }, null, 2)}\n` : renderStatus(status));
       aws.reportApiCalls(args, io, clients);
-      return boolOpt(args, 'wait') && !reached ? 5 : 0;
+      return boolOpt(args, 'wait') && !reached ? EXIT.partial : EXIT.ok;
     } finally {
       clients.destroy();
     }

@@ -1,4 +1,4 @@
-import { formatIssue } from '../../src/errors.ts';
+import { EXIT, formatIssue } from '../../src/errors.ts';
 import { validate } from '../../src/services/validate.ts';
 import { boolOpt, type Command, stringOpt } from '../command.ts';
 
@@ -20,7 +20,7 @@ export const validateCommand: Command = {
     for (const w of report.warnings) io.stderr.write(`warning: ${formatIssue(w)}\n`);
     if (report.errors.length > 0) {
       io.stderr.write(`${report.errors.length} error(s)\n`);
-      return 2;
+      return EXIT.badInput;
     }
     const rows = Object.entries(report.summary.rows).map(([k, v]) => `${v} ${k}`).join(', ');
     io.stdout.write(

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { LoadedConfig } from '../config/load-config.ts';
+import { readJson, schemaIssues } from '../config/json-file.ts';
 import { planUnits, resolveScope } from '../config/resolve-scope.ts';
 import { EvacError } from '../errors.ts';
 import { bucketsPerDay, utcDay } from '../model/bucket.ts';
@@ -135,12 +136,9 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
  */
 export function readBaselineReport(file: string): Report {
   if (!existsSync(file)) throw new EvacError(`--baseline ${file}: file not found`, { hint: 'pass the report.json of a previous "evac report --out-dir DIR" run' });
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new EvacError(`--baseline ${file}: not JSON: ${(error as Error).message}`);
-  }
+  const read = readJson(file);
+  if (!read.ok) throw new EvacError(`--baseline ${file}: ${read.issues[0]?.message}`);
+  const json = read.data;
   const kind = (json as { kind?: unknown } | null)?.kind;
   const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (kind !== 'evac-report' || version !== REPORT_SCHEMA_VERSION) {
@@ -150,8 +148,8 @@ export function readBaselineReport(file: string): Report {
   }
   const parsed = ReportSchema.safeParse(json);
   if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new EvacError(`--baseline ${file}: not a valid report: ${first ? `${first.path.join('.')}: ${first.message}` : 'schema mismatch'}`);
+    const first = schemaIssues(file, parsed.error)[0];
+    throw new EvacError(`--baseline ${file}: not a valid report: ${first ? `${first.path}: ${first.message}` : 'schema mismatch'}`);
   }
   return parsed.data;
 }

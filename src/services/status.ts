@@ -1,38 +1,13 @@
 import { DEFAULT_REGION_TIMEOUT_MS, forEachRegion } from '../async/regions.ts';
 import type { MetricStat } from '../config/metric-query.ts';
-import type { CapacityReader, MinMax, Scaler } from '../scaling/scaler.ts';
+import type { StatusResult, TargetProgress } from '../report/status-schema.ts';
+import type { CapacityReader, Scaler } from '../scaling/scaler.ts';
 import { targetKey, targetLabel } from '../scaling/scaler.ts';
 import type { Snapshot } from '../state/snapshot.ts';
 import { groupByRegion, liveOf, readLiveTargets } from './scaling-calls.ts';
 
-export interface TargetProgress {
-  readonly region: string;
-  readonly service: string;
-  readonly label: string;
-  /** The MinCapacity evac set (or meant to set). */
-  readonly targetMin: number;
-  /** Today's Min/Max; null when the region could not be read. */
-  readonly live: MinMax | null;
-  /** Running capacity from the target's capacity metric; null when unknown. */
-  readonly current: number | null;
-  /** current >= targetMin. */
-  readonly reached: boolean;
-  /** The target's Min is below what evac meant to set (its apply failed or was undone). */
-  readonly notApplied: boolean;
-}
-
-export interface StatusResult {
-  readonly snapshotId: string;
-  readonly failedRegion: string;
-  /** When it was read, ISO 8601. */
-  readonly at: string;
-  readonly targets: readonly TargetProgress[];
-  readonly reached: number;
-  readonly total: number;
-  /** sum(min(current, targetMin)) / sum(targetMin): 1 when every target runs its new Min. */
-  readonly fraction: number;
-  readonly unreachable: readonly { readonly region: string; readonly reason: string }[];
-}
+/** The result types are the contract's (src/report/status-schema.ts), re-exported for the callers of this service. */
+export type { StatusResult, TargetProgress } from '../report/status-schema.ts';
 
 export interface StatusOptions {
   readonly snapshot: Snapshot;

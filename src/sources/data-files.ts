@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { readJsonFile } from '../config/json-file.ts';
 import type { InputIssue, Result } from '../errors.ts';
 import type { CapacityRecord, DemandSample, EvacuationWindow, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { writeFileAtomic } from '../state/atomic-write.ts';
@@ -117,15 +118,7 @@ export const MANIFEST_FILE = 'precompute.json';
 export function readManifest(dir: string): Result<PrecomputeManifest | null> {
   const file = path.join(dir, MANIFEST_FILE);
   if (!existsSync(file)) return { ok: true, data: null };
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    return { ok: false, issues: [{ file, message: `not JSON: ${(error as Error).message}` }] };
-  }
-  const parsed = PrecomputeManifestSchema.safeParse(json);
-  if (parsed.success) return { ok: true, data: parsed.data };
-  return { ok: false, issues: parsed.error.issues.map((i) => ({ file, path: i.path.join('.') || '(top level)', message: i.message })) };
+  return readJsonFile(file, PrecomputeManifestSchema);
 }
 
 /**

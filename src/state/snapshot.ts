@@ -1,11 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { MinMaxSchema } from '../scaling/scaler.ts';
+import { readJsonFile } from '../config/json-file.ts';
 import { MetricStatSchema } from '../config/metric-query.ts';
-import { EvacError, type InputIssue } from '../errors.ts';
+import { EvacError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 
-const MinMaxSchema = z.strictObject({ min: z.number().int().min(0), max: z.number().int().min(0) });
 
 export const SnapshotTargetSchema = z.strictObject({
   region: z.string(),
@@ -72,18 +73,12 @@ export function saveSnapshot(file: string, snapshot: Snapshot): void {
  */
 export function loadSnapshot(file: string): Snapshot {
   if (!existsSync(file)) throw new EvacError(`snapshot not found: ${file}`, { hint: 'snapshots are under <state-dir>/snapshots/; evac status lists the active one' });
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new EvacError(`${file}: not JSON (${(error as Error).message})`, { hint: 'a snapshot is written by evac apply; restore from an intact copy' });
-  }
-  const parsed = SnapshotSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues: InputIssue[] = parsed.error.issues.map((i) => ({ file, path: i.path.join('.') || '(top level)', message: i.message }));
-    throw new EvacError(`${file} is not an evac snapshot:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, { issues });
-  }
-  return parsed.data;
+  const read = readJsonFile(file, SnapshotSchema);
+  if (read.ok) return read.data;
+  throw new EvacError(`${file} is not an evac snapshot:\n${read.issues.map((i) => `  ${i.path ?? '(file)'}: ${i.message}`).join('\n')}`, {
+    issues: read.issues,
+    hint: 'a snapshot is written by evac apply; restore from an intact copy',
+  });
 }
 
 /** The newest active snapshot of a failed region (any region when undefined), or undefined. */

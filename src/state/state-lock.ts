@@ -1,6 +1,8 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { EvacError } from '../errors.ts';
+import { z } from 'zod';
+import { readJsonFile } from '../config/json-file.ts';
+import { EvacError, EXIT } from '../errors.ts';
 
 /**
  * Holds `<state-dir>/lock` while apply or restore runs, so two of them never interleave
@@ -22,23 +24,23 @@ export function acquireStateLock(stateDir: string, what: string): () => void {
       const holder = readHolder(file);
       if (holder && isAlive(holder.pid)) {
         throw new EvacError(`another evac (${holder.what}, pid ${holder.pid}, since ${holder.since}) is working on ${stateDir}`, {
-          exitCode: 4,
+          exitCode: EXIT.refused,
           hint: `wait for it to finish; if no evac is running, delete ${file}`,
         });
       }
       rmSync(file, { force: true });
     }
   }
-  throw new EvacError(`could not take the lock ${file}`, { exitCode: 4, hint: `if no evac is running, delete ${file}` });
+  throw new EvacError(`could not take the lock ${file}`, { exitCode: EXIT.refused, hint: `if no evac is running, delete ${file}` });
 }
 
-function readHolder(file: string): { pid: number; what: string; since: string } | undefined {
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown; what?: unknown; since?: unknown };
-    return typeof parsed.pid === 'number' ? { pid: parsed.pid, what: String(parsed.what), since: String(parsed.since) } : undefined;
-  } catch {
-    return undefined;
-  }
+/** What `<state-dir>/lock` holds. */
+const LockHolderSchema = z.object({ pid: z.number().int(), what: z.string(), since: z.string() });
+
+/** The holder of the lock; undefined when the file is gone or unreadable (taken over then). */
+function readHolder(file: string): z.infer<typeof LockHolderSchema> | undefined {
+  const read = readJsonFile(file, LockHolderSchema);
+  return read.ok ? read.data : undefined;
 }
 
 function isAlive(pid: number): boolean {

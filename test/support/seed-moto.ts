@@ -4,10 +4,10 @@
  * names them), each capacity.csv row as an ECS service with a scalable target (Min/Max) and its
  * current capacity as the target's capacity metric.
  */
-import { RegisterScalableTargetCommand, type ScalableDimension, type ServiceNamespace } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateClusterCommand, CreateServiceCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { defaultCapacityMetric } from '../../src/scaling/capacity-metric.ts';
+import { AutoScalingScaler } from '../../src/aws/aas-scaler.ts';
 import { AwsClients } from '../../src/aws/clients.ts';
 import { type LoadedConfig, loadConfig } from '../../src/config/load-config.ts';
 import { isMetricMath, type MetricStat } from '../../src/config/metric-query.ts';
@@ -96,15 +96,7 @@ export async function registerEcsTarget(
     await ecs.send(new CreateServiceCommand({ cluster, serviceName: service, desiredCount: capacity.min }));
     ecs.destroy();
   }
-  await clients.autoScaling(region).send(
-    new RegisterScalableTargetCommand({
-      ServiceNamespace: target.serviceNamespace as ServiceNamespace,
-      ResourceId: target.resourceId,
-      ScalableDimension: target.scalableDimension as ScalableDimension,
-      MinCapacity: capacity.min,
-      MaxCapacity: capacity.max,
-    }),
-  );
+  await new AutoScalingScaler({ clients }).setCapacity(region, target, capacity);
 }
 
 /**
