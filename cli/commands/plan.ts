@@ -11,7 +11,7 @@ export const planCommand: Command = {
   usage: 'evac plan --failed REGION [--at TIME] [--window MIN] [--format table|markdown|json] [--out FILE]',
   options: {
     failed: { type: 'string', valueName: 'REGION', description: 'The region being evacuated (required)' },
-    at: { type: 'string', valueName: 'TIME', description: 'Time of day to plan for: ISO 8601 or epoch seconds (default: now)' },
+    at: { type: 'string', valueName: 'TIME', description: 'Time to plan for: a time of day today (18:00, UTC unless zoned), ISO 8601 or epoch seconds (default: now)' },
     window: { type: 'string', valueName: 'MIN', description: 'Plan for the worst bucket in [at, at+MIN) (default 0)' },
     format: { type: 'string', valueName: 'FMT', description: 'table (default), markdown or json (default json when --out ends in .json)' },
     out: { type: 'string', valueName: 'FILE', description: 'Write to FILE (atomically) instead of stdout; a JSON plan can be applied later' },

@@ -4,7 +4,7 @@ import type { Command } from '../command.ts';
 
 export const schemaCommand: Command = {
   name: 'schema',
-  summary: 'Print the JSON Schema of a config file or of a JSON output (plan, report, apply, restore, status)',
+  summary: 'Print the JSON Schema of a config file or of a JSON output',
   usage: `evac schema [${Object.keys(SCHEMAS).join('|')}]`,
   options: {},
   positionals: { min: 0, max: 1 },

@@ -3,7 +3,7 @@ import { readStatus, waitForTargets } from '../../src/services/status.ts';
 import { findActiveSnapshot, loadSnapshot } from '../../src/state/snapshot.ts';
 import { AWS_OPTIONS, regionTimeoutFromArgs } from '../aws-options.ts';
 import { boolOpt, type Command, stringOpt } from '../command.ts';
-import { intOpt } from '../options.ts';
+import { intOpt, textOrJson } from '../options.ts';
 import { renderProgressLine, renderStatus } from '../render/scaling-text.ts';
 import { STATE_OPTIONS, WAIT_OPTIONS } from './apply.ts';
 
@@ -19,8 +19,7 @@ export const statusCommand: Command = {
     ...AWS_OPTIONS,
   },
   async run(args, io) {
-    const format = stringOpt(args, 'format') ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new EvacError(`--format "${format}": expected text or json`);
+    const format = textOrJson(args);
     const stateDir = stringOpt(args, 'state-dir') ?? '.evac-state';
     const file = stringOpt(args, 'snapshot') ?? findActiveSnapshot(stateDir)?.file;
     if (file === undefined) throw new EvacError(`no active snapshot in ${stateDir}/snapshots: nothing is being pre-scaled`, { hint: 'name one with --snapshot FILE' });
