@@ -81,6 +81,11 @@ export function emit(args: ParsedArgs, io: CliIO, text: string): void {
   }
 }
 
+/** Colour for a terminal only: not with --out, not when piped, not under NO_COLOR (no-color.org). */
+export function colorWanted(args: ParsedArgs, io: CliIO): boolean {
+  return stringOpt(args, 'out') === undefined && io.stdout.isTTY === true && !io.env.NO_COLOR;
+}
+
 /** Width to fit a table to: the terminal's, when writing to one (not to --out or a pipe). */
 export function terminalWidth(args: ParsedArgs, io: CliIO): number | undefined {
   if (stringOpt(args, 'out') !== undefined || !io.stdout.isTTY) return undefined;

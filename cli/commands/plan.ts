@@ -2,7 +2,7 @@ import { EvacError, EXIT } from '../../src/errors.ts';
 import { renderPlanMarkdown, renderPlanTable } from '../../src/report/plan-text.ts';
 import { planEvacuation } from '../../src/services/plan.ts';
 import { type Command, stringOpt } from '../command.ts';
-import { atFromArgs, configFromArgs, emit, formatFromArgs, intOpt, terminalWidth } from '../options.ts';
+import { atFromArgs, configFromArgs, emit, formatFromArgs, intOpt, terminalWidth, colorWanted } from '../options.ts';
 import { DATA_OPTIONS, withSource } from '../source.ts';
 
 export const planCommand: Command = {
@@ -25,7 +25,7 @@ export const planCommand: Command = {
     const at = atFromArgs(args, io);
     const windowMinutes = intOpt(args, 'window', 0);
     const plan = await withSource(args, io, config, (source) => planEvacuation({ config, source, failedRegion: failed, at, windowMinutes }));
-    const text = format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : format === 'markdown' ? renderPlanMarkdown(plan) : renderPlanTable(plan, terminalWidth(args, io));
+    const text = format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : format === 'markdown' ? renderPlanMarkdown(plan) : renderPlanTable(plan, terminalWidth(args, io), { color: colorWanted(args, io) });
     emit(args, io, text);
     return EXIT.ok;
   },
