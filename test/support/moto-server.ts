@@ -154,6 +154,8 @@ export function freePort(): Promise<number> {
 
 export interface MotoServer {
   readonly port: number;
+  /** The moto_server process; `stop()` ends it by this pid. */
+  readonly pid: number;
   /** http://127.0.0.1:PORT */
   readonly url: string;
   /** Forgets every resource in every region (moto's /moto-api/reset). */
@@ -191,6 +193,7 @@ export async function startMoto(): Promise<MotoServer> {
     process.once('exit', onExit);
     return {
       port,
+      pid: child.pid ?? 0,
       url,
       async reset() {
         const response = await fetch(`${url}/moto-api/reset`, { method: 'POST' });

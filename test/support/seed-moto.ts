@@ -33,6 +33,11 @@ export interface SeedOptions {
   readonly dataDir: string;
   /** Current capacity is written one minute before this time. */
   readonly at: number;
+  /**
+   * `all` (default): traffic, demand and capacity metrics; `capacity`: only the running-capacity
+   * metrics, for `--source aws --history DIR`, which reads nothing else from CloudWatch.
+   */
+  readonly metrics?: 'all' | 'capacity';
 }
 
 /** Seeds moto; returns the scalable targets registered. */
@@ -52,11 +57,12 @@ export async function seedMotoFromData(options: SeedOptions): Promise<SeededTarg
 
   const traffic = config.evacuation.trafficMetric;
   if (!traffic) throw new Error('the config has no trafficMetric');
-  for (const s of data.traffic) {
+  const history = options.metrics !== 'capacity';
+  for (const s of history ? data.traffic : []) {
     const dimensions = Object.fromEntries(Object.entries(traffic.dimensions).map(([k, v]) => [k, v.replaceAll('{region}', s.region)]));
     put(s.region, { ...traffic, dimensions: { ...dimensions, [traffic.deviceDimension]: s.device } }, s.t, s.value);
   }
-  for (const s of data.demand) {
+  for (const s of history ? data.demand : []) {
     const scope = scopeOf(config, s.service, s.region);
     const metric = scope?.demandMetric;
     if (!metric) continue;
