@@ -10,7 +10,7 @@ import { planEvacuation } from '../../src/services/plan.ts';
 import { waitForTargets } from '../../src/services/status.ts';
 import { loadSnapshot } from '../../src/state/snapshot.ts';
 import { AWS_OPTIONS, askYesNo, CLOUDWATCH_OPTIONS, regionTimeoutFromArgs } from '../aws-options.ts';
-import { boolOpt, CONFIG_OPTIONS, type Command, stringOpt } from '../command.ts';
+import { boolOpt, CONFIG_OPTIONS, type Command, HISTORY_OPTIONS, stringOpt } from '../command.ts';
 import { atFromArgs, configFromArgs, intOpt, terminalWidth } from '../options.ts';
 import { renderApplyResult, renderChanges, renderOutcomeLine, renderProgressLine, renderStatus } from '../render/scaling-text.ts';
 import { sourceFromArgs } from '../source.ts';
@@ -41,6 +41,7 @@ export const applyCommand: Command = {
     format: { type: 'string', valueName: 'FMT', description: 'text (default) or json (the result on stdout, the rest on stderr)' },
     at: { type: 'string', valueName: 'TIME', description: 'Without PLAN.json: time of day to plan for (default: now)' },
     window: { type: 'string', valueName: 'MIN', description: 'Without PLAN.json: plan for the worst bucket in [at, at+MIN) (default 0)' },
+    ...HISTORY_OPTIONS,
     ...CONFIG_OPTIONS,
     source: { type: 'string', default: 'aws', valueName: 'NAME', description: 'Without PLAN.json: where the plan reads data, aws or files' },
     ...CLOUDWATCH_OPTIONS,
@@ -72,6 +73,9 @@ export const applyCommand: Command = {
           failedRegion: failed,
           at: atFromArgs(args, io),
           windowMinutes: intOpt(args, 'window', 0),
+          allowPartialHistory: boolOpt(args, 'allow-partial-history'),
+          now: io.now(),
+          staleAfterSeconds: intOpt(args, 'stale-days', 2) * 86_400,
         });
         out(renderPlanTable(plan, terminalWidth(args, io)));
         out('\n');

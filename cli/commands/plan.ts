@@ -1,8 +1,8 @@
 import { EvacError, EXIT } from '../../src/errors.ts';
 import { renderPlanMarkdown, renderPlanTable } from '../../src/report/plan-text.ts';
 import { planEvacuation } from '../../src/services/plan.ts';
-import { type Command, stringOpt } from '../command.ts';
-import { atFromArgs, configFromArgs, emit, formatFromArgs, intOpt, terminalWidth, colorWanted } from '../options.ts';
+import { boolOpt, type Command, HISTORY_OPTIONS, stringOpt } from '../command.ts';
+import { atFromArgs, colorWanted, configFromArgs, emit, formatFromArgs, intOpt, terminalWidth } from '../options.ts';
 import { DATA_OPTIONS, withSource } from '../source.ts';
 
 export const planCommand: Command = {
@@ -15,6 +15,7 @@ export const planCommand: Command = {
     window: { type: 'string', valueName: 'MIN', description: 'Plan for the worst bucket in [at, at+MIN) (default 0)' },
     format: { type: 'string', valueName: 'FMT', description: 'table (default), markdown or json (default json when --out ends in .json)' },
     out: { type: 'string', valueName: 'FILE', description: 'Write to FILE (atomically) instead of stdout; a JSON plan can be applied later' },
+    ...HISTORY_OPTIONS,
     ...DATA_OPTIONS,
   },
   async run(args, io) {
@@ -24,7 +25,10 @@ export const planCommand: Command = {
     const config = configFromArgs(args);
     const at = atFromArgs(args, io);
     const windowMinutes = intOpt(args, 'window', 0);
-    const plan = await withSource(args, io, config, (source) => planEvacuation({ config, source, failedRegion: failed, at, windowMinutes }));
+    const allowPartialHistory = boolOpt(args, 'allow-partial-history');
+    const plan = await withSource(args, io, config, (source) => planEvacuation({ config, source, failedRegion: failed, at, windowMinutes, allowPartialHistory, now: io.now(), staleAfterSeconds: intOpt(args, 'stale-days', 2) * 86_400 }));
+    // The table shows warnings itself; JSON, Markdown and --out say them on stderr too.
+    if (format !== 'table' || stringOpt(args, 'out') !== undefined) for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
     const text = format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : format === 'markdown' ? renderPlanMarkdown(plan) : renderPlanTable(plan, terminalWidth(args, io), { color: colorWanted(args, io) });
     emit(args, io, text);
     return EXIT.ok;

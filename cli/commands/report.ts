@@ -9,8 +9,8 @@ import type { Report } from '../../src/report/report-schema.ts';
 import { reportHeadline, scenarioTitle } from '../../src/report/report-view.ts';
 import { buildReport, readBaselineReport } from '../../src/services/report.ts';
 import { writeFileAtomic } from '../../src/state/atomic-write.ts';
-import { boolOpt, type Command, type ParsedArgs, stringOpt } from '../command.ts';
-import { configFromArgs } from '../options.ts';
+import { boolOpt, type Command, type ParsedArgs, STALE_OPTIONS, stringOpt } from '../command.ts';
+import { configFromArgs, intOpt } from '../options.ts';
 import { DATA_OPTIONS, withSource } from '../source.ts';
 
 /** Exit codes of `evac report` (documented in docs/ci.md); bad input exits 2 via EvacError. */
@@ -28,11 +28,12 @@ export const reportCommand: Command = {
   options: {
     failed: { type: 'string', multiple: true, valueName: 'REGION', description: 'Plan only these failed regions (repeatable or comma list; default: every key of steering)' },
     'all-buckets': { type: 'boolean', description: 'Plan each service at its worst bucket of the day instead of the peak bucket of each receiving region' },
-    'fail-on': { type: 'string', multiple: true, valueName: 'FLAGS', description: 'Plan flags that fail the gate, comma list (default: exceeds-max)' },
+    'fail-on': { type: 'string', multiple: true, valueName: 'FLAGS', description: 'Plan flags that fail the gate, comma list (default: exceeds-max,no-history)' },
     format: { type: 'string', valueName: 'FMT', description: 'markdown (default), json or junit, written to stdout' },
     'out-dir': { type: 'string', valueName: 'DIR', description: 'Write report.md, report.json and report.junit.xml to DIR (atomically)' },
     baseline: { type: 'string', valueName: 'FILE', description: 'A previous report.json to compare with' },
     threshold: { type: 'string', valueName: 'X', description: 'Relative change of a ratio the comparison lists (default 0.05)' },
+    ...STALE_OPTIONS,
     ...DATA_OPTIONS,
   },
   async run(args, io) {
@@ -56,10 +57,12 @@ export const reportCommand: Command = {
         allBuckets: boolOpt(args, 'all-buckets'),
         failOn: failOn.data,
         threshold,
+        staleAfterSeconds: intOpt(args, 'stale-days', 2) * 86_400,
         ...(baseline === undefined ? {} : { baseline }),
       }),
     );
 
+    for (const w of report.warnings) io.stderr.write(`warning: ${w}\n`);
     const markdown = renderReportMarkdown(report);
     const render = (f: ReportFormat) => (f === 'markdown' ? markdown : f === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReportJunit(report));
     const outDir = stringOpt(args, 'out-dir');

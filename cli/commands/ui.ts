@@ -30,7 +30,7 @@ export const uiCommand: Command = {
     // Data is read once; switching region only recomputes. AWS clients live as long as the view.
     await withSource(args, io, config, async (inner) => {
       const source = new MemoSource(inner);
-      const loadPlan = (failedRegion: string) => planEvacuation({ config, source, failedRegion, at, windowMinutes });
+      const loadPlan = (failedRegion: string) => planEvacuation({ config, source, failedRegion, at, windowMinutes, allowPartialHistory: true, now: io.now() });
       // Ink and React load only for this command, to keep the others quick to start.
       const [{ render }, { createElement }, { EvacuationApp }] = await Promise.all([import('ink'), import('react'), import('../ui/EvacuationApp.tsx')]);
       const listHeight = Math.max(5, (process.stdout.rows ?? 40) - 22);

@@ -18,7 +18,7 @@ export const validateCommand: Command = {
     const configDir = stringOpt(args, 'config') ?? 'metrics-config';
     const dataDir = boolOpt(args, 'no-data') ? undefined : (stringOpt(args, 'data') ?? 'fixtures');
     const format = textOrJson(args);
-    const report = validate({ configDir, ...(dataDir === undefined ? {} : { dataDir }) });
+    const report = validate({ configDir, now: io.now(), ...(dataDir === undefined ? {} : { dataDir }) });
     const failed = report.errors.length > 0 || (boolOpt(args, 'strict') && report.warnings.length > 0);
     if (format === 'json') {
       io.stdout.write(`${JSON.stringify({ ok: !failed, ...report }, null, 2)}\n`);

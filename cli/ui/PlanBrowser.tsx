@@ -35,6 +35,11 @@ export function PlanBrowser({ plan, entries, selected, order, listHeight }: Plan
           ! {unreachableNote(plan, u)}
         </Text>
       ))}
+      {plan.warnings.map((w) => (
+        <Text key={w} color="yellow">
+          ! warning: {w}
+        </Text>
+      ))}
       <Text color={exceeding > 0 ? 'red' : 'green'}>
         {exceeding > 0 ? `NOT READY: ${exceeding} service-region(s) exceed max capacity` : 'ready: every service-region fits under its max'}
       </Text>

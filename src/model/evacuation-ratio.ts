@@ -3,7 +3,7 @@ import type { TraceShares } from './trace-shares.ts';
 import { uniformRatio } from './uniform-ratio.ts';
 import { type DeviceContribution, weightedRatio, weightedRatioInterval } from './weighted-ratio.ts';
 
-export type RatioFlag = 'device-ratio-fallback' | 'no-regional-traffic';
+export type RatioFlag = 'device-ratio-fallback' | 'no-regional-traffic' | 'no-history';
 
 export interface RegionTraffic {
   /** Nominal traffic T[region, d, b0] of every device type the region has (undefined: no samples in the bucket). */
@@ -27,11 +27,16 @@ export interface EvacuationRatio {
  * ratio is sum_d S[d]*rho[d]; with no traces it is the uniform ratio and its interval spans
  * the device ratios of the region, since the mix is unknown. If the healthy region has no
  * traffic at all, every ratio is 1 (flag `no-regional-traffic`): nothing can be scaled from it.
+ *
+ * When traffic is steered (w > 0) but the healthy or the failed region has no sample at all in
+ * the bucket (every level undefined), the ratio is not "1": it is unknown, flag `no-history`.
+ * A region with samples of value 0 has history (and, failed, contributes nothing).
  */
 export function evacuationRatio(shares: TraceShares, healthy: RegionTraffic, failed: RegionTraffic, weight: number): EvacuationRatio {
   const flags: RatioFlag[] = [];
   const uniformOrUndefined = uniformRatio(healthy.levels.values(), failed.levels.values(), weight);
   if (uniformOrUndefined === undefined) flags.push('no-regional-traffic');
+  if (weight > 0 && (!hasHistory(healthy) || !hasHistory(failed))) flags.push('no-history');
   const uniform = uniformOrUndefined ?? 1;
 
   const ratioOf = (device: string): number => {
@@ -59,4 +64,10 @@ export function evacuationRatio(shares: TraceShares, healthy: RegionTraffic, fai
     contributions: weighted.contributions,
     flags,
   };
+}
+
+/** Whether a region has at least one sample in the bucket, of any device type. */
+export function hasHistory(region: RegionTraffic): boolean {
+  for (const level of region.levels.values()) if (level !== undefined) return true;
+  return false;
 }

@@ -36,14 +36,25 @@ export function weightedRatio(shares: ReadonlyMap<string, number>, ratios: Reado
 /**
  * 95% interval of the weighted ratio from trace sampling: the shares come from n sampled
  * requests, so the ratio is a mean of rho over n draws:
- * weighted ± 1.96 * sqrt((sum_d S[d]*rho[d]^2 - weighted^2) / n).
- * The variance is clamped at 0 against float noise. Requires n > 0.
+ * weighted ± 1.96 * sqrt(sum_d S[d]*(rho[d] - weighted)^2 / n).
+ * The variance is summed from deviations (never negative, no cancellation of large squares),
+ * and the interval is clamped to [min_d rho[d], max_d rho[d]]: a weighted mean cannot leave
+ * the range of what it averages, so with few (or fractional) samples the bounds stay ratios.
+ * Requires n > 0.
  */
 export function weightedRatioInterval(weighted: WeightedRatio, n: number): [number, number] {
   if (!(n > 0)) throw new Error('weightedRatioInterval requires at least one trace sample');
-  let secondMoment = 0;
-  for (const c of weighted.contributions) secondMoment += c.share * c.ratio * c.ratio;
-  const variance = Math.max(0, secondMoment - weighted.ratio * weighted.ratio);
+  let variance = 0;
+  let lowest = Number.POSITIVE_INFINITY;
+  let highest = Number.NEGATIVE_INFINITY;
+  for (const c of weighted.contributions) {
+    const deviation = c.ratio - weighted.ratio;
+    variance += c.share * deviation * deviation;
+    lowest = Math.min(lowest, c.ratio);
+    highest = Math.max(highest, c.ratio);
+  }
+  if (weighted.contributions.length === 0) return [weighted.ratio, weighted.ratio];
   const half = 1.96 * Math.sqrt(variance / n);
-  return [weighted.ratio - half, weighted.ratio + half];
+  // Rounding can put the sum a hair outside [lowest, highest]: the interval always holds the ratio.
+  return [Math.min(weighted.ratio, Math.max(lowest, weighted.ratio - half)), Math.max(weighted.ratio, Math.min(highest, weighted.ratio + half))];
 }

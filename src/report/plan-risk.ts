@@ -1,11 +1,8 @@
 import { relativeHalfWidth, WIDE_INTERVAL } from './confidence.ts';
 import type { PlanEntry } from './plan-schema.ts';
 
-/**
- * What makes a plan entry risky, most urgent first: the order of the plan table's rows and of
- * its footer. `no-history` is matched by name: the flag is added to the plan schema separately.
- */
-export const RISK_ORDER = ['exceeds-max', 'no-history', 'capacity-unknown', 'region-unreachable', 'low-confidence'] as const;
+/** What makes a plan entry risky, most urgent first: the order of the plan table's rows and of its footer. */
+export const RISK_ORDER = ['exceeds-max', 'no-history', 'capacity-unknown', 'region-unreachable', 'stale-data', 'low-confidence'] as const;
 export type Risk = (typeof RISK_ORDER)[number];
 
 /** The severity of a risk: `high` (the target cannot be reached or is unknown) or `low` (the ratio is uncertain). */
@@ -14,6 +11,7 @@ export const RISK_LEVEL: Readonly<Record<Risk, 'high' | 'low'>> = {
   'no-history': 'high',
   'capacity-unknown': 'high',
   'region-unreachable': 'high',
+  'stale-data': 'low',
   'low-confidence': 'low',
 };
 
@@ -69,9 +67,11 @@ export function riskAction(e: PlanEntry, risk: Risk): string {
     case 'exceeds-max':
       return `${where} needs ${e.requiredCapacity ?? '?'} but its MaxCapacity is ${e.maxCapacity ?? '?'}: raise MaxCapacity of ${where} to ${e.requiredCapacity ?? '?'}, or set allowMaxIncrease in its config`;
     case 'no-history':
-      return `${where} has no history to plan from: its target is a guess; check its metrics, or size it by hand`;
+      return `${where} has no traffic history in the bucket: its ratio is unknown, not 1; plan from a history that covers it (evac precompute before the failure, then --history DIR), or size it by hand`;
     case 'capacity-unknown':
       return `${where}: current capacity unknown, nothing planned: set capacityMetric in its config or add its capacity row`;
+    case 'stale-data':
+      return `${where}: the data ends long before the time planned for: refresh the history (evac precompute, or check the source) and plan again`;
     case 'region-unreachable':
       return `${where}: ${e.region} could not be read: plan again when it answers`;
     case 'low-confidence': {

@@ -8,64 +8,72 @@ export const PLAN_FLAGS = {
   'no-traces': 'no traces at all: the uniform ratio is used',
   'device-ratio-fallback': 'a device type has no traffic in the healthy region: the uniform ratio stands in for it',
   'no-regional-traffic': 'the healthy region has no traffic in the bucket: ratio 1 (cannot be scaled from data)',
+  'no-history': 'the failed or the healthy region has no traffic sample in the bucket in the lookback window: the ratio is unknown, not 1',
+  'stale-data': 'the data ends more than 2 days before the time planned for: the ratios describe an older history',
+  'not-receiving': 'the region is steered none of the failed region traffic: nothing is pre-scaled (target = today)',
   'exceeds-max': 'the required capacity is above MaxCapacity: the target is capped',
   'raises-max': 'the plan raises MaxCapacity (allowed by the config)',
   'capacity-unknown': 'current capacity is unknown: no capacity is planned',
   'no-demand-data': 'no demand metric data for the bucket: predicted demand unknown',
   'no-scalable-target': 'no scalable target configured: apply cannot pre-scale it',
   'region-unreachable': "the healthy region's data could not be read",
-  'failed-region-unreachable': "the failed region's traffic could not be read: its device ratios count it as 0",
+  'failed-region-unreachable': "the failed region's traffic could not be read: its ratios are unknown (no-history)",
 } as const;
 
 export const PlanFlagSchema = z.enum(Object.keys(PLAN_FLAGS) as [keyof typeof PLAN_FLAGS, ...(keyof typeof PLAN_FLAGS)[]]);
 export type PlanFlag = z.infer<typeof PlanFlagSchema>;
 
-const ScalableTargetRef = z.object({
+const ScalableTargetRef = z.strictObject({
   serviceNamespace: z.string(),
   resourceId: z.string(),
   scalableDimension: z.string(),
   allowMaxIncrease: z.boolean(),
 });
 
-export const DeviceContributionSchema = z.object({
+// zod numbers are finite (no NaN, no Infinity): a plan that breaks a bound below is never printed.
+const Ratio = z.number().min(0);
+const Count = z.number().min(0);
+
+export const DeviceContributionSchema = z.strictObject({
   deviceType: z.string(),
-  share: z.number(),
-  ratio: z.number(),
-  contribution: z.number(),
+  share: z.number().min(0).max(1),
+  ratio: Ratio,
+  contribution: Ratio,
 });
 
-export const PlanEntrySchema = z.object({
+export const PlanEntrySchema = z.strictObject({
   /** Unit name: the service, or `<service>/<shard>`. */
   service: z.string(),
   baseService: z.string(),
   shard: z.string().nullable(),
   region: z.string(),
-  steeringWeight: z.number(),
+  steeringWeight: z.number().min(0).max(1),
   configFile: z.string().nullable(),
   /** The bucket the ratio comes from (the peak bucket of the window). */
   bucket: z.number().int(),
-  weightedRatio: z.number(),
-  uniformRatio: z.number(),
+  weightedRatio: Ratio,
+  uniformRatio: Ratio,
   /** uniformRatio / weightedRatio - 1: below 0 the uniform approach under-scales this service. */
   uniformError: z.number(),
-  ci95: z.tuple([z.number(), z.number()]),
-  traceSamples: z.number(),
+  /** [low, high], low <= weightedRatio <= high, both within the device ratios. */
+  ci95: z.tuple([Ratio, Ratio]),
+  traceSamples: Count,
   pooledBuckets: z.array(z.number().int()),
   deviceContributions: z.array(DeviceContributionSchema),
-  currentCapacity: z.number().nullable(),
-  minCapacity: z.number().nullable(),
-  maxCapacity: z.number().nullable(),
-  requiredCapacity: z.number().nullable(),
-  uniformRequiredCapacity: z.number().nullable(),
-  targetMinCapacity: z.number().nullable(),
-  targetMaxCapacity: z.number().nullable(),
-  headroom: z.number(),
+  currentCapacity: Count.nullable(),
+  minCapacity: Count.nullable(),
+  maxCapacity: Count.nullable(),
+  requiredCapacity: Count.nullable(),
+  uniformRequiredCapacity: Count.nullable(),
+  targetMinCapacity: Count.nullable(),
+  targetMaxCapacity: Count.nullable(),
+  headroom: Count,
   scalableTarget: ScalableTargetRef.nullable(),
   demand: z
-    .object({
-      nominal: z.number(),
-      predicted: z.number(),
-      byDevice: z.array(z.object({ deviceType: z.string(), predicted: z.number() })),
+    .strictObject({
+      nominal: Count,
+      predicted: Count,
+      byDevice: z.array(z.strictObject({ deviceType: z.string(), predicted: Count })),
     })
     .nullable(),
   flags: z.array(PlanFlagSchema),
@@ -74,7 +82,7 @@ export type PlanEntry = z.infer<typeof PlanEntrySchema>;
 
 export const PLAN_SCHEMA_VERSION = 1;
 
-export const PlanSchema = z.object({
+export const PlanSchema = z.strictObject({
   schemaVersion: z.literal(PLAN_SCHEMA_VERSION),
   kind: z.literal('evac-plan'),
   failedRegion: z.string(),
@@ -90,11 +98,17 @@ export const PlanSchema = z.object({
   dataEnd: z.string(),
   source: z.string(),
   configDir: z.string(),
-  healthyRegions: z.array(z.object({ region: z.string(), steeringWeight: z.number() })),
-  unreachableRegions: z.array(z.object({ region: z.string(), reason: z.string() })),
-  /** sha256 over every target's observed Min/Max: apply refuses a plan whose targets moved since. */
+  healthyRegions: z.array(z.strictObject({ region: z.string(), steeringWeight: z.number().min(0).max(1) })),
+  unreachableRegions: z.array(z.strictObject({ region: z.string(), reason: z.string() })),
+  /**
+   * sha256 over what apply acts on: the failed region, the unreachable regions, and every
+   * target's identity, observed and planned Min/Max, allowMaxIncrease and whether it receives
+   * traffic. apply refuses a plan file whose fingerprint does not match (an edited plan).
+   */
   fingerprint: z.string(),
+  /** What the planner wants people to know (stale data, samples in the future); empty when none. */
+  warnings: z.array(z.string()).default([]),
   services: z.array(PlanEntrySchema),
-  meta: z.object({ apiCalls: z.record(z.string(), z.number()), totalApiCalls: z.number() }),
+  meta: z.strictObject({ apiCalls: z.record(z.string(), z.number()), totalApiCalls: z.number() }),
 });
 export type Plan = z.infer<typeof PlanSchema>;

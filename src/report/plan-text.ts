@@ -12,6 +12,7 @@ export function renderPlanTable(plan: Plan, width?: number, options: Omit<PlanTa
   const s = summarizePlan(plan);
   const head = [planHeadline(plan), `Data: ${plan.source}, history to ${plan.dataEnd}`, ''];
   for (const u of plan.unreachableRegions) head.push(`! ${unreachableNote(plan, u)}`);
+  for (const w of plan.warnings) head.push(`! warning: ${w}`);
   const table = renderPlanRows(plan, { ...options, ...(width === undefined ? {} : { width }) });
   const lines = ['', ...riskFooter(plan), ''];
   lines.push(
@@ -29,6 +30,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   const s = summarizePlan(plan);
   const out = [`# Evacuation plan: ${plan.failedRegion}`, '', planHeadline(plan), '', `Data: ${plan.source}, history to ${plan.dataEnd}. Fingerprint \`${plan.fingerprint}\`.`, ''];
   for (const u of plan.unreachableRegions) out.push(`> **${unreachableNote(plan, u)}**`, '');
+  for (const w of plan.warnings) out.push(`> **Warning:** ${w}`, '');
   out.push('## Summary', '');
   out.push(`- ${s.entries} service-regions planned.`);
   out.push(`- **${s.exceedsMax.length}** would not reach their required capacity (exceeds-max)${s.exceedsMax.length ? `: ${s.exceedsMax.map((e) => `${e.service} (${e.region})`).join(', ')}` : ''}.`);

@@ -1,8 +1,8 @@
 import { PLAN_FLAGS, type PlanEntry, type PlanFlag, PlanFlagSchema } from './plan-schema.ts';
 import type { GateFailure } from './report-schema.ts';
 
-/** The flags the gate fails on unless --fail-on says otherwise. */
-export const DEFAULT_FAIL_ON: readonly PlanFlag[] = ['exceeds-max'];
+/** The flags the gate fails on unless --fail-on says otherwise: a ratio without history is no pass. */
+export const DEFAULT_FAIL_ON: readonly PlanFlag[] = ['exceeds-max', 'no-history'];
 
 export type FailOnResult = { readonly ok: true; readonly data: PlanFlag[] } | { readonly ok: false; readonly message: string };
 

@@ -30,6 +30,7 @@ export function renderReportMarkdown(report: Report): string {
       ? "Each scenario plans every receiving region at its peak bucket: the time of day (UTC) when its traffic plus its share of the failed region's is highest."
       : 'Each scenario plans every service-region at its worst bucket of the day (--all-buckets).';
   out.push(`${how} Data: ${report.source}, ${report.lookbackDays} days to ${report.dataEnd}.`, '');
+  for (const w of report.warnings) out.push(`> **Warning:** ${w}`, '');
 
   out.push('## Verdicts', '');
   for (const s of report.scenarios) {

@@ -120,8 +120,10 @@ export const ReportSchema = z.strictObject({
   generatedAt: z.string(),
   source: z.string(),
   configDir: z.string(),
-  /** The latest traffic sample: history ends here and scenarios are planned on its UTC date. */
+  /** The latest traffic sample not in the future: history ends here and scenarios are planned on its UTC date. */
   dataEnd: z.string(),
+  /** Stale data, samples dated in the future: said loudly, here and on stderr. */
+  warnings: z.array(z.string()).default([]),
   bucketMinutes: z.number().int(),
   lookbackDays: z.number().int(),
   /** peak-bucket: each receiving region at its peak bucket; all-buckets: each entry at its worst bucket. */

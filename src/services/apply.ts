@@ -61,11 +61,13 @@ export interface ApplyOptions {
 export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const { plan } = options;
   const now = options.now ?? (() => new Date());
-  if (options.reviewed && planFingerprint(plan.services) !== plan.fingerprint) {
-    throw new EvacError('the plan file was changed after it was planned: its fingerprint does not match its targets', {
-      exitCode: EXIT.refused,
-      hint: 'plan again with evac plan --out, review it, and apply that file',
-    });
+  // Edited (what apply would do differs from what was planned and reviewed) is checked here;
+  // stale (a target's live Min/Max moved since it was observed) below, against the live values.
+  if (options.reviewed && planFingerprint(plan) !== plan.fingerprint) {
+    throw new EvacError(
+      'the plan was edited after it was planned: its fingerprint does not match the targets, Min/Max or allowMaxIncrease it holds; nothing was changed',
+      { exitCode: EXIT.refused, hint: 'plan again with evac plan --out, review it, and apply that file unedited' },
+    );
   }
 
   const skipped: TargetOutcome[] = [];
@@ -78,6 +80,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     const skip = (reason: string) =>
       skipped.push({ region: entry.region, service: entry.service, label: target ? targetLabel(entry.region, target) : `${entry.region} ${entry.service}`, target, status: 'skipped', before: null, after: null, capped: false, reason });
     if (!t || !target) skip('no scalable target configured');
+    else if (entry.flags.includes('not-receiving')) skip('not receiving traffic: nothing to pre-scale');
     else if (unreachable.has(entry.region)) skip(`region unreachable when planned: ${unreachable.get(entry.region)}`);
     else if (entry.targetMinCapacity === null || entry.targetMaxCapacity === null) skip('capacity unknown: nothing planned');
     else candidates.push({ entry, target, planned: { min: entry.targetMinCapacity, max: entry.targetMaxCapacity }, allowMax: t.allowMaxIncrease });

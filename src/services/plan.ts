@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { LoadedConfig, LoadedServiceConfig } from '../config/load-config.ts';
 import { type PlanUnit, planUnits, resolveScope, type ScopedServiceConfig } from '../config/resolve-scope.ts';
-import { EvacError } from '../errors.ts';
-import { bucketOf, bucketsCovered } from '../model/bucket.ts';
+import { BugError, EvacError } from '../errors.ts';
+import { bucketLabel, bucketOf, bucketsCovered } from '../model/bucket.ts';
 import { capacityTarget, requiredCapacity } from '../model/capacity-target.ts';
-import { type EvacuationRatio, evacuationRatio } from '../model/evacuation-ratio.ts';
-import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
+import { type EvacuationRatio, evacuationRatio, hasHistory } from '../model/evacuation-ratio.ts';
+import { type LookbackWindow, lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
 import { type TraceShares, traceShares } from '../model/trace-shares.ts';
-import { PLAN_SCHEMA_VERSION, type Plan, type PlanEntry, type PlanFlag } from '../report/plan-schema.ts';
+import { PLAN_SCHEMA_VERSION, type Plan, type PlanEntry, type PlanFlag, PlanSchema } from '../report/plan-schema.ts';
 import type { DataSource, LoadResult } from '../sources/data-source.ts';
+import { dataBoundProblem } from '../sources/number-bounds.ts';
+import { FUTURE_TOLERANCE_SECONDS, STALE_DATA_SECONDS } from './data-age.ts';
 import { buildPlanIndex, key, type PlanIndex, regionLevels } from './plan-index.ts';
 
 export interface PlanOptions {
@@ -19,6 +21,16 @@ export interface PlanOptions {
   readonly at: number;
   /** Plan for the worst bucket in [at, at + windowMinutes). */
   readonly windowMinutes?: number;
+  /**
+   * Plan even when the failed region or a receiving region has no traffic sample in a planned
+   * bucket (entries flagged `no-history`). Otherwise that is refused (EvacError, exit 2):
+   * a ratio of 1 there would be a silent wrong answer. Reports set it and gate on the flag.
+   */
+  readonly allowPartialHistory?: boolean;
+  /** The clock, epoch seconds (read at the edge): traffic samples after now + 1 day are reported. */
+  readonly now?: number;
+  /** Data ending more than this before `at` is flagged `stale-data`; default 2 days. */
+  readonly staleAfterSeconds?: number;
 }
 
 /**
@@ -42,16 +54,26 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
     to: at,
   });
   const { data } = loaded;
+  const bound = dataBoundProblem(data);
+  if (bound) throw new EvacError(`${loaded.description}: ${bound}`, { hint: 'see README, "Data files": numbers are 0 or between 1e-9 and 1e15' });
   if (data.traffic.length === 0) throw new EvacError('no regional traffic data: cannot compute evacuation ratios', { hint: 'check the data source' });
 
   let latest = Number.NEGATIVE_INFINITY;
-  for (const s of data.traffic) if (s.t > latest) latest = s.t;
+  let latestUpToAt = Number.NEGATIVE_INFINITY;
+  let future = 0;
+  const futureAfter = options.now === undefined ? Number.POSITIVE_INFINITY : options.now + FUTURE_TOLERANCE_SECONDS;
+  for (const s of data.traffic) {
+    if (s.t > latest) latest = s.t;
+    if (s.t <= at && s.t > latestUpToAt) latestUpToAt = s.t;
+    if (s.t > futureAfter) future += 1;
+  }
   const window = lookbackWindow(at, latest, evac.lookbackDays);
   const windowBuckets = bucketsCovered(at, windowMinutes, evac.bucketMinutes);
   const index = buildPlanIndex(data, sampleFilter(window, data.evacuations), evac.bucketMinutes, new Set(windowBuckets));
 
   const units = [...configured, ...unconfiguredUnits(configured, data, healthyRegions)];
   const unreachable = new Set(loaded.unreachable.map((u) => u.region));
+  const stale = latestUpToAt !== Number.NEGATIVE_INFINITY && at - latestUpToAt > (options.staleAfterSeconds ?? STALE_DATA_SECONDS);
   const services: PlanEntry[] = [];
   for (const unit of units) {
     for (const region of healthyRegions) {
@@ -59,12 +81,29 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
       const entry = planEntry({ index, scope, unit, failedRegion, weight: steering[region] ?? 0, windowBuckets, config });
       if (unreachable.has(region)) entry.flags.push('region-unreachable');
       if (unreachable.has(failedRegion)) entry.flags.push('failed-region-unreachable');
+      if (stale) entry.flags.push('stale-data');
       services.push(entry);
     }
   }
   services.sort((a, b) => a.service.localeCompare(b.service) || a.region.localeCompare(b.region));
 
-  return {
+  const missing = missingHistory(index, failedRegion, healthyRegions.filter((r) => (steering[r] ?? 0) > 0), windowBuckets);
+  // A healthy region that could not be read is flagged region-unreachable and apply skips it:
+  // it does not hold up the plan of the others. Any other gap in the history does.
+  const blocking = missing.filter((m) => m.region === failedRegion || !unreachable.has(m.region));
+  if (blocking.length > 0 && !options.allowPartialHistory) throw noHistoryError({ missing, failedRegion, window, bucketMinutes: evac.bucketMinutes, unreachable: loaded.unreachable });
+  const warnings: string[] = [];
+  if (stale) {
+    warnings.push(
+      `the traffic data ends at ${iso(latestUpToAt)}, ${days(at - latestUpToAt)} days before the time planned for (${iso(at)}): the ratios describe that older history; entries are flagged stale-data`,
+    );
+  }
+  if (future > 0) {
+    warnings.push(`${future} traffic sample${future > 1 ? 's are' : ' is'} dated more than a day after now (a clock or unit error?): ignored; evac validate rejects them`);
+  }
+  if (missing.length > 0) warnings.push(`${noHistoryMessage({ missing, failedRegion, window, bucketMinutes: evac.bucketMinutes, unreachable: loaded.unreachable })}; entries are flagged no-history`);
+
+  const plan: Plan = {
     schemaVersion: PLAN_SCHEMA_VERSION,
     kind: 'evac-plan',
     failedRegion,
@@ -79,10 +118,85 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
     configDir: config.dir,
     healthyRegions: healthyRegions.map((region) => ({ region, steeringWeight: steering[region] ?? 0 })),
     unreachableRegions: [...loaded.unreachable],
-    fingerprint: planFingerprint(services),
+    fingerprint: planFingerprint({ failedRegion, unreachableRegions: [...loaded.unreachable], services }),
+    warnings,
     services,
     meta: apiMeta(loaded),
   };
+  return checkedPlan(plan);
+}
+
+/**
+ * The plan, checked against its schema (finite, non-negative numbers, intervals around their
+ * ratio) before anyone prints or applies it. The input bounds (README, "Data files") make a
+ * failure impossible, so it is a bug (exit 1), never a silent `null` in the JSON.
+ */
+export function checkedPlan(plan: Plan): Plan {
+  const parsed = PlanSchema.safeParse(plan);
+  if (!parsed.success) {
+    const first = parsed.error.issues.slice(0, 5).map((i) => {
+      const value = i.path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey], plan);
+      return `${i.path.join('.')}: ${i.message} (got ${String(value)})`;
+    });
+    throw new BugError(`the plan breaks its own schema, so it is not printed: ${first.join('; ')}`);
+  }
+  for (const e of plan.services) {
+    if (!(e.ci95[0] <= e.weightedRatio + 1e-9 && e.weightedRatio <= e.ci95[1] + 1e-9)) {
+      throw new BugError(`the plan breaks its own schema, so it is not printed: ${e.service} in ${e.region}: ci95 [${e.ci95.join(', ')}] does not contain ${e.weightedRatio}`);
+    }
+  }
+  return plan;
+}
+
+/** A (region, bucket) of the plan with no traffic sample in the lookback window. */
+interface MissingHistory {
+  readonly region: string;
+  readonly bucket: number;
+}
+
+function missingHistory(index: PlanIndex, failedRegion: string, receivers: readonly string[], buckets: readonly number[]): MissingHistory[] {
+  if (receivers.length === 0) return [];
+  const out: MissingHistory[] = [];
+  for (const region of [failedRegion, ...receivers]) {
+    for (const bucket of buckets) if (!hasHistory({ levels: regionLevels(index, region, bucket) })) out.push({ region, bucket });
+  }
+  return out;
+}
+
+interface NoHistory {
+  readonly missing: readonly MissingHistory[];
+  readonly failedRegion: string;
+  readonly window: LookbackWindow;
+  readonly bucketMinutes: number;
+  readonly unreachable: readonly { readonly region: string; readonly reason: string }[];
+}
+
+function noHistoryMessage(n: NoHistory): string {
+  const regions = [...new Set(n.missing.map((m) => m.region))];
+  const named = regions.map((r) => {
+    const buckets = n.missing.filter((m) => m.region === r).map((m) => `${bucketLabel(m.bucket, n.bucketMinutes)}`);
+    const shown = buckets.length > 4 ? `${buckets.slice(0, 4).join(', ')} +${buckets.length - 4} more` : buckets.join(', ');
+    const role = r === n.failedRegion ? ' (the failed region)' : '';
+    const down = n.unreachable.find((u) => u.region === r);
+    return `${r}${role}${down ? ` could not be read (${down.reason}) and` : ''} has no traffic sample in bucket${buckets.length > 1 ? 's' : ''} ${shown} UTC`;
+  });
+  return `no traffic history: ${named.join('; ')}, in the lookback window (${iso(n.window.start)}, ${iso(n.window.end)}]: their evacuation ratios are unknown, not 1`;
+}
+
+function noHistoryError(n: NoHistory): EvacError {
+  const failedDown = n.unreachable.some((u) => u.region === n.failedRegion) && n.missing.some((m) => m.region === n.failedRegion);
+  const hint = failedDown
+    ? `the failed region's traffic must come from elsewhere: plan from precomputed history with --source aws --history DIR (made by evac precompute), or pass --allow-partial-history to plan with these entries flagged no-history`
+    : 'plan a time the data covers (--at), check the data source, or pass --allow-partial-history to plan with these entries flagged no-history';
+  return new EvacError(`refusing to plan: ${noHistoryMessage(n)}`, { hint });
+}
+
+function iso(t: number): string {
+  return new Date(t * 1000).toISOString();
+}
+
+function days(seconds: number): string {
+  return (seconds / 86_400).toFixed(1);
 }
 
 interface UnitScopes {
@@ -148,10 +262,13 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
   // The worst bucket of the window sizes the plan; ties keep the earliest.
   let peak: { bucket: number; shares: TraceShares; ratio: EvacuationRatio } | undefined;
   let uniformMax = 0;
+  let noHistory = false;
   for (const bucket of windowBuckets) {
     const shares = traceShares(counts, bucket, index.bucketCount, minSamples);
     const ratio = evacuationRatio(shares, { levels: regionLevels(index, scope.region, bucket) }, { levels: regionLevels(index, failedRegion, bucket) }, weight);
     uniformMax = Math.max(uniformMax, ratio.uniformRatio);
+    // A bucket without history would hide behind the others' higher ratios: flag the entry.
+    if (ratio.flags.includes('no-history')) noHistory = true;
     if (!peak || ratio.weightedRatio > peak.ratio.weightedRatio) peak = { bucket, shares, ratio };
   }
   if (!peak) throw new Error('planEntry requires at least one bucket');
@@ -159,13 +276,19 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
 
   const flags: PlanFlag[] = [];
   if (unit.file === null) flags.push('default-config');
-  flags.push(...shares.flags, ...ratio.flags);
+  flags.push(...shares.flags, ...ratio.flags.filter((f) => f !== 'no-history'));
+  if (noHistory) flags.push('no-history');
+  // Steered nothing, the region gets no extra traffic: it is inert (apply leaves it alone).
+  const receiving = weight > 0;
+  if (!receiving) flags.push('not-receiving');
 
   const capacity = index.capacity.get(key(scope.region, scope.name));
   const current = capacity?.current ?? null;
   const target = scope.scalableTarget ?? null;
   let planned: { requiredCapacity: number; targetMinCapacity: number; targetMaxCapacity: number; uniformRequiredCapacity: number } | null = null;
-  if (capacity && current !== null) {
+  if (capacity && current !== null && !receiving) {
+    planned = { requiredCapacity: current, targetMinCapacity: capacity.min, targetMaxCapacity: capacity.max, uniformRequiredCapacity: current };
+  } else if (capacity && current !== null) {
     const t = capacityTarget({ current, ratio: ratio.weightedRatio, headroom, min: capacity.min, max: capacity.max, allowMaxIncrease: target?.allowMaxIncrease ?? false });
     if (t.exceedsMax) flags.push('exceeds-max');
     if (t.targetMaxCapacity > capacity.max) flags.push('raises-max');
@@ -214,13 +337,38 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
   };
 }
 
-/** sha256 over every target's observed Min/Max, in a stable order. */
-export function planFingerprint(entries: readonly PlanEntry[]): string {
-  const lines = entries
+/** What apply acts on, and so what the fingerprint covers. */
+export type FingerprintInput = Pick<Plan, 'failedRegion' | 'unreachableRegions' | 'services'>;
+
+/**
+ * sha256 over what apply acts on, in a stable order: the failed region, the regions that were
+ * unreachable (apply skips them), and for every entry with a target: its identity, observed
+ * Min/Max (the staleness check compares them with the live ones), planned Min/Max,
+ * allowMaxIncrease, and whether it receives traffic (apply skips inert entries). Editing any
+ * of them in a plan file changes the fingerprint, so apply refuses the file.
+ */
+export function planFingerprint(plan: FingerprintInput): string {
+  const lines = plan.services
     .filter((e) => e.scalableTarget)
-    .map((e) => `${e.region}|${e.scalableTarget?.serviceNamespace}|${e.scalableTarget?.resourceId}|${e.scalableTarget?.scalableDimension}|${e.minCapacity}|${e.maxCapacity}`)
+    .map((e) => {
+      const t = e.scalableTarget;
+      return [
+        e.region,
+        e.service,
+        t?.serviceNamespace,
+        t?.resourceId,
+        t?.scalableDimension,
+        t?.allowMaxIncrease,
+        e.minCapacity,
+        e.maxCapacity,
+        e.targetMinCapacity,
+        e.targetMaxCapacity,
+        e.flags.includes('not-receiving') ? 'not-receiving' : 'receiving',
+      ].join('|');
+    })
     .sort();
-  return `sha256:${createHash('sha256').update(lines.join('\n')).digest('hex')}`;
+  const head = [`failed|${plan.failedRegion}`, ...plan.unreachableRegions.map((u) => `unreachable|${u.region}`).sort()];
+  return `sha256:${createHash('sha256').update([...head, ...lines].join('\n')).digest('hex')}`;
 }
 
 function apiMeta(loaded: LoadResult): Plan['meta'] {

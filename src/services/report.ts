@@ -15,6 +15,7 @@ import { REPORT_SCHEMA_VERSION, type ReceivingRegion, type Report, ReportSchema,
 import { reportSummary } from '../report/report-view.ts';
 import type { DataSource, LoadResult } from '../sources/data-source.ts';
 import { MemoSource } from '../sources/memo-source.ts';
+import { FUTURE_TOLERANCE_SECONDS, STALE_DATA_SECONDS } from './data-age.ts';
 import { planEvacuation, planFingerprint } from './plan.ts';
 import { buildPlanIndex, type PlanIndex, regionLevels } from './plan-index.ts';
 
@@ -36,6 +37,8 @@ export interface ReportOptions {
   readonly threshold?: number;
   /** Half-width of a 95% interval over its ratio above which it is "wide"; default 0.1. */
   readonly wideInterval?: number;
+  /** Data ending more than this before `now` is flagged `stale-data`; default 2 days. */
+  readonly staleAfterSeconds?: number;
 }
 
 /**
@@ -66,9 +69,22 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
   // The first request covers every scenario's: every region's scopes, the lookback plus the
   // day the scenarios are planned on.
   const loaded = await source.load({ config, scopes: allScopes(config), from: now - (evac.lookbackDays + 1) * 86_400, to: now });
-  const latest = latestTraffic(loaded);
+  const { latest, future } = latestTraffic(loaded, now);
   const index = trafficIndex(loaded, latest, config);
   const lastDay = utcDay(latest) * 86_400;
+  const stale = now - latest > (options.staleAfterSeconds ?? STALE_DATA_SECONDS);
+  const warnings: string[] = [];
+  if (future > 0) {
+    warnings.push(`${future} traffic sample${future > 1 ? 's are' : ' is'} dated more than a day after now (a clock or unit error?): ignored, the scenarios are planned on the date of the latest sample not in the future`);
+  }
+  if (stale) {
+    warnings.push(`the traffic data ends at ${new Date(latest * 1000).toISOString()}, ${((now - latest) / 86_400).toFixed(1)} days before now: every entry is flagged stale-data`);
+  }
+  const plan = async (failedRegion: string, at: number, windowMinutes = 0) => {
+    const p = await planEvacuation({ config, source, failedRegion, at, windowMinutes, allowPartialHistory: true });
+    if (stale) for (const e of p.services) if (!e.flags.includes('stale-data')) e.flags.push('stale-data');
+    return p;
+  };
 
   const scenarios: Scenario[] = [];
   for (const failedRegion of failedRegions) {
@@ -81,15 +97,13 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
     let plans: Plan[];
     if (options.allBuckets) {
       receivingRegions = receivers.map((region) => ({ region, steeringWeight: steering[region] ?? 0, peakBucket: null, peakTraffic: null }));
-      const plan = await planEvacuation({ config, source, failedRegion, at: lastDay + 86_399, windowMinutes: 1440 });
-      plans = [restrictPlan(plan, receivers)];
+      plans = [restrictPlan(await plan(failedRegion, lastDay + 86_399, 1440), receivers)];
     } else {
       receivingRegions = receivers.map((region) => ({ region, steeringWeight: steering[region] ?? 0, ...receivingPeak(index, failedRegion, region, steering[region] ?? 0) }));
       plans = [];
       for (const bucket of unique(receivingRegions.map((r) => r.peakBucket as number))) {
         const at = lastDay + (bucket + 1) * evac.bucketMinutes * 60 - 1;
-        const plan = await planEvacuation({ config, source, failedRegion, at });
-        plans.push(restrictPlan(plan, receivingRegions.filter((r) => r.peakBucket === bucket).map((r) => r.region)));
+        plans.push(restrictPlan(await plan(failedRegion, at), receivingRegions.filter((r) => r.peakBucket === bucket).map((r) => r.region)));
       }
     }
 
@@ -115,6 +129,7 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
     source: loaded.description,
     configDir: config.dir,
     dataEnd: new Date(latest * 1000).toISOString(),
+    warnings,
     bucketMinutes: evac.bucketMinutes,
     lookbackDays: evac.lookbackDays,
     mode: options.allBuckets ? 'all-buckets' : 'peak-bucket',
@@ -171,11 +186,23 @@ function allScopes(config: LoadedConfig) {
   return config.services.flatMap((s) => planUnits(s.config).flatMap((unit) => config.evacuation.regions.map((r) => resolveScope(s.config, unit, r))));
 }
 
-function latestTraffic(loaded: LoadResult): number {
+/**
+ * The latest traffic sample that is not in the future, and how many are. A sample up to a day
+ * ahead of the clock is clock skew (validate's tolerance); later than that, a clock or unit error.
+ */
+function latestTraffic(loaded: LoadResult, now: number): { latest: number; future: number } {
   let latest = Number.NEGATIVE_INFINITY;
-  for (const s of loaded.data.traffic) if (s.t > latest) latest = s.t;
-  if (latest === Number.NEGATIVE_INFINITY) throw new EvacError('no regional traffic data: cannot compute evacuation ratios', { hint: 'check the data source' });
-  return latest;
+  let future = 0;
+  for (const s of loaded.data.traffic) {
+    if (s.t > now + FUTURE_TOLERANCE_SECONDS) future += 1;
+    else if (s.t > latest) latest = s.t;
+  }
+  if (latest === Number.NEGATIVE_INFINITY) {
+    throw new EvacError(`${loaded.description}: no regional traffic data up to now + 1 day (${new Date((now + FUTURE_TOLERANCE_SECONDS) * 1000).toISOString()})${future > 0 ? `: all ${future} samples are in the future` : ''}: cannot compute evacuation ratios`, {
+      hint: 'check the data source (evac validate)',
+    });
+  }
+  return { latest, future };
 }
 
 /** Nominal traffic of every region, device and bucket over the lookback window ending at the data. */
@@ -197,7 +224,7 @@ function receivingPeak(index: PlanIndex, failedRegion: string, region: string, w
 /** A plan keeping only the entries of some regions (its fingerprint recomputed over them). */
 function restrictPlan(plan: Plan, regions: readonly string[]): Plan {
   const services = plan.services.filter((e) => regions.includes(e.region));
-  return { ...plan, services, fingerprint: planFingerprint(services) };
+  return { ...plan, services, fingerprint: planFingerprint({ ...plan, services }) };
 }
 
 function unique<T>(xs: readonly T[]): T[] {

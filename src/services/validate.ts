@@ -3,11 +3,14 @@ import { planUnits, resolveScope } from '../config/resolve-scope.ts';
 import type { InputIssue } from '../errors.ts';
 import { dataFile } from '../sources/data-files.ts';
 import { readDataDir } from '../sources/files-source.ts';
+import { FUTURE_TOLERANCE_SECONDS } from './data-age.ts';
 
 export interface ValidateOptions {
   readonly configDir: string;
   /** Data directory to check against the config; omitted: configs only. */
   readonly dataDir?: string;
+  /** The clock, epoch seconds (read at the edge): sample times after now + 1 day are errors. */
+  readonly now?: number;
 }
 
 export interface ValidationReport {
@@ -32,7 +35,7 @@ export function validate(options: ValidateOptions): ValidationReport {
   }
   if (options.dataDir === undefined) return { errors: [], warnings, summary };
 
-  const data = readDataDir(options.dataDir, new Set(evacuation.regions));
+  const data = readDataDir(options.dataDir, new Set(evacuation.regions), options.now === undefined ? {} : { notAfter: options.now + FUTURE_TOLERANCE_SECONDS });
   if (!data.ok) return { errors: data.issues, warnings, summary };
   const d = data.data;
   summary.rows = { traffic: d.traffic.length, traces: d.traces.length, demand: d.demand.length, capacity: d.capacity.length, evacuations: d.evacuations.length };

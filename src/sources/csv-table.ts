@@ -1,4 +1,5 @@
 import type { InputIssue, Result } from '../errors.ts';
+import { numberBoundProblem } from './number-bounds.ts';
 
 /** How a CSV column is read: free text, a non-negative number, or a timestamp. */
 export type ColumnKind = 'text' | 'number' | 'optional-number' | 'time';
@@ -127,8 +128,12 @@ export function parseCsv<C extends Record<string, ColumnKind>, T>(raw: string, f
             break;
           }
           const v = cell === '' ? Number.NaN : Number(cell);
+          const bound = Number.isFinite(v) ? numberBoundProblem(v) : undefined;
           if (!Number.isFinite(v) || v < 0) {
             fail(lineNo, `column "${name}": "${cell}" is not a number: expected a non-negative number`);
+            bad = true;
+          } else if (bound) {
+            fail(lineNo, `column "${name}": "${cell}" ${bound}`);
             bad = true;
           } else row[name] = v;
           break;

@@ -20,12 +20,26 @@ export const DATA_FILES = {
   evacuations: { file: 'evacuations.csv', required: false, columns: { start: 'time', end: 'time', failed_region: 'text' } },
 } as const satisfies Record<string, { file: string; required: boolean; columns: Record<string, ColumnKind> }>;
 
+/** Checks made while reading data files beyond their format. */
+export interface ReadChecks {
+  /**
+   * Epoch seconds: a sample time (`timestamp`, an evacuation's `start`) after it is an error,
+   * a clock or unit error (milliseconds for seconds, a wrong year). `evac validate` sets it to
+   * now + 1 day; planning ignores samples after the time planned for instead.
+   */
+  readonly notAfter?: number;
+}
+
+/** The columns `ReadChecks.notAfter` applies to: when a sample was taken (an evacuation may end later). */
+const SAMPLE_TIME_COLUMNS = ['timestamp', 'start'];
+
 function readRows<C extends Record<string, ColumnKind>, T>(
   file: string,
   spec: { readonly columns: C },
   regions: ReadonlySet<string>,
   regionColumn: keyof C & string,
   build: (row: CsvRow<C>) => T,
+  checks: ReadChecks = {},
 ): Result<T[]> {
   if (!existsSync(file)) {
     return { ok: false, issues: [{ file, message: `file not found: expected ${Object.keys(spec.columns).join(',')} (see README, "Data files")` }] };
@@ -36,29 +50,45 @@ function readRows<C extends Record<string, ColumnKind>, T>(
     if (!regions.has(region) && issues.length < 20) {
       issues.push({ file, line: row.line, message: `unknown region "${region}" in column "${regionColumn}": expected one of the regions in evacuation.yaml (${[...regions].join(', ')})` });
     }
+    if (checks.notAfter !== undefined) {
+      for (const column of SAMPLE_TIME_COLUMNS) {
+        const t = (row as Record<string, unknown>)[column];
+        if (typeof t === 'number' && t > checks.notAfter && issues.length < 20) {
+          const iso = (s: number) => new Date(s * 1000).toISOString();
+          issues.push({ file, line: row.line, message: `column "${column}": ${iso(t)} is after now + 1 day (${iso(checks.notAfter)}): a clock or unit error? expected a time in the past (epoch seconds, not milliseconds)` });
+        }
+      }
+    }
     return build(row);
   });
   if (!parsed.ok) return parsed;
   return issues.length > 0 ? { ok: false, issues } : parsed;
 }
 
-export function readTraffic(file: string, regions: ReadonlySet<string>): Result<TrafficSample[]> {
-  return readRows(file, DATA_FILES.traffic, regions, 'region', (r) => ({ t: r.timestamp, region: r.region, device: r.device_type, value: r.value }));
+export function readTraffic(file: string, regions: ReadonlySet<string>, checks: ReadChecks = {}): Result<TrafficSample[]> {
+  return readRows(file, DATA_FILES.traffic, regions, 'region', (r) => ({ t: r.timestamp, region: r.region, device: r.device_type, value: r.value }), checks);
 }
 
 /** Sampled trace counts; the CloudWatch source reads these too, from `--traces`. */
-export function readTraces(file: string, regions: ReadonlySet<string>): Result<TraceSample[]> {
-  return readRows(file, DATA_FILES.traces, regions, 'region', (r) => ({
-    t: r.timestamp,
-    region: r.region,
-    service: r.service,
-    device: r.device_type,
-    count: r.count,
-  }));
+export function readTraces(file: string, regions: ReadonlySet<string>, checks: ReadChecks = {}): Result<TraceSample[]> {
+  return readRows(
+    file,
+    DATA_FILES.traces,
+    regions,
+    'region',
+    (r) => ({
+      t: r.timestamp,
+      region: r.region,
+      service: r.service,
+      device: r.device_type,
+      count: r.count,
+    }),
+    checks,
+  );
 }
 
-export function readDemand(file: string, regions: ReadonlySet<string>): Result<DemandSample[]> {
-  return readRows(file, DATA_FILES.demand, regions, 'region', (r) => ({ t: r.timestamp, region: r.region, service: r.service, value: r.value }));
+export function readDemand(file: string, regions: ReadonlySet<string>, checks: ReadChecks = {}): Result<DemandSample[]> {
+  return readRows(file, DATA_FILES.demand, regions, 'region', (r) => ({ t: r.timestamp, region: r.region, service: r.service, value: r.value }), checks);
 }
 
 /** Capacity per (region, service): one row each, min <= max. */
@@ -83,9 +113,9 @@ export function readCapacity(file: string, regions: ReadonlySet<string>): Result
 }
 
 /** Past evacuations; an absent file means none. */
-export function readEvacuations(file: string, regions: ReadonlySet<string>): Result<EvacuationWindow[]> {
+export function readEvacuations(file: string, regions: ReadonlySet<string>, checks: ReadChecks = {}): Result<EvacuationWindow[]> {
   if (!existsSync(file)) return { ok: true, data: [] };
-  const rows = readRows(file, DATA_FILES.evacuations, regions, 'failed_region', (r) => ({ ...r }));
+  const rows = readRows(file, DATA_FILES.evacuations, regions, 'failed_region', (r) => ({ ...r }), checks);
   if (!rows.ok) return rows;
   const issues: InputIssue[] = rows.data
     .filter((r) => r.end <= r.start)

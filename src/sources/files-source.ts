@@ -1,7 +1,7 @@
 import type { InputIssue, Result } from '../errors.ts';
 import { EvacError, inputError, unwrap } from '../errors.ts';
 import type { PlanningData } from '../model/planning-data.ts';
-import { dataFile, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
+import { dataFile, type ReadChecks, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
 
 /**
@@ -29,12 +29,12 @@ export class FilesSource implements DataSource {
 }
 
 /** Reads and checks every data file in a directory; all problems of all files are returned. */
-export function readDataDir(dir: string, regions: ReadonlySet<string>): Result<PlanningData> {
-  const traffic = readTraffic(dataFile(dir, 'traffic'), regions);
-  const traces = readTraces(dataFile(dir, 'traces'), regions);
-  const demand = readDemand(dataFile(dir, 'demand'), regions);
+export function readDataDir(dir: string, regions: ReadonlySet<string>, checks: ReadChecks = {}): Result<PlanningData> {
+  const traffic = readTraffic(dataFile(dir, 'traffic'), regions, checks);
+  const traces = readTraces(dataFile(dir, 'traces'), regions, checks);
+  const demand = readDemand(dataFile(dir, 'demand'), regions, checks);
   const capacity = readCapacity(dataFile(dir, 'capacity'), regions);
-  const evacuations = readEvacuations(dataFile(dir, 'evacuations'), regions);
+  const evacuations = readEvacuations(dataFile(dir, 'evacuations'), regions, checks);
   const issues: InputIssue[] = [];
   for (const r of [traffic, traces, demand, capacity, evacuations]) if (!r.ok) issues.push(...r.issues);
   if (!traffic.ok || !traces.ok || !demand.ok || !capacity.ok || !evacuations.ok) return { ok: false, issues };

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -154,11 +154,31 @@ describe('evac plan --source aws', () => {
     expect(report.meta.apiCalls).toEqual({ DescribeScalableTargets: 3, GetMetricData: 6 });
   });
 
-  test('reports a failed region whose endpoint is down, and plans the healthy ones', async () => {
+  test('refuses to plan when the failed region cannot be read (no-history), and says --history DIR supplies its traffic', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
-    const run = await runEvac([...planArgs(), '--endpoint-url', `${FAILED}=${closed}`, '--max-attempts', '2', '--verbose'], AT);
+    const run = await runEvac([...planArgs(), '--endpoint-url', `${FAILED}=${closed}`, '--max-attempts', '2'], AT);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/refusing to plan: no traffic history: us-west-2 \(the failed region\) could not be read \(.*ECONNREFUSED.*\) and has no traffic sample/);
+    expect(run.stderr).toContain('--source aws --history DIR (made by evac precompute)');
+  });
+
+  test('apply --yes refuses when the failed region cannot be read, and changes nothing', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const args = ['apply', '--failed', FAILED, '--at', String(AT), '--yes', '--state-dir', stateDir, '--config', CONFIG_DIR, '--data', dataDir, '--max-attempts', '2'];
+    const run = await runEvac([...args, '--endpoint-url', moto.url, '--endpoint-url', `${FAILED}=${closed}`], AT);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('refusing to plan: no traffic history: us-west-2 (the failed region) could not be read');
+    for (const region of HEALTHY) expect(await targetsIn(moto.url, region)).toEqual(seeded(region));
+    expect(auditLines()).toEqual([]);
+  });
+
+  test('--allow-partial-history plans the healthy regions with the failed one unreadable, flagged no-history', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const run = await runEvac([...planArgs(), '--endpoint-url', `${FAILED}=${closed}`, '--max-attempts', '2', '--verbose', '--allow-partial-history'], AT);
     expect(run.code, run.stderr).toBe(0);
     const plan = JSON.parse(run.stdout) as Plan;
+    expect(plan.services.every((e) => e.flags.includes('no-history'))).toBe(true);
     expect(plan.unreachableRegions).toEqual([{ region: FAILED, reason: expect.stringContaining('ECONNREFUSED') }]);
     expect(plan.services.every((e) => e.flags.includes('failed-region-unreachable'))).toBe(true);
     expect(plan.services.filter((e) => e.targetMinCapacity !== null)).toHaveLength(6);
@@ -278,6 +298,31 @@ describe('evac apply and restore', () => {
     const run = await runEvac([...applyArgs(), planFile], AT);
     expect(run.code, run.stderr).toBe(4);
     expect(run.stderr).toContain('fingerprint does not match');
+    // What apply would set, edited after review: refused too, and nothing is changed.
+    entry.minCapacity = CAPACITY['drm-fairplay']?.min ?? 0;
+    entry.targetMinCapacity = 40;
+    writeFileSync(planFile, JSON.stringify(plan));
+    const edited = await runEvac([...applyArgs(), planFile], AT);
+    expect(edited.code, edited.stderr).toBe(4);
+    expect(edited.stderr).toContain('the plan was edited after it was planned');
+    expect(await targetsIn(moto.url, 'us-east-1')).toEqual(seeded('us-east-1'));
+  });
+
+  test('a region steered none of the traffic gets no call: not in the dry run, untouched by apply', async () => {
+    const config = path.join(work, 'config-not-receiving');
+    cpSync(CONFIG_DIR, config, { recursive: true });
+    const yaml = readFileSync(path.join(config, 'evacuation.yaml'), 'utf8').replace('us-west-2: { us-east-1: 0.75, eu-west-1: 0.25 }', 'us-west-2: { us-east-1: 0.75 }');
+    writeFileSync(path.join(config, 'evacuation.yaml'), yaml);
+    const args = ['apply', '--failed', FAILED, '--at', String(AT), '--yes', '--state-dir', stateDir, '--config', config, '--data', dataDir, '--endpoint-url', moto.url];
+    const dry = await runEvac([...args, '--dry-run'], AT);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/register-scalable-target --region us-east-1/);
+    expect(dry.stdout).not.toMatch(/register-scalable-target --region eu-west-1/);
+    expect(dry.stdout).toMatch(/skipped +eu-west-1 .*not receiving traffic: nothing to pre-scale/);
+    const run = await runEvac(args, AT);
+    expect(run.code, run.stderr).toBe(0);
+    expect(await targetsIn(moto.url, 'eu-west-1')).toEqual(seeded('eu-west-1'));
+    expect(auditLines().filter((l) => l.region === 'eu-west-1')).toEqual([]);
   });
 
   test('refuses a plan of another failed region, and a file that is not a plan', async () => {

@@ -1,6 +1,9 @@
+import { appendFileSync, copyFileSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { type Plan, PlanSchema } from '../../src/report/plan-schema.ts';
-import { runCli, spawnCli } from '../support/run-cli.ts';
+import { ROOT, runCli, spawnCli } from '../support/run-cli.ts';
 
 // The shipped fixtures tell a story (fixtures/README.md); these tests hold the planner to it.
 const AT = '2026-11-23T23:45:00Z';
@@ -61,11 +64,14 @@ describe('evac plan --failed us-west-2 on the fixtures', () => {
     expect(reco.flags).not.toContain('no-traces');
   });
 
-  test('a region with no steered traffic keeps ratio 1 and today\'s capacity', () => {
+  test('a region with no steered traffic keeps ratio 1 and exactly today\'s capacity (not-receiving)', () => {
     const e = entry('drm-fairplay', 'sa-east-1');
     expect(e.steeringWeight).toBe(0);
     expect(e.weightedRatio).toBe(1);
-    expect(e.targetMinCapacity).toBeGreaterThanOrEqual(e.minCapacity ?? 0);
+    for (const s of plan.services.filter((x) => x.region === 'sa-east-1')) {
+      expect(s.flags).toContain('not-receiving');
+      expect([s.requiredCapacity, s.targetMinCapacity, s.targetMaxCapacity]).toEqual([s.currentCapacity, s.minCapacity, s.maxCapacity]);
+    }
   });
 
   test('capacity never goes below today\'s min and the interval holds the ratio', () => {
@@ -85,5 +91,25 @@ describe('the README command', () => {
     expect(r.stdout).toMatch(/^Evacuation of us-west-2 at /);
     expect(r.stdout).toMatch(/tv-ui-gateway\s+us-east-1/);
     expect(r.stdout).toContain('exceeds-max: the required capacity is above MaxCapacity');
+  });
+});
+
+describe('the fixtures with data that cannot support a plan (issue 7 reproductions)', () => {
+  test('one traffic row dated 2031 does not make the readiness gate pass', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'evac-fixtures-'));
+    for (const f of ['capacity.csv', 'evacuations.csv', 'service-demand.csv', 'trace-samples.csv']) symlinkSync(path.join(ROOT, 'fixtures', f), path.join(dir, f));
+    copyFileSync(path.join(ROOT, 'fixtures/device-traffic.csv'), path.join(dir, 'device-traffic.csv'));
+    appendFileSync(path.join(dir, 'device-traffic.csv'), '2031-01-01T00:00:00Z,us-east-1,tv,100\n');
+    const r = await runCli(['report', '--data', dir, '--out-dir', path.join(dir, 'out')]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).not.toContain('Ready');
+    expect(r.stderr).toContain('warning: 1 traffic sample is dated more than a day after now');
+  });
+
+  test('a plan for a time long before the data is refused, not all ratios 1', async () => {
+    const r = await runCli(['plan', '--failed', 'us-west-2', '--at', '2020-01-01T00:00:00Z']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('refusing to plan: no traffic history: us-west-2 (the failed region) has no traffic sample in bucket 00:00 UTC');
   });
 });

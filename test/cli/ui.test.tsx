@@ -64,6 +64,12 @@ describe('PlanBrowser', () => {
     const { lastFrame } = render(<PlanBrowser plan={unreachable} entries={unreachable.services} selected={0} order="service" listHeight={3} />);
     expect(frame(lastFrame())).toContain('! us-west-2, the failed region, could not be read (connect ECONNREFUSED)');
   });
+
+  test('shows the plan warnings (stale data, missing history)', () => {
+    const warned = { ...plan, warnings: ['the traffic data ends at 2026-11-20T10:30:00.000Z, 3.0 days before the time planned for'] };
+    const { lastFrame } = render(<PlanBrowser plan={warned} entries={warned.services} selected={0} order="service" listHeight={3} />);
+    expect(frame(lastFrame())).toContain('! warning: the traffic data ends at 2026-11-20T10:30:00.000Z, 3.0 days before');
+  });
 });
 
 describe('EvacuationApp', () => {

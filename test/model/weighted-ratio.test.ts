@@ -136,3 +136,75 @@ describe('evacuationRatio', () => {
     expect(r.flags).toContain('no-regional-traffic');
   });
 });
+
+describe('weightedRatioInterval bounds', () => {
+  test('stays within the device ratios with few samples (never a negative bound)', () => {
+    // Two devices, one sample each: the normal approximation alone would give [-18.1, 119.1].
+    const w = weightedRatio(
+      new Map([
+        ['tv', 0.5],
+        ['ios', 0.5],
+      ]),
+      new Map([
+        ['tv', 1],
+        ['ios', 100],
+      ]),
+    );
+    expect(weightedRatioInterval(w, 2)).toEqual([1, 100]);
+    expect(weightedRatioInterval(w, 0.01)).toEqual([1, 100]);
+  });
+  test('does not overflow for large ratios', () => {
+    const w = weightedRatio(
+      new Map([
+        ['tv', 0.5],
+        ['ios', 0.5],
+      ]),
+      new Map([
+        ['tv', 1e200],
+        ['ios', 3e200],
+      ]),
+    );
+    const [low, high] = weightedRatioInterval(w, 1e6);
+    expect(Number.isFinite(low) && Number.isFinite(high)).toBe(true);
+    expect(low).toBeLessThan(2e200);
+    expect(high).toBeGreaterThan(2e200);
+  });
+});
+
+describe('evacuationRatio no-history', () => {
+  const shares = traceShares(counts({ tv: [10] }), 0, 1, 1);
+  test('flags a failed region with no sample in the bucket when traffic is steered', () => {
+    const r = evacuationRatio(shares, { levels: healthy }, { levels: new Map([['tv', undefined]]) }, 0.5);
+    expect(r.flags).toContain('no-history');
+  });
+  test('flags a healthy region with no sample in the bucket', () => {
+    const r = evacuationRatio(shares, { levels: new Map([['tv', undefined]]) }, { levels: failed }, 0.5);
+    expect(r.flags).toEqual(expect.arrayContaining(['no-history', 'no-regional-traffic']));
+  });
+  test('does not flag a failed region whose samples are 0 (it has history), nor a region steered nothing', () => {
+    expect(evacuationRatio(shares, { levels: healthy }, { levels: new Map([['tv', 0]]) }, 0.5).flags).not.toContain('no-history');
+    expect(evacuationRatio(shares, { levels: healthy }, { levels: new Map() }, 0).flags).not.toContain('no-history');
+  });
+});
+
+describe('weightedRatioInterval containment', () => {
+  test('always holds the ratio, even when rounding puts the sum above every device ratio', () => {
+    // 0.1 + 0.2 + 0.7 shares of the same ratio sum to a hair above it.
+    const rho = 1e24 / 3;
+    const w = weightedRatio(
+      new Map([
+        ['a', 0.1],
+        ['b', 0.2],
+        ['c', 0.7],
+      ]),
+      new Map([
+        ['a', rho],
+        ['b', rho],
+        ['c', rho],
+      ]),
+    );
+    const [low, high] = weightedRatioInterval(w, 10);
+    expect(low).toBeLessThanOrEqual(w.ratio);
+    expect(high).toBeGreaterThanOrEqual(w.ratio);
+  });
+});

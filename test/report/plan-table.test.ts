@@ -7,8 +7,7 @@ import { wrapLine } from '../../src/report/plan-table.ts';
 import { runCli } from '../support/run-cli.ts';
 import { exceedingEntry, plan, planEntry } from '../support/report-builders.ts';
 
-// A flag the plan schema may not hold yet (added with the no-history work): matched by name.
-const noHistory = (overrides: Partial<PlanEntry> = {}) => planEntry({ ...overrides, flags: ['no-history'] as unknown as PlanEntry['flags'] });
+const noHistory = (overrides: Partial<PlanEntry> = {}) => planEntry({ ...overrides, flags: ['no-history'] });
 const tty = (columns: number, env: Record<string, string> = {}) => ({ stdout: { isTTY: true, columns }, env });
 
 describe('the plan table as a to-do list', () => {

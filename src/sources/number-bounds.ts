@@ -1,0 +1,47 @@
+import type { PlanningData } from '../model/planning-data.ts';
+
+/**
+ * The numbers evac accepts in data (traffic, trace counts, demand, capacity): 0, or between
+ * MIN_POSITIVE and MAX_VALUE. Inside these bounds every ratio, interval and capacity is a
+ * finite number (a device ratio is at most 1 + MAX_VALUE / MIN_POSITIVE = 1e24, its square
+ * 1e48, a capacity 1e15 x 1e24 x 11); outside them a sum overflows to Infinity or a division by
+ * a subnormal does, and the plan would hold NaN. Values that large or that small are unit
+ * errors in practice (bytes for gigabytes, a missing scale factor).
+ */
+export const MAX_VALUE = 1e15;
+export const MIN_POSITIVE = 1e-9;
+
+/** Why a number is out of bounds, or undefined when it is fine. */
+export function numberBoundProblem(v: number): string | undefined {
+  if (v > MAX_VALUE) return `is above ${MAX_VALUE.toExponential()}, the largest number evac accepts (a unit error?)`;
+  if (v > 0 && v < MIN_POSITIVE) return `is below ${MIN_POSITIVE.toExponential()}, the smallest non-zero number evac accepts: write 0, or use a larger unit`;
+  return undefined;
+}
+
+/**
+ * The first out-of-bounds value in planning data from any source (CSV files are checked with
+ * their line numbers as they are read; this holds CloudWatch and other sources to the same
+ * bounds), as a message naming the series, or undefined.
+ */
+export function dataBoundProblem(data: PlanningData): string | undefined {
+  const iso = (t: number) => new Date(t * 1000).toISOString();
+  for (const s of data.traffic) {
+    const p = numberBoundProblem(s.value);
+    if (p) return `traffic of ${s.device} in ${s.region} at ${iso(s.t)}: ${s.value} ${p}`;
+  }
+  for (const s of data.traces) {
+    const p = numberBoundProblem(s.count);
+    if (p) return `trace count of ${s.service} (${s.device}) in ${s.region} at ${iso(s.t)}: ${s.count} ${p}`;
+  }
+  for (const s of data.demand) {
+    const p = numberBoundProblem(s.value);
+    if (p) return `demand of ${s.service} in ${s.region} at ${iso(s.t)}: ${s.value} ${p}`;
+  }
+  for (const c of data.capacity) {
+    for (const [name, v] of [['current', c.current], ['min', c.min], ['max', c.max]] as const) {
+      const p = v === null ? undefined : numberBoundProblem(v);
+      if (p) return `${name} capacity of ${c.service} in ${c.region}: ${v} ${p}`;
+    }
+  }
+  return undefined;
+}
