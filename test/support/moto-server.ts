@@ -32,7 +32,8 @@ export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'test
  */
 export function testAwsEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_')) env[k] = v;
+  // AWS_* is the developer's own setup, except the switch that silences the SDK's Node-version notice.
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') || k === 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED') env[k] = v;
   return { ...env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_EC2_METADATA_DISABLED: 'true', ...extra };
 }
 
