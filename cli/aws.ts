@@ -7,6 +7,7 @@ import { AwsClients, parseEndpointFlags } from '../src/aws/clients.ts';
 import { CloudWatchCapacityReader } from '../src/aws/current-capacity.ts';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS } from '../src/aws/defaults.ts';
 import { EvacError, unwrap } from '../src/errors.ts';
+import { inspectPath } from '../src/input-file.ts';
 import { CloudWatchSource } from '../src/sources/cloudwatch-source.ts';
 import type { DataSource } from '../src/sources/data-source.ts';
 import { FilesSource } from '../src/sources/files-source.ts';
@@ -53,8 +54,13 @@ export function cloudWatchSourceFromArgs(args: ParsedArgs, clients: AwsClients):
     throw new EvacError(`--source aws reads trace shares from a file, and ${traces} does not exist`, { hint: 'name it with --traces PATH (timestamp,region,service,device_type,count)' });
   }
   // Past evacuations: --evacuations, or the data directory's when the traces come from there too.
+  // A named file must exist; the data directory's may be absent, but not a broken link.
   const dataEvacuations = path.join(data, 'evacuations.csv');
-  const evacuations = stringOpt(args, 'evacuations') ?? (stringOpt(args, 'traces') === undefined && existsSync(dataEvacuations) ? dataEvacuations : undefined);
+  const named = stringOpt(args, 'evacuations');
+  if (named !== undefined && inspectPath(named).kind === 'absent') {
+    throw new EvacError(`--evacuations ${named}: file not found`, { hint: 'name an existing start,end,failed_region CSV, or drop --evacuations' });
+  }
+  const evacuations = named ?? (stringOpt(args, 'traces') === undefined && inspectPath(dataEvacuations).kind !== 'absent' ? dataEvacuations : undefined);
   return new CloudWatchSource({
     clients,
     scaler: new AutoScalingScaler({ clients }),

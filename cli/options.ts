@@ -1,6 +1,6 @@
 import { type LoadedConfig, loadConfig } from '../src/config/load-config.ts';
 import { EvacError, unwrap } from '../src/errors.ts';
-import { parseTime } from '../src/sources/csv-table.ts';
+import { parseNumber, parseTime } from '../src/sources/csv-table.ts';
 import { writeFileAtomic } from '../src/state/atomic-write.ts';
 import { type ParsedArgs, stringOpt } from './command.ts';
 import type { CliIO } from './io.ts';
@@ -44,7 +44,7 @@ export function atFromArgs(args: ParsedArgs, io: CliIO): number {
 export function intOpt(args: ParsedArgs, name: string, fallback: number, min = 0): number {
   const text = stringOpt(args, name);
   if (text === undefined) return fallback;
-  const n = Number(text);
+  const n = parseNumber(text.trim()) ?? Number.NaN;
   if (!Number.isInteger(n) || n < min) throw new EvacError(`--${name} "${text}": expected a whole number >= ${min}`);
   return n;
 }

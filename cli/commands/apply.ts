@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { type LoadedConfig, loadConfig } from '../../src/config/load-config.ts';
 import type { MetricStat } from '../../src/config/metric-query.ts';
 import { planUnits, resolveScope } from '../../src/config/resolve-scope.ts';
-import { EvacError, type InputIssue } from '../../src/errors.ts';
+import { EvacError, formatIssue, type InputIssue } from '../../src/errors.ts';
+import { MAX_JSON_BYTES, readRequiredText } from '../../src/input-file.ts';
 import { type Plan, type PlanEntry, PlanSchema } from '../../src/report/plan-schema.ts';
 import { renderPlanTable } from '../../src/report/plan-text.ts';
 import { applyPlan } from '../../src/services/apply.ts';
@@ -136,10 +136,11 @@ export const applyCommand: Command = {
  * @throws EvacError (exit 2) naming the file and fields at fault.
  */
 export function readPlanFile(file: string): Plan {
-  if (!existsSync(file)) throw new EvacError(`plan file not found: ${file}`, { hint: 'save one with evac plan --failed REGION --out plan.json' });
+  const text = readRequiredText(file, { notFound: 'plan file not found', maxBytes: MAX_JSON_BYTES });
+  if (!text.ok) throw new EvacError(formatIssue(text.issues[0] as InputIssue), { hint: 'save one with evac plan --failed REGION --out plan.json' });
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(text.data);
   } catch (error) {
     throw new EvacError(`${file}: not JSON (${(error as Error).message.split('\n')[0]})`, { hint: 'save the plan with --format json (or an --out name ending in .json)' });
   }

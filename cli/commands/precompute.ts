@@ -1,6 +1,6 @@
-import { EvacError, EXIT } from '../../src/errors.ts';
+import { EvacError, EXIT, inputError } from '../../src/errors.ts';
 import { precompute } from '../../src/services/precompute.ts';
-import { writeDataDir } from '../../src/sources/data-files.ts';
+import { precomputeOutIssues, writeDataDir } from '../../src/sources/data-files.ts';
 import { type Command, stringOpt } from '../command.ts';
 import { atFromArgs, configFromArgs, textOrJson } from '../options.ts';
 import { DATA_OPTIONS, withSource } from '../source.ts';
@@ -19,6 +19,9 @@ export const precomputeCommand: Command = {
     const out = stringOpt(args, 'out');
     if (!out) throw new EvacError('--out DIR is required', { hint: 'e.g. evac precompute --out precomputed/ (then evac plan --data precomputed/)' });
     const format = textOrJson(args);
+    // Checked before the (possibly long) read, so a bad --out fails at once and writes nothing.
+    const outIssues = precomputeOutIssues(out, (stringOpt(args, 'source') ?? 'files') === 'files' ? (stringOpt(args, 'data') ?? 'fixtures') : undefined);
+    if (outIssues.length > 0) throw inputError(outIssues, 'pass --out a new directory (or one an earlier evac precompute wrote)');
     const config = configFromArgs(args);
     const now = atFromArgs(args, io);
     const result = await withSource(args, io, config, (source) => precompute({ config, source, now }));

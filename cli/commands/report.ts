@@ -8,6 +8,7 @@ import { renderReportMarkdown } from '../../src/report/report-markdown.ts';
 import type { Report } from '../../src/report/report-schema.ts';
 import { reportHeadline, scenarioTitle } from '../../src/report/report-view.ts';
 import { buildReport, readBaselineReport } from '../../src/services/report.ts';
+import { parseNumber } from '../../src/sources/csv-table.ts';
 import { writeFileAtomic } from '../../src/state/atomic-write.ts';
 import { boolOpt, type Command, type ParsedArgs, STALE_OPTIONS, stringOpt } from '../command.ts';
 import { configFromArgs, intOpt } from '../options.ts';
@@ -102,7 +103,7 @@ function formatOpt(args: ParsedArgs): ReportFormat | undefined {
 function thresholdOpt(args: ParsedArgs): number {
   const text = stringOpt(args, 'threshold');
   if (text === undefined) return DEFAULT_RATIO_THRESHOLD;
-  const x = Number(text);
-  if (text.trim() === '' || !Number.isFinite(x) || x < 0) throw new EvacError(`--threshold "${text}": expected a relative change >= 0, e.g. 0.05 for 5%`);
+  const x = parseNumber(text.trim()) ?? Number.NaN;
+  if (!Number.isFinite(x) || x < 0) throw new EvacError(`--threshold "${text}": expected a relative change >= 0, e.g. 0.05 for 5%`);
   return x;
 }

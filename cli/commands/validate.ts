@@ -31,9 +31,12 @@ export const validateCommand: Command = {
       return EXIT.badInput;
     }
     const rows = Object.entries(report.summary.rows).map(([k, v]) => `${v} ${k}`).join(', ');
-    io.stdout.write(
-      `ok: ${report.summary.services} service configs (${report.summary.units} units), ${report.summary.regions} regions${rows ? `; data: ${rows}` : ''}; ${report.warnings.length} warning(s)\n`,
-    );
-    return failed ? EXIT.badInput : EXIT.ok;
+    const checked = `${report.summary.services} service configs (${report.summary.units} units), ${report.summary.regions} regions${rows ? `; data: ${rows}` : ''}`;
+    if (boolOpt(args, 'strict') && report.warnings.length > 0) {
+      io.stderr.write(`failed (--strict): ${report.warnings.length} warning(s) treated as errors; checked ${checked}\n`);
+      return EXIT.badInput;
+    }
+    io.stdout.write(`ok: ${checked}; ${report.warnings.length} warning(s)\n`);
+    return EXIT.ok;
   },
 };

@@ -10,6 +10,8 @@ export interface RegionResults<T> {
   readonly answered: ReadonlyMap<string, T>;
   /** Why a region did not answer: `no answer within N ms`, or the error it threw. */
   readonly failed: ReadonlyMap<string, string>;
+  /** What each region in `failed` threw (a DeadlineExceeded when it ran out of time), for callers that tell errors apart. */
+  readonly thrown: ReadonlyMap<string, unknown>;
 }
 
 /**
@@ -24,15 +26,19 @@ export async function forEachRegion<T>(regions: Iterable<string>, timeoutMs: num
       try {
         return { region, ok: true as const, value: await withDeadline(timeoutMs, (signal) => read(region, signal)) };
       } catch (error) {
-        return { region, ok: false as const, reason: error instanceof DeadlineExceeded ? error.message : describeError(error) };
+        return { region, ok: false as const, error, reason: error instanceof DeadlineExceeded ? error.message : describeError(error) };
       }
     }),
   );
   const answered = new Map<string, T>();
   const failed = new Map<string, string>();
+  const thrown = new Map<string, unknown>();
   for (const s of settled) {
     if (s.ok) answered.set(s.region, s.value);
-    else failed.set(s.region, s.reason);
+    else {
+      failed.set(s.region, s.reason);
+      thrown.set(s.region, s.error);
+    }
   }
-  return { answered, failed };
+  return { answered, failed, thrown };
 }

@@ -9,7 +9,10 @@ const RegionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region n
  */
 export const EvacuationConfigSchema = z
   .strictObject({
-    regions: z.array(RegionName).min(2, 'at least two regions are needed to evacuate one'),
+    regions: z
+      .array(RegionName)
+      .min(2, 'at least two regions are needed to evacuate one')
+      .superRefine((list, ctx) => refineUnique(list, ctx, 'region')),
     bucketMinutes: z
       .number()
       .int()
@@ -54,6 +57,19 @@ export const EvacuationConfigSchema = z
       }
     }
   });
+
+/**
+ * Flags each repeat in a list that must hold distinct names (regions, shards): a repeat would
+ * plan every entry twice. The issue points at the repeat and names the first.
+ */
+export function refineUnique(list: readonly string[], ctx: z.core.$RefinementCtx<string[]>, what: string): void {
+  const first = new Map<string, number>();
+  list.forEach((name, i) => {
+    const at = first.get(name);
+    if (at === undefined) first.set(name, i);
+    else ctx.addIssue({ code: 'custom', path: [i], message: `duplicate ${what} "${name}" (also item ${at}): expected each ${what} once` });
+  });
+}
 
 function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;

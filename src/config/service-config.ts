@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refineUnique } from './evacuation-config.ts';
 import { MetricQuerySchema, MetricStatSchema } from './metric-query.ts';
 
 /** An Application Auto Scaling scalable target. Strings may use {region} and {shard}. */
@@ -51,6 +52,7 @@ export const ServiceConfigSchema = z.strictObject({
   owner: z.string().optional().describe('Team or pager alias'),
   shards: z
     .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/))
+    .superRefine((list, ctx) => refineUnique(list, ctx, 'shard'))
     .optional()
     .describe('When set, each shard is planned as its own unit named <service>/<shard>'),
   traceName: ScopedFields.traceName,

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { LoadedConfig } from '../config/load-config.ts';
-import { readJson, schemaIssues } from '../config/json-file.ts';
+import { schemaIssues } from '../config/json-file.ts';
 import { planUnits, resolveScope } from '../config/resolve-scope.ts';
-import { EvacError } from '../errors.ts';
+import { EvacError, formatIssue, type InputIssue } from '../errors.ts';
+import { MAX_JSON_BYTES, readRequiredText } from '../input-file.ts';
 import { bucketsPerDay, utcDay } from '../model/bucket.ts';
 import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
 import { peakBucket, postEvacuationTraffic } from '../model/peak-bucket.ts';
@@ -150,10 +150,14 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
  * version is an EvacError (exit 2) naming the file.
  */
 export function readBaselineReport(file: string): Report {
-  if (!existsSync(file)) throw new EvacError(`--baseline ${file}: file not found`, { hint: 'pass the report.json of a previous "evac report --out-dir DIR" run' });
-  const read = readJson(file);
-  if (!read.ok) throw new EvacError(`--baseline ${file}: ${read.issues[0]?.message}`);
-  const json = read.data;
+  const text = readRequiredText(file, { maxBytes: MAX_JSON_BYTES });
+  if (!text.ok) throw new EvacError(`--baseline ${formatIssue(text.issues[0] as InputIssue)}`, { hint: 'pass the report.json of a previous "evac report --out-dir DIR" run' });
+  let json: unknown;
+  try {
+    json = JSON.parse(text.data);
+  } catch (error) {
+    throw new EvacError(`--baseline ${file}: not JSON: ${(error as Error).message}`);
+  }
   const kind = (json as { kind?: unknown } | null)?.kind;
   const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (kind !== 'evac-report' || version !== REPORT_SCHEMA_VERSION) {

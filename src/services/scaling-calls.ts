@@ -1,6 +1,6 @@
 import { mapLimit } from '../async/map-limit.ts';
 import { forEachRegion } from '../async/regions.ts';
-import { describeError } from '../errors.ts';
+import { CREDENTIAL_HINT, describeError, EvacError, EXIT, isCredentialError } from '../errors.ts';
 import { getOrInsert } from '../model/get-or-insert.ts';
 import { type MinMax, type Scaler, type TargetRef, targetKey } from '../scaling/scaler.ts';
 import { appendAudit } from '../state/audit-log.ts';
@@ -13,7 +13,12 @@ export interface LiveTargets {
   readonly errors: ReadonlyMap<string, string>;
 }
 
-/** Reads every target's Min/Max, regions in parallel, each within `timeoutMs`. */
+/**
+ * Reads every target's Min/Max, regions in parallel, each within `timeoutMs`.
+ *
+ * @throws EvacError (exit 2) once, with the fix, when the credentials are missing, invalid or
+ * denied the read: every target would fail the same way, and running again would not help.
+ */
 export async function readLiveTargets(scaler: Scaler, targets: readonly { region: string; target: TargetRef }[], timeoutMs: number): Promise<LiveTargets> {
   const byRegion = groupByRegion(targets);
   const results = await forEachRegion(byRegion.keys(), timeoutMs, (region, signal) =>
@@ -23,6 +28,13 @@ export async function readLiveTargets(scaler: Scaler, targets: readonly { region
       { signal },
     ),
   );
+  const denied = [...results.thrown].filter(([, error]) => isCredentialError(error)).map(([region, error]) => `${region}: ${describeError(error)}`);
+  if (denied.length > 0) {
+    denied.sort();
+    const same = denied.every((d) => d.slice(d.indexOf(':')) === denied[0]?.slice(denied[0].indexOf(':')));
+    const detail = same ? `${denied[0]?.slice(denied[0].indexOf(':') + 2)} (${denied.map((d) => d.slice(0, d.indexOf(':'))).join(', ')})` : `\n  ${denied.join('\n  ')}`;
+    throw new EvacError(`AWS refused the credentials reading the scalable targets, nothing was changed: ${detail}`, { exitCode: EXIT.badInput, hint: CREDENTIAL_HINT });
+  }
   return { byRegion: results.answered, errors: results.failed };
 }
 
@@ -63,15 +75,24 @@ export interface RunCallsOptions<T> {
 export async function runScalingCalls<T>(options: RunCallsOptions<T>): Promise<CallResult<T>[]> {
   const byRegion = groupByRegion(options.calls);
   const results: CallResult<T>[] = [];
+  // After one call is refused for its credentials, the rest would be too: they are not made.
+  let denied: string | undefined;
   await Promise.all(
     [...byRegion.values()].map((calls) =>
       mapLimit(calls, options.concurrency, async (call) => {
         let result: CallResult<T>;
+        if (denied !== undefined) {
+          result = { ...call, ok: false, error: `not attempted: an earlier call was refused (${denied})` };
+          results.push(result);
+          options.onResult?.(result);
+          return;
+        }
         try {
           await options.scaler.setCapacity(call.region, call.target, call.after);
           result = { ...call, ok: true };
         } catch (error) {
           result = { ...call, ok: false, error: describeError(error) };
+          if (isCredentialError(error)) denied ??= describeError(error);
         }
         appendAudit(options.stateDir, {
           time: options.now().toISOString(),

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/load-config.ts';
 import { planUnits, resolveScope } from '../config/resolve-scope.ts';
 import type { InputIssue } from '../errors.ts';
-import { dataFile } from '../sources/data-files.ts';
+import { dataFile, manifestIssues, readManifest } from '../sources/data-files.ts';
 import { readDataDir } from '../sources/files-source.ts';
 import { FUTURE_TOLERANCE_SECONDS } from './data-age.ts';
 
@@ -35,6 +35,14 @@ export function validate(options: ValidateOptions): ValidationReport {
   }
   if (options.dataDir === undefined) return { errors: [], warnings, summary };
 
+  // The checks the files source makes for plan and report (a precomputed directory's manifest
+  // first), so that validate accepts nothing they reject.
+  const manifest = readManifest(options.dataDir);
+  if (!manifest.ok) return { errors: manifest.issues, warnings, summary };
+  if (manifest.data) {
+    const issues = manifestIssues(options.dataDir, manifest.data, evacuation, options.now);
+    if (issues.length > 0) return { errors: issues, warnings, summary };
+  }
   const data = readDataDir(options.dataDir, new Set(evacuation.regions), options.now === undefined ? {} : { notAfter: options.now + FUTURE_TOLERANCE_SECONDS });
   if (!data.ok) return { errors: data.issues, warnings, summary };
   const d = data.data;

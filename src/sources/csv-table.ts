@@ -8,21 +8,46 @@ type Cell<K extends ColumnKind> = K extends 'text' ? string : K extends 'optiona
 export type CsvRow<C extends Record<string, ColumnKind>> = { -readonly [K in keyof C]: Cell<C[K]> } & { readonly line: number };
 
 const MAX_ISSUES = 20;
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))$/;
 const EPOCH_SECONDS = /^\d{1,11}(\.\d+)?$/;
+/** Plain decimal notation: digits, an optional fraction and exponent. No hex, binary, octal, "Infinity". */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
  * Parses a timestamp: ISO 8601 with an explicit zone (`Z` or `±hh:mm`) or Unix epoch seconds.
- * Returns epoch seconds, or undefined when the text is neither.
+ * Returns epoch seconds, or undefined when the text is neither, or names a time that does not
+ * exist (2026-02-30, 24:00, second 60, zone +25:00): `Date.parse` would roll those over.
  */
 export function parseTime(text: string): number | undefined {
   if (isDigits(text) && text.length <= 11) return Number(text);
   if (EPOCH_SECONDS.test(text)) return Number(text);
-  if (ISO_TIME.test(text)) {
-    const ms = Date.parse(text);
-    return Number.isNaN(ms) ? undefined : ms / 1000;
-  }
-  return undefined;
+  const m = ISO_TIME.exec(text);
+  if (!m || !isCalendarTime(m)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms / 1000;
+}
+
+/** The fields of an ISO_TIME match name a real date and time of day. */
+function isCalendarTime(m: RegExpExecArray): boolean {
+  const n = (i: number) => (m[i] === undefined ? 0 : Number(m[i]));
+  const month = n(2);
+  const day = n(3);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(n(1), month)) return false;
+  return n(4) <= 23 && n(5) <= 59 && n(6) <= 59 && n(7) <= 23 && n(8) <= 59;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * Parses a number written in plain decimal notation (`12`, `0.5`, `1e3`). Returns undefined for
+ * anything else, including what `Number()` would also accept: `0x1A`, `0b11`, `0o17`, `Infinity`,
+ * or blank text. Range checks are the caller's.
+ */
+export function parseNumber(text: string): number | undefined {
+  return DECIMAL.test(text) ? Number(text) : undefined;
 }
 
 /**
@@ -39,7 +64,9 @@ export function parseCsv<C extends Record<string, ColumnKind>, T>(raw: string, f
   // Spreadsheet exports often start with a byte-order mark, which would hide the first column's name.
   const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const firstEnd = lineEnd(text, 0);
-  const header = splitLine(stripCr(text.slice(0, firstEnd))).map((h) => h.trim());
+  const headerFields = splitLine(stripCr(text.slice(0, firstEnd)));
+  if (typeof headerFields === 'string') return { ok: false, issues: [{ file, line: 1, message: headerFields }] };
+  const header = headerFields.map((h) => h.trim());
   const names = Object.keys(columns);
   const missing = names.filter((n) => !header.includes(n));
   if (missing.length > 0) {
@@ -75,7 +102,12 @@ export function parseCsv<C extends Record<string, ColumnKind>, T>(raw: string, f
     if (isBlank(text, from, stop)) continue;
 
     // Quoted lines (rare) are split properly; plain ones by comma positions, slicing only the cells read.
-    const fields = anyQuote && hasQuote(text, from, stop) ? splitQuoted(text.slice(from, stop)) : undefined;
+    const split = anyQuote && hasQuote(text, from, stop) ? splitQuoted(text.slice(from, stop)) : undefined;
+    if (typeof split === 'string') {
+      fail(lineNo, split);
+      continue;
+    }
+    const fields = split;
     let count = fields?.length ?? 0;
     if (!fields) {
       let at = from;
@@ -127,7 +159,7 @@ export function parseCsv<C extends Record<string, ColumnKind>, T>(raw: string, f
             row[name] = null;
             break;
           }
-          const v = cell === '' ? Number.NaN : Number(cell);
+          const v = parseNumber(cell) ?? Number.NaN;
           const bound = Number.isFinite(v) ? numberBoundProblem(v) : undefined;
           if (!Number.isFinite(v) || v < 0) {
             fail(lineNo, `column "${name}": "${cell}" is not a number: expected a non-negative number`);
@@ -181,29 +213,43 @@ function stripCr(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
-function splitLine(line: string): string[] {
+function splitLine(line: string): string[] | string {
   return line.includes('"') ? splitQuoted(line) : line.split(',');
 }
 
-/** RFC 4180 fields of one line ("" escapes a quote). */
-function splitQuoted(line: string): string[] {
+/**
+ * RFC 4180 fields of one line (`""` escapes a quote inside a quoted field). A quote may open a
+ * field (after spaces) and close it (before spaces and the comma); anywhere else, or left open
+ * at the end of the line, it is an error: returned as the message, never guessed around.
+ */
+export function splitQuoted(line: string): string[] | string {
   const fields: string[] = [];
   let field = '';
   let quoted = false;
+  let closed = false;
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
     if (quoted) {
       if (ch === '"' && line[i + 1] === '"') {
         field += '"';
         i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
+      } else if (ch === '"') {
+        quoted = false;
+        closed = true;
+      } else field += ch;
+    } else if (ch === ',') {
       fields.push(field);
       field = '';
+      closed = false;
+    } else if (closed) {
+      if (ch !== ' ' && ch !== '\t') return `field ${fields.length + 1}: text after a closing quote: expected a comma or the end of the line`;
+    } else if (ch === '"') {
+      if (field.trim() !== '') return `field ${fields.length + 1}: stray quote inside an unquoted value: expected quotes around the whole value ("a ""b"" c")`;
+      field = '';
+      quoted = true;
     } else field += ch;
   }
+  if (quoted) return `field ${fields.length + 1}: unbalanced quote: expected a closing quote on the same line (quoted values cannot span lines)`;
   fields.push(field);
   return fields;
 }

@@ -1,11 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { readJsonFile } from '../config/json-file.ts';
+import type { EvacuationConfig } from '../config/evacuation-config.ts';
+import { parseJsonText } from '../config/json-file.ts';
 import type { InputIssue, Result } from '../errors.ts';
+import { directoryIssues, inspectPath, MAX_JSON_BYTES, readTextFile } from '../input-file.ts';
 import type { CapacityRecord, DemandSample, EvacuationWindow, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { writeFileAtomic } from '../state/atomic-write.ts';
-import { type ColumnKind, type CsvRow, parseCsv } from './csv-table.ts';
+import { type ColumnKind, type CsvRow, parseCsv, parseTime } from './csv-table.ts';
+
+/** What to do when a data file is too big to read as one string. */
+export const TOO_BIG_HINT =
+  'aggregate it upstream to one row per series and time-of-day bucket (the layout evac precompute writes), or read the history from CloudWatch with --source aws and fold it with evac precompute';
 
 /** The CSV files of the files source, by name, with their columns. */
 export const DATA_FILES = {
@@ -40,12 +46,17 @@ function readRows<C extends Record<string, ColumnKind>, T>(
   regionColumn: keyof C & string,
   build: (row: CsvRow<C>) => T,
   checks: ReadChecks = {},
+  optional = false,
 ): Result<T[]> {
-  if (!existsSync(file)) {
-    return { ok: false, issues: [{ file, message: `file not found: expected ${Object.keys(spec.columns).join(',')} (see README, "Data files")` }] };
-  }
+  const text = readTextFile(file, {
+    optional,
+    notFound: `file not found: expected ${Object.keys(spec.columns).join(',')} (see README, "Data files")`,
+    tooBigHint: TOO_BIG_HINT,
+  });
+  if (!text.ok) return text;
+  if (text.data === null) return { ok: true, data: [] };
   const issues: InputIssue[] = [];
-  const parsed = parseCsv(readFileSync(file, 'utf8'), file, spec.columns, (row) => {
+  const parsed = parseCsv(text.data, file, spec.columns, (row) => {
     const region = row[regionColumn] as unknown as string;
     if (!regions.has(region) && issues.length < 20) {
       issues.push({ file, line: row.line, message: `unknown region "${region}" in column "${regionColumn}": expected one of the regions in evacuation.yaml (${[...regions].join(', ')})` });
@@ -112,10 +123,9 @@ export function readCapacity(file: string, regions: ReadonlySet<string>): Result
   return issues.length > 0 ? { ok: false, issues } : { ok: true, data: records };
 }
 
-/** Past evacuations; an absent file means none. */
+/** Past evacuations; an absent file means none (a dangling link or a directory is an error). */
 export function readEvacuations(file: string, regions: ReadonlySet<string>, checks: ReadChecks = {}): Result<EvacuationWindow[]> {
-  if (!existsSync(file)) return { ok: true, data: [] };
-  const rows = readRows(file, DATA_FILES.evacuations, regions, 'failed_region', (r) => ({ ...r }), checks);
+  const rows = readRows(file, DATA_FILES.evacuations, regions, 'failed_region', (r) => ({ ...r }), checks, true);
   if (!rows.ok) return rows;
   const issues: InputIssue[] = rows.data
     .filter((r) => r.end <= r.start)
@@ -131,15 +141,15 @@ export function dataFile(dir: string, key: keyof typeof DATA_FILES): string {
 export const PrecomputeManifestSchema = z.strictObject({
   schemaVersion: z.literal(1),
   kind: z.literal('evac-precomputed-history'),
-  createdAt: z.string(),
+  createdAt: z.string().refine((t) => parseTime(t) !== undefined, 'expected an ISO 8601 time with a zone'),
   /** End of the history folded in (ISO 8601). */
-  dataEnd: z.string(),
+  dataEnd: z.string().refine((t) => parseTime(t) !== undefined, 'expected an ISO 8601 time with a zone'),
   /** The bucket width the aggregates were made with: planning must use the same. */
   bucketMinutes: z.number().int().positive(),
   lookbackDays: z.number().int().positive(),
   source: z.string(),
   configDir: z.string(),
-  rows: z.record(z.string(), z.number().int()),
+  rows: z.record(z.string(), z.number().int().nonnegative()),
 });
 export type PrecomputeManifest = z.infer<typeof PrecomputeManifestSchema>;
 export const MANIFEST_FILE = 'precompute.json';
@@ -147,8 +157,58 @@ export const MANIFEST_FILE = 'precompute.json';
 /** Reads a data directory's manifest, if it has one (a directory written by `evac precompute`). */
 export function readManifest(dir: string): Result<PrecomputeManifest | null> {
   const file = path.join(dir, MANIFEST_FILE);
-  if (!existsSync(file)) return { ok: true, data: null };
-  return readJsonFile(file, PrecomputeManifestSchema);
+  const text = readTextFile(file, { optional: true, maxBytes: MAX_JSON_BYTES });
+  if (!text.ok) return text;
+  if (text.data === null) return { ok: true, data: null };
+  return parseJsonText(file, text.data, PrecomputeManifestSchema);
+}
+
+/**
+ * Whether a precomputed directory fits the config it is planned with: the bucket width and the
+ * lookback it was folded with must be the config's, or its levels mean something else.
+ *
+ * `at` (epoch seconds), the time planned for: it must not be before the history's end. The
+ * directory folds every sample up to its end into one level per bucket, so it cannot answer
+ * "what was known earlier": planning before its end would quietly use later data and differ from
+ * a plan made from the full history. `evac validate` passes now, as `plan` and `report` do by default.
+ */
+export function manifestIssues(dir: string, manifest: PrecomputeManifest, evacuation: Pick<EvacuationConfig, 'bucketMinutes' | 'lookbackDays'>, at?: number): InputIssue[] {
+  const file = path.join(dir, MANIFEST_FILE);
+  const issues: InputIssue[] = [];
+  for (const key of ['bucketMinutes', 'lookbackDays'] as const) {
+    if (manifest[key] !== evacuation[key]) {
+      issues.push({ file, path: key, message: `precomputed with ${key} ${manifest[key]}, the config says ${evacuation[key]}: expected the same (run evac precompute again with this config)` });
+    }
+  }
+  const end = parseTime(manifest.dataEnd);
+  if (at !== undefined && end !== undefined && at < end) {
+    issues.push({
+      file,
+      path: 'dataEnd',
+      message: `history precomputed to ${manifest.dataEnd}; planning at ${new Date(at * 1000).toISOString()} is before that end: expected a time at or after it (plan from the raw history for an earlier time, or precompute again with --at)`,
+    });
+  }
+  return issues;
+}
+
+/**
+ * Where `evac precompute --out` may write: a new directory, or one an earlier precompute wrote.
+ * Refused: the data directory being read, a file, or a directory holding data files but no
+ * precompute.json (raw history would be overwritten by its summary).
+ */
+export function precomputeOutIssues(out: string, dataDir: string | undefined): InputIssue[] {
+  const state = inspectPath(out);
+  if (state.kind === 'absent') return [];
+  const asDir = directoryIssues(out, 'not found');
+  if (asDir.length > 0) return asDir.map((i) => ({ ...i, message: `--out: ${i.message}` }));
+  if (dataDir !== undefined && inspectPath(dataDir).kind === 'directory' && realpathSync(out) === realpathSync(dataDir)) {
+    return [{ file: out, message: '--out is the --data directory being read: expected another directory (precompute would overwrite the history it reads)' }];
+  }
+  const hasData = Object.values(DATA_FILES).some((f) => inspectPath(path.join(out, f.file)).kind !== 'absent');
+  if (hasData && inspectPath(path.join(out, MANIFEST_FILE)).kind === 'absent') {
+    return [{ file: out, message: `--out holds data files but no ${MANIFEST_FILE}: expected a new directory or one written by evac precompute (refusing to overwrite raw history)` }];
+  }
+  return [];
 }
 
 /**

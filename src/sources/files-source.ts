@@ -1,7 +1,8 @@
 import type { InputIssue, Result } from '../errors.ts';
-import { EvacError, inputError, unwrap } from '../errors.ts';
+import { inputError, unwrap } from '../errors.ts';
 import type { PlanningData } from '../model/planning-data.ts';
-import { dataFile, type ReadChecks, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
+import { directoryIssues } from '../input-file.ts';
+import { dataFile, manifestIssues, type ReadChecks, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
 
 /**
@@ -12,12 +13,12 @@ export class FilesSource implements DataSource {
   constructor(private readonly dir: string) {}
 
   async load(request: LoadRequest): Promise<LoadResult> {
+    const dirIssues = directoryIssues(this.dir, 'data directory not found: expected a directory with the CSV files of README, "Data files"');
+    if (dirIssues.length > 0) throw inputError(dirIssues);
     const manifest = unwrap(readManifest(this.dir));
-    const { bucketMinutes } = request.config.evacuation;
-    if (manifest && manifest.bucketMinutes !== bucketMinutes) {
-      throw new EvacError(`${this.dir} was precomputed with bucketMinutes ${manifest.bucketMinutes}, the config says ${bucketMinutes}: expected the same`, {
-        hint: 'run evac precompute again with this config',
-      });
+    if (manifest) {
+      const issues = manifestIssues(this.dir, manifest, request.config.evacuation, request.to);
+      if (issues.length > 0) throw inputError(issues);
     }
     const result = readDataDir(this.dir, new Set(request.config.evacuation.regions));
     if (!result.ok) throw inputError(result.issues, `fix the rows above, or run "evac validate --data ${this.dir}"`);
@@ -30,6 +31,8 @@ export class FilesSource implements DataSource {
 
 /** Reads and checks every data file in a directory; all problems of all files are returned. */
 export function readDataDir(dir: string, regions: ReadonlySet<string>, checks: ReadChecks = {}): Result<PlanningData> {
+  const dirIssues = directoryIssues(dir, 'data directory not found: expected a directory with the CSV files of README, "Data files"');
+  if (dirIssues.length > 0) return { ok: false, issues: dirIssues };
   const traffic = readTraffic(dataFile(dir, 'traffic'), regions, checks);
   const traces = readTraces(dataFile(dir, 'traces'), regions, checks);
   const demand = readDemand(dataFile(dir, 'demand'), regions, checks);

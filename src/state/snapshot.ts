@@ -2,11 +2,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { MinMaxSchema } from '../scaling/scaler.ts';
-import { readJsonFile } from '../config/json-file.ts';
+import { parseJsonText } from '../config/json-file.ts';
 import { MetricStatSchema } from '../config/metric-query.ts';
-import { EvacError } from '../errors.ts';
+import { EvacError, formatIssue, type InputIssue } from '../errors.ts';
+import { MAX_JSON_BYTES, readRequiredText } from '../input-file.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-
 
 export const SnapshotTargetSchema = z.strictObject({
   region: z.string(),
@@ -72,8 +72,9 @@ export function saveSnapshot(file: string, snapshot: Snapshot): void {
  * @throws EvacError (exit 2) naming the file and the fields at fault.
  */
 export function loadSnapshot(file: string): Snapshot {
-  if (!existsSync(file)) throw new EvacError(`snapshot not found: ${file}`, { hint: 'snapshots are under <state-dir>/snapshots/; evac status lists the active one' });
-  const read = readJsonFile(file, SnapshotSchema);
+  const text = readRequiredText(file, { notFound: 'snapshot not found', maxBytes: MAX_JSON_BYTES });
+  if (!text.ok) throw new EvacError(formatIssue(text.issues[0] as InputIssue), { hint: 'snapshots are under <state-dir>/snapshots/; evac status lists the active one' });
+  const read = parseJsonText(file, text.data, SnapshotSchema);
   if (read.ok) return read.data;
   throw new EvacError(`${file} is not an evac snapshot:\n${read.issues.map((i) => `  ${i.path ?? '(file)'}: ${i.message}`).join('\n')}`, {
     issues: read.issues,

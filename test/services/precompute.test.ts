@@ -83,7 +83,7 @@ describe('evac precompute', () => {
     writeFileSync(evac, readFileSync(evac, 'utf8').replace('bucketMinutes: 60', 'bucketMinutes: 30'));
     const refused = await runCli(['plan', '--failed', 'us-west-2', '--config', w.configDir, '--data', out]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain(`${out} was precomputed with bucketMinutes 60, the config says 30: expected the same`);
+    expect(refused.stderr).toContain(`${out}/precompute.json: bucketMinutes: precomputed with bucketMinutes 60, the config says 30: expected the same`);
   });
 
   test('needs --out', async () => {
