@@ -23,7 +23,8 @@ if (fresh) {
   ({ main } = await import(bundle));
 } else {
   const { register } = await import('tsx/esm/api');
-  register();
+  // The project's tsconfig wherever evac runs from (its JSX settings are needed by evac ui).
+  register({ tsconfig: `${root}tsconfig.json` });
   ({ main } = await import('../cli/main.ts'));
 }
 process.exitCode = await main(process.argv.slice(2));

@@ -15,6 +15,8 @@ export interface Command {
   readonly usage: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
   readonly positionals?: { readonly min: number; readonly max: number };
+  /** More help after the options (e.g. the keys of an interactive command), shown by --help. */
+  readonly extraHelp?: string;
   run(args: ParsedArgs, io: CliIO): Promise<number>;
 }
 

@@ -75,7 +75,8 @@ export function commandHelp(command: Command): string {
     const def = o.default !== undefined && o.type === 'string' ? ` (default: ${String(o.default)})` : '';
     return `  ${left.padEnd(28)} ${o.description}${def}`;
   });
-  return [`Usage: ${command.usage}`, '', command.summary, '', 'Options:', ...flags, `  ${'--help'.padEnd(28)} Show this help`, ''].join('\n');
+  const extra = command.extraHelp === undefined ? [] : ['', command.extraHelp.trimEnd()];
+  return [`Usage: ${command.usage}`, '', command.summary, '', 'Options:', ...flags, `  ${'--help'.padEnd(28)} Show this help`, ...extra, ''].join('\n');
 }
 
 /** Runs the CLI; returns the exit code. Only here are errors printed. */

@@ -14,6 +14,7 @@ const probes = {
   'src/config/probe-report.ts': '../report/plan-schema.ts',
   'src/config/probe-sources.ts': '../sources/data-source.ts',
   'src/scaling/probe-aws.ts': '../aws/clients.ts',
+  'src/scaling/probe-report.ts': '../report/report-schema.ts',
   'src/state/probe-aws.ts': '../aws/clients.ts',
   'src/report/probe-sources.ts': '../sources/data-source.ts',
   'src/aws/probe-state.ts': '../state/snapshot.ts',
@@ -25,6 +26,7 @@ const probes = {
 const allowed = {
   'src/config/allowed-model.ts': '../model/bucket.ts',
   'src/report/allowed-config.ts': '../config/metric-query.ts',
+  'src/scaling/allowed-plan.ts': '../report/plan-schema.ts',
   'src/sources/allowed-aws.ts': '../aws/clients.ts',
   'src/services/allowed-report.ts': '../report/plan-schema.ts',
   'cli/allowed-aws.ts': '../src/aws/clients.ts',

@@ -1,14 +1,6 @@
-import { type LoadedConfig, loadConfig } from '../../src/config/load-config.ts';
-import type { MetricStat } from '../../src/config/metric-query.ts';
-import { planUnits, resolveScope } from '../../src/config/resolve-scope.ts';
-import { EvacError, formatIssue, type InputIssue } from '../../src/errors.ts';
-import { MAX_JSON_BYTES, readRequiredText } from '../../src/input-file.ts';
-import { type Plan, type PlanEntry, PlanSchema } from '../../src/report/plan-schema.ts';
+import { EvacError } from '../../src/errors.ts';
 import { renderPlanTable } from '../../src/report/plan-text.ts';
-import { applyPlan } from '../../src/services/apply.ts';
-import { planEvacuation } from '../../src/services/plan.ts';
-import { waitForTargets } from '../../src/services/status.ts';
-import { loadSnapshot } from '../../src/state/snapshot.ts';
+import { evacuate, type PlanInput } from '../../src/services/evacuate.ts';
 import { AWS_OPTIONS, askYesNo, CLOUDWATCH_OPTIONS, regionTimeoutFromArgs } from '../aws-options.ts';
 import { boolOpt, CONFIG_OPTIONS, type Command, HISTORY_OPTIONS, stringOpt } from '../command.ts';
 import { atFromArgs, configFromArgs, intOpt, terminalWidth } from '../options.ts';
@@ -51,49 +43,43 @@ export const applyCommand: Command = {
     const format = stringOpt(args, 'format') ?? 'text';
     if (format !== 'text' && format !== 'json') throw new EvacError(`--format "${format}": expected text or json`);
     const out = (text: string) => (format === 'json' ? io.stderr.write(text) : io.stdout.write(text));
+    const file = args.positionals[0];
+    const failed = stringOpt(args, 'failed');
+    if (file === undefined && !failed) throw new EvacError('--failed REGION is required without a plan file', { hint: 'e.g. evac apply --failed us-west-2, or evac apply plan.json' });
     const aws = await import('../aws.ts');
     const clients = aws.awsClientsFromArgs(args, io);
     try {
-      const file = args.positionals[0];
-      const failed = stringOpt(args, 'failed');
-      let plan: Plan;
-      let config: LoadedConfig | undefined;
+      let input: PlanInput;
       if (file !== undefined) {
-        plan = readPlanFile(file);
-        if (failed !== undefined && failed !== plan.failedRegion) {
-          throw new EvacError(`${file} plans the evacuation of ${plan.failedRegion}, not ${failed}`, { hint: `drop --failed, or plan ${failed} with evac plan --failed ${failed} --out FILE` });
-        }
-        config = optionalConfig(stringOpt(args, 'config') ?? plan.configDir);
+        const configDir = stringOpt(args, 'config');
+        input = { file, ...(failed === undefined ? {} : { failedRegion: failed }), ...(configDir === undefined ? {} : { configDir }) };
       } else {
-        if (!failed) throw new EvacError('--failed REGION is required without a plan file', { hint: 'e.g. evac apply --failed us-west-2, or evac apply plan.json' });
-        config = configFromArgs(args);
-        plan = await planEvacuation({
+        const config = configFromArgs(args);
+        const planOptions = {
           config,
           source: await sourceFromArgs(args, io, config, clients),
-          failedRegion: failed,
+          failedRegion: failed ?? '',
           at: atFromArgs(args, io),
           windowMinutes: intOpt(args, 'window', 0),
           allowPartialHistory: boolOpt(args, 'allow-partial-history'),
           now: io.now(),
           staleAfterSeconds: intOpt(args, 'stale-days', 2) * 86_400,
-        });
-        out(renderPlanTable(plan, terminalWidth(args, io)));
-        out('\n');
+        };
+        input = { planOptions };
       }
-
-      const scaler = aws.scalerFor(clients);
-      const yes = boolOpt(args, 'yes');
       const dryRun = boolOpt(args, 'dry-run');
-      const result = await applyPlan({
-        plan,
-        reviewed: file !== undefined,
-        scaler,
+      const waitTimeout = intOpt(args, 'wait-timeout', 900, 1);
+      const { result, waited } = await evacuate({
+        input,
+        onPlan: (plan) => {
+          if (file === undefined) out(`${renderPlanTable(plan, terminalWidth(args, io))}\n`);
+        },
+        scaler: aws.scalerFor(clients),
         stateDir: stringOpt(args, 'state-dir') ?? '.evac-state',
         dryRun,
         concurrency: intOpt(args, 'concurrency', 4, 1),
         regionTimeoutMs: regionTimeoutFromArgs(args),
-        ...(config ? { capacityMetricOf: capacityMetricResolver(config) } : {}),
-        ...(yes
+        ...(boolOpt(args, 'yes')
           ? {}
           : {
               confirm: async (changes) => {
@@ -102,66 +88,33 @@ export const applyCommand: Command = {
               },
             }),
         onResult: (o) => io.stderr.write(renderOutcomeLine(o)),
+        ...(boolOpt(args, 'wait')
+          ? {
+              wait: {
+                capacity: aws.capacityReaderFor(clients),
+                timeoutMs: waitTimeout * 1000,
+                intervalMs: intOpt(args, 'poll-interval', 15, 1) * 1000,
+                onPoll: (s) => io.stderr.write(renderProgressLine(s)),
+              },
+            }
+          : {}),
       });
       if (dryRun) out(renderChanges(result.changes));
       out(renderApplyResult(result));
-
-      let waited: boolean | undefined;
-      if (boolOpt(args, 'wait') && !dryRun && result.snapshotFile) {
-        const snapshot = loadSnapshot(result.snapshotFile);
-        const { status, reached } = await waitForTargets({
-          snapshot,
-          scaler,
-          capacity: aws.capacityReaderFor(clients),
-          regionTimeoutMs: regionTimeoutFromArgs(args),
-          timeoutMs: intOpt(args, 'wait-timeout', 900, 1) * 1000,
-          intervalMs: intOpt(args, 'poll-interval', 15, 1) * 1000,
-          onPoll: (s) => io.stderr.write(renderProgressLine(s)),
-        });
-        out(renderStatus(status));
-        if (!reached) out(`Not every target reached its new Min within ${intOpt(args, 'wait-timeout', 900, 1)} s: evac status --wait goes on waiting.\n`);
-        waited = reached;
+      if (waited) {
+        out(renderStatus(waited.status));
+        if (!waited.reached) out(`Not every target reached its new Min within ${waitTimeout} s: evac status --wait goes on waiting.\n`);
       }
-      if (format === 'json') io.stdout.write(`${JSON.stringify({ ...result, ...(waited === undefined ? {} : { reached: waited }), meta: { apiCalls: clients.calls.calls() } }, null, 2)}\n`);
+      if (format === 'json') io.stdout.write(`${JSON.stringify({ ...result, ...(waited === null ? {} : { reached: waited.reached }), meta: { apiCalls: clients.calls.calls() } }, null, 2)}\n`);
       aws.reportApiCalls(args, io, clients);
-      return result.summary.failed > 0 || waited === false ? 5 : 0;
+      return result.summary.failed > 0 || waited?.reached === false ? 5 : 0;
     } finally {
       clients.destroy();
     }
   },
 };
 
-/**
- * Reads a plan saved by `evac plan --out FILE --format json`.
- * @throws EvacError (exit 2) naming the file and fields at fault.
- */
-export function readPlanFile(file: string): Plan {
-  const text = readRequiredText(file, { notFound: 'plan file not found', maxBytes: MAX_JSON_BYTES });
-  if (!text.ok) throw new EvacError(formatIssue(text.issues[0] as InputIssue), { hint: 'save one with evac plan --failed REGION --out plan.json' });
-  let json: unknown;
-  try {
-    json = JSON.parse(text.data);
-  } catch (error) {
-    throw new EvacError(`${file}: not JSON (${(error as Error).message.split('\n')[0]})`, { hint: 'save the plan with --format json (or an --out name ending in .json)' });
-  }
-  const parsed = PlanSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues: InputIssue[] = parsed.error.issues.slice(0, 10).map((i) => ({ file, path: i.path.join('.') || '(top level)', message: i.message }));
-    throw new EvacError(`${file} is not an evac plan:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, { issues, hint: 'save one with evac plan --failed REGION --out plan.json' });
-  }
-  return parsed.data;
-}
-
-function optionalConfig(dir: string): LoadedConfig | undefined {
-  const loaded = loadConfig(dir);
-  return loaded.ok ? loaded.data : undefined;
-}
-
 /** The capacity metric a plan entry's scope configures, for `evac status`. */
-export function capacityMetricResolver(config: LoadedConfig): (entry: PlanEntry) => MetricStat | undefined {
-  return (entry) => {
-    const service = config.services.find((s) => s.config.service === entry.baseService);
-    const unit = service ? planUnits(service.config).find((u) => u.name === entry.service) : undefined;
-    return service && unit ? resolveScope(service.config, unit, entry.region).capacityMetric : undefined;
-  };
-}
+export { capacityMetricResolver } from '../../src/services/evacuate.ts';
+/** Reads a plan saved by `evac plan --out FILE --format json` (kept here for existing importers). */
+export { readPlanFile } from '../../src/services/plan-file.ts';

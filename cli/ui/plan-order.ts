@@ -29,3 +29,18 @@ export function orderEntries(entries: readonly PlanEntry[], order: PlanOrder): P
       return sorted.sort(byName);
   }
 }
+
+/** Does an entry match the `/` filter: its service, region or one of its flags contains the text (any case)? */
+export function matchesFilter(entry: PlanEntry, filter: string): boolean {
+  const f = filter.trim().toLowerCase();
+  if (f === '') return true;
+  return entry.service.toLowerCase().includes(f) || entry.region.toLowerCase().includes(f) || entry.flags.some((flag) => flag.includes(f));
+}
+
+/** The entries the list shows: filtered, then ordered. */
+export function visibleEntries(entries: readonly PlanEntry[], order: PlanOrder, filter: string): PlanEntry[] {
+  return orderEntries(
+    entries.filter((e) => matchesFilter(e, filter)),
+    order,
+  );
+}

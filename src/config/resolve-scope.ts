@@ -85,3 +85,8 @@ function fillQuery(q: MetricQuery, fill: (s: string) => string): MetricQuery {
   if ('expression' in q) return { ...q, metrics: Object.fromEntries(Object.entries(q.metrics).map(([id, m]) => [id, fillStat(m, fill)])) };
   return fillStat(q, fill);
 }
+
+/** Every configured unit resolved for every region: what a source must load to plan any failed region. */
+export function allRegionScopes(config: { readonly services: readonly { readonly config: ServiceConfig }[]; readonly evacuation: { readonly regions: readonly string[] } }): ScopedServiceConfig[] {
+  return config.services.flatMap((s) => planUnits(s.config).flatMap((unit) => config.evacuation.regions.map((r) => resolveScope(s.config, unit, r))));
+}

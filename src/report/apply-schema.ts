@@ -17,7 +17,7 @@ export const TargetOutcomeSchema = z.strictObject({
   before: MinMaxSchema.nullable().describe('Min/Max read just before the change; null when it could not be read'),
   after: MinMaxSchema.nullable().describe('Min/Max set (raised), to set (would-raise), or kept (unchanged)'),
   capped: z.boolean().describe('The plan wanted a Min above the Max that may be set'),
-  reason: z.string().optional().describe('Why a target failed or was skipped'),
+  reason: z.string().exactOptional().describe('Why a target failed or was skipped'),
 });
 export type TargetOutcome = z.infer<typeof TargetOutcomeSchema>;
 
@@ -38,8 +38,8 @@ export const ApplyResultSchema = z.strictObject({
   failedRegion: z.string(),
   dryRun: z.boolean(),
   snapshotFile: z.string().nullable().describe('The snapshot holding every changed target\'s prior Min/Max; null when nothing was changed or kept'),
-  changes: z.array(PlannedChangeSchema).describe('The exact calls made (or, dry run, to make)'),
-  targets: z.array(TargetOutcomeSchema),
+  changes: z.array(PlannedChangeSchema).readonly().describe('The exact calls made (or, dry run, to make)'),
+  targets: z.array(TargetOutcomeSchema).readonly(),
   summary: z.strictObject({ raised: count, 'would-raise': count, unchanged: count, failed: count, skipped: count, capped: count }),
 });
 export type ApplyResult = z.infer<typeof ApplyResultSchema>;

@@ -13,7 +13,7 @@ export const RestoreOutcomeSchema = z.strictObject({
   before: MinMaxSchema.nullable().describe('Min/Max read just before the change; null when it could not be read'),
   after: MinMaxSchema.describe('The prior Min/Max put back (or to put back)'),
   changedByOthers: z.boolean().describe('Someone else changed it after evac did; restored only with force'),
-  reason: z.string().optional(),
+  reason: z.string().exactOptional(),
 });
 export type RestoreOutcome = z.infer<typeof RestoreOutcomeSchema>;
 
@@ -24,7 +24,7 @@ export const RestoreResultSchema = z.strictObject({
   failedRegion: z.string(),
   dryRun: z.boolean(),
   complete: z.boolean().describe('Every target is back to its prior Min/Max and the snapshot is marked restored'),
-  targets: z.array(RestoreOutcomeSchema),
+  targets: z.array(RestoreOutcomeSchema).readonly(),
   summary: z.strictObject({ restored: count, 'would-restore': count, unchanged: count, failed: count, skipped: count }),
 });
 export type RestoreResult = z.infer<typeof RestoreResultSchema>;

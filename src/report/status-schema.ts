@@ -18,11 +18,11 @@ export const StatusResultSchema = z.strictObject({
   snapshotId: z.string(),
   failedRegion: z.string(),
   at: z.string().describe('When it was read, ISO 8601'),
-  targets: z.array(TargetProgressSchema),
+  targets: z.array(TargetProgressSchema).readonly(),
   reached: z.number().int().min(0),
   total: z.number().int().min(0),
   fraction: z.number().min(0).max(1).describe('sum(min(current, targetMin)) / sum(targetMin): 1 when every target runs its new Min'),
-  unreachable: z.array(z.strictObject({ region: z.string(), reason: z.string() })),
+  unreachable: z.array(z.strictObject({ region: z.string(), reason: z.string() })).readonly(),
 });
 export type StatusResult = z.infer<typeof StatusResultSchema>;
 

@@ -1,6 +1,6 @@
 import type { LoadedConfig } from '../config/load-config.ts';
 import { schemaIssues } from '../config/json-file.ts';
-import { planUnits, resolveScope } from '../config/resolve-scope.ts';
+import { allRegionScopes } from '../config/resolve-scope.ts';
 import { EvacError, formatIssue, type InputIssue } from '../errors.ts';
 import { MAX_JSON_BYTES, readRequiredText } from '../input-file.ts';
 import { bucketsPerDay, utcDay } from '../model/bucket.ts';
@@ -68,7 +68,7 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
   const source = new MemoSource(options.source);
   // The first request covers every scenario's: every region's scopes, the lookback plus the
   // day the scenarios are planned on.
-  const loaded = await source.load({ config, scopes: allScopes(config), from: now - (evac.lookbackDays + 1) * 86_400, to: now });
+  const loaded = await source.load({ config, scopes: allRegionScopes(config), from: now - (evac.lookbackDays + 1) * 86_400, to: now });
   const { latest, future } = latestTraffic(loaded, now);
   const index = trafficIndex(loaded, latest, config);
   const lastDay = utcDay(latest) * 86_400;
@@ -184,10 +184,6 @@ function checkFailedRegions(config: LoadedConfig, asked: readonly string[] | und
     });
   }
   return plannable.filter((r) => asked.includes(r));
-}
-
-function allScopes(config: LoadedConfig) {
-  return config.services.flatMap((s) => planUnits(s.config).flatMap((unit) => config.evacuation.regions.map((r) => resolveScope(s.config, unit, r))));
 }
 
 /**

@@ -1,18 +1,43 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { ROOT } from '../support/run-cli.ts';
 import { type World, writeWorld } from '../support/small-world.ts';
+
+/**
+ * The checkout mirrored under the temp directory, so that the unprivileged user can reach it
+ * wherever the checkout lives (a clone under /root, mode 0700, is out of its reach). Files are
+ * hard links where the file system allows it (fast), copies otherwise.
+ */
+function reachableCheckout(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'evac-checkout-'));
+  chmodSync(dir, 0o755);
+  const entries = readdirSync(ROOT).filter((e) => e !== '.git' && e !== '.venv' && !e.startsWith('.venv'));
+  const sources = entries.map((e) => path.join(ROOT, e));
+  try {
+    execFileSync('cp', ['-al', ...sources, dir], { stdio: 'pipe' });
+  } catch {
+    execFileSync('cp', ['-a', ...sources, dir], { stdio: 'pipe' });
+  }
+  return dir;
+}
+
+let checkout: string | undefined;
+afterAll(() => {
+  if (checkout) rmSync(checkout, { recursive: true, force: true });
+});
 
 /**
  * Runs the real `evac` as an unprivileged user, so that file modes apply (root reads anything):
  * as nobody through setpriv when the tests run as root, as the current user otherwise.
  */
 function evacAsUser(argv: readonly string[]): { code: number | null; stdout: string; stderr: string } {
-  const evac = [process.execPath, path.join(ROOT, 'bin/evac.js'), ...argv];
+  checkout ??= reachableCheckout();
+  const evac = [process.execPath, path.join(checkout, 'bin/evac.js'), ...argv];
   const cmd = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...evac] : evac;
-  const r = spawnSync(cmd[0] as string, cmd.slice(1), { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH ?? '', HOME: '/tmp' } });
+  const r = spawnSync(cmd[0] as string, cmd.slice(1), { cwd: checkout, encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH ?? '', HOME: '/tmp' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
