@@ -19,7 +19,7 @@ export async function sourceFromArgs(args: ParsedArgs, io: CliIO, _config: Loade
   const source = stringOpt(args, 'source') ?? 'files';
   switch (source) {
     case 'files':
-      return new FilesSource(stringOpt(args, 'data') ?? 'fixtures');
+      return new FilesSource(stringOpt(args, 'data') ?? 'fixtures', { progress: progressTo(io) });
     case 'aws': {
       const aws = await import('./aws.ts');
       return aws.cloudWatchSourceFromArgs(args, clients ?? aws.awsClientsFromArgs(args, io));
@@ -27,6 +27,11 @@ export async function sourceFromArgs(args: ParsedArgs, io: CliIO, _config: Loade
     default:
       throw new EvacError(`--source "${source}": expected files or aws`);
   }
+}
+
+/** Progress lines of long reads, on stderr (stdout stays the command's output). */
+export function progressTo(io: CliIO): (line: string) => void {
+  return (line) => io.stderr.write(`evac: ${line}\n`);
 }
 
 /**

@@ -47,6 +47,9 @@ export function buildPlanIndex(data: PlanningData, keep: (t: number) => boolean,
     const b = bucketOf(s.t, bucketMinutes);
     counts[b] = (counts[b] ?? 0) + s.count;
   }
+  // Device types in name order, not in order of first appearance: the shares are summed in
+  // this order, so the last bits of a ratio must not depend on how a source ordered its rows.
+  for (const [k, byDevice] of traceCounts) traceCounts.set(k, new Map([...byDevice].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 
   const demand = new NominalLevels(bucketMinutes, buckets);
   for (const s of data.demand) if (keep(s.t)) demand.add(key(s.region, s.service), s.t, s.value);

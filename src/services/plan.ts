@@ -67,6 +67,8 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
     if (s.t <= at && s.t > latestUpToAt) latestUpToAt = s.t;
     if (s.t > futureAfter) future += 1;
   }
+  // A source of aggregates says where its traffic ends (see LoadResult.latestTraffic).
+  if (loaded.latestTraffic !== undefined) latest = loaded.latestTraffic;
   const window = lookbackWindow(at, latest, evac.lookbackDays);
   const windowBuckets = bucketsCovered(at, windowMinutes, evac.bucketMinutes);
   const index = buildPlanIndex(data, sampleFilter(window, data.evacuations), evac.bucketMinutes, new Set(windowBuckets));

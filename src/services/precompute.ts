@@ -41,8 +41,8 @@ export async function precompute(options: PrecomputeOptions): Promise<Precompute
   const loaded = await options.source.load({ config, scopes, from: now - lookbackDays * 86_400, to: now });
   const { data } = loaded;
   if (data.traffic.length === 0) throw new EvacError('no regional traffic data: nothing to precompute', { hint: 'check the data source' });
-  let latest = Number.NEGATIVE_INFINITY;
-  for (const s of data.traffic) if (s.t > latest) latest = s.t;
+  let latest = loaded.latestTraffic ?? Number.NEGATIVE_INFINITY;
+  if (loaded.latestTraffic === undefined) for (const s of data.traffic) if (s.t > latest) latest = s.t;
   const window = lookbackWindow(now, latest, lookbackDays);
   const bucketCount = bucketsPerDay(bucketMinutes);
   const buckets = Array.from({ length: bucketCount }, (_, b) => b);

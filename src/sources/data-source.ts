@@ -25,6 +25,12 @@ export interface LoadResult {
   readonly apiCalls: Readonly<Record<string, number>>;
   /** Human-readable description of where the data came from. */
   readonly description: string;
+  /**
+   * The latest traffic timestamp of the source, when `data.traffic` does not hold it (a source
+   * of aggregates folded in a data lake): the history ends at min(at, this). Absent: the
+   * latest traffic sample in `data` is used.
+   */
+  readonly latestTraffic?: number;
 }
 
 /**

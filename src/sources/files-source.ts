@@ -1,16 +1,25 @@
+import { statSync } from 'node:fs';
 import type { InputIssue, Result } from '../errors.ts';
 import { inputError, unwrap } from '../errors.ts';
 import type { PlanningData } from '../model/planning-data.ts';
 import { directoryIssues } from '../input-file.ts';
-import { dataFile, manifestIssues, type ReadChecks, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
+import { DATA_FILES, dataFile, manifestIssues, type ReadChecks, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
+import { loadDataDir } from './engine-load.ts';
+import type { ProgressSink } from './progress-line.ts';
+import { locateTable } from './table-file.ts';
 
 /**
- * The embedded default source: CSV files in one directory (see README, "Data files"),
- * the interchange format for data aggregated elsewhere (Athena, Spark...).
+ * The embedded default source: CSV (or Parquet) files in one directory (see README, "Data
+ * files"), the interchange format for data aggregated elsewhere (Athena, Spark...). Read
+ * through the columnar engine (src/sources/engine-load.ts); `progress` receives a line now
+ * and then while a big file is read.
  */
 export class FilesSource implements DataSource {
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly options: FilesSourceOptions = {},
+  ) {}
 
   async load(request: LoadRequest): Promise<LoadResult> {
     const dirIssues = directoryIssues(this.dir, 'data directory not found: expected a directory with the CSV files of README, "Data files"');
@@ -20,7 +29,12 @@ export class FilesSource implements DataSource {
       const issues = manifestIssues(this.dir, manifest, request.config.evacuation, request.to);
       if (issues.length > 0) throw inputError(issues);
     }
-    const result = readDataDir(this.dir, new Set(request.config.evacuation.regions));
+    const { regions, lookbackDays, bucketMinutes } = request.config.evacuation;
+    const reader = this.options.reader ?? 'auto';
+    const result =
+      reader === 'rows' || (reader === 'auto' && !wantsEngine(this.dir))
+        ? readDataDir(this.dir, new Set(regions))
+        : await loadDataDir(this.dir, { regions, bucketMinutes, lookbackDays, at: request.to, progress: this.options.progress });
     if (!result.ok) throw inputError(result.issues, `fix the rows above, or run "evac validate --data ${this.dir}"`);
     const description = manifest
       ? `history precomputed in ${this.dir} (to ${manifest.dataEnd}, from ${manifest.source}, made ${manifest.createdAt})`
@@ -29,7 +43,44 @@ export class FilesSource implements DataSource {
   }
 }
 
-/** Reads and checks every data file in a directory; all problems of all files are returned. */
+export interface FilesSourceOptions {
+  /** Receives a line now and then while a big file is read. */
+  readonly progress?: ProgressSink;
+  /**
+   * `engine`: always the columnar engine; `rows`: always the row-by-row reader (CSV only);
+   * `auto` (default): the engine for Parquet or for CSV series files of ENGINE_MIN_BYTES or more
+   * together, the row-by-row reader below (where the engine's fixed costs outweigh its speed).
+   * Both give the same plans (test/sources/engine-equivalence.test.ts).
+   */
+  readonly reader?: 'auto' | 'engine' | 'rows';
+}
+
+/** Below this many bytes of CSV traffic, traces and demand, reading row by row is faster. */
+export const ENGINE_MIN_BYTES = 64 * 2 ** 20;
+
+function wantsEngine(dir: string): boolean {
+  let bytes = 0;
+  for (const key of ['traffic', 'traces', 'demand'] as const) {
+    const lookup = locateTable(dir, DATA_FILES[key].file);
+    // Two forms of one table: the engine's reader reports the conflict.
+    if (lookup.found === null && lookup.conflict) return true;
+    const table = lookup.found;
+    if (!table) continue;
+    if (table.format === 'parquet') return true;
+    try {
+      bytes += statSync(table.path).size;
+    } catch {
+      // Not a file: the reader names the problem.
+    }
+  }
+  return bytes >= ENGINE_MIN_BYTES;
+}
+
+/**
+ * Reads and checks every CSV data file in a directory row by row, into one object per row; all
+ * problems of all files are returned. What `evac validate` uses, and the reference the
+ * engine is tested against.
+ */
 export function readDataDir(dir: string, regions: ReadonlySet<string>, checks: ReadChecks = {}): Result<PlanningData> {
   const dirIssues = directoryIssues(dir, 'data directory not found: expected a directory with the CSV files of README, "Data files"');
   if (dirIssues.length > 0) return { ok: false, issues: dirIssues };
