@@ -35,7 +35,7 @@ export const STALE_OPTIONS = {
 export const HISTORY_OPTIONS = {
   'allow-partial-history': {
     type: 'boolean',
-    description: 'Plan even when a region has no traffic history in a planned bucket (entries flagged no-history) instead of refusing (exit 2)',
+    description: 'Plan even when a region has no traffic history in a planned bucket (no-history), or a receiving region has only samples of 0 there (unbounded-ratio), instead of refusing (exit 2)',
   },
   ...STALE_OPTIONS,
 } as const satisfies Record<string, OptionSpec>;

@@ -3,7 +3,7 @@ import type { TraceShares } from './trace-shares.ts';
 import { uniformRatio } from './uniform-ratio.ts';
 import { type DeviceContribution, weightedRatio, weightedRatioInterval } from './weighted-ratio.ts';
 
-export type RatioFlag = 'device-ratio-fallback' | 'no-regional-traffic' | 'no-history';
+export type RatioFlag = 'device-ratio-fallback' | 'no-regional-traffic' | 'no-history' | 'unbounded-ratio';
 
 export interface RegionTraffic {
   /** Nominal traffic T[region, d, b0] of every device type the region has (undefined: no samples in the bucket). */
@@ -31,12 +31,19 @@ export interface EvacuationRatio {
  * When traffic is steered (w > 0) but the healthy or the failed region has no sample at all in
  * the bucket (every level undefined), the ratio is not "1": it is unknown, flag `no-history`.
  * A region with samples of value 0 has history (and, failed, contributes nothing).
+ *
+ * When traffic is steered (w > 0) and both regions have history, but the healthy region's
+ * samples are all 0 while the failed region sends w * sum_d T[x,d] > 0, the region receives
+ * traffic on a zero baseline: the ratio is unbounded (x / 0), not 1, flag `unbounded-ratio`
+ * (the reported ratio stays 1, as for `no-history`). With the failed region at 0 as well
+ * nothing moves and ratio 1 is right (`no-regional-traffic` only).
  */
 export function evacuationRatio(shares: TraceShares, healthy: RegionTraffic, failed: RegionTraffic, weight: number): EvacuationRatio {
   const flags: RatioFlag[] = [];
   const uniformOrUndefined = uniformRatio(healthy.levels.values(), failed.levels.values(), weight);
   if (uniformOrUndefined === undefined) flags.push('no-regional-traffic');
   if (weight > 0 && (!hasHistory(healthy) || !hasHistory(failed))) flags.push('no-history');
+  else if (isUnbounded(healthy, failed, weight)) flags.push('unbounded-ratio');
   const uniform = uniformOrUndefined ?? 1;
 
   const ratioOf = (device: string): number => {
@@ -70,4 +77,18 @@ export function evacuationRatio(shares: TraceShares, healthy: RegionTraffic, fai
 export function hasHistory(region: RegionTraffic): boolean {
   for (const level of region.levels.values()) if (level !== undefined) return true;
   return false;
+}
+
+/**
+ * Whether the healthy region would receive traffic on a zero baseline: w > 0, the healthy
+ * region has samples in the bucket and they are all 0, and w * sum_d T[x,d] > 0.
+ */
+export function isUnbounded(healthy: RegionTraffic, failed: RegionTraffic, weight: number): boolean {
+  if (!(weight > 0) || !hasHistory(healthy)) return false;
+  let healthyTotal = 0;
+  for (const level of healthy.levels.values()) healthyTotal += level ?? 0;
+  if (healthyTotal > 0) return false;
+  let failedTotal = 0;
+  for (const level of failed.levels.values()) failedTotal += level ?? 0;
+  return weight * failedTotal > 0;
 }

@@ -11,19 +11,20 @@ export function relativeHalfWidth(entry: Pick<PlanEntry, 'ci95' | 'weightedRatio
   return (entry.ci95[1] - entry.ci95[0]) / 2 / entry.weightedRatio;
 }
 
-const TRACE_REASONS = ['no-traces', 'low-samples', 'pooled-buckets'] as const satisfies readonly (ConfidenceReason & PlanFlag)[];
+const FLAG_REASONS = ['no-traces', 'low-samples', 'pooled-buckets', 'device-ratio-fallback'] as const satisfies readonly (ConfidenceReason & PlanFlag)[];
 
 /**
  * The entries of a plan whose ratio is not to be trusted much: the plan's own low-confidence
- * entries (trace flags low-samples, pooled-buckets, no-traces) and those whose interval is
- * wide (relativeHalfWidth > wideInterval). In plan order.
+ * entries (trace flags low-samples, pooled-buckets, no-traces; device-ratio-fallback, where a
+ * device type's ratio is the uniform stand-in) and those whose interval is wide
+ * (relativeHalfWidth > wideInterval). In plan order.
  */
 export function lowConfidenceEntries(plan: Plan, wideInterval: number = WIDE_INTERVAL): LowConfidence[] {
   const flagged = new Set(summarizePlan(plan).lowConfidence);
   const out: LowConfidence[] = [];
   for (const e of plan.services) {
     const width = relativeHalfWidth(e);
-    const reasons: ConfidenceReason[] = flagged.has(e) ? TRACE_REASONS.filter((r) => e.flags.includes(r)) : [];
+    const reasons: ConfidenceReason[] = flagged.has(e) ? FLAG_REASONS.filter((r) => e.flags.includes(r)) : [];
     if (width > wideInterval) reasons.push('wide-interval');
     if (reasons.length === 0) continue;
     out.push({ service: e.service, region: e.region, bucket: e.bucket, reasons, traceSamples: e.traceSamples, weightedRatio: e.weightedRatio, relativeHalfWidth: width });

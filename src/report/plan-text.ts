@@ -35,7 +35,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   out.push(`- ${s.entries} service-regions planned.`);
   out.push(`- **${s.exceedsMax.length}** would not reach their required capacity (exceeds-max)${s.exceedsMax.length ? `: ${s.exceedsMax.map((e) => `${e.service} (${e.region})`).join(', ')}` : ''}.`);
   out.push(`- Uniform (total-traffic) scaling would **under-scale ${s.underScaled.length}** and over-scale ${s.overScaled.length} service-regions by more than 5%.`);
-  out.push(`- ${s.lowConfidence.length} low-confidence (few or pooled traces).`, '');
+  out.push(`- ${s.lowConfidence.length} low-confidence (few or pooled traces, or a device-ratio-fallback).`, '');
   if (s.underScaled.length + s.overScaled.length > 0) {
     out.push('## Where uniform scaling is wrong', '');
     const rows = [...s.underScaled.slice(0, 10), ...s.overScaled.slice(0, 10)];

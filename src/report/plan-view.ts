@@ -57,7 +57,7 @@ export function summarizePlan(plan: Plan): PlanSummary {
     exceedsMax: s.filter((e) => e.flags.includes('exceeds-max')),
     underScaled: s.filter((e) => uniformVerdict(e) === 'under-scales').sort((a, b) => a.uniformError - b.uniformError),
     overScaled: s.filter((e) => uniformVerdict(e) === 'over-scales').sort((a, b) => b.uniformError - a.uniformError),
-    lowConfidence: s.filter((e) => e.flags.some((f) => f === 'low-samples' || f === 'no-traces' || f === 'pooled-buckets')),
+    lowConfidence: s.filter((e) => e.flags.some((f) => f === 'low-samples' || f === 'no-traces' || f === 'pooled-buckets' || f === 'device-ratio-fallback')),
   };
 }
 

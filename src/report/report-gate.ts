@@ -1,8 +1,8 @@
 import { PLAN_FLAGS, type PlanEntry, type PlanFlag, PlanFlagSchema } from './plan-schema.ts';
 import type { GateFailure } from './report-schema.ts';
 
-/** The flags the gate fails on unless --fail-on says otherwise: a ratio without history is no pass. */
-export const DEFAULT_FAIL_ON: readonly PlanFlag[] = ['exceeds-max', 'no-history'];
+/** The flags the gate fails on unless --fail-on says otherwise: a ratio without history, or unbounded, and a receiving service at capacity 0 are no pass. */
+export const DEFAULT_FAIL_ON: readonly PlanFlag[] = ['exceeds-max', 'no-history', 'unbounded-ratio', 'zero-capacity'];
 
 export type FailOnResult = { readonly ok: true; readonly data: PlanFlag[] } | { readonly ok: false; readonly message: string };
 

@@ -145,7 +145,7 @@ export function renderReportMarkdown(report: Report): string {
   if (low.length === 0) out.push('None: every ratio rests on enough traces in its own bucket, with a narrow interval.', '');
   else {
     out.push(
-      `Ratios resting on few or pooled traces, or with a 95% interval wider than ±${(report.gate.wideInterval * 100).toFixed(0)}% of the ratio (wide-interval). Check their traceName and sampling.`,
+      `Ratios resting on few or pooled traces, on the uniform stand-in for a device type the region has no traffic of (device-ratio-fallback), or with a 95% interval wider than ±${(report.gate.wideInterval * 100).toFixed(0)}% of the ratio (wide-interval). Check their traceName and sampling.`,
       '',
       renderMarkdownTable({
         columns: [

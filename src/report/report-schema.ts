@@ -4,7 +4,7 @@ import { PlanFlagSchema, PlanSchema } from './plan-schema.ts';
 export const REPORT_SCHEMA_VERSION = 1;
 
 /** Why a plan entry's ratio is not to be trusted much: its trace flags, or a wide interval. */
-export const ConfidenceReasonSchema = z.enum(['low-samples', 'pooled-buckets', 'no-traces', 'wide-interval']);
+export const ConfidenceReasonSchema = z.enum(['low-samples', 'pooled-buckets', 'no-traces', 'device-ratio-fallback', 'wide-interval']);
 export type ConfidenceReason = z.infer<typeof ConfidenceReasonSchema>;
 
 /** A service-region of a scenario that carries a flag the gate fails on. */

@@ -82,6 +82,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     if (!t || !target) skip('no scalable target configured');
     else if (entry.flags.includes('not-receiving')) skip('not receiving traffic: nothing to pre-scale');
     else if (unreachable.has(entry.region)) skip(`region unreachable when planned: ${unreachable.get(entry.region)}`);
+    else if (entry.flags.includes('zero-capacity')) skip('current capacity is 0: a ratio cannot scale it, nothing planned (size it by hand)');
     else if (entry.targetMinCapacity === null || entry.targetMaxCapacity === null) skip('capacity unknown: nothing planned');
     else candidates.push({ entry, target, planned: { min: entry.targetMinCapacity, max: entry.targetMaxCapacity }, allowMax: t.allowMaxIncrease });
   }

@@ -4,7 +4,7 @@ import { type PlanUnit, planUnits, resolveScope, type ScopedServiceConfig } from
 import { BugError, EvacError } from '../errors.ts';
 import { bucketLabel, bucketOf, bucketsCovered } from '../model/bucket.ts';
 import { capacityTarget, requiredCapacity } from '../model/capacity-target.ts';
-import { type EvacuationRatio, evacuationRatio, hasHistory } from '../model/evacuation-ratio.ts';
+import { type EvacuationRatio, evacuationRatio, hasHistory, isUnbounded } from '../model/evacuation-ratio.ts';
 import { type LookbackWindow, lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
 import { type TraceShares, traceShares } from '../model/trace-shares.ts';
 import { PLAN_SCHEMA_VERSION, type Plan, type PlanEntry, type PlanFlag, PlanSchema } from '../report/plan-schema.ts';
@@ -23,8 +23,10 @@ export interface PlanOptions {
   readonly windowMinutes?: number;
   /**
    * Plan even when the failed region or a receiving region has no traffic sample in a planned
-   * bucket (entries flagged `no-history`). Otherwise that is refused (EvacError, exit 2):
-   * a ratio of 1 there would be a silent wrong answer. Reports set it and gate on the flag.
+   * bucket (entries flagged `no-history`), or a receiving region's samples there are all 0
+   * while the failed region sends it traffic (`unbounded-ratio`). Otherwise that is refused
+   * (EvacError, exit 2): a ratio of 1 there would be a silent wrong answer. Reports set it and
+   * gate on the flags.
    */
   readonly allowPartialHistory?: boolean;
   /** The clock, epoch seconds (read at the edge): traffic samples after now + 1 day are reported. */
@@ -89,11 +91,15 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
   }
   services.sort((a, b) => a.service.localeCompare(b.service) || a.region.localeCompare(b.region));
 
-  const missing = missingHistory(index, failedRegion, healthyRegions.filter((r) => (steering[r] ?? 0) > 0), windowBuckets);
+  const receivers = healthyRegions.filter((r) => (steering[r] ?? 0) > 0);
+  const missing = missingHistory(index, failedRegion, receivers, windowBuckets);
+  const zero = zeroBaselines(index, failedRegion, receivers, steering, windowBuckets);
   // A healthy region that could not be read is flagged region-unreachable and apply skips it:
   // it does not hold up the plan of the others. Any other gap in the history does.
   const blocking = missing.filter((m) => m.region === failedRegion || !unreachable.has(m.region));
-  if (blocking.length > 0 && !options.allowPartialHistory) throw noHistoryError({ missing, failedRegion, window, bucketMinutes: evac.bucketMinutes, unreachable: loaded.unreachable });
+  if ((blocking.length > 0 || zero.length > 0) && !options.allowPartialHistory) {
+    throw refusal({ missing, failedRegion, window, bucketMinutes: evac.bucketMinutes, unreachable: loaded.unreachable, evacuations: data.evacuations }, zero);
+  }
   const warnings: string[] = [];
   if (stale) {
     warnings.push(
@@ -103,7 +109,10 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
   if (future > 0) {
     warnings.push(`${future} traffic sample${future > 1 ? 's are' : ' is'} dated more than a day after now (a clock or unit error?): ignored; evac validate rejects them`);
   }
-  if (missing.length > 0) warnings.push(`${noHistoryMessage({ missing, failedRegion, window, bucketMinutes: evac.bucketMinutes, unreachable: loaded.unreachable })}; entries are flagged no-history`);
+  if (missing.length > 0) {
+    warnings.push(`${noHistoryMessage({ missing, failedRegion, window, bucketMinutes: evac.bucketMinutes, unreachable: loaded.unreachable, evacuations: data.evacuations })}; entries are flagged no-history`);
+  }
+  if (zero.length > 0) warnings.push(`${zeroBaselineMessage(zero, failedRegion, evac.bucketMinutes)}; entries are flagged unbounded-ratio`);
 
   const plan: Plan = {
     schemaVersion: PLAN_SCHEMA_VERSION,
@@ -171,6 +180,8 @@ interface NoHistory {
   readonly window: LookbackWindow;
   readonly bucketMinutes: number;
   readonly unreachable: readonly { readonly region: string; readonly reason: string }[];
+  /** Past evacuations: their samples are left out, which can empty a window that has data. */
+  readonly evacuations: LoadResult['data']['evacuations'];
 }
 
 function noHistoryMessage(n: NoHistory): string {
@@ -182,15 +193,48 @@ function noHistoryMessage(n: NoHistory): string {
     const down = n.unreachable.find((u) => u.region === r);
     return `${r}${role}${down ? ` could not be read (${down.reason}) and` : ''} has no traffic sample in bucket${buckets.length > 1 ? 's' : ''} ${shown} UTC`;
   });
-  return `no traffic history: ${named.join('; ')}, in the lookback window (${iso(n.window.start)}, ${iso(n.window.end)}]: their evacuation ratios are unknown, not 1`;
+  const overlapping = n.evacuations.filter((e) => e.end > n.window.start && e.start <= n.window.end).length;
+  const left = overlapping > 0 ? ` (${overlapping} past evacuation${overlapping > 1 ? 's overlap' : ' overlaps'} it: samples inside are left out as not nominal)` : '';
+  return `no traffic history: ${named.join('; ')}, in the lookback window (${iso(n.window.start)}, ${iso(n.window.end)}]${left}: their evacuation ratios are unknown, not 1`;
 }
 
-function noHistoryError(n: NoHistory): EvacError {
+/** A (receiving region, bucket) whose traffic samples are all 0 while the failed region sends it `received` > 0. */
+interface ZeroBaseline {
+  readonly region: string;
+  readonly bucket: number;
+  readonly weight: number;
+}
+
+function zeroBaselines(index: PlanIndex, failedRegion: string, receivers: readonly string[], steering: Readonly<Record<string, number>>, buckets: readonly number[]): ZeroBaseline[] {
+  const out: ZeroBaseline[] = [];
+  for (const region of receivers) {
+    const weight = steering[region] ?? 0;
+    for (const bucket of buckets) {
+      if (isUnbounded({ levels: regionLevels(index, region, bucket) }, { levels: regionLevels(index, failedRegion, bucket) }, weight)) out.push({ region, bucket, weight });
+    }
+  }
+  return out;
+}
+
+function zeroBaselineMessage(zero: readonly ZeroBaseline[], failedRegion: string, bucketMinutes: number): string {
+  const regions = [...new Set(zero.map((z) => z.region))];
+  const named = regions.map((r) => {
+    const hits = zero.filter((z) => z.region === r);
+    const buckets = hits.map((z) => bucketLabel(z.bucket, bucketMinutes));
+    const shown = buckets.length > 4 ? `${buckets.slice(0, 4).join(', ')} +${buckets.length - 4} more` : buckets.join(', ');
+    return `${r} (steered ${((hits[0]?.weight ?? 0) * 100).toFixed(0)}% of ${failedRegion}) has traffic samples of 0 only in bucket${buckets.length > 1 ? 's' : ''} ${shown} UTC`;
+  });
+  return `zero baseline: ${named.join('; ')}, while ${failedRegion} sends traffic there: their evacuation ratios are unbounded, not 1`;
+}
+
+function refusal(n: NoHistory, zero: readonly ZeroBaseline[]): EvacError {
   const failedDown = n.unreachable.some((u) => u.region === n.failedRegion) && n.missing.some((m) => m.region === n.failedRegion);
+  const flags = [...(n.missing.length > 0 ? ['no-history'] : []), ...(zero.length > 0 ? ['unbounded-ratio'] : [])].join(' or ');
   const hint = failedDown
-    ? `the failed region's traffic must come from elsewhere: plan from precomputed history with --source aws --history DIR (made by evac precompute), or pass --allow-partial-history to plan with these entries flagged no-history`
-    : 'plan a time the data covers (--at), check the data source, or pass --allow-partial-history to plan with these entries flagged no-history';
-  return new EvacError(`refusing to plan: ${noHistoryMessage(n)}`, { hint });
+    ? `the failed region's traffic must come from elsewhere: plan from precomputed history with --source aws --history DIR (made by evac precompute), or pass --allow-partial-history to plan with these entries flagged ${flags}`
+    : `plan a time the data covers (--at), check the data source${zero.length > 0 ? ' (a region whose samples are all 0: its device types or metric)' : ''}, or pass --allow-partial-history to plan with these entries flagged ${flags}`;
+  const parts = [...(n.missing.length > 0 ? [noHistoryMessage(n)] : []), ...(zero.length > 0 ? [zeroBaselineMessage(zero, n.failedRegion, n.bucketMinutes)] : [])];
+  return new EvacError(`refusing to plan: ${parts.join('; and ')}`, { hint });
 }
 
 function iso(t: number): string {
@@ -265,12 +309,14 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
   let peak: { bucket: number; shares: TraceShares; ratio: EvacuationRatio } | undefined;
   let uniformMax = 0;
   let noHistory = false;
+  let unbounded = false;
   for (const bucket of windowBuckets) {
     const shares = traceShares(counts, bucket, index.bucketCount, minSamples);
     const ratio = evacuationRatio(shares, { levels: regionLevels(index, scope.region, bucket) }, { levels: regionLevels(index, failedRegion, bucket) }, weight);
     uniformMax = Math.max(uniformMax, ratio.uniformRatio);
     // A bucket without history would hide behind the others' higher ratios: flag the entry.
     if (ratio.flags.includes('no-history')) noHistory = true;
+    if (ratio.flags.includes('unbounded-ratio')) unbounded = true;
     if (!peak || ratio.weightedRatio > peak.ratio.weightedRatio) peak = { bucket, shares, ratio };
   }
   if (!peak) throw new Error('planEntry requires at least one bucket');
@@ -278,8 +324,9 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
 
   const flags: PlanFlag[] = [];
   if (unit.file === null) flags.push('default-config');
-  flags.push(...shares.flags, ...ratio.flags.filter((f) => f !== 'no-history'));
+  flags.push(...shares.flags, ...ratio.flags.filter((f) => f !== 'no-history' && f !== 'unbounded-ratio'));
   if (noHistory) flags.push('no-history');
+  if (unbounded) flags.push('unbounded-ratio');
   // Steered nothing, the region gets no extra traffic: it is inert (apply leaves it alone).
   const receiving = weight > 0;
   if (!receiving) flags.push('not-receiving');
@@ -290,6 +337,10 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
   let planned: { requiredCapacity: number; targetMinCapacity: number; targetMaxCapacity: number; uniformRequiredCapacity: number } | null = null;
   if (capacity && current !== null && !receiving) {
     planned = { requiredCapacity: current, targetMinCapacity: capacity.min, targetMaxCapacity: capacity.max, uniformRequiredCapacity: current };
+  } else if (current === 0 && Math.max(ratio.weightedRatio, uniformMax) > 1) {
+    // 0 x ratio = 0 would read "nothing to do" for a service that runs nothing where traffic
+    // arrives: no capacity is planned (apply skips it) and the flag says why.
+    flags.push('zero-capacity');
   } else if (capacity && current !== null) {
     const t = capacityTarget({ current, ratio: ratio.weightedRatio, headroom, min: capacity.min, max: capacity.max, allowMaxIncrease: target?.allowMaxIncrease ?? false });
     if (t.exceedsMax) flags.push('exceeds-max');

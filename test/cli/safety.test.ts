@@ -67,11 +67,17 @@ describe('no-history: a bucket without traffic samples is not "ratio 1"', () => 
     expect(entry(plan, 'authz', 'us-east-1').flags).not.toContain('no-regional-traffic');
   });
 
+  test('a past evacuation that covers the window is named as why the history is empty', async () => {
+    const r = await planJson(writeWorld({ 'data/evacuations.csv': 'start,end,failed_region\n2026-11-20T00:00:00Z,2026-11-24T00:00:00Z,us-west-2\n' }), '--at', AT);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('(1 past evacuation overlaps it: samples inside are left out as not nominal)');
+  });
+
   test('report fails the gate on no-history by default', async () => {
     const r = await runCli(['report', ...dirs(writeWorld()), '--all-buckets', '--format', 'json']);
     expect(r.code).toBe(3);
     const report = JSON.parse(r.stdout) as Report;
-    expect(report.gate.failOn).toEqual(['exceeds-max', 'no-history']);
+    expect(report.gate.failOn).toEqual(['exceeds-max', 'no-history', 'unbounded-ratio', 'zero-capacity']);
     expect(report.scenarios[0]?.failures.filter((f) => f.flags.includes('no-history')).length).toBeGreaterThan(0);
   });
 });
@@ -257,5 +263,128 @@ describe('extreme numbers are rejected at input or computed robustly', () => {
     expect(e.ci95[0]).toBeGreaterThanOrEqual(Math.min(...rhos));
     expect(e.ci95[1]).toBeLessThanOrEqual(Math.max(...rhos));
     expect(e.ci95[0]).toBeLessThanOrEqual(e.weightedRatio);
+  });
+});
+
+describe('unbounded-ratio: a receiving region with traffic samples of 0 is not "ratio 1"', () => {
+  // eu-west-1's only sample at 10:00 becomes 0; us-west-2 sends it 20% of tv 50 + ios 100 there.
+  const zeroEu = (extra = '') => ({
+    'data/device-traffic.csv': SMALL_WORLD['data/device-traffic.csv'].replace('2026-11-22T10:00:00Z,eu-west-1,tv,200', '2026-11-22T10:00:00Z,eu-west-1,tv,0') + extra,
+  });
+
+  test('plan refuses it (exit 2), naming the region, its share and the bucket', async () => {
+    const r = await planJson(writeWorld(zeroEu()), '--at', AT);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('refusing to plan: zero baseline: eu-west-1 (steered 20% of us-west-2) has traffic samples of 0 only in bucket 10:00 UTC, while us-west-2 sends traffic there: their evacuation ratios are unbounded, not 1');
+    expect(r.stderr).toContain('--allow-partial-history to plan with these entries flagged unbounded-ratio');
+  });
+
+  test('--allow-partial-history plans, flags only that region and warns', async () => {
+    const r = await planJson(writeWorld(zeroEu()), '--at', AT, '--allow-partial-history');
+    expect(r.code, r.stderr).toBe(0);
+    const plan = PlanSchema.parse(JSON.parse(r.stdout));
+    expect(entry(plan, 'authz', 'eu-west-1').flags).toEqual(expect.arrayContaining(['unbounded-ratio', 'no-regional-traffic']));
+    expect(entry(plan, 'authz', 'us-east-1').flags).not.toContain('unbounded-ratio');
+    expect(plan.warnings).toEqual([expect.stringContaining('entries are flagged unbounded-ratio')]);
+    expect(r.stderr).toContain('warning: zero baseline: eu-west-1');
+    const table = await runCli(['plan', '--failed', 'us-west-2', ...dirs(writeWorld(zeroEu())), '--at', AT, '--allow-partial-history']);
+    expect(table.stdout).toContain('unbounded-ratio: the healthy region is steered traffic but its traffic samples in the bucket are all 0');
+  });
+
+  test('a region steered nothing stays inert: no refusal, no unbounded-ratio', async () => {
+    const config = SMALL_WORLD['config/evacuation.yaml'].replace('{us-east-1: 0.8, eu-west-1: 0.2}', '{us-east-1: 0.8, eu-west-1: 0}');
+    const r = await planJson(writeWorld({ ...zeroEu(), 'config/evacuation.yaml': config }), '--at', AT);
+    expect(r.code, r.stderr).toBe(0);
+    const e = entry(PlanSchema.parse(JSON.parse(r.stdout)), 'authz', 'eu-west-1');
+    expect(e.flags).toContain('not-receiving');
+    expect(e.flags).not.toContain('unbounded-ratio');
+  });
+
+  test('when the failed region sends 0 too, nothing moves: ratio 1, no-regional-traffic, no refusal', async () => {
+    const traffic = zeroEu()['data/device-traffic.csv'].replace(/(2026-11-2\dT10:00:00Z,us-west-2,\w+,)\d+/g, '$10');
+    const r = await planJson(writeWorld({ 'data/device-traffic.csv': traffic }), '--at', AT);
+    expect(r.code, r.stderr).toBe(0);
+    const e = entry(PlanSchema.parse(JSON.parse(r.stdout)), 'authz', 'eu-west-1');
+    expect(e.weightedRatio).toBe(1);
+    expect(e.flags).toContain('no-regional-traffic');
+    expect(e.flags).not.toContain('unbounded-ratio');
+  });
+
+  test('report fails the gate on unbounded-ratio by default', async () => {
+    // A 0 at 11:00 too: eu-west-1's peak bucket is 11:00, where us-west-2 sends tv 500.
+    const r = await runCli(['report', ...dirs(writeWorld(zeroEu('2026-11-22T11:00:00Z,eu-west-1,tv,0\n'))), '--format', 'json']);
+    expect(r.code).toBe(3);
+    const report = JSON.parse(r.stdout) as Report;
+    const failures = report.scenarios[0]?.failures ?? [];
+    expect(failures.filter((f) => f.region === 'eu-west-1').every((f) => f.flags.includes('unbounded-ratio'))).toBe(true);
+    expect(failures.some((f) => f.flags.includes('unbounded-ratio'))).toBe(true);
+  });
+});
+
+describe('device-ratio-fallback is loud: explained in the plan, low confidence in the report', () => {
+  // eu-west-1 has tv traffic only; half its authz traces are ios.
+  const traces = { 'data/trace-samples.csv': `${SMALL_WORLD['data/trace-samples.csv']}2026-11-23T10:00:00Z,eu-west-1,authz,tv,50\n2026-11-23T10:00:00Z,eu-west-1,authz,ios,50\n` };
+
+  test('the table and the Markdown explain the flag and count the entry as low-confidence', async () => {
+    const w = writeWorld(traces);
+    const table = await runCli(['plan', '--failed', 'us-west-2', ...dirs(w), '--at', AT]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain('device-ratio-fallback: a device type with traces has no traffic (none or 0) in the healthy region');
+    const markdown = await runCli(['plan', '--failed', 'us-west-2', ...dirs(w), '--at', AT, '--format', 'markdown']);
+    expect(markdown.stdout).toContain('- `device-ratio-fallback`: a device type with traces has no traffic');
+    expect(markdown.stdout).toMatch(/- \d+ low-confidence \(few or pooled traces, or a device-ratio-fallback\)/);
+  });
+
+  test('the report lists it among the low-confidence ratios', async () => {
+    const r = await runCli(['report', ...dirs(writeWorld(traces)), '--format', 'json']);
+    const report = JSON.parse(r.stdout) as Report;
+    const low = report.scenarios[0]?.lowConfidence.find((l) => l.service === 'authz' && l.region === 'eu-west-1');
+    expect(low?.reasons).toContain('device-ratio-fallback');
+  });
+});
+
+describe('calendar dates (impossible ones: test/safety/bad-input.test.ts)', () => {
+  test('29 February of a leap year is a date', async () => {
+    const r = await planJson(writeWorld(), '--at', '2028-02-29T10:30:00Z', '--allow-partial-history');
+    expect(r.code, r.stderr).toBe(0);
+    expect(PlanSchema.parse(JSON.parse(r.stdout)).at).toBe('2028-02-29T10:30:00.000Z');
+  });
+});
+
+describe('capacity edge cases', () => {
+  const capacity = (row: string) => ({ 'data/capacity.csv': SMALL_WORLD['data/capacity.csv'].replace('us-east-1,authz,10,5,100', row) });
+
+  test('a receiving service at current capacity 0 is zero-capacity: nothing planned, not "required 0"', async () => {
+    const r = await planJson(writeWorld(capacity('us-east-1,authz,0,5,100')), '--at', AT);
+    expect(r.code, r.stderr).toBe(0);
+    const e = entry(PlanSchema.parse(JSON.parse(r.stdout)), 'authz', 'us-east-1');
+    expect(e.flags).toContain('zero-capacity');
+    expect([e.requiredCapacity, e.uniformRequiredCapacity, e.targetMinCapacity, e.targetMaxCapacity]).toEqual([null, null, null, null]);
+    const table = await runCli(['plan', '--failed', 'us-west-2', ...dirs(writeWorld(capacity('us-east-1,authz,0,5,100'))), '--at', AT]);
+    expect(table.stdout).toContain('zero-capacity: current capacity is 0 in a region that receives traffic');
+  });
+
+  test('the report gate fails on zero-capacity by default', async () => {
+    const r = await runCli(['report', ...dirs(writeWorld(capacity('us-east-1,authz,0,5,100'))), '--format', 'json']);
+    expect(r.code).toBe(3);
+    const failures = (JSON.parse(r.stdout) as Report).scenarios[0]?.failures ?? [];
+    expect(failures.filter((f) => f.service === 'authz').map((f) => [f.region, f.flags])).toEqual([['us-east-1', ['zero-capacity']]]);
+  });
+
+  test('a region steered nothing at current capacity 0 stays inert, unflagged', async () => {
+    const config = SMALL_WORLD['config/evacuation.yaml'].replace('{us-east-1: 0.8, eu-west-1: 0.2}', '{us-east-1: 0.8, eu-west-1: 0}');
+    const change = { 'config/evacuation.yaml': config, 'data/capacity.csv': SMALL_WORLD['data/capacity.csv'].replace('eu-west-1,authz,10,10,20', 'eu-west-1,authz,0,0,20') };
+    const e = entry(PlanSchema.parse(JSON.parse((await planJson(writeWorld(change), '--at', AT)).stdout)), 'authz', 'eu-west-1');
+    expect([e.requiredCapacity, e.targetMinCapacity, e.targetMaxCapacity]).toEqual([0, 0, 20]);
+    expect(e.flags).not.toContain('zero-capacity');
+  });
+
+  test('MaxCapacity 0 caps the target at 0 and is exceeds-max, loudly', async () => {
+    const r = await planJson(writeWorld(capacity('us-east-1,authz,10,0,0')), '--at', AT);
+    const e = entry(PlanSchema.parse(JSON.parse(r.stdout)), 'authz', 'us-east-1');
+    expect([e.targetMinCapacity, e.targetMaxCapacity]).toEqual([0, 0]);
+    expect(e.requiredCapacity).toBeGreaterThan(0);
+    expect(e.flags).toContain('exceeds-max');
   });
 });

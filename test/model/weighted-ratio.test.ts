@@ -187,6 +187,43 @@ describe('evacuationRatio no-history', () => {
   });
 });
 
+describe('evacuationRatio unbounded-ratio (a zero baseline)', () => {
+  const shares = traceShares(counts({ tv: [10] }), 0, 1, 1);
+  const zero = new Map<string, number | undefined>([
+    ['tv', 0],
+    ['ios', 0],
+  ]);
+
+  test('flags a receiving region whose samples are all 0 while the failed region sends it traffic', () => {
+    const r = evacuationRatio(shares, { levels: zero }, { levels: failed }, 0.5);
+    expect(r.flags).toEqual(expect.arrayContaining(['unbounded-ratio', 'no-regional-traffic']));
+    expect(r.flags).not.toContain('no-history');
+    expect(r.weightedRatio).toBe(1);
+  });
+
+  test('does not flag a region steered nothing: it is inert', () => {
+    expect(evacuationRatio(shares, { levels: zero }, { levels: failed }, 0).flags).not.toContain('unbounded-ratio');
+  });
+
+  test('does not flag it when the failed region sends 0 as well: nothing moves, ratio 1 is right', () => {
+    const r = evacuationRatio(shares, { levels: zero }, { levels: new Map([['tv', 0]]) }, 0.5);
+    expect(r.flags).toContain('no-regional-traffic');
+    expect(r.flags).not.toContain('unbounded-ratio');
+    expect(r.weightedRatio).toBe(1);
+  });
+
+  test('a region without any sample is no-history, not unbounded-ratio', () => {
+    const r = evacuationRatio(shares, { levels: new Map([['tv', undefined]]) }, { levels: failed }, 0.5);
+    expect(r.flags).toContain('no-history');
+    expect(r.flags).not.toContain('unbounded-ratio');
+  });
+
+  test('one device type with traffic is a baseline: the others fall back to the uniform ratio instead', () => {
+    const r = evacuationRatio(shares, { levels: new Map([['tv', 0], ['ios', 5]]) }, { levels: failed }, 0.5);
+    expect(r.flags).toEqual(['device-ratio-fallback']);
+  });
+});
+
 describe('weightedRatioInterval containment', () => {
   test('always holds the ratio, even when rounding puts the sum above every device ratio', () => {
     // 0.1 + 0.2 + 0.7 shares of the same ratio sum to a hair above it.

@@ -32,6 +32,11 @@ describe('lowConfidenceEntries', () => {
     expect(low[1]?.relativeHalfWidth).toBeCloseTo(0.25, 12);
   });
 
+  test('lists device-ratio-fallback: a device type whose ratio is the uniform stand-in', () => {
+    const low = lowConfidenceEntries(plan({ services: [planEntry({ service: 'fallback', flags: ['device-ratio-fallback'], traceSamples: 500 })] }), 0.1);
+    expect(low.map((l) => [l.service, l.reasons])).toEqual([['fallback', ['device-ratio-fallback']]]);
+  });
+
   test('an interval exactly at the limit is not wide', () => {
     expect(lowConfidenceEntries(plan({ services: [planEntry({ weightedRatio: 2, ci95: [1.75, 2.25] })] }), 0.125)).toEqual([]);
     expect(lowConfidenceEntries(plan({ services: [planEntry({ weightedRatio: 2, ci95: [1.75, 2.25] })] }), 0.12)).toHaveLength(1);

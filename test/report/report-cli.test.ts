@@ -34,7 +34,7 @@ describe('evac report (small world)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^# Evacuation readiness: ready\n/);
-    expect(r.stdout).toContain('- **us-west-2 fails: ready**: all 6 service-regions pass the gate (exceeds-max, no-history).');
+    expect(r.stdout).toContain('- **us-west-2 fails: ready**: all 6 service-regions pass the gate (exceeds-max, no-history, unbounded-ratio, zero-capacity).');
   });
 
   test('--fail-on picks the flags that fail the gate', async () => {

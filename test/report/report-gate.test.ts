@@ -4,8 +4,8 @@ import { gateFailures, parseFailOn, scenarioReason, shortfall } from '../../src/
 import { exceedingEntry, planEntry } from '../support/report-builders.ts';
 
 describe('parseFailOn', () => {
-  test('defaults to exceeds-max and no-history when no flag is given', () => {
-    expect(parseFailOn([])).toEqual({ ok: true, data: ['exceeds-max', 'no-history'] });
+  test('defaults to exceeds-max, no-history, unbounded-ratio and zero-capacity when no flag is given', () => {
+    expect(parseFailOn([])).toEqual({ ok: true, data: ['exceeds-max', 'no-history', 'unbounded-ratio', 'zero-capacity'] });
   });
 
   test('reads comma lists and repeated options, dropping duplicates', () => {
