@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
-import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_REGION_TIMEOUT_MS } from '../src/aws/defaults.ts';
+import { DEFAULT_REGION_TIMEOUT_MS } from '../src/async/regions.ts';
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS } from '../src/aws/defaults.ts';
 import { EvacError } from '../src/errors.ts';
 import type { OptionSpec, ParsedArgs } from './command.ts';
 import type { CliIO } from './io.ts';

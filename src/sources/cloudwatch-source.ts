@@ -1,10 +1,8 @@
-import { DeadlineExceeded, withDeadline } from '../async/deadline.ts';
 import { mapLimit } from '../async/map-limit.ts';
-import { describeAwsError } from '../aws/aws-error.ts';
-import { defaultCapacityMetric } from '../aws/capacity-metric.ts';
+import { DEFAULT_REGION_TIMEOUT_MS, forEachRegion } from '../async/regions.ts';
+import { defaultCapacityMetric } from '../scaling/capacity-metric.ts';
 import type { AwsClients } from '../aws/clients.ts';
 import { readCurrentCapacity } from '../aws/current-capacity.ts';
-import { DEFAULT_REGION_TIMEOUT_MS } from '../aws/defaults.ts';
 import { fetchBatch } from '../aws/get-metric-data.ts';
 import { alignedRange, packQueries, type SeriesRequest } from '../aws/metric-queries.ts';
 import type { MetricStat } from '../config/metric-query.ts';
@@ -188,17 +186,9 @@ export async function readRegions<T>(
   read: (region: string, signal: AbortSignal) => Promise<T>,
 ): Promise<{ loaded: T[]; unreachable: UnreachableRegion[]; apiCalls: Record<string, number> }> {
   const before = clients.calls.calls();
-  const unreachable: UnreachableRegion[] = [];
-  const loaded: T[] = [];
-  await Promise.all(
-    regions.map(async (region) => {
-      try {
-        loaded.push(await withDeadline(timeoutMs ?? DEFAULT_REGION_TIMEOUT_MS, (signal) => read(region, signal)));
-      } catch (error) {
-        unreachable.push({ region, reason: error instanceof DeadlineExceeded ? error.message : describeAwsError(error) });
-      }
-    }),
-  );
+  const results = await forEachRegion(regions, timeoutMs ?? DEFAULT_REGION_TIMEOUT_MS, read);
+  const loaded = [...results.answered.values()];
+  const unreachable: UnreachableRegion[] = [...results.failed].map(([region, reason]) => ({ region, reason }));
   unreachable.sort((a, b) => a.region.localeCompare(b.region));
   if (loaded.length === 0 && regions.length > 0) {
     throw new EvacError(`no region could be read from AWS:\n${unreachable.map((u) => `  ${u.region}: ${u.reason}`).join('\n')}`, {
