@@ -1,10 +1,13 @@
 /** `npm run bench`: every benchmark in bench/, one after the other. */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { benchOtlp } from './otlp.ts';
 import { benchPlan } from './plan.ts';
 import { benchUi } from './ui.ts';
 
 await benchPlan();
+console.log('');
+await benchOtlp();
 console.log('');
 await benchUi();
 console.log('');
