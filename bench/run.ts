@@ -2,12 +2,14 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { benchBacktest } from './backtest.ts';
+import { benchOtlp } from './otlp.ts';
 import { benchPlan } from './plan.ts';
 import { benchUi } from './ui.ts';
 
 await benchPlan();
 console.log('');
 await benchBacktest();
+await benchOtlp();
 console.log('');
 await benchUi();
 console.log('');

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
-import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_REGION_TIMEOUT_MS } from '../src/aws/defaults.ts';
+import { DEFAULT_REGION_TIMEOUT_MS } from '../src/async/regions.ts';
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS } from '../src/aws/defaults.ts';
 import { EvacError } from '../src/errors.ts';
 import type { OptionSpec, ParsedArgs } from './command.ts';
 import type { CliIO } from './io.ts';
@@ -30,7 +31,7 @@ export const CLOUDWATCH_OPTIONS = {
     valueName: 'DIR',
     description: 'With --source aws: traffic, traces and demand from DIR (evac precompute output); only capacity and Min/Max live from AWS, the failed region never called',
   },
-  traces: { type: 'string', valueName: 'PATH', description: 'Trace samples CSV for --source aws: timestamp,region,service,device_type,count (default: DATA/trace-samples.csv)' },
+  traces: { type: 'string', valueName: 'PATH', description: 'Trace counts for --source aws: a CSV (timestamp,region,service,device_type,count) or OTLP/JSON spans (a directory or .json[l][.gz], see docs/traces.md) (default: DATA/trace-samples.csv or DATA/traces/)' },
   evacuations: {
     type: 'string',
     valueName: 'PATH',

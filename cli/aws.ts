@@ -11,6 +11,7 @@ import { inspectPath } from '../src/input-file.ts';
 import { CloudWatchSource } from '../src/sources/cloudwatch-source.ts';
 import type { DataSource } from '../src/sources/data-source.ts';
 import { FilesSource } from '../src/sources/files-source.ts';
+import { dataDirTraces } from '../src/sources/trace-input.ts';
 import { LiveCapacitySource } from '../src/sources/live-capacity-source.ts';
 import { regionTimeoutFromArgs } from './aws-options.ts';
 import { type ParsedArgs, stringOpt } from './command.ts';
@@ -41,17 +42,17 @@ export function awsClientsFromArgs(args: ParsedArgs, io: CliIO): AwsClients {
  * `--source aws`: CloudWatch for metrics, Application Auto Scaling for Min/Max, --traces (or
  * --data) for traces; with --history DIR, the history from DIR and only capacity from AWS.
  */
-export function cloudWatchSourceFromArgs(args: ParsedArgs, clients: AwsClients): DataSource {
+export function cloudWatchSourceFromArgs(args: ParsedArgs, clients: AwsClients, onTraceReport?: (lines: readonly string[]) => void): DataSource {
   const history = stringOpt(args, 'history');
   if (history !== undefined) {
     if (!existsSync(history)) throw new EvacError(`--history ${history}: directory not found`, { hint: 'write it with evac precompute --out DIR' });
-    return new LiveCapacitySource({ history: new FilesSource(history), clients, scaler: scalerFor(clients), regionTimeoutMs: regionTimeoutFromArgs(args) });
+    return new LiveCapacitySource({ history: new FilesSource(history, onTraceReport === undefined ? {} : { onTraceReport }), clients, scaler: scalerFor(clients), regionTimeoutMs: regionTimeoutFromArgs(args) });
   }
   // Trace shares are not in CloudWatch: they come from a file, by default the files source's.
   const data = stringOpt(args, 'data') ?? 'fixtures';
-  const traces = stringOpt(args, 'traces') ?? path.join(data, 'trace-samples.csv');
+  const traces = stringOpt(args, 'traces') ?? unwrap(dataDirTraces(data)) ?? path.join(data, 'trace-samples.csv');
   if (!existsSync(traces)) {
-    throw new EvacError(`--source aws reads trace shares from a file, and ${traces} does not exist`, { hint: 'name it with --traces PATH (timestamp,region,service,device_type,count)' });
+    throw new EvacError(`--source aws reads trace shares from a file, and ${traces} does not exist`, { hint: 'name it with --traces PATH (a trace-samples CSV: timestamp,region,service,device_type,count; or OTLP span files: a directory or .json[l][.gz], see docs/traces.md)' });
   }
   // Past evacuations: --evacuations, or the data directory's when the traces come from there too.
   // A named file must exist; the data directory's may be absent, but not a broken link.
@@ -65,6 +66,7 @@ export function cloudWatchSourceFromArgs(args: ParsedArgs, clients: AwsClients):
     clients,
     scaler: new AutoScalingScaler({ clients }),
     tracesFile: traces,
+    ...(onTraceReport === undefined ? {} : { onTraceReport }),
     regionTimeoutMs: regionTimeoutFromArgs(args),
     ...(evacuations === undefined ? {} : { evacuationsFile: evacuations }),
   });

@@ -14,15 +14,21 @@ export const SOURCE_OPTIONS = {
 /** Every flag of the commands that read configs and planning data, from files or AWS. */
 export const DATA_OPTIONS = { ...CONFIG_OPTIONS, ...SOURCE_OPTIONS, ...CLOUDWATCH_OPTIONS, ...AWS_OPTIONS } as const;
 
+export interface SourceOptions {
+  /** Print the OTLP trace report on stderr (default true). The terminal UI turns it off: it would tear the frame, and the UI shows the plan's warnings. */
+  readonly traceReport?: boolean;
+}
+
 /** The data source the flags select. `clients`: the AWS clients to share (aws source); new ones otherwise. */
-export async function sourceFromArgs(args: ParsedArgs, io: CliIO, _config: LoadedConfig, clients?: AwsClients): Promise<DataSource> {
+export async function sourceFromArgs(args: ParsedArgs, io: CliIO, _config: LoadedConfig, clients?: AwsClients, options: SourceOptions = {}): Promise<DataSource> {
   const source = stringOpt(args, 'source') ?? 'files';
+  const onTraceReport = options.traceReport === false ? undefined : traceReportToStderr(io);
   switch (source) {
     case 'files':
-      return new FilesSource(stringOpt(args, 'data') ?? 'fixtures', { progress: progressTo(io) });
+      return new FilesSource(stringOpt(args, 'data') ?? 'fixtures', { progress: progressTo(io), ...(onTraceReport === undefined ? {} : { onTraceReport }) });
     case 'aws': {
       const aws = await import('./aws.ts');
-      return aws.cloudWatchSourceFromArgs(args, clients ?? aws.awsClientsFromArgs(args, io));
+      return aws.cloudWatchSourceFromArgs(args, clients ?? aws.awsClientsFromArgs(args, io), onTraceReport);
     }
     default:
       throw new EvacError(`--source "${source}": expected files or aws`);
@@ -38,15 +44,20 @@ export function progressTo(io: CliIO): (line: string) => void {
  * Runs `use` with the data source the flags select. With --source aws the SDK clients live
  * exactly as long as `use`, and --verbose lists the calls made once it is done.
  */
-export async function withSource<T>(args: ParsedArgs, io: CliIO, config: LoadedConfig, use: (source: DataSource) => Promise<T>): Promise<T> {
-  if (stringOpt(args, 'source') !== 'aws') return use(await sourceFromArgs(args, io, config));
+export async function withSource<T>(args: ParsedArgs, io: CliIO, config: LoadedConfig, use: (source: DataSource) => Promise<T>, options: SourceOptions = {}): Promise<T> {
+  if (stringOpt(args, 'source') !== 'aws') return use(await sourceFromArgs(args, io, config, undefined, options));
   const aws = await import('./aws.ts');
   const clients = aws.awsClientsFromArgs(args, io);
   try {
-    const result = await use(await sourceFromArgs(args, io, config, clients));
+    const result = await use(await sourceFromArgs(args, io, config, clients, options));
     aws.reportApiCalls(args, io, clients);
     return result;
   } finally {
     clients.destroy();
   }
+}
+
+/** The OTLP trace report (see docs/traces.md), on stderr: what was counted and every problem found. */
+export function traceReportToStderr(io: CliIO): (lines: readonly string[]) => void {
+  return (lines) => io.stderr.write(lines.map((l) => `${l}\n`).join(''));
 }

@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
-import { EvacError } from '../../src/errors.ts';
+import { EvacError, EXIT } from '../../src/errors.ts';
 import { DEFAULT_RATIO_THRESHOLD } from '../../src/report/report-diff.ts';
 import { parseFailOn } from '../../src/report/report-gate.ts';
 import { renderReportJunit } from '../../src/report/report-junit.ts';
@@ -15,7 +15,6 @@ import { configFromArgs, intOpt } from '../options.ts';
 import { DATA_OPTIONS, withSource } from '../source.ts';
 
 /** Exit codes of `evac report` (documented in docs/ci.md); bad input exits 2 via EvacError. */
-export const REPORT_EXIT = { ready: 0, notReady: 3 } as const;
 
 const FORMATS = ['markdown', 'json', 'junit'] as const;
 type ReportFormat = (typeof FORMATS)[number];
@@ -77,7 +76,7 @@ export const reportCommand: Command = {
     // GitHub Actions shows this file on the run's summary page; empty means "not in Actions".
     const summary = io.env.GITHUB_STEP_SUMMARY;
     if (summary) appendFileSync(summary, `${markdown}\n`);
-    return report.ready ? REPORT_EXIT.ready : REPORT_EXIT.notReady;
+    return report.ready ? EXIT.ok : EXIT.notReady;
   },
 };
 

@@ -1,9 +1,9 @@
-import { EvacError } from '../../src/errors.ts';
+import { EvacError, EXIT } from '../../src/errors.ts';
 import { restoreSnapshot } from '../../src/services/restore.ts';
 import { findActiveSnapshot } from '../../src/state/snapshot.ts';
 import { AWS_OPTIONS, askYesNo, regionTimeoutFromArgs } from '../aws-options.ts';
 import { boolOpt, type Command, stringOpt } from '../command.ts';
-import { intOpt } from '../options.ts';
+import { intOpt, textOrJson } from '../options.ts';
 import { renderOutcomeLine, renderRestoreResult } from '../render/scaling-text.ts';
 import { STATE_OPTIONS } from './apply.ts';
 
@@ -22,8 +22,7 @@ export const restoreCommand: Command = {
     ...AWS_OPTIONS,
   },
   async run(args, io) {
-    const format = stringOpt(args, 'format') ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new EvacError(`--format "${format}": expected text or json`);
+    const format = textOrJson(args);
     const out = (text: string) => (format === 'json' ? io.stderr.write(text) : io.stdout.write(text));
     const stateDir = stringOpt(args, 'state-dir') ?? '.evac-state';
     const file = stringOpt(args, 'snapshot') ?? findActiveSnapshot(stateDir)?.file;
@@ -53,7 +52,7 @@ export const restoreCommand: Command = {
       out(renderRestoreResult(result));
       if (format === 'json') io.stdout.write(`${JSON.stringify({ ...result, meta: { apiCalls: clients.calls.calls() } }, null, 2)}\n`);
       aws.reportApiCalls(args, io, clients);
-      return result.summary.failed > 0 ? 5 : 0;
+      return result.summary.failed > 0 ? EXIT.partial : EXIT.ok;
     } finally {
       clients.destroy();
     }

@@ -1,9 +1,9 @@
-import { EvacError } from '../../src/errors.ts';
+import { EvacError, EXIT } from '../../src/errors.ts';
 import { readStatus, waitForTargets } from '../../src/services/status.ts';
 import { findActiveSnapshot, loadSnapshot } from '../../src/state/snapshot.ts';
 import { AWS_OPTIONS, regionTimeoutFromArgs } from '../aws-options.ts';
 import { boolOpt, type Command, stringOpt } from '../command.ts';
-import { intOpt } from '../options.ts';
+import { intOpt, textOrJson } from '../options.ts';
 import { renderProgressLine, renderStatus } from '../render/scaling-text.ts';
 import { STATE_OPTIONS, WAIT_OPTIONS } from './apply.ts';
 
@@ -19,8 +19,7 @@ export const statusCommand: Command = {
     ...AWS_OPTIONS,
   },
   async run(args, io) {
-    const format = stringOpt(args, 'format') ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new EvacError(`--format "${format}": expected text or json`);
+    const format = textOrJson(args);
     const stateDir = stringOpt(args, 'state-dir') ?? '.evac-state';
     const file = stringOpt(args, 'snapshot') ?? findActiveSnapshot(stateDir)?.file;
     if (file === undefined) throw new EvacError(`no active snapshot in ${stateDir}/snapshots: nothing is being pre-scaled`, { hint: 'name one with --snapshot FILE' });
@@ -45,7 +44,7 @@ export const statusCommand: Command = {
       }
       io.stdout.write(format === 'json' ? `${JSON.stringify({ ...status, meta: { apiCalls: clients.calls.calls() } }, null, 2)}\n` : renderStatus(status));
       aws.reportApiCalls(args, io, clients);
-      return boolOpt(args, 'wait') && !reached ? 5 : 0;
+      return boolOpt(args, 'wait') && !reached ? EXIT.partial : EXIT.ok;
     } finally {
       clients.destroy();
     }

@@ -49,7 +49,7 @@ export const uiCommand: Command = {
     const aws = stringOpt(args, 'source') === 'aws' ? await import('../aws.ts') : undefined;
     const clients = aws?.awsClientsFromArgs(args, io);
     try {
-      const planner = openIncident({ config, source: await sourceFromArgs(args, io, config, clients), now: io.now(), staleAfterSeconds: intOpt(args, 'stale-days', 2) * 86_400 });
+      const planner = openIncident({ config, source: await sourceFromArgs(args, io, config, clients, { traceReport: false }), now: io.now(), staleAfterSeconds: intOpt(args, 'stale-days', 2) * 86_400 });
       // Bad data or config fails here, before the UI opens: exit 2 with the message of evac plan.
       const initialPlan = await planner.plan({ failedRegion: initialFailed, at, windowMinutes }).catch((error: unknown) => {
         io.stdout.write('\n');

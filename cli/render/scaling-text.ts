@@ -1,8 +1,8 @@
 import { renderTextTable } from '../../src/report/text-table.ts';
 import type { MinMax, TargetRef } from '../../src/scaling/scaler.ts';
-import type { ApplyResult, PlannedChange, TargetOutcome } from '../../src/services/apply.ts';
-import type { RestoreOutcome, RestoreResult } from '../../src/services/restore.ts';
-import type { StatusResult } from '../../src/services/status.ts';
+import type { ApplyResult, PlannedChange, TargetOutcome } from '../../src/report/apply-schema.ts';
+import type { RestoreOutcome, RestoreResult } from '../../src/report/restore-schema.ts';
+import type { StatusResult } from '../../src/report/status-schema.ts';
 
 const mm = (v: MinMax | null) => (v ? `${v.min}/${v.max}` : '-');
 
@@ -43,26 +43,44 @@ export function renderOutcomeLine(o: TargetOutcome | RestoreOutcome): string {
   return `${verb} ${o.label}  ${o.reason ? o.reason : change}\n`;
 }
 
+/** The outcome rows of apply or restore worth showing, with the headers of their two Min/Max columns. */
+interface OutcomeTable<T extends TargetOutcome | RestoreOutcome> {
+  readonly rows: readonly T[];
+  readonly before: string;
+  readonly after: string;
+  readonly note: (t: T) => string;
+}
+
+/** One table for apply and restore: status, target, Min/Max on both sides, a note; empty without rows. */
+function renderOutcomeTable<T extends TargetOutcome | RestoreOutcome>(table: OutcomeTable<T>): string {
+  if (table.rows.length === 0) return '';
+  const rendered = renderTextTable<T>({
+    columns: [
+      { header: 'status', value: (t) => t.status },
+      { header: 'target', value: (t) => t.label },
+      { header: table.before, value: (t) => mm(t.before), align: 'right' },
+      { header: table.after, value: (t) => mm(t.after), align: 'right' },
+      { header: 'note', value: (t) => t.reason ?? table.note(t) },
+    ],
+    rows: table.rows,
+  });
+  return `${rendered}\n`;
+}
+
+const dryRunPrefix = (dryRun: boolean) => (dryRun ? 'Dry run, nothing changed: ' : '');
+
 export function renderApplyResult(result: ApplyResult): string {
   const s = result.summary;
-  const rows = result.targets.filter((t) => t.status !== 'raised' || result.dryRun);
-  const table =
-    rows.length === 0
-      ? ''
-      : `${renderTextTable({
-          columns: [
-            { header: 'status', value: (t: TargetOutcome) => t.status },
-            { header: 'target', value: (t) => t.label },
-            { header: 'min/max before', value: (t) => mm(t.before), align: 'right' },
-            { header: 'min/max after', value: (t) => mm(t.after), align: 'right' },
-            { header: 'note', value: (t) => t.reason ?? (t.capped ? 'capped at max' : '') },
-          ],
-          rows,
-        })}\n`;
+  const table = renderOutcomeTable({
+    rows: result.targets.filter((t) => t.status !== 'raised' || result.dryRun),
+    before: 'min/max before',
+    after: 'min/max after',
+    note: (t) => (t.capped ? 'capped at max' : ''),
+  });
   const parts = [`${s.raised} raised`, `${s.unchanged} unchanged`, `${s.failed} failed`, `${s.skipped} skipped`];
   if (result.dryRun) parts.unshift(`${s['would-raise']} would be raised`);
   if (s.capped > 0) parts.push(`${s.capped} capped at max`);
-  const lines = [`${result.dryRun ? 'Dry run, nothing changed: ' : ''}${parts.join(', ')}.`];
+  const lines = [`${dryRunPrefix(result.dryRun)}${parts.join(', ')}.`];
   if (result.snapshotFile) lines.push(`Snapshot of prior Min/Max: ${result.snapshotFile}`);
   if (s.failed > 0) lines.push('Some targets failed: run the same evac apply again to finish them (targets already raised are left alone).');
   return `${table}${lines.join('\n')}\n`;
@@ -70,28 +88,18 @@ export function renderApplyResult(result: ApplyResult): string {
 
 export function renderRestoreResult(result: RestoreResult): string {
   const s = result.summary;
-  const rows = result.targets.filter((t) => t.status !== 'restored' || result.dryRun);
-  const table =
-    rows.length === 0
-      ? ''
-      : `${renderTextTable({
-          columns: [
-            { header: 'status', value: (t: RestoreOutcome) => t.status },
-            { header: 'target', value: (t) => t.label },
-            { header: 'min/max now', value: (t) => mm(t.before), align: 'right' },
-            { header: 'prior min/max', value: (t) => mm(t.after), align: 'right' },
-            { header: 'note', value: (t) => t.reason ?? (t.changedByOthers ? 'changed by someone else (--force)' : '') },
-          ],
-          rows,
-        })}\n`;
+  const table = renderOutcomeTable({
+    rows: result.targets.filter((t) => t.status !== 'restored' || result.dryRun),
+    before: 'min/max now',
+    after: 'prior min/max',
+    note: (t) => (t.changedByOthers ? 'changed by someone else (--force)' : ''),
+  });
   const parts = [`${s.restored} restored`, `${s.unchanged} already at prior`, `${s.failed} failed`, `${s.skipped} skipped`];
   if (result.dryRun) parts.unshift(`${s['would-restore']} would be restored`);
-  const tail = result.complete
-    ? `Snapshot ${result.snapshotFile} is marked restored.`
-    : result.dryRun
-      ? ''
-      : 'Not every target is back: run the same evac restore again to finish.';
-  return `${table}${result.dryRun ? 'Dry run, nothing changed: ' : ''}${parts.join(', ')}.\n${tail ? `${tail}\n` : ''}`;
+  const lines = [`${dryRunPrefix(result.dryRun)}${parts.join(', ')}.`];
+  if (result.complete) lines.push(`Snapshot ${result.snapshotFile} is marked restored.`);
+  else if (!result.dryRun) lines.push('Not every target is back: run the same evac restore again to finish.');
+  return `${table}${lines.join('\n')}\n`;
 }
 
 /** `[##########----------]  50%`: filled in proportion to `fraction` (clamped to 0..1). */

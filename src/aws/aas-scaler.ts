@@ -1,7 +1,7 @@
-import { DescribeScalableTargetsCommand, RegisterScalableTargetCommand, type ScalableDimension, type ServiceNamespace } from '@aws-sdk/client-application-auto-scaling';
-import { BugError } from '../errors.ts';
+import { paginateDescribeScalableTargets, RegisterScalableTargetCommand, type ScalableDimension, type ServiceNamespace } from '@aws-sdk/client-application-auto-scaling';
 import { type CallOptions, type MinMax, type Scaler, type TargetRef, targetKey } from '../scaling/scaler.ts';
 import type { AwsClients } from './clients.ts';
+import { onceEachToken } from './page-tokens.ts';
 
 /** DescribeScalableTargets takes at most 50 ResourceIds and returns at most 50 targets a page. */
 const MAX_RESOURCE_IDS = 50;
@@ -34,32 +34,23 @@ export class AutoScalingScaler implements Scaler {
     for (const group of groups.values()) {
       const ids = [...group.ids];
       for (let i = 0; i < ids.length; i += MAX_RESOURCE_IDS) {
-        const seen = new Set<string>();
-        let nextToken: string | undefined;
-        do {
-          const page = await client.send(
-            new DescribeScalableTargetsCommand({
-              ServiceNamespace: group.namespace as ServiceNamespace,
-              ScalableDimension: group.dimension as ScalableDimension,
-              ResourceIds: ids.slice(i, i + MAX_RESOURCE_IDS),
-              MaxResults: this.options.pageSize ?? MAX_RESOURCE_IDS,
-              ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-            }),
-            options.signal ? { abortSignal: options.signal } : {},
-          );
+        const pages = paginateDescribeScalableTargets(
+          { client, pageSize: this.options.pageSize ?? MAX_RESOURCE_IDS },
+          {
+            ServiceNamespace: group.namespace as ServiceNamespace,
+            ScalableDimension: group.dimension as ScalableDimension,
+            ResourceIds: ids.slice(i, i + MAX_RESOURCE_IDS),
+          },
+          options.signal ? { abortSignal: options.signal } : {},
+        );
+        for await (const page of onceEachToken(pages, `DescribeScalableTargets in ${region}`)) {
           for (const t of page.ScalableTargets ?? []) {
             if (t.ServiceNamespace === undefined || t.ResourceId === undefined || t.ScalableDimension === undefined) continue;
             if (t.MinCapacity === undefined || t.MaxCapacity === undefined) continue;
             const key = targetKey({ serviceNamespace: t.ServiceNamespace, resourceId: t.ResourceId, scalableDimension: t.ScalableDimension });
             if (wanted.has(key)) found.set(key, { min: t.MinCapacity, max: t.MaxCapacity });
           }
-          nextToken = page.NextToken || undefined;
-          if (nextToken !== undefined) {
-            // A token seen before would page forever.
-            if (seen.has(nextToken)) throw new BugError(`DescribeScalableTargets in ${region} returned the NextToken "${nextToken}" twice`);
-            seen.add(nextToken);
-          }
-        } while (nextToken !== undefined);
+        }
       }
     }
     return found;

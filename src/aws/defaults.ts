@@ -5,6 +5,3 @@ export const DEFAULT_MAX_ATTEMPTS = 4;
 
 /** Time one HTTP attempt of an AWS call may take, in ms. */
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
-
-/** Time a region has to answer before it is reported unreachable, in ms. */
-export const DEFAULT_REGION_TIMEOUT_MS = 30_000;

@@ -1,5 +1,5 @@
-import { type CloudWatchClient, GetMetricDataCommand, type ScanBy } from '@aws-sdk/client-cloudwatch';
-import { BugError } from '../errors.ts';
+import { type CloudWatchClient, paginateGetMetricData, type ScanBy } from '@aws-sdk/client-cloudwatch';
+import { onceEachToken } from './page-tokens.ts';
 import type { QueryBatch } from './metric-queries.ts';
 
 /** One returned series: epoch-second timestamps and their values, in the order asked for. */
@@ -24,19 +24,17 @@ export interface FetchOptions {
 export async function fetchBatch<T>(client: CloudWatchClient, batch: QueryBatch<T>, options: FetchOptions): Promise<Map<string, { tag: T; series: Series }>> {
   const out = new Map<string, { tag: T; series: Series }>();
   for (const [id, tag] of batch.tags) out.set(id, { tag, series: { timestamps: [], values: [] } });
-  const seen = new Set<string>();
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(
-      new GetMetricDataCommand({
-        MetricDataQueries: [...batch.queries],
-        StartTime: new Date(options.start * 1000),
-        EndTime: new Date(options.end * 1000),
-        ScanBy: options.scanBy ?? 'TimestampAscending',
-        ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-      }),
-      options.signal ? { abortSignal: options.signal } : {},
-    );
+  const pages = paginateGetMetricData(
+    { client },
+    {
+      MetricDataQueries: [...batch.queries],
+      StartTime: new Date(options.start * 1000),
+      EndTime: new Date(options.end * 1000),
+      ScanBy: options.scanBy ?? 'TimestampAscending',
+    },
+    options.signal ? { abortSignal: options.signal } : {},
+  );
+  for await (const page of onceEachToken(pages, 'GetMetricData')) {
     for (const result of page.MetricDataResults ?? []) {
       if (result.StatusCode === 'Forbidden' || result.StatusCode === 'InternalError') {
         const message = (result.Messages ?? []).map((m) => `${m.Code}: ${m.Value}`).join('; ');
@@ -51,11 +49,6 @@ export async function fetchBatch<T>(client: CloudWatchClient, batch: QueryBatch<
         entry.series.values.push(values[i] as number);
       }
     }
-    nextToken = page.NextToken || undefined;
-    if (nextToken !== undefined) {
-      if (seen.has(nextToken)) throw new BugError(`GetMetricData returned the NextToken "${nextToken}" twice`);
-      seen.add(nextToken);
-    }
-  } while (nextToken !== undefined);
+  }
   return out;
 }

@@ -1,6 +1,38 @@
 import { z } from 'zod';
 import { isTimeZone } from '../model/day-type.ts';
 import { MetricStatSchema } from './metric-query.ts';
+import { userRegex } from './user-regex.ts';
+
+/** A user regex: checked at load, so a bad one is a config error naming its field. */
+const UserRegex = z.string().superRefine((pattern, ctx) => {
+  const compiled = userRegex(pattern);
+  if (!compiled.ok) ctx.addIssue({ code: 'custom', message: compiled.message });
+});
+
+/** How OTLP spans become trace counts per service, region and device type (see docs/traces.md). */
+export const TracesConfigSchema = z
+  .strictObject({
+    deviceType: z
+      .strictObject({
+        attribute: z.string().min(1).optional().describe('Span or resource attribute holding the device type (e.g. app.device.type); tried first'),
+        userAgent: z
+          .array(
+            z.strictObject({
+              match: UserRegex.describe('Regex over user_agent.original; a leading (?i) makes it case-insensitive'),
+              device: z.string().min(1).describe('Device type given to a trace whose user agent matches'),
+            }),
+          )
+          .default([])
+          .describe('Tried in order when the attribute is absent: the first match wins'),
+      })
+      .prefault({})
+      .describe("Rules giving a trace's device type, applied to its root span, else to any span of the trace"),
+    regionAttribute: z.string().min(1).default('cloud.region').describe('Resource attribute holding the region of a span'),
+    serviceAttribute: z.string().min(1).default('service.name').describe("Resource attribute holding the service name, matched to each service's traceName"),
+  })
+  .prefault({})
+  .describe('Reading OpenTelemetry (OTLP/JSON) spans: see docs/traces.md');
+export type TracesConfig = z.infer<typeof TracesConfigSchema>;
 
 const RegionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region name such as us-east-1');
 
@@ -45,6 +77,7 @@ export const EvacuationConfigSchema = z
     })
       .optional()
       .describe('CloudWatch metric of regional traffic by device type (for --source aws)'),
+    traces: TracesConfigSchema,
   })
   .superRefine((cfg, ctx) => {
     const known = new Set(cfg.regions);

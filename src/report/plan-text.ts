@@ -1,24 +1,28 @@
 import type { Plan } from './plan-schema.ts';
 import { flagLegend, PLAN_COLUMNS, pct, planHeadline, summarizePlan } from './plan-view.ts';
-import { renderMarkdownTable, renderTextTable } from './text-table.ts';
+import { type PlanTableOptions, renderPlanRows, riskFooter, wrapLine } from './plan-table.ts';
+import { renderMarkdownTable } from './text-table.ts';
 
 /**
- * The plan as a terminal table, with a summary of what the uniform approach would get wrong.
+ * The plan as a terminal table and to-do list: risky rows first, a footer that says what to do
+ * about each, and a summary of what the uniform approach would get wrong.
  * `width`: the terminal's columns; the least needed columns are left out to fit it.
  */
-export function renderPlanTable(plan: Plan, width?: number): string {
+export function renderPlanTable(plan: Plan, width?: number, options: Omit<PlanTableOptions, 'width'> = {}): string {
   const s = summarizePlan(plan);
-  const lines = [planHeadline(plan), `Data: ${plan.source}, history to ${plan.dataEnd}`, ''];
-  for (const u of plan.unreachableRegions) lines.push(`! ${unreachableNote(plan, u)}`);
-  for (const w of plan.warnings) lines.push(`! warning: ${w}`);
-  lines.push(renderTextTable({ columns: PLAN_COLUMNS, rows: plan.services, ...(width === undefined ? {} : { maxWidth: width }) }), '');
+  const head = [planHeadline(plan), `Data: ${plan.source}, history to ${plan.dataEnd}`, ''];
+  for (const u of plan.unreachableRegions) head.push(`! ${unreachableNote(plan, u)}`);
+  for (const w of plan.warnings) head.push(`! warning: ${w}`);
+  const table = renderPlanRows(plan, { ...options, ...(width === undefined ? {} : { width }) });
+  const lines = ['', ...riskFooter(plan), ''];
   lines.push(
     `${s.entries} service-regions; uniform scaling would under-scale ${s.underScaled.length} and over-scale ${s.overScaled.length} (beyond ±5%); ${s.exceedsMax.length} exceed max capacity; ${s.lowConfidence.length} low-confidence.`,
   );
   if (s.underScaled[0]) lines.push(`Most under-scaled by uniform: ${s.underScaled[0].service} in ${s.underScaled[0].region} (${pct(s.underScaled[0].uniformError)}).`);
   const legend = flagLegend(plan);
   if (legend.length > 0) lines.push('', 'Flags:', ...legend.map((l) => `  ${l}`));
-  return `${lines.join('\n')}\n`;
+  const wrapped = (text: readonly string[]) => (width === undefined ? text : text.flatMap((l) => wrapLine(l, width)));
+  return `${[...wrapped(head), table, ...wrapped(lines)].join('\n')}\n`;
 }
 
 /** The plan as a Markdown report for a pull request or an incident channel. */

@@ -1,4 +1,4 @@
-import { EvacError } from '../errors.ts';
+import { EvacError, EXIT } from '../errors.ts';
 import type { Plan } from '../report/plan-schema.ts';
 import { type MinMax, type Scaler, type TargetRef, targetKey } from './scaler.ts';
 
@@ -25,6 +25,6 @@ export class PlannedMinMaxScaler implements Scaler {
   }
 
   async setCapacity(): Promise<void> {
-    throw new EvacError(this.refusal, { exitCode: 2 });
+    throw new EvacError(this.refusal, { exitCode: EXIT.badInput });
   }
 }

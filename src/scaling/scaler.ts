@@ -1,17 +1,20 @@
+import { z } from 'zod';
 import type { MetricStat } from '../config/metric-query.ts';
 
 /** An Application Auto Scaling scalable target, as its three identifying fields. */
-export interface TargetRef {
-  readonly serviceNamespace: string;
-  readonly resourceId: string;
-  readonly scalableDimension: string;
-}
+export const TargetRefSchema = z.object({
+  serviceNamespace: z.string(),
+  resourceId: z.string(),
+  scalableDimension: z.string(),
+});
+export type TargetRef = Readonly<z.infer<typeof TargetRefSchema>>;
 
-/** A target's MinCapacity and MaxCapacity. */
-export interface MinMax {
-  readonly min: number;
-  readonly max: number;
-}
+/**
+ * A target's MinCapacity and MaxCapacity: whole numbers, at least 0 (Application Auto Scaling's
+ * rule). The one schema of a Min/Max, in snapshots, audit lines and the apply/restore/status JSON.
+ */
+export const MinMaxSchema = z.strictObject({ min: z.number().int().min(0), max: z.number().int().min(0) });
+export type MinMax = Readonly<z.infer<typeof MinMaxSchema>>;
 
 export interface CallOptions {
   /** Aborts the call (and its retries), e.g. when a region's time is up. */

@@ -1,7 +1,8 @@
-import { defaultCapacityMetric } from '../aws/capacity-metric.ts';
-import { DEFAULT_REGION_TIMEOUT_MS } from '../aws/defaults.ts';
+import { defaultCapacityMetric } from '../scaling/capacity-metric.ts';
+import { DEFAULT_REGION_TIMEOUT_MS } from '../async/regions.ts';
 import type { MetricStat } from '../config/metric-query.ts';
-import { EvacError } from '../errors.ts';
+import { EvacError, EXIT } from '../errors.ts';
+import type { ApplyResult, PlannedChange, TargetOutcome } from '../report/apply-schema.ts';
 import type { Plan, PlanEntry } from '../report/plan-schema.ts';
 import { raiseTo, sameMinMax } from '../scaling/raise.ts';
 import { type MinMax, type Scaler, type TargetRef, targetKey, targetLabel } from '../scaling/scaler.ts';
@@ -17,36 +18,8 @@ import { acquireStateLock } from '../state/state-lock.ts';
 import { planFingerprint } from './plan.ts';
 import { type CallResult, DEFAULT_CONCURRENCY, liveOf, readLiveTargets, runScalingCalls, type ScalingCall } from './scaling-calls.ts';
 
-/** What became of one target. */
-export type TargetStatus = 'raised' | 'would-raise' | 'unchanged' | 'failed' | 'skipped';
-
-export interface TargetOutcome {
-  readonly region: string;
-  /** The plan unit: `<service>` or `<service>/<shard>`. */
-  readonly service: string;
-  /** `region resourceId (dimension)`, or the unit name when there is no target. */
-  readonly label: string;
-  readonly target: TargetRef | null;
-  readonly status: TargetStatus;
-  /** Min/Max read just before the change; null when it could not be read. */
-  readonly before: MinMax | null;
-  /** Min/Max set (raised), to set (would-raise), or kept (unchanged). */
-  readonly after: MinMax | null;
-  /** The plan wanted a Min above the Max that may be set. */
-  readonly capped: boolean;
-  /** Why a target failed or was skipped. */
-  readonly reason?: string;
-}
-
-/** One change about to be made, as shown for confirmation and by --dry-run. */
-export interface PlannedChange {
-  readonly region: string;
-  readonly service: string;
-  readonly target: TargetRef;
-  readonly before: MinMax;
-  readonly after: MinMax;
-  readonly capped: boolean;
-}
+/** The result types are the contract's (src/report/apply-schema.ts), re-exported for the callers of this service. */
+export type { ApplyResult, PlannedChange, TargetOutcome, TargetStatus } from '../report/apply-schema.ts';
 
 export interface ApplyOptions {
   readonly plan: Plan;
@@ -73,17 +46,6 @@ export interface ApplyOptions {
   readonly now?: () => Date;
 }
 
-export interface ApplyResult {
-  readonly failedRegion: string;
-  readonly dryRun: boolean;
-  /** The snapshot holding every changed target's prior Min/Max; null when nothing was changed or kept. */
-  readonly snapshotFile: string | null;
-  /** The exact calls made (or, dry run, to make). */
-  readonly changes: readonly PlannedChange[];
-  readonly targets: readonly TargetOutcome[];
-  readonly summary: Readonly<Record<TargetStatus, number>> & { readonly capped: number };
-}
-
 /**
  * Pre-scales the healthy regions to a plan with RegisterScalableTarget: raises MinCapacity to
  * the planned Min, and MaxCapacity only where the config allows it (else the Min is capped at
@@ -104,7 +66,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   if (options.reviewed && planFingerprint(plan) !== plan.fingerprint) {
     throw new EvacError(
       'the plan was edited after it was planned: its fingerprint does not match the targets, Min/Max or allowMaxIncrease it holds; nothing was changed',
-      { exitCode: 4, hint: 'plan again with evac plan --out, review it, and apply that file unedited' },
+      { exitCode: EXIT.refused, hint: 'plan again with evac plan --out, review it, and apply that file unedited' },
     );
   }
 
@@ -163,7 +125,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     }
     if (stale.length > 0) {
       throw new EvacError(`the plan is stale: ${stale.length} target${stale.length > 1 ? 's' : ''} changed since it was planned; nothing was changed:\n${stale.join('\n')}`, {
-        exitCode: 4,
+        exitCode: EXIT.refused,
         hint: 'plan again (evac plan --out plan.json), review the new plan, and apply it',
       });
     }
@@ -173,7 +135,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       return result(plan, true, null, changes, outcomes);
     }
     if (changes.length > 0 && options.confirm && !(await options.confirm(changes))) {
-      throw new EvacError('cancelled: nothing was changed', { exitCode: 4 });
+      throw new EvacError('cancelled: nothing was changed', { exitCode: EXIT.refused });
     }
 
     const snap = openSnapshot(options.stateDir, plan, now());

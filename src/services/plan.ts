@@ -111,7 +111,7 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
   if ((blocking.length > 0 || zero.length > 0) && !options.allowPartialHistory) {
     throw refusal({ missing, failedRegion, window, bucketMinutes: evac.bucketMinutes, unreachable: loaded.unreachable, evacuations: data.evacuations }, zero);
   }
-  const warnings: string[] = [];
+  const warnings: string[] = [...(loaded.warnings ?? [])];
   if (stale) {
     warnings.push(
       `the traffic data ends at ${iso(latestUpToAt)}, ${days(at - latestUpToAt)} days before the time planned for (${iso(at)}): the ratios describe that older history; entries are flagged stale-data`,

@@ -91,6 +91,7 @@ export async function precompute(options: PrecomputeOptions): Promise<Precompute
       lookbackDays,
       source: loaded.description,
       configDir: config.dir,
+      ...(loaded.warnings !== undefined && loaded.warnings.length > 0 ? { warnings: [...loaded.warnings] } : {}),
     },
     unreachable: loaded.unreachable,
   };

@@ -1,4 +1,5 @@
 import type { LoadedConfig } from '../config/load-config.ts';
+import { schemaIssues } from '../config/json-file.ts';
 import { allRegionScopes } from '../config/resolve-scope.ts';
 import { EvacError, formatIssue, type InputIssue } from '../errors.ts';
 import { MAX_JSON_BYTES, readRequiredText } from '../input-file.ts';
@@ -166,8 +167,8 @@ export function readBaselineReport(file: string): Report {
   }
   const parsed = ReportSchema.safeParse(json);
   if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new EvacError(`--baseline ${file}: not a valid report: ${first ? `${first.path.join('.')}: ${first.message}` : 'schema mismatch'}`);
+    const first = schemaIssues(file, parsed.error)[0];
+    throw new EvacError(`--baseline ${file}: not a valid report: ${first ? `${first.path}: ${first.message}` : 'schema mismatch'}`);
   }
   return parsed.data;
 }

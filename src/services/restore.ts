@@ -1,26 +1,14 @@
-import { DEFAULT_REGION_TIMEOUT_MS } from '../aws/defaults.ts';
-import { EvacError } from '../errors.ts';
+import { DEFAULT_REGION_TIMEOUT_MS } from '../async/regions.ts';
+import { EvacError, EXIT } from '../errors.ts';
+import type { RestoreOutcome, RestoreResult } from '../report/restore-schema.ts';
 import { sameMinMax } from '../scaling/raise.ts';
 import { type MinMax, type Scaler, targetLabel } from '../scaling/scaler.ts';
 import { loadSnapshot, type SnapshotTarget, saveSnapshot } from '../state/snapshot.ts';
 import { acquireStateLock } from '../state/state-lock.ts';
 import { DEFAULT_CONCURRENCY, liveOf, readLiveTargets, runScalingCalls, type ScalingCall } from './scaling-calls.ts';
 
-export type RestoreStatus = 'restored' | 'would-restore' | 'unchanged' | 'failed' | 'skipped';
-
-export interface RestoreOutcome {
-  readonly region: string;
-  readonly service: string;
-  readonly label: string;
-  readonly status: RestoreStatus;
-  /** Min/Max read just before the change; null when it could not be read. */
-  readonly before: MinMax | null;
-  /** The prior Min/Max put back (or to put back). */
-  readonly after: MinMax;
-  /** Someone else changed it after evac did; restored only with force. */
-  readonly changedByOthers: boolean;
-  readonly reason?: string;
-}
+/** The result types are the contract's (src/report/restore-schema.ts), re-exported for the callers of this service. */
+export type { RestoreOutcome, RestoreResult, RestoreStatus } from '../report/restore-schema.ts';
 
 export interface RestoreOptions {
   readonly snapshotFile: string;
@@ -36,16 +24,6 @@ export interface RestoreOptions {
   readonly confirm?: (changes: readonly RestoreOutcome[]) => Promise<boolean>;
   readonly onResult?: (outcome: RestoreOutcome) => void;
   readonly now?: () => Date;
-}
-
-export interface RestoreResult {
-  readonly snapshotFile: string;
-  readonly failedRegion: string;
-  readonly dryRun: boolean;
-  /** True once every target is back to its prior Min/Max and the snapshot is marked restored. */
-  readonly complete: boolean;
-  readonly targets: readonly RestoreOutcome[];
-  readonly summary: Readonly<Record<RestoreStatus, number>>;
 }
 
 /**
@@ -93,7 +71,7 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
     if (changed.length > 0 && !options.force) {
       throw new EvacError(
         `${changed.length} target${changed.length > 1 ? 's were' : ' was'} changed by someone else since evac set ${changed.length > 1 ? 'them' : 'it'}; nothing was restored:\n${changed.join('\n')}`,
-        { exitCode: 4, hint: `check with whoever changed them; evac restore --snapshot ${options.snapshotFile} --force puts them back to their prior Min/Max anyway` },
+        { exitCode: EXIT.refused, hint: `check with whoever changed them; evac restore --snapshot ${options.snapshotFile} --force puts them back to their prior Min/Max anyway` },
       );
     }
     const pending = calls.map((c) => ({ region: c.region, service: c.service, label: targetLabel(c.region, c.target), before: c.before, after: c.after, changedByOthers: c.item.changedByOthers }));
@@ -102,7 +80,7 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
       return result(options.snapshotFile, snapshot.failedRegion, true, false, outcomes);
     }
     if (calls.length > 0 && options.confirm && !(await options.confirm(pending.map((p) => ({ ...p, status: 'would-restore' as const }))))) {
-      throw new EvacError('cancelled: nothing was restored', { exitCode: 4 });
+      throw new EvacError('cancelled: nothing was restored', { exitCode: EXIT.refused });
     }
     const results = await runScalingCalls({
       scaler: options.scaler,

@@ -1,7 +1,6 @@
-import { DeadlineExceeded, withDeadline } from '../async/deadline.ts';
 import { mapLimit } from '../async/map-limit.ts';
-import { CREDENTIAL_HINT, describeAwsError, isCredentialError } from '../aws/aws-error.ts';
-import { EvacError } from '../errors.ts';
+import { forEachRegion } from '../async/regions.ts';
+import { CREDENTIAL_HINT, describeError, EvacError, EXIT, isCredentialError } from '../errors.ts';
 import { getOrInsert } from '../model/get-or-insert.ts';
 import { type MinMax, type Scaler, type TargetRef, targetKey } from '../scaling/scaler.ts';
 import { appendAudit } from '../state/audit-log.ts';
@@ -22,27 +21,21 @@ export interface LiveTargets {
  */
 export async function readLiveTargets(scaler: Scaler, targets: readonly { region: string; target: TargetRef }[], timeoutMs: number): Promise<LiveTargets> {
   const byRegion = groupByRegion(targets);
-  const live = new Map<string, ReadonlyMap<string, MinMax>>();
-  const errors = new Map<string, string>();
-  const denied: string[] = [];
-  await Promise.all(
-    [...byRegion].map(async ([region, items]) => {
-      try {
-        const refs = items.map((i) => i.target);
-        live.set(region, await withDeadline(timeoutMs, (signal) => scaler.describeTargets(region, refs, { signal })));
-      } catch (error) {
-        if (isCredentialError(error)) denied.push(`${region}: ${describeAwsError(error)}`);
-        errors.set(region, error instanceof DeadlineExceeded ? error.message : describeAwsError(error));
-      }
-    }),
+  const results = await forEachRegion(byRegion.keys(), timeoutMs, (region, signal) =>
+    scaler.describeTargets(
+      region,
+      (byRegion.get(region) ?? []).map((i) => i.target),
+      { signal },
+    ),
   );
+  const denied = [...results.thrown].filter(([, error]) => isCredentialError(error)).map(([region, error]) => `${region}: ${describeError(error)}`);
   if (denied.length > 0) {
     denied.sort();
     const same = denied.every((d) => d.slice(d.indexOf(':')) === denied[0]?.slice(denied[0].indexOf(':')));
     const detail = same ? `${denied[0]?.slice(denied[0].indexOf(':') + 2)} (${denied.map((d) => d.slice(0, d.indexOf(':'))).join(', ')})` : `\n  ${denied.join('\n  ')}`;
-    throw new EvacError(`AWS refused the credentials reading the scalable targets, nothing was changed: ${detail}`, { exitCode: 2, hint: CREDENTIAL_HINT });
+    throw new EvacError(`AWS refused the credentials reading the scalable targets, nothing was changed: ${detail}`, { exitCode: EXIT.badInput, hint: CREDENTIAL_HINT });
   }
-  return { byRegion: live, errors };
+  return { byRegion: results.answered, errors: results.failed };
 }
 
 export function liveOf(live: LiveTargets, region: string, target: TargetRef): MinMax | undefined {
@@ -98,8 +91,8 @@ export async function runScalingCalls<T>(options: RunCallsOptions<T>): Promise<C
           await options.scaler.setCapacity(call.region, call.target, call.after);
           result = { ...call, ok: true };
         } catch (error) {
-          result = { ...call, ok: false, error: describeAwsError(error) };
-          if (isCredentialError(error)) denied ??= describeAwsError(error);
+          result = { ...call, ok: false, error: describeError(error) };
+          if (isCredentialError(error)) denied ??= describeError(error);
         }
         appendAudit(options.stateDir, {
           time: options.now().toISOString(),

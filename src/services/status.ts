@@ -1,40 +1,13 @@
-import { DeadlineExceeded, withDeadline } from '../async/deadline.ts';
-import { describeAwsError } from '../aws/aws-error.ts';
-import { DEFAULT_REGION_TIMEOUT_MS } from '../aws/defaults.ts';
+import { DEFAULT_REGION_TIMEOUT_MS, forEachRegion } from '../async/regions.ts';
 import type { MetricStat } from '../config/metric-query.ts';
-import type { CapacityReader, MinMax, Scaler } from '../scaling/scaler.ts';
+import type { StatusResult, TargetProgress } from '../report/status-schema.ts';
+import type { CapacityReader, Scaler } from '../scaling/scaler.ts';
 import { targetKey, targetLabel } from '../scaling/scaler.ts';
 import type { Snapshot } from '../state/snapshot.ts';
 import { groupByRegion, liveOf, readLiveTargets } from './scaling-calls.ts';
 
-export interface TargetProgress {
-  readonly region: string;
-  readonly service: string;
-  readonly label: string;
-  /** The MinCapacity evac set (or meant to set). */
-  readonly targetMin: number;
-  /** Today's Min/Max; null when the region could not be read. */
-  readonly live: MinMax | null;
-  /** Running capacity from the target's capacity metric; null when unknown. */
-  readonly current: number | null;
-  /** current >= targetMin. */
-  readonly reached: boolean;
-  /** The target's Min is below what evac meant to set (its apply failed or was undone). */
-  readonly notApplied: boolean;
-}
-
-export interface StatusResult {
-  readonly snapshotId: string;
-  readonly failedRegion: string;
-  /** When it was read, ISO 8601. */
-  readonly at: string;
-  readonly targets: readonly TargetProgress[];
-  readonly reached: number;
-  readonly total: number;
-  /** sum(min(current, targetMin)) / sum(targetMin): 1 when every target runs its new Min. */
-  readonly fraction: number;
-  readonly unreachable: readonly { readonly region: string; readonly reason: string }[];
-}
+/** The result types are the contract's (src/report/status-schema.ts), re-exported for the callers of this service. */
+export type { StatusResult, TargetProgress } from '../report/status-schema.ts';
 
 export interface StatusOptions {
   readonly snapshot: Snapshot;
@@ -59,19 +32,14 @@ export async function readStatus(options: StatusOptions): Promise<StatusResult> 
     snapshot.targets.map((t) => ({ region: t.region, target: t })),
     timeoutMs,
   );
-  const unreachable = new Map(live.errors);
-  const current = new Map<string, Map<string, number>>();
-  await Promise.all(
-    [...groupByRegion(snapshot.targets)].map(async ([region, targets]) => {
-      const metrics = new Map<string, MetricStat>();
-      for (const t of targets) if (t.capacityMetric) metrics.set(targetKey(t), t.capacityMetric);
-      try {
-        current.set(region, await withDeadline(timeoutMs, (signal) => options.capacity.currentCapacity(region, metrics, Math.floor(at), { signal })));
-      } catch (error) {
-        if (!unreachable.has(region)) unreachable.set(region, error instanceof DeadlineExceeded ? error.message : describeAwsError(error));
-      }
-    }),
-  );
+  const byRegion = groupByRegion(snapshot.targets);
+  const running = await forEachRegion(byRegion.keys(), timeoutMs, (region, signal) => {
+    const metrics = new Map<string, MetricStat>();
+    for (const t of byRegion.get(region) ?? []) if (t.capacityMetric) metrics.set(targetKey(t), t.capacityMetric);
+    return options.capacity.currentCapacity(region, metrics, Math.floor(at), { signal });
+  });
+  const unreachable = new Map([...running.failed, ...live.errors]);
+  const current = running.answered;
   const targets = snapshot.targets.map((t): TargetProgress => {
     const minMax = liveOf(live, t.region, t) ?? null;
     const running = current.get(t.region)?.get(targetKey(t)) ?? null;

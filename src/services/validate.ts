@@ -1,8 +1,10 @@
 import { loadConfig } from '../config/load-config.ts';
 import { planUnits, resolveScope } from '../config/resolve-scope.ts';
 import type { InputIssue } from '../errors.ts';
+import type { TraceSample } from '../model/planning-data.ts';
 import { dataFile, manifestIssues, readManifest } from '../sources/data-files.ts';
 import { readDataDir } from '../sources/files-source.ts';
+import { dataDirTraces, readTraceInput, traceInputNotes } from '../sources/trace-input.ts';
 import { FUTURE_TOLERANCE_SECONDS } from './data-age.ts';
 import { STEERING_TOLERANCE, steeringDrift } from './evacuation-steering.ts';
 
@@ -21,8 +23,8 @@ export interface ValidationReport {
   readonly summary: { readonly services: number; readonly units: number; readonly regions: number; readonly rows: Readonly<Record<string, number>> };
 }
 
-/** Checks configs and (optionally) a data directory; never throws on bad input. */
-export function validate(options: ValidateOptions): ValidationReport {
+/** Checks configs and (optionally) a data directory (OTLP spans in `traces/` too); never throws on bad input. */
+export async function validate(options: ValidateOptions): Promise<ValidationReport> {
   const config = loadConfig(options.configDir);
   if (!config.ok) return { errors: config.issues, warnings: [], summary: { services: 0, units: 0, regions: 0, rows: {} } };
   const { evacuation, services } = config.data;
@@ -44,7 +46,17 @@ export function validate(options: ValidateOptions): ValidationReport {
     const issues = manifestIssues(options.dataDir, manifest.data, evacuation, options.now);
     if (issues.length > 0) return { errors: issues, warnings, summary };
   }
-  const data = readDataDir(options.dataDir, new Set(evacuation.regions), options.now === undefined ? {} : { notAfter: options.now + FUTURE_TOLERANCE_SECONDS });
+  const checks = options.now === undefined ? {} : { notAfter: options.now + FUTURE_TOLERANCE_SECONDS };
+  const tracesPath = dataDirTraces(options.dataDir);
+  if (!tracesPath.ok) return { errors: tracesPath.issues, warnings, summary };
+  let otlpTraces: readonly TraceSample[] | undefined;
+  if (tracesPath.data !== null) {
+    const otlp = await readTraceInput(tracesPath.data, config.data, checks);
+    if (!otlp.ok) return { errors: otlp.issues, warnings, summary };
+    otlpTraces = otlp.data.samples;
+    for (const w of traceInputNotes(otlp.data).warnings) warnings.push({ file: tracesPath.data, message: w });
+  }
+  const data = readDataDir(options.dataDir, new Set(evacuation.regions), checks, otlpTraces);
   if (!data.ok) return { errors: data.issues, warnings, summary };
   const d = data.data;
   summary.rows = { traffic: d.traffic.length, traces: d.traces.length, demand: d.demand.length, capacity: d.capacity.length, evacuations: d.evacuations.length };

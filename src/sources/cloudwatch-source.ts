@@ -1,10 +1,8 @@
-import { DeadlineExceeded, withDeadline } from '../async/deadline.ts';
 import { mapLimit } from '../async/map-limit.ts';
-import { describeAwsError } from '../aws/aws-error.ts';
-import { defaultCapacityMetric } from '../aws/capacity-metric.ts';
+import { DEFAULT_REGION_TIMEOUT_MS, forEachRegion } from '../async/regions.ts';
+import { defaultCapacityMetric } from '../scaling/capacity-metric.ts';
 import type { AwsClients } from '../aws/clients.ts';
 import { readCurrentCapacity } from '../aws/current-capacity.ts';
-import { DEFAULT_REGION_TIMEOUT_MS } from '../aws/defaults.ts';
 import { fetchBatch } from '../aws/get-metric-data.ts';
 import { alignedRange, packQueries, type SeriesRequest } from '../aws/metric-queries.ts';
 import type { MetricStat } from '../config/metric-query.ts';
@@ -12,16 +10,19 @@ import type { ScopedServiceConfig } from '../config/resolve-scope.ts';
 import { EvacError, inputError } from '../errors.ts';
 import type { CapacityRecord, DemandSample, EvacuationWindow, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { type MinMax, type Scaler, type TargetRef, targetKey } from '../scaling/scaler.ts';
-import { readEvacuations, readTraces } from './data-files.ts';
+import { readEvacuations } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult, UnreachableRegion } from './data-source.ts';
+import { readTraceInput, type TraceReportSink, traceInputNotes } from './trace-input.ts';
 
 
 export interface CloudWatchSourceOptions {
   readonly clients: AwsClients;
   /** Reads today's Min/Max (DescribeScalableTargets). */
   readonly scaler: Scaler;
-  /** Trace samples CSV (`--traces`): timestamp,region,service,device_type,count. */
+  /** Trace samples CSV (`--traces`: timestamp,region,service,device_type,count), or OTLP span files (a directory or .json[l][.gz]). */
   readonly tracesFile: string;
+  /** Receives the report of OTLP span input, for stderr. */
+  readonly onTraceReport?: TraceReportSink;
   /** Past evacuations CSV (start,end,failed_region); none when absent. */
   readonly evacuationsFile?: string;
   /** Time each region has for all its calls; a region that takes longer is unreachable. */
@@ -55,8 +56,10 @@ export class CloudWatchSource implements DataSource {
   async load(request: LoadRequest): Promise<LoadResult> {
     const { config } = request;
     const regions = new Set(config.evacuation.regions);
-    const traces = readTraces(this.options.tracesFile, regions);
+    const traces = await readTraceInput(this.options.tracesFile, config);
     if (!traces.ok) throw inputError(traces.issues, 'fix the trace file given with --traces');
+    const notes = traceInputNotes(traces.data);
+    if (notes.lines.length > 0) this.options.onTraceReport?.(notes.lines);
     const evacuations = this.readEvacuations(regions);
     const traffic = config.evacuation.trafficMetric;
     if (!traffic) {
@@ -75,7 +78,7 @@ export class CloudWatchSource implements DataSource {
     return {
       data: {
         traffic: loaded.flatMap((r) => r.traffic),
-        traces: traces.data satisfies TraceSample[],
+        traces: traces.data.samples satisfies readonly TraceSample[],
         demand: loaded.flatMap((r) => r.demand),
         capacity: loaded.flatMap((r) => r.capacity),
         evacuations,
@@ -83,6 +86,7 @@ export class CloudWatchSource implements DataSource {
       unreachable,
       apiCalls,
       description: `CloudWatch and Application Auto Scaling (${config.evacuation.regions.length - unreachable.length}/${config.evacuation.regions.length} regions), traces from ${this.options.tracesFile}`,
+      ...(notes.warnings.length > 0 ? { warnings: notes.warnings } : {}),
     };
   }
 
@@ -182,17 +186,9 @@ export async function readRegions<T>(
   read: (region: string, signal: AbortSignal) => Promise<T>,
 ): Promise<{ loaded: T[]; unreachable: UnreachableRegion[]; apiCalls: Record<string, number> }> {
   const before = clients.calls.calls();
-  const unreachable: UnreachableRegion[] = [];
-  const loaded: T[] = [];
-  await Promise.all(
-    regions.map(async (region) => {
-      try {
-        loaded.push(await withDeadline(timeoutMs ?? DEFAULT_REGION_TIMEOUT_MS, (signal) => read(region, signal)));
-      } catch (error) {
-        unreachable.push({ region, reason: error instanceof DeadlineExceeded ? error.message : describeAwsError(error) });
-      }
-    }),
-  );
+  const results = await forEachRegion(regions, timeoutMs ?? DEFAULT_REGION_TIMEOUT_MS, read);
+  const loaded = [...results.answered.values()];
+  const unreachable: UnreachableRegion[] = [...results.failed].map(([region, reason]) => ({ region, reason }));
   unreachable.sort((a, b) => a.region.localeCompare(b.region));
   if (loaded.length === 0 && regions.length > 0) {
     throw new EvacError(`no region could be read from AWS:\n${unreachable.map((u) => `  ${u.region}: ${u.reason}`).join('\n')}`, {

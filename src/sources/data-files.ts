@@ -2,8 +2,9 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { EvacuationConfig } from '../config/evacuation-config.ts';
+import { parseJsonText } from '../config/json-file.ts';
 import type { InputIssue, Result } from '../errors.ts';
-import { directoryIssues, inspectPath, readTextFile } from '../input-file.ts';
+import { directoryIssues, inspectPath, MAX_JSON_BYTES, readTextFile } from '../input-file.ts';
 import type { CapacityRecord, DemandSample, EvacuationWindow, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { writeFileAtomic } from '../state/atomic-write.ts';
 import { type ColumnKind, type CsvRow, parseCsv, parseTime } from './csv-table.ts';
@@ -149,6 +150,8 @@ export const PrecomputeManifestSchema = z.strictObject({
   source: z.string(),
   configDir: z.string(),
   rows: z.record(z.string(), z.number().int().nonnegative()),
+  /** Problems found in the input when it was precomputed (e.g. the OTLP trace report): plans from it repeat them. */
+  warnings: z.array(z.string()).optional(),
 });
 export type PrecomputeManifest = z.infer<typeof PrecomputeManifestSchema>;
 export const MANIFEST_FILE = 'precompute.json';
@@ -156,18 +159,10 @@ export const MANIFEST_FILE = 'precompute.json';
 /** Reads a data directory's manifest, if it has one (a directory written by `evac precompute`). */
 export function readManifest(dir: string): Result<PrecomputeManifest | null> {
   const file = path.join(dir, MANIFEST_FILE);
-  const text = readTextFile(file, { optional: true });
+  const text = readTextFile(file, { optional: true, maxBytes: MAX_JSON_BYTES });
   if (!text.ok) return text;
   if (text.data === null) return { ok: true, data: null };
-  let json: unknown;
-  try {
-    json = JSON.parse(text.data);
-  } catch (error) {
-    return { ok: false, issues: [{ file, message: `not JSON: ${(error as Error).message}` }] };
-  }
-  const parsed = PrecomputeManifestSchema.safeParse(json);
-  if (parsed.success) return { ok: true, data: parsed.data };
-  return { ok: false, issues: parsed.error.issues.map((i) => ({ file, path: i.path.join('.') || '(top level)', message: i.message })) };
+  return parseJsonText(file, text.data, PrecomputeManifestSchema);
 }
 
 /**

@@ -25,6 +25,8 @@ export interface LoadResult {
   readonly apiCalls: Readonly<Record<string, number>>;
   /** Human-readable description of where the data came from. */
   readonly description: string;
+  /** Problems found in the input that do not stop planning (e.g. the OTLP trace report): the plan lists them. */
+  readonly warnings?: readonly string[];
   /**
    * The latest traffic timestamp of the source, when `data.traffic` does not hold it (a source
    * of aggregates folded in a data lake): the history ends at min(at, this). Absent: the

@@ -15,6 +15,8 @@ export interface EngineLoadOptions {
   /** The latest planning time the data must serve (the load request's `to`), epoch seconds. */
   readonly at: number;
   readonly progress?: ProgressSink | undefined;
+  /** Trace counts read already (from OTLP spans, see trace-input.ts): the trace table is not read. */
+  readonly traces?: readonly TraceSample[];
 }
 
 type SmallReader<T> = (file: string, regions: ReadonlySet<string>) => Result<T>;
@@ -97,7 +99,7 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
       return read.data === null ? checker(table.path, regions) : { ok: true, data: read.data as S[] };
     };
     const traffic = trafficFallback ?? (await series<TrafficSample>('traffic', readTraffic));
-    const traces = await series<TraceSample>('traces', readTraces);
+    const traces: Result<TraceSample[]> = options.traces === undefined ? await series<TraceSample>('traces', readTraces) : { ok: true, data: [...options.traces] };
     const demand = await series<DemandSample>('demand', readDemand);
 
     const issues: InputIssue[] = [];

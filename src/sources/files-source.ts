@@ -1,10 +1,11 @@
 import { statSync } from 'node:fs';
 import type { InputIssue, Result } from '../errors.ts';
 import { inputError, unwrap } from '../errors.ts';
-import type { PlanningData } from '../model/planning-data.ts';
+import type { PlanningData, TraceSample } from '../model/planning-data.ts';
 import { directoryIssues } from '../input-file.ts';
 import { DATA_FILES, dataFile, manifestIssues, type ReadChecks, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
+import { dataDirTraces, readTraceInput, type TraceReportSink, traceInputNotes } from './trace-input.ts';
 import { loadDataDir } from './engine-load.ts';
 import type { ProgressSink } from './progress-line.ts';
 import { locateTable } from './table-file.ts';
@@ -29,17 +30,25 @@ export class FilesSource implements DataSource {
       const issues = manifestIssues(this.dir, manifest, request.config.evacuation, request.to);
       if (issues.length > 0) throw inputError(issues);
     }
+    const hint = `fix the rows above, or run "evac validate --data ${this.dir}"`;
+    const tracesPath = unwrap(dataDirTraces(this.dir), hint);
+    // OTLP spans are read here (streamed) and handed to the table reader, which then skips
+    // trace-samples; a CSV or Parquet trace table is read with the other tables.
+    const otlp = tracesPath === null ? undefined : unwrap(await readTraceInput(tracesPath, request.config), hint);
+    const notes = otlp === undefined ? { lines: [], warnings: [] } : traceInputNotes(otlp);
+    if (notes.lines.length > 0) this.options.onTraceReport?.(notes.lines);
     const { regions, lookbackDays, bucketMinutes } = request.config.evacuation;
     const reader = this.options.reader ?? 'auto';
     const result =
       reader === 'rows' || (reader === 'auto' && !wantsEngine(this.dir))
-        ? readDataDir(this.dir, new Set(regions))
-        : await loadDataDir(this.dir, { regions, bucketMinutes, lookbackDays, at: request.to, progress: this.options.progress });
-    if (!result.ok) throw inputError(result.issues, `fix the rows above, or run "evac validate --data ${this.dir}"`);
+        ? readDataDir(this.dir, new Set(regions), {}, otlp?.samples)
+        : await loadDataDir(this.dir, { regions, bucketMinutes, lookbackDays, at: request.to, progress: this.options.progress, ...(otlp === undefined ? {} : { traces: otlp.samples }) });
+    if (!result.ok) throw inputError(result.issues, hint);
     const description = manifest
       ? `history precomputed in ${this.dir} (to ${manifest.dataEnd}, from ${manifest.source}, made ${manifest.createdAt})`
-      : `files in ${this.dir}`;
-    return { data: result.data, unreachable: [], apiCalls: {}, description };
+      : `files in ${this.dir}${tracesPath === null ? '' : `, traces from OTLP spans in ${tracesPath}`}`;
+    const warnings = [...(manifest?.warnings ?? []), ...notes.warnings];
+    return { data: result.data, unreachable: [], apiCalls: {}, description, ...(warnings.length > 0 ? { warnings } : {}) };
   }
 }
 
@@ -53,6 +62,8 @@ export interface FilesSourceOptions {
    * Both give the same plans (test/sources/engine-equivalence.test.ts).
    */
   readonly reader?: 'auto' | 'engine' | 'rows';
+  /** Receives the report of OTLP span input (`traces/`), for stderr. */
+  readonly onTraceReport?: TraceReportSink;
 }
 
 /** Below this many bytes of CSV traffic, traces and demand, reading row by row is faster. */
@@ -80,12 +91,13 @@ function wantsEngine(dir: string): boolean {
  * Reads and checks every CSV data file in a directory row by row, into one object per row; all
  * problems of all files are returned. What `evac validate` uses, and the reference the
  * engine is tested against.
+ * @param traces_ trace counts read already (from OTLP spans): trace-samples.csv is not read
  */
-export function readDataDir(dir: string, regions: ReadonlySet<string>, checks: ReadChecks = {}): Result<PlanningData> {
+export function readDataDir(dir: string, regions: ReadonlySet<string>, checks: ReadChecks = {}, traces_?: readonly TraceSample[]): Result<PlanningData> {
   const dirIssues = directoryIssues(dir, 'data directory not found: expected a directory with the CSV files of README, "Data files"');
   if (dirIssues.length > 0) return { ok: false, issues: dirIssues };
   const traffic = readTraffic(dataFile(dir, 'traffic'), regions, checks);
-  const traces = readTraces(dataFile(dir, 'traces'), regions, checks);
+  const traces: Result<readonly TraceSample[]> = traces_ === undefined ? readTraces(dataFile(dir, 'traces'), regions, checks) : { ok: true, data: traces_ };
   const demand = readDemand(dataFile(dir, 'demand'), regions, checks);
   const capacity = readCapacity(dataFile(dir, 'capacity'), regions);
   const evacuations = readEvacuations(dataFile(dir, 'evacuations'), regions, checks);

@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { EvacError } from '../errors.ts';
+import { EvacError, EXIT } from '../errors.ts';
 import { describeFsError, errorCode, inspectPath } from '../input-file.ts';
 
 /**
@@ -56,5 +56,5 @@ function reason(error: unknown): string {
 }
 
 function writeError(file: string, message: string, cause?: unknown): EvacError {
-  return new EvacError(`cannot write ${file}: ${message}`, { exitCode: 2, hint: 'choose another path (--out, --out-dir, --state-dir)', ...(cause === undefined ? {} : { cause }) });
+  return new EvacError(`cannot write ${file}: ${message}`, { exitCode: EXIT.badInput, hint: 'choose another path (--out, --out-dir, --state-dir)', ...(cause === undefined ? {} : { cause }) });
 }

@@ -1,8 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-
-const MinMaxSchema = z.strictObject({ min: z.number(), max: z.number() });
+import { MinMaxSchema } from '../scaling/scaler.ts';
 
 /** One line of `<state-dir>/audit.jsonl`: one RegisterScalableTarget call and how it ended. */
 export const AuditEntrySchema = z.strictObject({

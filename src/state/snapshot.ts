@@ -1,12 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { MinMaxSchema } from '../scaling/scaler.ts';
+import { parseJsonText } from '../config/json-file.ts';
 import { MetricStatSchema } from '../config/metric-query.ts';
 import { EvacError, formatIssue, type InputIssue } from '../errors.ts';
 import { MAX_JSON_BYTES, readRequiredText } from '../input-file.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-
-const MinMaxSchema = z.strictObject({ min: z.number().int().min(0), max: z.number().int().min(0) });
 
 export const SnapshotTargetSchema = z.strictObject({
   region: z.string(),
@@ -74,18 +74,12 @@ export function saveSnapshot(file: string, snapshot: Snapshot): void {
 export function loadSnapshot(file: string): Snapshot {
   const text = readRequiredText(file, { notFound: 'snapshot not found', maxBytes: MAX_JSON_BYTES });
   if (!text.ok) throw new EvacError(formatIssue(text.issues[0] as InputIssue), { hint: 'snapshots are under <state-dir>/snapshots/; evac status lists the active one' });
-  let json: unknown;
-  try {
-    json = JSON.parse(text.data);
-  } catch (error) {
-    throw new EvacError(`${file}: not JSON (${(error as Error).message})`, { hint: 'a snapshot is written by evac apply; restore from an intact copy' });
-  }
-  const parsed = SnapshotSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues: InputIssue[] = parsed.error.issues.map((i) => ({ file, path: i.path.join('.') || '(top level)', message: i.message }));
-    throw new EvacError(`${file} is not an evac snapshot:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, { issues });
-  }
-  return parsed.data;
+  const read = parseJsonText(file, text.data, SnapshotSchema);
+  if (read.ok) return read.data;
+  throw new EvacError(`${file} is not an evac snapshot:\n${read.issues.map((i) => `  ${i.path ?? '(file)'}: ${i.message}`).join('\n')}`, {
+    issues: read.issues,
+    hint: 'a snapshot is written by evac apply; restore from an intact copy',
+  });
 }
 
 /** The newest active snapshot of a failed region (any region when undefined), or undefined. */

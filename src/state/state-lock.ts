@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { EvacError } from '../errors.ts';
+import { EvacError, EXIT } from '../errors.ts';
 import { errorCode } from '../input-file.ts';
 
 /** Who holds the lock: written whole, before the lock file appears. */
@@ -55,7 +55,7 @@ export function acquireStateLock(stateDir: string, what: string, options: LockOp
     if (!isDead(seen, staleMs)) throw heldError(file, stateDir, seen);
     breakLock(file, seen);
   }
-  throw new EvacError(`could not take the lock ${file}: other processes keep taking it`, { exitCode: 4, hint: `wait and run again; if no evac is running, delete ${file}` });
+  throw new EvacError(`could not take the lock ${file}: other processes keep taking it`, { exitCode: EXIT.refused, hint: `wait and run again; if no evac is running, delete ${file}` });
 }
 
 export function lockFile(stateDir: string): string {
@@ -147,7 +147,7 @@ function heldError(file: string, stateDir: string, seen: NonNullable<ReturnType<
   const beat = new Date(seen.mtimeMs).toISOString();
   const who = h ? `${h.what}, pid ${h.pid} on ${h.host}, since ${h.since}, last heartbeat ${beat}` : `unreadable lock record, last touched ${beat}`;
   return new EvacError(`another evac (${who}) is working on ${stateDir}`, {
-    exitCode: 4,
+    exitCode: EXIT.refused,
     hint: h && h.host !== hostname() ? `wait for it to finish; it is taken over ${LOCK_STALE_MS / 1000} s after its last heartbeat` : `wait for it to finish; if no evac is running, delete ${file}`,
   });
 }

@@ -2,7 +2,10 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { ApplyOutputSchema } from '../../src/report/apply-schema.ts';
 import type { Plan } from '../../src/report/plan-schema.ts';
+import { RestoreOutputSchema } from '../../src/report/restore-schema.ts';
+import { StatusOutputSchema } from '../../src/report/status-schema.ts';
 import { AuditEntrySchema } from '../../src/state/audit-log.ts';
 import { SnapshotSchema } from '../../src/state/snapshot.ts';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
@@ -206,8 +209,9 @@ describe('evac apply and restore', () => {
     const first = await runEvac([...applyArgs(), planFile, '--format', 'json'], AT);
     expect(first.stderr).toContain('raised    us-east-1 service/prod-us-east-1/drm-fairplay (ecs:service:DesiredCount)  Min/Max 4/40 -> ');
     expect(first.code, first.stderr).toBe(0);
-    const result = JSON.parse(first.stdout) as { summary: Record<string, number>; snapshotFile: string; meta: { apiCalls: Record<string, number> } };
-    expect(result.summary).toMatchObject({ raised: 6, failed: 0 });
+    const applied = ApplyOutputSchema.parse(JSON.parse(first.stdout));
+    expect(applied.summary).toMatchObject({ raised: 6, failed: 0 });
+    const result = { ...applied, snapshotFile: applied.snapshotFile ?? '' };
     expect(result.meta.apiCalls.RegisterScalableTarget).toBe(6);
     for (const region of HEALTHY) expect(await targetsIn(moto.url, region)).toEqual({ ...seeded(region), ...planned(plan, region) });
     expect(await targetsIn(moto.url, FAILED)).toEqual(seeded(FAILED));
@@ -231,14 +235,14 @@ describe('evac apply and restore', () => {
 
     const second = await runEvac([...applyArgs(), planFile, '--format', 'json'], AT);
     expect(second.code, second.stderr).toBe(0);
-    const again = JSON.parse(second.stdout) as { summary: Record<string, number>; meta: { apiCalls: Record<string, number> } };
+    const again = ApplyOutputSchema.parse(JSON.parse(second.stdout));
     expect(again.summary).toMatchObject({ raised: 0, unchanged: 6 });
     expect(again.meta.apiCalls).toEqual({ DescribeScalableTargets: 2 });
     expect(auditLines()).toHaveLength(6);
 
-    const restore = await runEvac(['restore', '--snapshot', result.snapshotFile, '--yes', '--state-dir', stateDir, '--endpoint-url', moto.url], AT);
+    const restore = await runEvac(['restore', '--snapshot', result.snapshotFile, '--yes', '--state-dir', stateDir, '--endpoint-url', moto.url, '--format', 'json'], AT);
     expect(restore.code, restore.stderr).toBe(0);
-    expect(restore.stdout).toContain('6 restored');
+    expect(RestoreOutputSchema.parse(JSON.parse(restore.stdout)).summary).toMatchObject({ restored: 6, failed: 0 });
     for (const region of [...HEALTHY, FAILED]) expect(await targetsIn(moto.url, region)).toEqual(seeded(region));
     expect(SnapshotSchema.parse(JSON.parse(readFileSync(result.snapshotFile, 'utf8'))).status).toBe('restored');
     expect(auditLines().filter((a) => a.action === 'restore')).toHaveLength(6);
@@ -356,7 +360,7 @@ describe('evac apply and restore', () => {
     const plan = readPlan();
     const status = await runEvac(['status', '--state-dir', stateDir, '--endpoint-url', moto.url, '--format', 'json'], AT);
     expect(status.code, status.stderr).toBe(0);
-    const s = JSON.parse(status.stdout) as { reached: number; total: number; fraction: number; targets: { label: string; current: number | null; targetMin: number }[] };
+    const s = StatusOutputSchema.parse(JSON.parse(status.stdout));
     expect(s.total).toBe(6);
     const drm = s.targets.find((t) => t.label.startsWith('us-east-1 service/prod-us-east-1/drm-fairplay'));
     expect(drm?.current).toBe(CAPACITY['drm-fairplay']?.current);

@@ -12,6 +12,7 @@ import type { LoadRequest } from '../../src/sources/data-source.ts';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
 import { freePort, type MotoServer, startMoto, TEST_CREDENTIALS } from '../support/moto-server.ts';
 import { seedMotoFromData } from '../support/seed-moto.ts';
+import { otlpLine, SdkSpans, SpanKind, writeOtlpDir } from '../support/otlp-spans.ts';
 import { AT, CAPACITY, writeSmallDataset } from '../support/small-dataset.ts';
 
 const CONFIG_DIR = path.join(import.meta.dirname, 'fixtures/config');
@@ -142,5 +143,21 @@ describe('CloudWatchSource', () => {
     const result = await cw.load({ ...req, scopes });
     clients.destroy();
     expect(result.data.capacity.map((c) => c.service).sort()).toEqual(['drm-fairplay', 'drm-fairplay', 'playback-authz', 'playback-authz']);
+  });
+
+  test('--traces DIR of OTLP spans: counts the spans, reports them, and warns about traces with no device type', async () => {
+    const sdk = new SdkSpans();
+    const root = sdk.span('catalog', { at: AT * 1000 - 3_600_000, attributes: { 'user_agent.original': 'curl/8.5.0' } });
+    sdk.span('catalog', { at: AT * 1000 - 3_600_000, parent: root, kind: SpanKind.CLIENT });
+    const otlpDir = writeOtlpDir({ 'spans.jsonl.gz': [otlpLine(sdk.take())] });
+    const reported: string[] = [];
+    const clients = new AwsClients({ endpoints: { all: moto.url, byRegion: {} }, credentials: TEST_CREDENTIALS, maxAttempts: 3, callTimeoutMs: 5000 });
+    const cw = new CloudWatchSource({ clients, scaler: new AutoScalingScaler({ clients }), tracesFile: otlpDir, onTraceReport: (l) => reported.push(...l), now: () => AT });
+    const result = await cw.load(request());
+    clients.destroy();
+    rmSync(otlpDir, { recursive: true, force: true });
+    expect(result.data.traces).toEqual([{ t: AT - 3600 - ((AT - 3600) % 3600), region: 'us-east-1', service: 'catalog', device: 'unknown', count: 1 }]);
+    expect(reported[0]).toBe('traces: 2 spans in 1 file, 1 traces, 1 requests counted (SERVER and CONSUMER spans)');
+    expect(result.warnings).toEqual(['traces: 1 of 1 traces have no device type (no rule in traces.deviceType matched): their 1 requests count as device "unknown" (catalog 1)']);
   });
 });

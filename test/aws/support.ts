@@ -26,7 +26,8 @@ export async function runEvac(args: readonly string[], now: number): Promise<Eva
 
 /** The SDK's default credential chain reads these: the CLI under test gets the moto credentials. */
 export function useTestCredentials(): void {
-  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
+  // The developer's own AWS setup goes; the switch that silences the SDK's Node-version notice stays.
+  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_') && k !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED') delete process.env[k];
   process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
   process.env.AWS_EC2_METADATA_DISABLED = 'true';

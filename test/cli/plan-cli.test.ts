@@ -47,8 +47,8 @@ describe('evac plan (small world)', () => {
 
   test('a missing --failed, an unknown flag and a bad --at exit 2 with a hint', async () => {
     expect(await runCli(['plan'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--failed REGION is required') });
-    expect(await runCli(['plan', '--failed', 'us-west-2', '--fialed'])).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--fialed'") });
-    expect(await runCli(['plan', '--failed', 'us-west-2', '--at', 'noon'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--at "noon": expected ISO 8601') });
+    expect(await runCli(['plan', '--failed', 'us-west-2', '--fialed'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown flag --fialed; did you mean --failed?') });
+    expect(await runCli(['plan', '--failed', 'us-west-2', '--at', 'noon'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--at "noon": expected a time of day') });
     expect(await runCli(['nope'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "nope"') });
   });
 });

@@ -20,6 +20,9 @@ const REQUIREMENTS = path.join(PROJECT_ROOT, 'test/support/requirements-moto.txt
 
 export const INSTALL_HINT = `Install it by hand with:\n  python3 -m venv .venv && .venv/bin/pip install -r test/support/requirements-moto.txt\n(run in ${PROJECT_ROOT}; Python 3.9 or later with the venv module is needed, e.g. apt-get install python3-venv)`;
 
+/** The one line printed before moto is installed (by the tests, the demo, or by hand). */
+export const MOTO_INSTALL_NOTICE = 'installing the AWS emulator moto into .venv (first run only, ~2 min)';
+
 /** Credentials moto accepts; the tests never use real ones. */
 export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
 
@@ -29,7 +32,8 @@ export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'test
  */
 export function testAwsEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_')) env[k] = v;
+  // AWS_* is the developer's own setup, except the switch that silences the SDK's Node-version notice.
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') || k === 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED') env[k] = v;
   return { ...env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_EC2_METADATA_DISABLED: 'true', ...extra };
 }
 
@@ -122,6 +126,8 @@ async function install(p: Paths): Promise<void> {
   } catch (error) {
     throw new Error(`moto is needed for the AWS integration tests, but "${p.python}" cannot be run (${(error as Error).message}). ${INSTALL_HINT}`);
   }
+  // The install takes about two minutes and pip is quiet: say so, once, so the run does not look hung.
+  process.stderr.write(`${MOTO_INSTALL_NOTICE}\n`);
   try {
     if (!existsSync(path.join(p.venv, 'bin', 'pip'))) await run(p.python, ['-m', 'venv', p.venv], { cwd: PROJECT_ROOT });
     await run(path.join(p.venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '-q', '-r', REQUIREMENTS], { cwd: PROJECT_ROOT, maxBuffer: 16 * 1024 * 1024 });
@@ -149,6 +155,8 @@ export function freePort(): Promise<number> {
 
 export interface MotoServer {
   readonly port: number;
+  /** The moto_server process; `stop()` ends it by this pid. */
+  readonly pid: number;
   /** http://127.0.0.1:PORT */
   readonly url: string;
   /** Forgets every resource in every region (moto's /moto-api/reset). */
@@ -186,6 +194,7 @@ export async function startMoto(): Promise<MotoServer> {
     process.once('exit', onExit);
     return {
       port,
+      pid: child.pid ?? 0,
       url,
       async reset() {
         const response = await fetch(`${url}/moto-api/reset`, { method: 'POST' });

@@ -14,11 +14,18 @@ import { parseTime } from '../../src/sources/csv-table.ts';
 import { seedMotoFromData } from './seed-moto.ts';
 
 const { values } = parseArgs({
-  options: { 'endpoint-url': { type: 'string' }, config: { type: 'string', default: 'metrics-config' }, data: { type: 'string', default: 'fixtures' }, at: { type: 'string' } },
+  options: {
+    'endpoint-url': { type: 'string' },
+    config: { type: 'string', default: 'metrics-config' },
+    data: { type: 'string', default: 'fixtures' },
+    at: { type: 'string' },
+    // Only the running-capacity metrics: enough for --source aws --history DIR.
+    'capacity-only': { type: 'boolean' },
+  },
 });
 const endpoint = values['endpoint-url'];
 if (!endpoint) throw new Error('--endpoint-url URL (the moto server) is required');
 const at = values.at === undefined ? Math.floor(Date.now() / 1000) : parseTime(values.at);
 if (at === undefined) throw new Error(`--at "${values.at}": expected ISO 8601 with a zone or epoch seconds`);
-const targets = await seedMotoFromData({ endpoint, configDir: values.config, dataDir: values.data, at });
+const targets = await seedMotoFromData({ endpoint, configDir: values.config, dataDir: values.data, at, metrics: values['capacity-only'] ? 'capacity' : 'all' });
 console.log(`seeded ${targets.length} scalable targets and their metrics into ${endpoint}`);

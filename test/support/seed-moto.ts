@@ -4,10 +4,10 @@
  * names them), each capacity.csv row as an ECS service with a scalable target (Min/Max) and its
  * current capacity as the target's capacity metric.
  */
-import { RegisterScalableTargetCommand, type ScalableDimension, type ServiceNamespace } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateClusterCommand, CreateServiceCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { defaultCapacityMetric } from '../../src/aws/capacity-metric.ts';
+import { defaultCapacityMetric } from '../../src/scaling/capacity-metric.ts';
+import { AutoScalingScaler } from '../../src/aws/aas-scaler.ts';
 import { AwsClients } from '../../src/aws/clients.ts';
 import { type LoadedConfig, loadConfig } from '../../src/config/load-config.ts';
 import { isMetricMath, type MetricStat } from '../../src/config/metric-query.ts';
@@ -33,6 +33,11 @@ export interface SeedOptions {
   readonly dataDir: string;
   /** Current capacity is written one minute before this time. */
   readonly at: number;
+  /**
+   * `all` (default): traffic, demand and capacity metrics; `capacity`: only the running-capacity
+   * metrics, for `--source aws --history DIR`, which reads nothing else from CloudWatch.
+   */
+  readonly metrics?: 'all' | 'capacity';
 }
 
 /** Seeds moto; returns the scalable targets registered. */
@@ -52,11 +57,12 @@ export async function seedMotoFromData(options: SeedOptions): Promise<SeededTarg
 
   const traffic = config.evacuation.trafficMetric;
   if (!traffic) throw new Error('the config has no trafficMetric');
-  for (const s of data.traffic) {
+  const history = options.metrics !== 'capacity';
+  for (const s of history ? data.traffic : []) {
     const dimensions = Object.fromEntries(Object.entries(traffic.dimensions).map(([k, v]) => [k, v.replaceAll('{region}', s.region)]));
     put(s.region, { ...traffic, dimensions: { ...dimensions, [traffic.deviceDimension]: s.device } }, s.t, s.value);
   }
-  for (const s of data.demand) {
+  for (const s of history ? data.demand : []) {
     const scope = scopeOf(config, s.service, s.region);
     const metric = scope?.demandMetric;
     if (!metric) continue;
@@ -96,15 +102,7 @@ export async function registerEcsTarget(
     await ecs.send(new CreateServiceCommand({ cluster, serviceName: service, desiredCount: capacity.min }));
     ecs.destroy();
   }
-  await clients.autoScaling(region).send(
-    new RegisterScalableTargetCommand({
-      ServiceNamespace: target.serviceNamespace as ServiceNamespace,
-      ResourceId: target.resourceId,
-      ScalableDimension: target.scalableDimension as ScalableDimension,
-      MinCapacity: capacity.min,
-      MaxCapacity: capacity.max,
-    }),
-  );
+  await new AutoScalingScaler({ clients }).setCapacity(region, target, capacity);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { DeadlineExceeded, withDeadline } from '../../../src/async/deadline.ts';
 import { mapLimit } from '../../../src/async/map-limit.ts';
+import { forEachRegion } from '../../../src/async/regions.ts';
 
 describe('mapLimit', () => {
   test('keeps results in item order with at most `limit` calls in flight', async () => {
@@ -50,5 +51,17 @@ describe('withDeadline', () => {
     expect(error).toBeInstanceOf(DeadlineExceeded);
     expect(Date.now() - started).toBeLessThan(1000);
     expect(signal?.aborted).toBe(true);
+  });
+});
+
+describe('forEachRegion', () => {
+  test('keeps each answer, and names why a region failed or ran out of time while the others go on', async () => {
+    const results = await forEachRegion(['us-east-1', 'eu-west-1', 'ap-south-1'], 50, async (region, signal) => {
+      if (region === 'eu-west-1') throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+      if (region === 'ap-south-1') await new Promise((resolve) => signal.addEventListener('abort', resolve));
+      return region.length;
+    });
+    expect([...results.answered]).toEqual([['us-east-1', 9]]);
+    expect(Object.fromEntries(results.failed)).toEqual({ 'eu-west-1': 'ThrottlingException (HTTP 400): Rate exceeded', 'ap-south-1': 'no answer within 50 ms' });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { defaultCapacityMetric } from '../../../src/aws/capacity-metric.ts';
+import { defaultCapacityMetric } from '../../../src/scaling/capacity-metric.ts';
 
 describe('defaultCapacityMetric', () => {
   test('reads an ECS service from Container Insights RunningTaskCount by cluster and service', () => {

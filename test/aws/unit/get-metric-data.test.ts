@@ -1,4 +1,4 @@
-import type { CloudWatchClient, GetMetricDataCommand, GetMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, type GetMetricDataCommand, type GetMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
 import { describe, expect, test } from 'vitest';
 import { fetchBatch } from '../../../src/aws/get-metric-data.ts';
 import { packQueries } from '../../../src/aws/metric-queries.ts';
@@ -6,14 +6,14 @@ import { packQueries } from '../../../src/aws/metric-queries.ts';
 /** A CloudWatch client that answers from canned pages, keyed by the NextToken asked for. */
 function pagedClient(pages: Record<string, Partial<GetMetricDataCommandOutput>>) {
   const tokens: (string | undefined)[] = [];
-  const client = {
-    send: async (command: GetMetricDataCommand) => {
-      tokens.push(command.input.NextToken);
-      const page = pages[command.input.NextToken ?? ''];
-      if (!page) throw new Error(`unexpected token ${command.input.NextToken}`);
-      return page;
-    },
-  } as unknown as CloudWatchClient;
+  // A real client (the SDK's paginator insists on one) whose send answers without a network.
+  const client = new CloudWatchClient({ region: 'us-east-1' });
+  client.send = (async (command: GetMetricDataCommand) => {
+    tokens.push(command.input.NextToken);
+    const page = pages[command.input.NextToken ?? ''];
+    if (!page) throw new Error(`unexpected token ${command.input.NextToken}`);
+    return page;
+  }) as unknown as CloudWatchClient['send'];
   return { client, tokens };
 }
 

@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { BacktestSchema } from '../report/backtest-schema.ts';
-import { PlanSchema } from '../report/plan-schema.ts';
-import { ReportSchema } from '../report/report-schema.ts';
-import { EvacuationConfigSchema } from './evacuation-config.ts';
-import { ServiceConfigSchema } from './service-config.ts';
+import { BacktestSchema } from './backtest-schema.ts';
+import { ApplyOutputSchema } from './apply-schema.ts';
+import { PlanSchema } from './plan-schema.ts';
+import { ReportSchema } from './report-schema.ts';
+import { RestoreOutputSchema } from './restore-schema.ts';
+import { StatusOutputSchema } from './status-schema.ts';
+import { EvacuationConfigSchema } from '../config/evacuation-config.ts';
+import { ServiceConfigSchema } from '../config/service-config.ts';
 
 /** The schemas `evac schema` can print, by name. */
 export const SCHEMAS = {
@@ -12,6 +15,9 @@ export const SCHEMAS = {
   plan: { schema: PlanSchema, title: 'evac plan JSON (schemaVersion 1)', io: 'output' },
   report: { schema: ReportSchema, title: 'evac report JSON (schemaVersion 1)', io: 'output' },
   backtest: { schema: BacktestSchema, title: 'evac backtest JSON (schemaVersion 1)', io: 'output' },
+  apply: { schema: ApplyOutputSchema, title: 'evac apply --format json', io: 'output' },
+  restore: { schema: RestoreOutputSchema, title: 'evac restore --format json', io: 'output' },
+  status: { schema: StatusOutputSchema, title: 'evac status --format json', io: 'output' },
 } as const;
 
 export type SchemaName = keyof typeof SCHEMAS;

@@ -1,5 +1,5 @@
 import type { MetricStat } from '../config/metric-query.ts';
-import type { TargetRef } from '../scaling/scaler.ts';
+import type { TargetRef } from './scaler.ts';
 
 /**
  * The CloudWatch metric of a target's running capacity when the config names none:
