@@ -32,6 +32,10 @@ export const uiCommand: Command = {
     io.stdout.write(`evac ui: loading ${sourceLabel(args)}…`);
     // React's production build: its development checks cost tens of ms a keypress with thousands of rows.
     process.env.NODE_ENV ??= 'production';
+    // Ink reads CI / CONTINUOUS_INTEGRATION when it loads and then prints only the last frame on
+    // exit. The terminal is interactive (checked above), so a CI variable left in the shell (or a
+    // test harness running under CI) must not turn the cockpit into a blank screen.
+    for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) if (process.env[name] !== undefined) process.env[name] = 'false';
     // Ink and React load only for this command (the others start quicker), while the data is read.
     const ui = Promise.all([import('ink'), import('react'), import('../ui/EvacuationApp.tsx'), import('../ui/service-actions.ts')]);
     ui.catch(() => {});

@@ -13,7 +13,8 @@ const position = (screen: string) => /(\d+)\/(\d+) · sorted by/.exec(screen);
 
 describe('evac ui in tmux', () => {
   test('navigates at 80x24: every key of one write handled, help, filter, detail, review, quit', async () => {
-    session = new TmuxSession(UI, { columns: 80, rows: 24, cwd: ROOT, env: { NO_COLOR: '1' } });
+    // CI=true as CI runners set it: the cockpit must still draw every frame in a real terminal.
+    session = new TmuxSession(UI, { columns: 80, rows: 24, cwd: ROOT, env: { NO_COLOR: '1', CI: 'true' } });
     const first = await session.waitFor(/NOT READY|ready:/);
     expect(first).toContain('[us-west-2]');
     expect(first).toContain('files fixtures');
