@@ -41,7 +41,9 @@ describe('evacuation.yaml traces', () => {
     const result = loadConfig(world.configDir);
     const issues = result.ok ? [] : result.issues.map((i) => formatIssue(i).replace(world.root, ''));
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatch(/^\/config\/evacuation.yaml:13: traces.deviceType.userAgent.1.match: not a valid regular expression/);
+    // The bad rule is the 5th line of the appended text.
+    const line = (SMALL_WORLD['config/evacuation.yaml'] as string).split('\n').length - 1 + 5;
+    expect(issues[0]).toMatch(new RegExp(`^/config/evacuation.yaml:${line}: traces.deviceType.userAgent.1.match: not a valid regular expression`));
     const run = await runCli(['validate', '--config', world.configDir, '--no-data']);
     expect(run.code).toBe(2);
   });

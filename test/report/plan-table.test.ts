@@ -48,7 +48,8 @@ describe('evac plan on a terminal', () => {
   const run = async (argv: string[], io: ReturnType<typeof tty>) => {
     const { main } = await import('../../cli/main.ts');
     let stdout = '';
-    const code = await main(['plan', '--at', '2026-11-23T18:00:00Z', ...argv], {
+    // 02:15 UTC: the hour at which tv-ui-gateway in us-east-1 cannot reach its required capacity.
+    const code = await main(['plan', '--at', '2026-11-23T02:15:00Z', ...argv], {
       stdout: { write: (t: string) => (stdout += t), ...io.stdout },
       stderr: { write: () => true },
       env: io.env,
@@ -74,11 +75,11 @@ describe('evac plan on a terminal', () => {
   test('colours risky rows on a terminal, never under NO_COLOR or when piped', async () => {
     expect((await run(['-f', 'us-west-2'], tty(200))).stdout).toContain('\u001b[31m!!  tv-ui-gateway');
     expect((await run(['-f', 'us-west-2'], tty(200, { NO_COLOR: '1' }))).stdout).not.toContain('\u001b[');
-    expect((await runCli(['plan', '-f', 'us-west-2', '--at', '2026-11-23T18:00:00Z'])).stdout).not.toContain('\u001b[');
+    expect((await runCli(['plan', '-f', 'us-west-2', '--at', '2026-11-23T02:15:00Z'])).stdout).not.toContain('\u001b[');
   });
 
   test('with --window each row says when its worst bucket starts', async () => {
     const r = await run(['-f', 'us-west-2', '--window', '240'], tty(200));
-    expect(r.stdout).toMatch(/!!\s+tv-ui-gateway\s+us-east-1\s+20:45\s+1\.529/);
+    expect(r.stdout).toMatch(/!!\s+tv-ui-gateway\s+us-east-1\s+02:45\s+1\.599/);
   });
 });
