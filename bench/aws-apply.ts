@@ -92,7 +92,8 @@ function writeTraces(file: string): void {
   for (let h = 1; h <= 24; h++) {
     const t = new Date((AT - h * 3600) * 1000).toISOString();
     for (const region of REGIONS)
-      for (const [i, name] of names.entries()) for (const [d, device] of DEVICES.entries()) rows.push(`${t},${region},${name},${device},${5 + ((i + d * 7) % 20)}`);
+      for (const [i, name] of names.entries())
+        for (const [d, device] of DEVICES.entries()) rows.push(`${t},${region},${name},${device},${5 + ((i + d * 7) % 20)}`);
   }
   writeFileSync(file, `${rows.join('\n')}\n`);
 }

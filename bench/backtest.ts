@@ -34,7 +34,9 @@ function timeCommand(args: string[]): { medianMs: number; minMs: number; maxRssM
 export async function benchBacktest(): Promise<void> {
   const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
-  console.log(`# evac backtest on the fixtures — ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+  console.log(
+    `# evac backtest on the fixtures — ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+  );
   console.log(`${RUNS} runs each, median (min)`);
   const cases: [string, string[]][] = [
     ['evac backtest (table, 3 evacuations)', ['backtest']],
@@ -43,7 +45,9 @@ export async function benchBacktest(): Promise<void> {
   ];
   for (const [name, args] of cases) {
     const r = timeCommand(args);
-    console.log(`${name.padEnd(48)} ${r.medianMs.toFixed(0).padStart(6)} ms (${r.minMs.toFixed(0)})${r.maxRssMb === null ? '' : `  max RSS ${r.maxRssMb.toFixed(0)} MB`}`);
+    console.log(
+      `${name.padEnd(48)} ${r.medianMs.toFixed(0).padStart(6)} ms (${r.minMs.toFixed(0)})${r.maxRssMb === null ? '' : `  max RSS ${r.maxRssMb.toFixed(0)} MB`}`,
+    );
   }
 }
 

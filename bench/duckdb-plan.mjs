@@ -16,8 +16,12 @@ const db = await (await DuckDBInstance.create(':memory:')).connect();
 const csv = (file, cols) => `read_csv('${dataDir}/${file}', header = true, auto_detect = false, columns = {${cols}})`;
 const all = async (sql) => (await db.runAndReadAll(sql)).getRowObjectsJS();
 
-await db.run(`create view traffic as select * from ${csv('device-traffic.csv', "'timestamp': 'DOUBLE', 'region': 'VARCHAR', 'device_type': 'VARCHAR', 'value': 'DOUBLE'")}`);
-await db.run(`create view evac as select epoch("start"::timestamptz) as s, epoch("end"::timestamptz) as e from ${csv('evacuations.csv', "'start': 'VARCHAR', 'end': 'VARCHAR', 'failed_region': 'VARCHAR'")}`);
+await db.run(
+  `create view traffic as select * from ${csv('device-traffic.csv', "'timestamp': 'DOUBLE', 'region': 'VARCHAR', 'device_type': 'VARCHAR', 'value': 'DOUBLE'")}`,
+);
+await db.run(
+  `create view evac as select epoch("start"::timestamptz) as s, epoch("end"::timestamptz) as e from ${csv('evacuations.csv', "'start': 'VARCHAR', 'end': 'VARCHAR', 'failed_region': 'VARCHAR'")}`,
+);
 const [{ latest }] = await all('select max(timestamp) as latest from traffic');
 const end = Math.min(at, latest);
 const start = end - cfg.lookbackDays * 86400;

@@ -116,7 +116,7 @@ export function generate(out: string, options: GenerateOptions): Record<string, 
           if (n > 0) traces.add(`${t},${region},${service},${device},${n}`);
         });
       }
-      const current = Math.max(2, Math.round((size / 20) * (PEAKS[r] as number) / 5000));
+      const current = Math.max(2, Math.round(((size / 20) * (PEAKS[r] as number)) / 5000));
       capacity.add(`${region},${service},${current},${Math.max(1, Math.floor(current / 2))},${current * 4}`);
     });
   }

@@ -23,11 +23,34 @@ const db = await (await DuckDBInstance.create(':memory:')).connect();
 const one = async (sql) => (await db.runAndReadAll(sql)).getRows()[0];
 
 mkdirSync(lake, { recursive: true });
-for (const [, file] of tables) await db.run(`COPY (SELECT * FROM read_csv('${setDir}/data/${file}.csv', header = true)) TO '${lake}/${file}.parquet' (FORMAT parquet)`);
-const rawRows = Number((await one(`SELECT (SELECT COUNT(*) FROM '${lake}/device-traffic.parquet') + (SELECT COUNT(*) FROM '${lake}/service-demand.parquet') + (SELECT COUNT(*) FROM '${lake}/trace-samples.parquet')`))[0]);
+for (const [, file] of tables)
+  await db.run(`COPY (SELECT * FROM read_csv('${setDir}/data/${file}.csv', header = true)) TO '${lake}/${file}.parquet' (FORMAT parquet)`);
+const rawRows = Number(
+  (
+    await one(
+      `SELECT (SELECT COUNT(*) FROM '${lake}/device-traffic.parquet') + (SELECT COUNT(*) FROM '${lake}/service-demand.parquet') + (SELECT COUNT(*) FROM '${lake}/trace-samples.parquet')`,
+    )
+  )[0],
+);
 
 const printSql = (dialect) =>
-  execFileSync(process.execPath, [path.join(root, 'bin/evac.js'), 'precompute', '--print-sql', '--dialect', dialect, '--at', atIso, '--config', `${setDir}/config`, '--data', `${setDir}/data`], { encoding: 'utf8' });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(root, 'bin/evac.js'),
+      'precompute',
+      '--print-sql',
+      '--dialect',
+      dialect,
+      '--at',
+      atIso,
+      '--config',
+      `${setDir}/config`,
+      '--data',
+      `${setDir}/data`,
+    ],
+    { encoding: 'utf8' },
+  );
 
 // DuckDB: a fresh instance, the views, the three queries written as Parquet.
 const duckOut = path.join(setDir, 'cells-duckdb');
@@ -36,7 +59,9 @@ mkdirSync(duckOut);
 let t0 = performance.now();
 const duck = await (await DuckDBInstance.create(':memory:')).connect();
 for (const [view, file] of tables) await duck.run(`CREATE VIEW ${view} AS SELECT * FROM read_parquet('${lake}/${file}.parquet')`);
-for (const q of printSql('duckdb').split(';\n').filter((s) => s.trim())) {
+for (const q of printSql('duckdb')
+  .split(';\n')
+  .filter((s) => s.trim())) {
   const name = q.match(/^-- (\w+)_cells:/m)[1];
   await duck.run(`COPY (${q}) TO '${duckOut}/${name}-cells.parquet' (FORMAT parquet)`);
 }
@@ -49,7 +74,11 @@ const sqlFile = path.join(setDir, 'evac-cells-spark.sql');
 writeFileSync(sqlFile, printSql('spark'));
 t0 = performance.now();
 const job = JSON.parse(
-  execFileSync(path.join(root, '.venv/bin/python'), [path.join(root, 'test/support/spark-aggregate.py'), '--sql', sqlFile, '--tables', lake, '--out', sparkOut], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+  execFileSync(
+    path.join(root, '.venv/bin/python'),
+    [path.join(root, 'test/support/spark-aggregate.py'), '--sql', sqlFile, '--tables', lake, '--out', sparkOut],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  )
     .trim()
     .split('\n')
     .at(-1),
@@ -60,7 +89,11 @@ const differences = {};
 for (const t of cells) {
   const a = `(SELECT * FROM read_parquet('${duckOut}/${t}.parquet'))`;
   const b = `(SELECT * FROM read_parquet('${sparkOut}/${t}/*.parquet'))`;
-  const [onlyDuck, onlySpark, rows] = await one(`SELECT (SELECT COUNT(*) FROM (${a} EXCEPT ALL ${b})), (SELECT COUNT(*) FROM (${b} EXCEPT ALL ${a})), (SELECT COUNT(*) FROM ${a})`);
+  const [onlyDuck, onlySpark, rows] = await one(
+    `SELECT (SELECT COUNT(*) FROM (${a} EXCEPT ALL ${b})), (SELECT COUNT(*) FROM (${b} EXCEPT ALL ${a})), (SELECT COUNT(*) FROM ${a})`,
+  );
   differences[t] = { rows: Number(rows), onlyDuckdb: Number(onlyDuck), onlySpark: Number(onlySpark) };
 }
-console.log(JSON.stringify({ rawRows, duckdbSeconds: +duckdbSeconds.toFixed(1), sparkSeconds: +sparkSeconds.toFixed(1), spark: job, cells: differences }, null, 1));
+console.log(
+  JSON.stringify({ rawRows, duckdbSeconds: +duckdbSeconds.toFixed(1), sparkSeconds: +sparkSeconds.toFixed(1), spark: job, cells: differences }, null, 1),
+);

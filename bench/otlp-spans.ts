@@ -13,7 +13,18 @@ import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { mulberry32 } from '../src/model/mulberry32.ts';
 
-const SERVICES = ['edge-api', 'playback-api', 'catalog', 'recommendations', 'user-profile', 'billing', 'search', 'image-resizer', 'session-store', 'license-server'];
+const SERVICES = [
+  'edge-api',
+  'playback-api',
+  'catalog',
+  'recommendations',
+  'user-profile',
+  'billing',
+  'search',
+  'image-resizer',
+  'session-store',
+  'license-server',
+];
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 const AGENTS = [
   'ExoPlayerLib/2.19.1 (Linux; Android 14) Streamer/8.2.0',

@@ -47,10 +47,14 @@ export async function benchOtlp(spans = 2_000_000): Promise<void> {
     console.log(`  ${written.spans} spans in ${written.files.length} ${gzip ? 'gzipped ' : ''}files -> ${samples} samples`);
     const bestCpu = Math.min(...cpu);
     const perSecond = (ms: number) => Math.round(written.spans / (ms / 1000)).toLocaleString('en-US');
-    console.log(`  wall, best of ${RUNS}: ${(best / 1000).toFixed(2)} s = ${perSecond(best)} spans/s (runs: ${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s)`);
+    console.log(
+      `  wall, best of ${RUNS}: ${(best / 1000).toFixed(2)} s = ${perSecond(best)} spans/s (runs: ${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s)`,
+    );
     // On a shared machine the wall time includes waiting for a core; CPU time does not.
     console.log(`  CPU time (all threads), best of ${RUNS}: ${(bestCpu / 1000).toFixed(2)} s = ${perSecond(bestCpu)} spans per CPU-second`);
-    console.log(`  peak RSS ${rssMb.toFixed(0)} MB (${rssBefore.toFixed(0)} MB before reading): about ${Math.round(((rssMb - rssBefore) * 2 ** 20) / written.spans)} bytes per span pending`);
+    console.log(
+      `  peak RSS ${rssMb.toFixed(0)} MB (${rssBefore.toFixed(0)} MB before reading): about ${Math.round(((rssMb - rssBefore) * 2 ** 20) / written.spans)} bytes per span pending`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

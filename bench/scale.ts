@@ -34,7 +34,10 @@ export function benchScale(dir: string, runs: number, evacs: readonly string[]):
   const data = path.join(dir, 'data');
   const config = path.join(dir, 'config');
   const commands: [string, string[]][] = [
-    ...evacs.map((bin): [string, string[]] => [`evac plan (${bin})`, [process.execPath, bin, 'plan', '--data', data, '--config', config, '--failed', 'us-west-2', '--at', AT, '--format', 'json']]),
+    ...evacs.map((bin): [string, string[]] => [
+      `evac plan (${bin})`,
+      [process.execPath, bin, 'plan', '--data', data, '--config', config, '--failed', 'us-west-2', '--at', AT, '--format', 'json'],
+    ]),
     ['naive reference (bench/naive-plan.mjs)', [process.execPath, 'bench/naive-plan.mjs', data, config, 'us-west-2', AT]],
     ['DuckDB SQL peer (bench/duckdb-plan.mjs)', [process.execPath, 'bench/duckdb-plan.mjs', data, config, 'us-west-2', AT]],
   ];
@@ -44,7 +47,9 @@ export function benchScale(dir: string, runs: number, evacs: readonly string[]):
       results[i]?.push(run(argv));
     });
   }
-  console.log(`# ${dir} — ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString()}; ${runs} interleaved rounds`);
+  console.log(
+    `# ${dir} — ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString()}; ${runs} interleaved rounds`,
+  );
   const medianOf = (i: number) => {
     const ok = (results[i] ?? []).filter((r) => r.ok);
     return ok.length === 0 ? Number.NaN : median(ok.map((r) => r.ms));

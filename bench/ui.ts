@@ -46,7 +46,9 @@ export async function benchUi(): Promise<void> {
     ['s (re-sort 2,000 rows)', 's'],
     ['Enter then Esc (detail)', '\r'],
   ];
-  console.log(`evac ui, keypress to frame, ${SERVICES} services at 160x50, ${RUNS} presses each (${os.cpus().length} cores, load ${os.loadavg()[0]?.toFixed(1)}, Node ${process.version}, NODE_ENV=${process.env.NODE_ENV}):`);
+  console.log(
+    `evac ui, keypress to frame, ${SERVICES} services at 160x50, ${RUNS} presses each (${os.cpus().length} cores, load ${os.loadavg()[0]?.toFixed(1)}, Node ${process.version}, NODE_ENV=${process.env.NODE_ENV}):`,
+  );
   for (const [name, key] of keys) {
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -62,7 +64,9 @@ export async function benchUi(): Promise<void> {
       }
       await new Promise((r) => setTimeout(r, 5));
     }
-    console.log(`  ${name.padEnd(26)} median ${median(times).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`);
+    console.log(
+      `  ${name.padEnd(26)} median ${median(times).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`,
+    );
   }
   app.unmount();
 }

@@ -15,12 +15,20 @@ export const AWS_OPTIONS = {
     type: 'string',
     multiple: true,
     valueName: 'URL|REGION=URL',
-    description: 'Send AWS calls to URL (every region) or, as REGION=URL, one region\'s; repeatable (default: AWS_ENDPOINT_URL, else AWS)',
+    description: "Send AWS calls to URL (every region) or, as REGION=URL, one region's; repeatable (default: AWS_ENDPOINT_URL, else AWS)",
   },
   profile: { type: 'string', valueName: 'NAME', description: 'AWS profile from ~/.aws/config (default: the standard chain, AWS_PROFILE)' },
-  'region-timeout': { type: 'string', valueName: 'MS', description: `Time each region has to answer before it is reported unreachable (default ${DEFAULT_REGION_TIMEOUT_MS})` },
+  'region-timeout': {
+    type: 'string',
+    valueName: 'MS',
+    description: `Time each region has to answer before it is reported unreachable (default ${DEFAULT_REGION_TIMEOUT_MS})`,
+  },
   'call-timeout': { type: 'string', valueName: 'MS', description: `Time one HTTP attempt of an AWS call may take (default ${DEFAULT_CALL_TIMEOUT_MS})` },
-  'max-attempts': { type: 'string', valueName: 'N', description: `Attempts per AWS call, retries of throttling/5xx included (default ${DEFAULT_MAX_ATTEMPTS})` },
+  'max-attempts': {
+    type: 'string',
+    valueName: 'N',
+    description: `Attempts per AWS call, retries of throttling/5xx included (default ${DEFAULT_MAX_ATTEMPTS})`,
+  },
   verbose: { type: 'boolean', description: 'Print the AWS API calls made, by API, on stderr' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -29,13 +37,20 @@ export const CLOUDWATCH_OPTIONS = {
   history: {
     type: 'string',
     valueName: 'DIR',
-    description: 'With --source aws: traffic, traces and demand from DIR (evac precompute output); only capacity and Min/Max live from AWS, the failed region never called',
+    description:
+      'With --source aws: traffic, traces and demand from DIR (evac precompute output); only capacity and Min/Max live from AWS, the failed region never called',
   },
-  traces: { type: 'string', valueName: 'PATH', description: 'Trace counts for --source aws: a CSV (timestamp,region,service,device_type,count) or OTLP/JSON spans (a directory or .json[l][.gz], see docs/traces.md) (default: DATA/trace-samples.csv or DATA/traces/)' },
+  traces: {
+    type: 'string',
+    valueName: 'PATH',
+    description:
+      'Trace counts for --source aws: a CSV (timestamp,region,service,device_type,count) or OTLP/JSON spans (a directory or .json[l][.gz], see docs/traces.md) (default: DATA/trace-samples.csv or DATA/traces/)',
+  },
   evacuations: {
     type: 'string',
     valueName: 'PATH',
-    description: 'Past evacuations CSV for --source aws: start,end,failed_region, left out of the history (default without --traces: DATA/evacuations.csv if present)',
+    description:
+      'Past evacuations CSV for --source aws: start,end,failed_region, left out of the history (default without --traces: DATA/evacuations.csv if present)',
   },
 } as const satisfies Record<string, OptionSpec>;
 

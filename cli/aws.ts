@@ -46,13 +46,20 @@ export function cloudWatchSourceFromArgs(args: ParsedArgs, clients: AwsClients, 
   const history = stringOpt(args, 'history');
   if (history !== undefined) {
     if (!existsSync(history)) throw new EvacError(`--history ${history}: directory not found`, { hint: 'write it with evac precompute --out DIR' });
-    return new LiveCapacitySource({ history: new FilesSource(history, onTraceReport === undefined ? {} : { onTraceReport }), clients, scaler: scalerFor(clients), regionTimeoutMs: regionTimeoutFromArgs(args) });
+    return new LiveCapacitySource({
+      history: new FilesSource(history, onTraceReport === undefined ? {} : { onTraceReport }),
+      clients,
+      scaler: scalerFor(clients),
+      regionTimeoutMs: regionTimeoutFromArgs(args),
+    });
   }
   // Trace shares are not in CloudWatch: they come from a file, by default the files source's.
   const data = stringOpt(args, 'data') ?? 'fixtures';
   const traces = stringOpt(args, 'traces') ?? unwrap(dataDirTraces(data)) ?? path.join(data, 'trace-samples.csv');
   if (!existsSync(traces)) {
-    throw new EvacError(`--source aws reads trace shares from a file, and ${traces} does not exist`, { hint: 'name it with --traces PATH (a trace-samples CSV: timestamp,region,service,device_type,count; or OTLP span files: a directory or .json[l][.gz], see docs/traces.md)' });
+    throw new EvacError(`--source aws reads trace shares from a file, and ${traces} does not exist`, {
+      hint: 'name it with --traces PATH (a trace-samples CSV: timestamp,region,service,device_type,count; or OTLP span files: a directory or .json[l][.gz], see docs/traces.md)',
+    });
   }
   // Past evacuations: --evacuations, or the data directory's when the traces come from there too.
   // A named file must exist; the data directory's may be absent, but not a broken link.
@@ -79,9 +86,10 @@ export function reportApiCalls(args: ParsedArgs, io: CliIO, clients: AwsClients)
   const attempts = clients.calls.attempts();
   const lines = Object.entries(calls).map(([api, n]) => `  ${api}: ${n}${(attempts[api] ?? n) > n ? ` (${attempts[api]} attempts)` : ''}`);
   const regions = Object.entries(clients.calls.byRegion()).map(([r, n]) => `${r} ${n}`);
-  io.stderr.write(`AWS API calls: ${clients.calls.total()}${regions.length > 0 ? ` (${regions.join(', ')})` : ''}\n${lines.join('\n')}${lines.length > 0 ? '\n' : ''}`);
+  io.stderr.write(
+    `AWS API calls: ${clients.calls.total()}${regions.length > 0 ? ` (${regions.join(', ')})` : ''}\n${lines.join('\n')}${lines.length > 0 ? '\n' : ''}`,
+  );
 }
-
 
 /** The Application Auto Scaling adapter over these clients. */
 export function scalerFor(clients: AwsClients): AutoScalingScaler {

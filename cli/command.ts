@@ -28,14 +28,20 @@ export const CONFIG_OPTIONS = {
 
 /** How old data may be before a plan or report flags it. */
 export const STALE_OPTIONS = {
-  'stale-days': { type: 'string', default: '2', valueName: 'DAYS', description: 'Flag stale-data (with a warning) when the data ends more than DAYS days before the time planned for' },
+  'stale-days': {
+    type: 'string',
+    default: '2',
+    valueName: 'DAYS',
+    description: 'Flag stale-data (with a warning) when the data ends more than DAYS days before the time planned for',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 /** Flags of the commands that plan (plan, apply) about data that cannot support a ratio. */
 export const HISTORY_OPTIONS = {
   'allow-partial-history': {
     type: 'boolean',
-    description: 'Plan even when a region has no traffic history in a planned bucket (no-history), or a receiving region has only samples of 0 there (unbounded-ratio), instead of refusing (exit 2)',
+    description:
+      'Plan even when a region has no traffic history in a planned bucket (no-history), or a receiving region has only samples of 0 there (unbounded-ratio), instead of refusing (exit 2)',
   },
   ...STALE_OPTIONS,
 } as const satisfies Record<string, OptionSpec>;

@@ -19,7 +19,8 @@ function parseArgsOptions(command: Command): Record<string, Omit<OptionSpec, 'de
 /** The zod schema of what parseArgs yields for these options: strings, string lists and booleans. */
 export function flagValuesSchema(options: Command['options']) {
   const shape: Record<string, z.ZodOptional<z.ZodString | z.ZodBoolean | z.ZodArray<z.ZodString>>> = {};
-  for (const [name, o] of Object.entries(options)) shape[name] = (o.type === 'boolean' ? z.boolean() : o.multiple ? z.array(z.string()) : z.string()).optional();
+  for (const [name, o] of Object.entries(options))
+    shape[name] = (o.type === 'boolean' ? z.boolean() : o.multiple ? z.array(z.string()) : z.string()).optional();
   return z.strictObject(shape);
 }
 

@@ -95,7 +95,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    const guess = closestFlag(name, COMMANDS.map((c) => c.name));
+    const guess = closestFlag(
+      name,
+      COMMANDS.map((c) => c.name),
+    );
     io.stderr.write(`evac: unknown command "${name}"${guess ? `; did you mean "${guess}"?` : ''}\n\n${usage()}`);
     return EXIT.badInput;
   }

@@ -35,7 +35,9 @@ export function atFromArgs(args: ParsedArgs, io: CliIO): number {
   if (text === undefined) return Math.floor(io.now());
   const t = parseTime(text) ?? timeOfDayToday(text, io.now());
   if (t === undefined) {
-    throw new EvacError(`--at "${text}": expected a time of day (18:00, UTC unless it has a zone: 18:00+02:00), ISO 8601 with a zone (2026-11-23T18:00:00Z) or Unix epoch seconds`);
+    throw new EvacError(
+      `--at "${text}": expected a time of day (18:00, UTC unless it has a zone: 18:00+02:00), ISO 8601 with a zone (2026-11-23T18:00:00Z) or Unix epoch seconds`,
+    );
   }
   return t;
 }

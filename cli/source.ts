@@ -20,7 +20,13 @@ export interface SourceOptions {
 }
 
 /** The data source the flags select. `clients`: the AWS clients to share (aws source); new ones otherwise. */
-export async function sourceFromArgs(args: ParsedArgs, io: CliIO, _config: LoadedConfig, clients?: AwsClients, options: SourceOptions = {}): Promise<DataSource> {
+export async function sourceFromArgs(
+  args: ParsedArgs,
+  io: CliIO,
+  _config: LoadedConfig,
+  clients?: AwsClients,
+  options: SourceOptions = {},
+): Promise<DataSource> {
   const source = stringOpt(args, 'source') ?? 'files';
   const onTraceReport = options.traceReport === false ? undefined : traceReportToStderr(io);
   switch (source) {
@@ -44,7 +50,13 @@ export function progressTo(io: CliIO): (line: string) => void {
  * Runs `use` with the data source the flags select. With --source aws the SDK clients live
  * exactly as long as `use`, and --verbose lists the calls made once it is done.
  */
-export async function withSource<T>(args: ParsedArgs, io: CliIO, config: LoadedConfig, use: (source: DataSource) => Promise<T>, options: SourceOptions = {}): Promise<T> {
+export async function withSource<T>(
+  args: ParsedArgs,
+  io: CliIO,
+  config: LoadedConfig,
+  use: (source: DataSource) => Promise<T>,
+  options: SourceOptions = {},
+): Promise<T> {
   if (stringOpt(args, 'source') !== 'aws') return use(await sourceFromArgs(args, io, config, undefined, options));
   const aws = await import('./aws.ts');
   const clients = aws.awsClientsFromArgs(args, io);

@@ -64,7 +64,10 @@ async function playEcs(endpoint: string, regions: readonly string[]): Promise<()
       const page = await clients.autoScaling(region).send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs' }));
       const at = new Date(Date.now() - 5000);
       const data = (page.ScalableTargets ?? []).flatMap((t) => {
-        const metric = t.ResourceId && t.ScalableDimension ? defaultCapacityMetric({ serviceNamespace: 'ecs', resourceId: t.ResourceId, scalableDimension: t.ScalableDimension }) : undefined;
+        const metric =
+          t.ResourceId && t.ScalableDimension
+            ? defaultCapacityMetric({ serviceNamespace: 'ecs', resourceId: t.ResourceId, scalableDimension: t.ScalableDimension })
+            : undefined;
         const key = `${region} ${t.ResourceId}`;
         if (!metric || t.MinCapacity === undefined || reported.get(key) === t.MinCapacity) return [];
         reported.set(key, t.MinCapacity);
@@ -102,7 +105,7 @@ async function main(): Promise<void> {
   const aws = ['--endpoint-url', moto.url];
   let stopEcs: (() => Promise<void>) | undefined;
   try {
-    step(2, 'the incident setup: history precomputed before the failure, today\'s capacity in AWS');
+    step(2, "the incident setup: history precomputed before the failure, today's capacity in AWS");
     // The recommended incident setup (README, AWS): traffic, traces and demand from a directory
     // `evac precompute` wrote on schedule; only running capacity (CloudWatch) and Min/Max
     // (Application Auto Scaling) live from AWS, the failed region never called. (Reading 14 days

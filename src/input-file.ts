@@ -38,7 +38,8 @@ export function inspectPath(file: string): PathState {
     return { kind: 'other', what: stat.isFIFO() ? 'a named pipe (FIFO)' : stat.isSocket() ? 'a socket' : 'a device' };
   } catch (error) {
     const code = errorCode(error);
-    if (link && code === 'ENOENT') return { kind: 'broken', message: `dangling symbolic link (to ${safeReadlink(file)}): expected it to point to an existing file` };
+    if (link && code === 'ENOENT')
+      return { kind: 'broken', message: `dangling symbolic link (to ${safeReadlink(file)}): expected it to point to an existing file` };
     return { kind: 'broken', message: describeFsError(code, error) };
   }
 }
@@ -74,7 +75,9 @@ export function readTextFile(file: string, options: ReadTextOptions = {}): Resul
     case 'file': {
       const max = options.maxBytes ?? MAX_TEXT_BYTES;
       if (state.size > max) {
-        return fail(`is ${formatBytes(state.size)}: expected at most ${formatBytes(max)} (a file is read as one string)${options.tooBigHint ? `; ${options.tooBigHint}` : ''}`);
+        return fail(
+          `is ${formatBytes(state.size)}: expected at most ${formatBytes(max)} (a file is read as one string)${options.tooBigHint ? `; ${options.tooBigHint}` : ''}`,
+        );
       }
       try {
         return { ok: true, data: readFileSync(file, 'utf8') };

@@ -50,10 +50,39 @@ describe('public contracts', () => {
   });
 
   test('a Min/Max is a whole number of at least 0 everywhere', () => {
-    const outcome = { region: 'r', service: 's', label: 'l', status: 'restored', before: { min: 1.5, max: 4 }, after: { min: 1, max: 4 }, changedByOthers: false };
-    const restore = { snapshotFile: 'f', failedRegion: 'x', dryRun: false, complete: true, targets: [outcome], summary: { restored: 1, 'would-restore': 0, unchanged: 0, failed: 0, skipped: 0 }, meta: { apiCalls: {} } };
+    const outcome = {
+      region: 'r',
+      service: 's',
+      label: 'l',
+      status: 'restored',
+      before: { min: 1.5, max: 4 },
+      after: { min: 1, max: 4 },
+      changedByOthers: false,
+    };
+    const restore = {
+      snapshotFile: 'f',
+      failedRegion: 'x',
+      dryRun: false,
+      complete: true,
+      targets: [outcome],
+      summary: { restored: 1, 'would-restore': 0, unchanged: 0, failed: 0, skipped: 0 },
+      meta: { apiCalls: {} },
+    };
     expect(RestoreOutputSchema.safeParse(restore).success).toBe(false);
     expect(RestoreOutputSchema.safeParse({ ...restore, targets: [{ ...outcome, before: { min: 1, max: 4 } }] }).success).toBe(true);
-    expect(StatusOutputSchema.safeParse({ snapshotId: 'i', failedRegion: 'x', at: 't', targets: [], reached: 0, total: 0, fraction: 1, unreachable: [], meta: { apiCalls: {} }, extra: 1 }).success).toBe(false);
+    expect(
+      StatusOutputSchema.safeParse({
+        snapshotId: 'i',
+        failedRegion: 'x',
+        at: 't',
+        targets: [],
+        reached: 0,
+        total: 0,
+        fraction: 1,
+        unreachable: [],
+        meta: { apiCalls: {} },
+        extra: 1,
+      }).success,
+    ).toBe(false);
   });
 });

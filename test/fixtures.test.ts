@@ -12,6 +12,8 @@ test('the committed fixtures are exactly what fixtures/generate.ts writes', () =
   expect(r.status).toBe(0);
   for (const file of ['device-traffic.csv', 'trace-samples.csv', 'service-demand.csv', 'capacity.csv', 'evacuations.csv']) {
     const generated = readFileSync(path.join(out, file), 'utf8');
-    expect(generated === readFileSync(path.join(ROOT, 'fixtures', file), 'utf8'), `${file} differs from the generator's output: run npm run fixtures`).toBe(true);
+    expect(generated === readFileSync(path.join(ROOT, 'fixtures', file), 'utf8'), `${file} differs from the generator's output: run npm run fixtures`).toBe(
+      true,
+    );
   }
 });

@@ -44,7 +44,8 @@ function lint(): Map<string, string[]> {
   const r = spawnSync(path.join(ROOT, 'node_modules/.bin/biome'), ['lint', '--reporter=json', 'src', 'cli'], { cwd: dir, encoding: 'utf8' });
   const report = JSON.parse(r.stdout) as { diagnostics: { category: string; message: string; location: { path: string } }[] };
   const byFile = new Map<string, string[]>();
-  for (const d of report.diagnostics) if (d.category === 'lint/style/noRestrictedImports') byFile.set(d.location.path, [...(byFile.get(d.location.path) ?? []), d.message]);
+  for (const d of report.diagnostics)
+    if (d.category === 'lint/style/noRestrictedImports') byFile.set(d.location.path, [...(byFile.get(d.location.path) ?? []), d.message]);
   return byFile;
 }
 

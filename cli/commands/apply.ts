@@ -21,7 +21,8 @@ export const WAIT_OPTIONS = {
 export const applyCommand: Command = {
   name: 'apply',
   summary: 'Pre-scale the healthy regions: raise MinCapacity (MaxCapacity where allowed) with Application Auto Scaling',
-  usage: 'evac apply [PLAN.json] --failed REGION [--yes] [--dry-run] [--wait] [--state-dir DIR] [--source aws] [--endpoint-url URL|REGION=URL]... [--profile NAME] [--region-timeout MS]',
+  usage:
+    'evac apply [PLAN.json] --failed REGION [--yes] [--dry-run] [--wait] [--state-dir DIR] [--source aws] [--endpoint-url URL|REGION=URL]... [--profile NAME] [--region-timeout MS]',
   positionals: { min: 0, max: 1 },
   options: {
     failed: { type: 'string', valueName: 'REGION', description: 'The region being evacuated (required without PLAN.json; must match it with one)' },
@@ -45,7 +46,8 @@ export const applyCommand: Command = {
     const out = (text: string) => (format === 'json' ? io.stderr.write(text) : io.stdout.write(text));
     const file = args.positionals[0];
     const failed = stringOpt(args, 'failed');
-    if (file === undefined && !failed) throw new EvacError('--failed REGION is required without a plan file', { hint: 'e.g. evac apply --failed us-west-2, or evac apply plan.json' });
+    if (file === undefined && !failed)
+      throw new EvacError('--failed REGION is required without a plan file', { hint: 'e.g. evac apply --failed us-west-2, or evac apply plan.json' });
     const aws = await import('../aws.ts');
     const clients = aws.awsClientsFromArgs(args, io);
     try {
@@ -84,7 +86,10 @@ export const applyCommand: Command = {
           : {
               confirm: async (changes) => {
                 out(renderChanges(changes));
-                return askYesNo(io, `Make these ${changes.length} change${changes.length > 1 ? 's' : ''} in ${[...new Set(changes.map((c) => c.region))].join(', ')}?`);
+                return askYesNo(
+                  io,
+                  `Make these ${changes.length} change${changes.length > 1 ? 's' : ''} in ${[...new Set(changes.map((c) => c.region))].join(', ')}?`,
+                );
               },
             }),
         onResult: (o) => io.stderr.write(renderOutcomeLine(o)),
@@ -105,7 +110,10 @@ export const applyCommand: Command = {
         out(renderStatus(waited.status));
         if (!waited.reached) out(`Not every target reached its new Min within ${waitTimeout} s: evac status --wait goes on waiting.\n`);
       }
-      if (format === 'json') io.stdout.write(`${JSON.stringify({ ...result, ...(waited === null ? {} : { reached: waited.reached }), meta: { apiCalls: clients.calls.calls() } }, null, 2)}\n`);
+      if (format === 'json')
+        io.stdout.write(
+          `${JSON.stringify({ ...result, ...(waited === null ? {} : { reached: waited.reached }), meta: { apiCalls: clients.calls.calls() } }, null, 2)}\n`,
+        );
       aws.reportApiCalls(args, io, clients);
       return result.summary.failed > 0 || waited?.reached === false ? 5 : 0;
     } finally {

@@ -15,9 +15,17 @@ export const backtestCommand: Command = {
   summary: 'Replay past evacuations: how well weighted, uniform and no scaling predicted the demand observed',
   usage: 'evac backtest [--evacuation START] [--format table|markdown|json] [--out FILE]',
   options: {
-    evacuation: { type: 'string', valueName: 'START', description: 'Replay only the evacuation starting at START (ISO 8601 or epoch seconds; default: all in evacuations.csv)' },
+    evacuation: {
+      type: 'string',
+      valueName: 'START',
+      description: 'Replay only the evacuation starting at START (ISO 8601 or epoch seconds; default: all in evacuations.csv)',
+    },
     format: { type: 'string', valueName: 'FMT', description: 'table (default), markdown or json (default from --out: .json, .md)' },
-    out: { type: 'string', valueName: 'FILE', description: 'Write to FILE (atomically); a Markdown report gets its SVG chart beside it (FILE without .md + .svg)' },
+    out: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'Write to FILE (atomically); a Markdown report gets its SVG chart beside it (FILE without .md + .svg)',
+    },
     ...DATA_OPTIONS,
   },
   async run(args, io) {
@@ -25,7 +33,8 @@ export const backtestCommand: Command = {
     const config = configFromArgs(args);
     const text = stringOpt(args, 'evacuation');
     const evacuationStart = text === undefined ? undefined : parseTime(text);
-    if (evacuationStart === undefined && text !== undefined) throw new EvacError(`--evacuation "${text}": expected ISO 8601 with a zone (2026-11-22T14:00:00Z) or Unix epoch seconds`);
+    if (evacuationStart === undefined && text !== undefined)
+      throw new EvacError(`--evacuation "${text}": expected ISO 8601 with a zone (2026-11-22T14:00:00Z) or Unix epoch seconds`);
     const backtest = await withSource(args, io, config, (source) =>
       runBacktest({ config, source, now: Math.floor(io.now()), ...(evacuationStart === undefined ? {} : { evacuationStart }) }),
     );

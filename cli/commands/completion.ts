@@ -6,7 +6,11 @@ const SHELLS = ['bash', 'zsh', 'fish'] as const;
 type Shell = (typeof SHELLS)[number];
 
 /** Text safe inside a single-quoted shell word and a zsh `_arguments` description. */
-const plain = (text: string) => text.replace(/['[\]:\\]/g, ' ').replace(/\s+/g, ' ').trim();
+const plain = (text: string) =>
+  text
+    .replace(/['[\]:\\]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 function bash(commands: readonly Command[]): string {
   const cases = commands.map((c) => {
@@ -71,7 +75,9 @@ function fish(commands: readonly Command[]): string {
   for (const c of commands) {
     for (const [n, o] of Object.entries(c.options)) {
       const short = SHORT_FLAGS[n];
-      lines.push(`complete -c evac -n '__fish_seen_subcommand_from ${c.name}' -l ${n}${short ? ` -s ${short}` : ''}${o.type === 'string' ? ' -r -F' : ''} -d '${plain(o.description)}'`);
+      lines.push(
+        `complete -c evac -n '__fish_seen_subcommand_from ${c.name}' -l ${n}${short ? ` -s ${short}` : ''}${o.type === 'string' ? ' -r -F' : ''} -d '${plain(o.description)}'`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

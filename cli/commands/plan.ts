@@ -11,7 +11,11 @@ export const planCommand: Command = {
   usage: 'evac plan --failed REGION [--at TIME] [--window MIN] [--format table|markdown|json] [--out FILE]',
   options: {
     failed: { type: 'string', valueName: 'REGION', description: 'The region being evacuated (required)' },
-    at: { type: 'string', valueName: 'TIME', description: 'Time to plan for: a time of day today (18:00, UTC unless zoned), ISO 8601 or epoch seconds (default: now)' },
+    at: {
+      type: 'string',
+      valueName: 'TIME',
+      description: 'Time to plan for: a time of day today (18:00, UTC unless zoned), ISO 8601 or epoch seconds (default: now)',
+    },
     window: { type: 'string', valueName: 'MIN', description: 'Plan for the worst bucket in [at, at+MIN) (default 0)' },
     format: { type: 'string', valueName: 'FMT', description: 'table (default), markdown or json (default json when --out ends in .json)' },
     out: { type: 'string', valueName: 'FILE', description: 'Write to FILE (atomically) instead of stdout; a JSON plan can be applied later' },
@@ -26,10 +30,26 @@ export const planCommand: Command = {
     const at = atFromArgs(args, io);
     const windowMinutes = intOpt(args, 'window', 0);
     const allowPartialHistory = boolOpt(args, 'allow-partial-history');
-    const plan = await withSource(args, io, config, (source) => planEvacuation({ config, source, failedRegion: failed, at, windowMinutes, allowPartialHistory, now: io.now(), staleAfterSeconds: intOpt(args, 'stale-days', 2) * 86_400 }));
+    const plan = await withSource(args, io, config, (source) =>
+      planEvacuation({
+        config,
+        source,
+        failedRegion: failed,
+        at,
+        windowMinutes,
+        allowPartialHistory,
+        now: io.now(),
+        staleAfterSeconds: intOpt(args, 'stale-days', 2) * 86_400,
+      }),
+    );
     // The table shows warnings itself; JSON, Markdown and --out say them on stderr too.
     if (format !== 'table' || stringOpt(args, 'out') !== undefined) for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
-    const text = format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : format === 'markdown' ? renderPlanMarkdown(plan) : renderPlanTable(plan, terminalWidth(args, io), { color: colorWanted(args, io) });
+    const text =
+      format === 'json'
+        ? `${JSON.stringify(plan, null, 2)}\n`
+        : format === 'markdown'
+          ? renderPlanMarkdown(plan)
+          : renderPlanTable(plan, terminalWidth(args, io), { color: colorWanted(args, io) });
     emit(args, io, text);
     return EXIT.ok;
   },

@@ -13,14 +13,27 @@ const DIALECTS: readonly Dialect[] = ['duckdb', 'trino', 'spark'];
 export const precomputeCommand: Command = {
   name: 'precompute',
   summary: 'Fold the history into a small data directory that plans offline, in milliseconds (the scheduled job)',
-  usage: 'evac precompute --out DIR [--at TIME] [--format text|json] [--config DIR] [--data DIR | --from-aggregates DIR | --source aws ...] | --print-sql [--dialect D]',
+  usage:
+    'evac precompute --out DIR [--at TIME] [--format text|json] [--config DIR] [--data DIR | --from-aggregates DIR | --source aws ...] | --print-sql [--dialect D]',
   options: {
     out: { type: 'string', valueName: 'DIR', description: 'Directory to write (the files-source layout plus precompute.json); required' },
-    at: { type: 'string', valueName: 'TIME', description: 'End of the history: a time of day today (18:00, UTC unless zoned), ISO 8601 or epoch seconds (default: now)' },
+    at: {
+      type: 'string',
+      valueName: 'TIME',
+      description: 'End of the history: a time of day today (18:00, UTC unless zoned), ISO 8601 or epoch seconds (default: now)',
+    },
     format: { type: 'string', valueName: 'FMT', description: 'text (default) or json (the manifest written and the regions not read, on stdout)' },
     'print-sql': { type: 'boolean', description: 'Print the aggregation SQL for a data lake (Athena/Trino, Spark, DuckDB) and exit; see docs/data-lake.md' },
-    dialect: { type: 'string', valueName: 'NAME', description: 'With --print-sql: duckdb, trino (Athena) or spark (default trino); the text is the same but for quoting' },
-    'from-aggregates': { type: 'string', valueName: 'DIR', description: 'Read the tables the --print-sql queries wrote (CSV or Parquet) plus capacity, instead of --data' },
+    dialect: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'With --print-sql: duckdb, trino (Athena) or spark (default trino); the text is the same but for quoting',
+    },
+    'from-aggregates': {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'Read the tables the --print-sql queries wrote (CSV or Parquet) plus capacity, instead of --data',
+    },
     ...DATA_OPTIONS,
   },
   async run(args, io) {

@@ -27,9 +27,19 @@ export const reportCommand: Command = {
   summary: 'Dry-run every evacuation scenario and gate on readiness (exit 0 ready, 3 not ready, 2 bad input)',
   usage: 'evac report [--failed REGION]... [--all-buckets] [--fail-on FLAGS] [--format markdown|json|junit] [--out-dir DIR] [--baseline FILE] [--threshold X]',
   options: {
-    failed: { type: 'string', multiple: true, valueName: 'REGION', description: 'Plan only these failed regions (repeatable or comma list; default: every key of steering)' },
+    failed: {
+      type: 'string',
+      multiple: true,
+      valueName: 'REGION',
+      description: 'Plan only these failed regions (repeatable or comma list; default: every key of steering)',
+    },
     'all-buckets': { type: 'boolean', description: 'Plan each service at its worst bucket of the day instead of the peak bucket of each receiving region' },
-    'fail-on': { type: 'string', multiple: true, valueName: 'FLAGS', description: 'Plan flags that fail the gate, comma list (default: exceeds-max,no-history,unbounded-ratio,zero-capacity)' },
+    'fail-on': {
+      type: 'string',
+      multiple: true,
+      valueName: 'FLAGS',
+      description: 'Plan flags that fail the gate, comma list (default: exceeds-max,no-history,unbounded-ratio,zero-capacity)',
+    },
     format: { type: 'string', valueName: 'FMT', description: 'markdown (default), json or junit, written to stdout' },
     'out-dir': { type: 'string', valueName: 'DIR', description: 'Write report.md, report.json and report.junit.xml to DIR (atomically)' },
     baseline: { type: 'string', valueName: 'FILE', description: 'A previous report.json to compare with' },

@@ -22,12 +22,19 @@ export const statusCommand: Command = {
     const format = textOrJson(args);
     const stateDir = stringOpt(args, 'state-dir') ?? '.evac-state';
     const file = stringOpt(args, 'snapshot') ?? findActiveSnapshot(stateDir)?.file;
-    if (file === undefined) throw new EvacError(`no active snapshot in ${stateDir}/snapshots: nothing is being pre-scaled`, { hint: 'name one with --snapshot FILE' });
+    if (file === undefined)
+      throw new EvacError(`no active snapshot in ${stateDir}/snapshots: nothing is being pre-scaled`, { hint: 'name one with --snapshot FILE' });
     const snapshot = loadSnapshot(file);
     const aws = await import('../aws.ts');
     const clients = aws.awsClientsFromArgs(args, io);
     try {
-      const options = { snapshot, scaler: aws.scalerFor(clients), capacity: aws.capacityReaderFor(clients), regionTimeoutMs: regionTimeoutFromArgs(args), now: io.now };
+      const options = {
+        snapshot,
+        scaler: aws.scalerFor(clients),
+        capacity: aws.capacityReaderFor(clients),
+        regionTimeoutMs: regionTimeoutFromArgs(args),
+        now: io.now,
+      };
       let status: Awaited<ReturnType<typeof readStatus>>;
       let reached: boolean;
       if (boolOpt(args, 'wait')) {

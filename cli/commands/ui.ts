@@ -53,7 +53,12 @@ export const uiCommand: Command = {
     const aws = stringOpt(args, 'source') === 'aws' ? await import('../aws.ts') : undefined;
     const clients = aws?.awsClientsFromArgs(args, io);
     try {
-      const planner = openIncident({ config, source: await sourceFromArgs(args, io, config, clients, { traceReport: false }), now: io.now(), staleAfterSeconds: intOpt(args, 'stale-days', 2) * 86_400 });
+      const planner = openIncident({
+        config,
+        source: await sourceFromArgs(args, io, config, clients, { traceReport: false }),
+        now: io.now(),
+        staleAfterSeconds: intOpt(args, 'stale-days', 2) * 86_400,
+      });
       // Bad data or config fails here, before the UI opens: exit 2 with the message of evac plan.
       const initialPlan = await planner.plan({ failedRegion: initialFailed, at, windowMinutes }).catch((error: unknown) => {
         io.stdout.write('\n');
@@ -62,7 +67,14 @@ export const uiCommand: Command = {
       const [{ render }, { createElement }, { EvacuationApp }, { awsActions, filesActions }] = await ui;
       const actions =
         aws && clients
-          ? awsActions({ config, scaler: aws.scalerFor(clients), capacity: aws.capacityReaderFor(clients), stateDir, concurrency: 4, regionTimeoutMs: regionTimeoutFromArgs(args) })
+          ? awsActions({
+              config,
+              scaler: aws.scalerFor(clients),
+              capacity: aws.capacityReaderFor(clients),
+              stateDir,
+              concurrency: 4,
+              regionTimeoutMs: regionTimeoutFromArgs(args),
+            })
           : filesActions(stateDir);
       io.stdout.write('\r\u001B[K');
       const app = render(

@@ -30,7 +30,9 @@ export const validateCommand: Command = {
       io.stderr.write(`${report.errors.length} error(s)\n`);
       return EXIT.badInput;
     }
-    const rows = Object.entries(report.summary.rows).map(([k, v]) => `${v} ${k}`).join(', ');
+    const rows = Object.entries(report.summary.rows)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ');
     const checked = `${report.summary.services} service configs (${report.summary.units} units), ${report.summary.regions} regions${rows ? `; data: ${rows}` : ''}`;
     if (boolOpt(args, 'strict') && report.warnings.length > 0) {
       io.stderr.write(`failed (--strict): ${report.warnings.length} warning(s) treated as errors; checked ${checked}\n`);

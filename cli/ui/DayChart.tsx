@@ -46,7 +46,12 @@ export function DayChart({ profile, width, height, color }: DayChartProps) {
     ? 'ratio over the day: weighted (cyan), uniform (yellow)'
     : `ratio over the day: weighted; uniform ${Math.min(...profile.uniform).toFixed(2)}-${Math.max(...profile.uniform).toFixed(2)} (${(profile.uniform[at] ?? 0).toFixed(3)} at the planned bucket)`;
   const trafficHeight = Math.max(2, Math.floor(height / 2));
-  const trafficChart = plot([downsample(profile.receivingEvacuated, points), downsample(profile.receiving, points)], { height: trafficHeight, format: fmtTraffic, colors, padding: '' });
+  const trafficChart = plot([downsample(profile.receivingEvacuated, points), downsample(profile.receiving, points)], {
+    height: trafficHeight,
+    format: fmtTraffic,
+    colors,
+    padding: '',
+  });
   const marker = `${' '.repeat(mark)}▲ planned ${bucketLabel(profile.plannedBucket, profile.bucketMinutes)} UTC`;
   return (
     <Box flexDirection="column" width={width}>

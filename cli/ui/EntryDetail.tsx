@@ -11,7 +11,10 @@ export function EntrySummary({ entry: e, width }: { readonly entry: PlanEntry; r
   const verdict = uniformVerdict(e);
   return (
     <Text wrap="truncate-end">
-      {`${e.service}@${e.region} ${ratio(e.weightedRatio)} (${ratio(e.ci95[0])}-${ratio(e.ci95[1])}) uniform ${ratio(e.uniformRatio)}${verdict === 'ok' ? '' : ` ${verdict}`} · Min ${targetText(e)} req ${num(e.requiredCapacity)} max ${num(e.maxCapacity)}`.slice(0, Math.max(0, width))}
+      {`${e.service}@${e.region} ${ratio(e.weightedRatio)} (${ratio(e.ci95[0])}-${ratio(e.ci95[1])}) uniform ${ratio(e.uniformRatio)}${verdict === 'ok' ? '' : ` ${verdict}`} · Min ${targetText(e)} req ${num(e.requiredCapacity)} max ${num(e.maxCapacity)}`.slice(
+        0,
+        Math.max(0, width),
+      )}
     </Text>
   );
 }
@@ -39,11 +42,14 @@ export function EntryDetail({ entry: e, width }: EntryDetailProps) {
       </Text>
       <Text>{`${'device'.padEnd(10)} ${'share'.padStart(7)} ${'ratio'.padStart(7)} ${'contrib'.padStart(8)}`}</Text>
       {e.deviceContributions.map((c) => (
-        <Text key={c.deviceType}>{`${c.deviceType.slice(0, 10).padEnd(10)} ${`${(c.share * 100).toFixed(1)}%`.padStart(7)} ${ratio(c.ratio).padStart(7)} ${ratio(c.contribution).padStart(8)}`}</Text>
+        <Text
+          key={c.deviceType}
+        >{`${c.deviceType.slice(0, 10).padEnd(10)} ${`${(c.share * 100).toFixed(1)}%`.padStart(7)} ${ratio(c.ratio).padStart(7)} ${ratio(c.contribution).padStart(8)}`}</Text>
       ))}
       {e.deviceContributions.length === 0 ? <Text>no traces: the uniform ratio is used</Text> : null}
       <Text wrap="wrap">
-        {Math.round(e.traceSamples)} traces · current {num(e.currentCapacity)} · required {num(e.requiredCapacity)} · Min {targetText(e)} · Max {num(e.maxCapacity)}
+        {Math.round(e.traceSamples)} traces · current {num(e.currentCapacity)} · required {num(e.requiredCapacity)} · Min {targetText(e)} · Max{' '}
+        {num(e.maxCapacity)}
         {e.targetMaxCapacity !== null && e.targetMaxCapacity !== e.maxCapacity ? `→${e.targetMaxCapacity}` : ''}
       </Text>
       <Text wrap="wrap">

@@ -192,7 +192,12 @@ export function EvacuationApp(props: EvacuationAppProps) {
           .filter(([, n]) => n > 0)
           .map(([k, n]) => `${k} ${n}`)
           .join(', ');
-        setRun({ action, running: false, summary: line || 'nothing to do', failures: all.filter((o) => o.status === 'failed').map((o) => ({ label: o.label, reason: o.reason ?? 'failed' })) });
+        setRun({
+          action,
+          running: false,
+          summary: line || 'nothing to do',
+          failures: all.filter((o) => o.status === 'failed').map((o) => ({ label: o.label, reason: o.reason ?? 'failed' })),
+        });
       };
       const fail = (e: unknown) => {
         setRun({ action, running: false, summary: `refused: ${message(e)}`, failures });
@@ -227,14 +232,26 @@ export function EvacuationApp(props: EvacuationAppProps) {
             setConfirmWord(plan.failedRegion);
             actions.reviewApply(plan).then(
               (changes) =>
-                setReview({ status: 'ready', lines: renderChanges(changes).trimEnd().split('\n'), calls: changes.length, regions: [...new Set(changes.map((c) => c.region))], refusal: actions.refusal }),
+                setReview({
+                  status: 'ready',
+                  lines: renderChanges(changes).trimEnd().split('\n'),
+                  calls: changes.length,
+                  regions: [...new Set(changes.map((c) => c.region))],
+                  refusal: actions.refusal,
+                }),
               (e: unknown) => setReview({ status: 'error', message: message(e) }),
             );
           } else {
             actions.reviewRestore().then(
               ({ failedRegion, changes }) => {
                 setConfirmWord(failedRegion);
-                setReview({ status: 'ready', lines: changes.map((c) => renderOutcomeLine(c).trimEnd()), calls: changes.length, regions: [...new Set(changes.map((c) => c.region))], refusal: actions.refusal });
+                setReview({
+                  status: 'ready',
+                  lines: changes.map((c) => renderOutcomeLine(c).trimEnd()),
+                  calls: changes.length,
+                  regions: [...new Set(changes.map((c) => c.region))],
+                  refusal: actions.refusal,
+                });
               },
               (e: unknown) => setReview({ status: 'error', message: message(e) }),
             );
@@ -318,13 +335,24 @@ export function EvacuationApp(props: EvacuationAppProps) {
   let body: React.ReactNode;
   if (ui.help) body = <HelpOverlay width={Math.min(columns, 100)} />;
   else if (ui.view === 'review')
-    body = <ReviewView action={ui.action ?? 'apply'} review={review} confirmWord={confirmWord} typed={ui.prompt?.kind === 'confirm' ? ui.prompt.text : ''} rows={rows - 8} width={columns} />;
+    body = (
+      <ReviewView
+        action={ui.action ?? 'apply'}
+        review={review}
+        confirmWord={confirmWord}
+        typed={ui.prompt?.kind === 'confirm' ? ui.prompt.text : ''}
+        rows={rows - 8}
+        width={columns}
+      />
+    );
   else if (ui.view === 'progress' && run)
     body = (
       <ProgressView
         action={run.action}
         running={run.running}
-        summary={run.watching && status !== null && status.result === null ? 'no active snapshot in the state directory: nothing is being pre-scaled' : run.summary}
+        summary={
+          run.watching && status !== null && status.result === null ? 'no active snapshot in the state directory: nothing is being pre-scaled' : run.summary
+        }
         failures={run.failures}
         regions={progress}
         polledAt={status?.result?.at ?? null}
@@ -388,7 +416,16 @@ export function EvacuationApp(props: EvacuationAppProps) {
   }
   return (
     <Box flexDirection="column" width={columns}>
-      <Header regions={failedRegions} failed={ui.failed} plan={current} at={ui.at} windowMinutes={ui.windowMinutes} sourceLabel={props.sourceLabel} now={now()} width={columns} />
+      <Header
+        regions={failedRegions}
+        failed={ui.failed}
+        plan={current}
+        at={ui.at}
+        windowMinutes={ui.windowMinutes}
+        sourceLabel={props.sourceLabel}
+        now={now()}
+        width={columns}
+      />
       {planState.error !== null && planState.key === wanted ? (
         <Text wrap="truncate-end" {...(color ? { color: 'red' } : {})}>
           cannot plan {ui.failed}: {planState.error}

@@ -34,7 +34,9 @@ export function ReviewView({ action, review, confirmWord, typed, rows, width }: 
     return (
       <Box flexDirection="column" width={width}>
         <Text bold>{title}</Text>
-        <Text wrap="wrap">cannot {action}: {review.message}</Text>
+        <Text wrap="wrap">
+          cannot {action}: {review.message}
+        </Text>
         <Text dimColor>Esc back</Text>
       </Box>
     );
@@ -51,7 +53,11 @@ export function ReviewView({ action, review, confirmWord, typed, rows, width }: 
           {l}
         </Text>
       ))}
-      {review.lines.length > shown.length ? <Text dimColor>… {review.lines.length - shown.length} more lines (evac {action} --dry-run prints them all)</Text> : null}
+      {review.lines.length > shown.length ? (
+        <Text dimColor>
+          … {review.lines.length - shown.length} more lines (evac {action} --dry-run prints them all)
+        </Text>
+      ) : null}
       {review.refusal !== null ? (
         <Text bold wrap="wrap">
           {review.refusal}

@@ -57,7 +57,20 @@ export interface KeyContext {
 }
 
 export function initialState(failed: string, at: number, windowMinutes: number): CockpitState {
-  return { failed, at, windowMinutes, order: 'risk', filter: '', selected: 0, view: 'list', help: false, prompt: null, action: null, quitAsked: false, notice: null };
+  return {
+    failed,
+    at,
+    windowMinutes,
+    order: 'risk',
+    filter: '',
+    selected: 0,
+    view: 'list',
+    help: false,
+    prompt: null,
+    action: null,
+    quitAsked: false,
+    notice: null,
+  };
 }
 
 /**
@@ -98,8 +111,10 @@ export function reduceKey(s0: CockpitState, key: KeyPress, ctx: KeyContext): { s
         const next = ctx.regions[(i + step) % ctx.regions.length] ?? s.failed;
         return none({ ...s, failed: next, selected: 0 });
       }
-      if (ch === 'a') return { state: { ...s, view: 'review', action: 'apply', prompt: { kind: 'confirm', text: '' } }, effects: [{ kind: 'review', action: 'apply' }] };
-      if (ch === 'R') return { state: { ...s, view: 'review', action: 'restore', prompt: { kind: 'confirm', text: '' } }, effects: [{ kind: 'review', action: 'restore' }] };
+      if (ch === 'a')
+        return { state: { ...s, view: 'review', action: 'apply', prompt: { kind: 'confirm', text: '' } }, effects: [{ kind: 'review', action: 'apply' }] };
+      if (ch === 'R')
+        return { state: { ...s, view: 'review', action: 'restore', prompt: { kind: 'confirm', text: '' } }, effects: [{ kind: 'review', action: 'restore' }] };
       if (ch === 'p') return { state: { ...s, view: 'progress' }, effects: ctx.hasProgress ? [] : [{ kind: 'watch' }] };
       if (s.view === 'list') {
         if (ch === 's') return none({ ...s, order: PLAN_ORDERS[(PLAN_ORDERS.indexOf(s.order) + 1) % PLAN_ORDERS.length] ?? 'risk', selected: 0 });
@@ -118,7 +133,8 @@ export function reduceKey(s0: CockpitState, key: KeyPress, ctx: KeyContext): { s
     case 'progress':
       if (is('escape') || is('tab')) return none({ ...s, view: 'list' });
       if (ch === 'r') return ctx.busy ? none({ ...s, notice: 'still running: r retries once it is done' }) : { state: s, effects: [{ kind: 'retry' }] };
-      if (ch === 'R') return { state: { ...s, view: 'review', action: 'restore', prompt: { kind: 'confirm', text: '' } }, effects: [{ kind: 'review', action: 'restore' }] };
+      if (ch === 'R')
+        return { state: { ...s, view: 'review', action: 'restore', prompt: { kind: 'confirm', text: '' } }, effects: [{ kind: 'review', action: 'restore' }] };
       return none(s);
   }
 }
@@ -157,7 +173,8 @@ function prompt(s: CockpitState, p: NonNullable<CockpitState['prompt']>, key: Ke
           return w.ok ? none({ ...s, prompt: null, windowMinutes: w.minutes, selected: 0 }) : none({ ...s, prompt: null, notice: `w ${w.message}` });
         }
         case 'confirm': {
-          if (p.text.trim() !== ctx.confirmWord) return none({ ...s, prompt: { ...p, text: '' }, notice: `type "${ctx.confirmWord}" and Enter to confirm, Esc to go back` });
+          if (p.text.trim() !== ctx.confirmWord)
+            return none({ ...s, prompt: { ...p, text: '' }, notice: `type "${ctx.confirmWord}" and Enter to confirm, Esc to go back` });
           if (ctx.busy) return none({ ...s, notice: 'another apply or restore is running' });
           const action = s.action ?? 'apply';
           return { state: { ...s, prompt: null, view: 'progress' }, effects: [{ kind: 'run', action }] };

@@ -6,7 +6,15 @@ export type KeyName = 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown' |
 /** One keypress: a character, or a named key. */
 export type KeyPress = { readonly char: string } | { readonly name: KeyName };
 
-const CONTROL_CHARS: Readonly<Record<string, KeyName>> = { '\r': 'return', '\n': 'return', '\t': 'tab', '\u007F': 'backspace', '\b': 'backspace', '\u0003': 'ctrlC', '\u0012': 'ctrlR' };
+const CONTROL_CHARS: Readonly<Record<string, KeyName>> = {
+  '\r': 'return',
+  '\n': 'return',
+  '\t': 'tab',
+  '\u007F': 'backspace',
+  '\b': 'backspace',
+  '\u0003': 'ctrlC',
+  '\u0012': 'ctrlR',
+};
 
 /**
  * The keypresses in one input event. Ink delivers the characters that arrive in one read as one

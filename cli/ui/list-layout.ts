@@ -22,7 +22,14 @@ export const FLAG_BADGES: Readonly<Record<string, string>> = {
 };
 
 /** Flags that make an entry's ratio less trustworthy (shown yellow). */
-export const LOW_CONFIDENCE_FLAGS: ReadonlySet<string> = new Set(['low-samples', 'no-traces', 'device-ratio-fallback', 'no-regional-traffic', 'no-history', 'stale-data']);
+export const LOW_CONFIDENCE_FLAGS: ReadonlySet<string> = new Set([
+  'low-samples',
+  'no-traces',
+  'device-ratio-fallback',
+  'no-regional-traffic',
+  'no-history',
+  'stale-data',
+]);
 
 export function badges(flags: readonly string[]): string {
   return flags.map((f) => FLAG_BADGES[f] ?? f).join(' ');
@@ -62,10 +69,17 @@ export function listColumns(entries: readonly PlanEntry[], width: number): Colum
     ? [
         { header: 'uniform', width: 7, align: 'right', value: (e) => ratio(e.uniformRatio) },
         { header: '95% CI', width: 11, align: 'right', value: (e) => `${e.ci95[0].toFixed(2)}-${e.ci95[1].toFixed(2)}` },
-        { header: 'cur/req/max', width: widest('cur/req/max', (e) => `${num(e.currentCapacity)}/${num(e.requiredCapacity)}/${num(e.maxCapacity)}`), align: 'right', value: (e) => `${num(e.currentCapacity)}/${num(e.requiredCapacity)}/${num(e.maxCapacity)}` },
+        {
+          header: 'cur/req/max',
+          width: widest('cur/req/max', (e) => `${num(e.currentCapacity)}/${num(e.requiredCapacity)}/${num(e.maxCapacity)}`),
+          align: 'right',
+          value: (e) => `${num(e.currentCapacity)}/${num(e.requiredCapacity)}/${num(e.maxCapacity)}`,
+        },
       ]
     : [];
-  const demand: Column[] = wide ? [{ header: 'demand', width: 11, align: 'right', value: (e) => (e.demand ? `${compact(e.demand.nominal)}→${compact(e.demand.predicted)}` : '?') }] : [];
+  const demand: Column[] = wide
+    ? [{ header: 'demand', width: 11, align: 'right', value: (e) => (e.demand ? `${compact(e.demand.nominal)}→${compact(e.demand.predicted)}` : '?') }]
+    : [];
   const fixed: Column[] = [
     { header: 'region', width: region, align: 'left', value: (e) => e.region },
     { header: 'ratio', width: 6, align: 'right', value: (e) => ratio(e.weightedRatio) },
@@ -77,7 +91,11 @@ export function listColumns(entries: readonly PlanEntry[], width: number): Colum
   // 1 for the selection marker, 1 space between columns.
   const used = 1 + fixed.reduce((a, c) => a + c.width + 1, 0) + 1 + flagsWidth;
   const service = Math.max(8, width - used);
-  return [{ header: 'service', width: service, align: 'left', value: (e) => e.service }, ...fixed, { header: 'flags', width: flagsWidth, align: 'left', value: (e) => badges(e.flags) }];
+  return [
+    { header: 'service', width: service, align: 'left', value: (e) => e.service },
+    ...fixed,
+    { header: 'flags', width: flagsWidth, align: 'left', value: (e) => badges(e.flags) },
+  ];
 }
 
 function cell(text: string, width: number, align: 'left' | 'right'): string {

@@ -28,7 +28,14 @@ export function regionProgress(status: StatusResult): RegionProgress[] {
   const unreachable = new Map(status.unreachable.map((u) => [u.region, u.reason]));
   return [...byRegion]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([region, r]) => ({ region, fraction: r.want === 0 ? 1 : r.have / r.want, reached: r.reached, total: r.total, notApplied: r.notApplied, unreachable: unreachable.get(region) ?? null }));
+    .map(([region, r]) => ({
+      region,
+      fraction: r.want === 0 ? 1 : r.have / r.want,
+      reached: r.reached,
+      total: r.total,
+      notApplied: r.notApplied,
+      unreachable: unreachable.get(region) ?? null,
+    }));
 }
 
 /** A text progress bar: `[#####.....]`. */

@@ -48,7 +48,8 @@ export function awsActions(o: AwsActionsOptions): CockpitActions {
   };
 }
 
-export const NO_AWS_SOURCE = 'no AWS source: this review uses the Min/Max seen when planned and nothing can be applied from here; run evac ui --source aws (or evac apply) to pre-scale';
+export const NO_AWS_SOURCE =
+  'no AWS source: this review uses the Min/Max seen when planned and nothing can be applied from here; run evac ui --source aws (or evac apply) to pre-scale';
 
 /** The files source: the review is shown (from the Min/Max in the plan), apply and restore are refused. */
 export function filesActions(stateDir: string): CockpitActions {
@@ -57,7 +58,8 @@ export function filesActions(stateDir: string): CockpitActions {
   };
   return {
     refusal: NO_AWS_SOURCE,
-    reviewApply: async (plan) => (await evacuate({ input: { plan, reviewed: false }, scaler: new PlannedMinMaxScaler(plan, NO_AWS_SOURCE), stateDir, dryRun: true })).result.changes,
+    reviewApply: async (plan) =>
+      (await evacuate({ input: { plan, reviewed: false }, scaler: new PlannedMinMaxScaler(plan, NO_AWS_SOURCE), stateDir, dryRun: true })).result.changes,
     apply: refuse,
     status: async () => null,
     reviewRestore: refuse,

@@ -19,7 +19,11 @@ export interface RegionResults<T> {
  * a region that throws or does not answer in time is listed in `failed` with the reason, and
  * the others go on. Never throws for a region's failure.
  */
-export async function forEachRegion<T>(regions: Iterable<string>, timeoutMs: number, read: (region: string, signal: AbortSignal) => Promise<T>): Promise<RegionResults<T>> {
+export async function forEachRegion<T>(
+  regions: Iterable<string>,
+  timeoutMs: number,
+  read: (region: string, signal: AbortSignal) => Promise<T>,
+): Promise<RegionResults<T>> {
   const list = [...new Set(regions)];
   const settled = await Promise.all(
     list.map(async (region) => {

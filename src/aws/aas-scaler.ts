@@ -1,4 +1,9 @@
-import { paginateDescribeScalableTargets, RegisterScalableTargetCommand, type ScalableDimension, type ServiceNamespace } from '@aws-sdk/client-application-auto-scaling';
+import {
+  paginateDescribeScalableTargets,
+  RegisterScalableTargetCommand,
+  type ScalableDimension,
+  type ServiceNamespace,
+} from '@aws-sdk/client-application-auto-scaling';
 import { type CallOptions, type MinMax, type Scaler, type TargetRef, targetKey } from '../scaling/scaler.ts';
 import type { AwsClients } from './clients.ts';
 import { onceEachToken } from './page-tokens.ts';

@@ -50,11 +50,15 @@ export function parseEndpointFlags(values: readonly string[], file = '--endpoint
     const match = /^([a-z]{2}(?:-[a-z]+)+-\d+)=(.*)$/.exec(value);
     const url = match ? match[2]! : value;
     if (!isHttpUrl(url)) {
-      issues.push({ file, message: `"${value}" is not an http(s) URL: expected URL or REGION=URL, e.g. http://127.0.0.1:5000 or us-east-1=http://127.0.0.1:5000` });
+      issues.push({
+        file,
+        message: `"${value}" is not an http(s) URL: expected URL or REGION=URL, e.g. http://127.0.0.1:5000 or us-east-1=http://127.0.0.1:5000`,
+      });
       continue;
     }
     if (match) byRegion[match[1]!] = url;
-    else if (all !== undefined && all !== url) issues.push({ file, message: `two endpoints for every region (${all}, ${url}): give one URL, and REGION=URL for the others` });
+    else if (all !== undefined && all !== url)
+      issues.push({ file, message: `two endpoints for every region (${all}, ${url}): give one URL, and REGION=URL for the others` });
     else all = url;
   }
   if (issues.length > 0) return { ok: false, issues };
@@ -74,7 +78,11 @@ function isHttpUrl(value: string): boolean {
  * The endpoint of a region: `REGION=URL`, else the all-regions URL, else AWS_ENDPOINT_URL,
  * else undefined (the SDK's own resolution: the public endpoint, or AWS_ENDPOINT_URL_<SERVICE>).
  */
-export function endpointFor(region: string, overrides: EndpointOverrides | undefined, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+export function endpointFor(
+  region: string,
+  overrides: EndpointOverrides | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | undefined {
   return overrides?.byRegion[region] ?? overrides?.all ?? (env.AWS_ENDPOINT_URL || undefined);
 }
 
@@ -105,7 +113,6 @@ export class AwsClients {
       return client;
     });
   }
-
 
   /** Closes the clients' sockets so the process can exit. */
   destroy(): void {

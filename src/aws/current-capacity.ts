@@ -22,11 +22,15 @@ export async function readCurrentCapacity(
   const out = new Map<string, number>();
   if (metrics.size === 0) return out;
   const client = clients.cloudWatch(region);
-  for (const batch of packQueries([...metrics].map(([key, query]) => ({ tag: key, query })), { mixPeriods: true })) {
+  for (const batch of packQueries(
+    [...metrics].map(([key, query]) => ({ tag: key, query })),
+    { mixPeriods: true },
+  )) {
     const result = await fetchBatch(client, batch, { ...latestRange(at, batch.period), scanBy: 'TimestampDescending', ...(signal ? { signal } : {}) });
     for (const { tag, series } of result.values()) {
       let latest: number | undefined;
-      for (let i = 0; i < series.timestamps.length; i++) if (latest === undefined || (series.timestamps[i] as number) > (series.timestamps[latest] as number)) latest = i;
+      for (let i = 0; i < series.timestamps.length; i++)
+        if (latest === undefined || (series.timestamps[i] as number) > (series.timestamps[latest] as number)) latest = i;
       if (latest !== undefined) out.set(tag, series.values[latest] as number);
     }
   }

@@ -82,7 +82,8 @@ export const EvacuationConfigSchema = z
   .superRefine((cfg, ctx) => {
     const known = new Set(cfg.regions);
     for (const region of Object.keys(cfg.timeZones)) {
-      if (!known.has(region)) ctx.addIssue({ code: 'custom', path: ['timeZones', region], message: `unknown region "${region}": expected one of ${cfg.regions.join(', ')}` });
+      if (!known.has(region))
+        ctx.addIssue({ code: 'custom', path: ['timeZones', region], message: `unknown region "${region}": expected one of ${cfg.regions.join(', ')}` });
     }
     for (const [failed, targets] of Object.entries(cfg.steering)) {
       if (!known.has(failed)) {
@@ -92,7 +93,11 @@ export const EvacuationConfigSchema = z
       for (const [healthy, w] of Object.entries(targets)) {
         total += w;
         if (!known.has(healthy)) {
-          ctx.addIssue({ code: 'custom', path: ['steering', failed, healthy], message: `unknown region "${healthy}": expected one of ${cfg.regions.join(', ')}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['steering', failed, healthy],
+            message: `unknown region "${healthy}": expected one of ${cfg.regions.join(', ')}`,
+          });
         } else if (healthy === failed) {
           ctx.addIssue({ code: 'custom', path: ['steering', failed, healthy], message: 'a failed region cannot receive its own traffic' });
         }

@@ -60,7 +60,11 @@ function checkServiceRegions(file: string, config: ServiceConfig, evacuation: Ev
       issues.push({ file, path: `overrides.${i}.region`, message: `unknown region "${o.region}": expected one of ${evacuation.regions.join(', ')}` });
     }
     if (o.shard !== undefined && !(config.shards ?? []).includes(o.shard)) {
-      issues.push({ file, path: `overrides.${i}.shard`, message: `unknown shard "${o.shard}": expected one of the shards listed in "shards" (${(config.shards ?? []).join(', ') || 'none listed'})` });
+      issues.push({
+        file,
+        path: `overrides.${i}.shard`,
+        message: `unknown shard "${o.shard}": expected one of the shards listed in "shards" (${(config.shards ?? []).join(', ') || 'none listed'})`,
+      });
     }
   });
 }
@@ -161,7 +165,11 @@ function nonDecimalNumbers(doc: Document, lineCounter: LineCounter, file: string
     Scalar(_key, node) {
       if (typeof node.value === 'number' && typeof node.source === 'string' && /^[-+]?0[xob]/i.test(node.source)) {
         const line = node.range ? lineCounter.linePos(node.range[0]).line : undefined;
-        issues.push({ file, ...(line ? { line } : {}), message: `"${node.source}" is a hex, octal or binary number: expected a decimal number (or quote it for text)` });
+        issues.push({
+          file,
+          ...(line ? { line } : {}),
+          message: `"${node.source}" is a hex, octal or binary number: expected a decimal number (or quote it for text)`,
+        });
       }
     },
   });
@@ -170,7 +178,8 @@ function nonDecimalNumbers(doc: Document, lineCounter: LineCounter, file: string
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys' && issue.keys.length === 1) return 'unknown key: check the spelling (evac schema prints the allowed keys)';
-  if (issue.code === 'unrecognized_keys') return `unknown keys ${issue.keys.map((k) => `"${k}"`).join(', ')}: check the spelling (evac schema prints the allowed keys)`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown keys ${issue.keys.map((k) => `"${k}"`).join(', ')}: check the spelling (evac schema prints the allowed keys)`;
   return issue.message;
 }
 

@@ -5,10 +5,7 @@ export const MetricStatSchema = z
   .strictObject({
     namespace: z.string().min(1).describe('CloudWatch namespace, e.g. AWS/ApplicationELB'),
     name: z.string().min(1).describe('Metric name, e.g. RequestCount'),
-    dimensions: z
-      .record(z.string(), z.string())
-      .default({})
-      .describe('Dimension name -> value. Values may use {region} and {shard} placeholders.'),
+    dimensions: z.record(z.string(), z.string()).default({}).describe('Dimension name -> value. Values may use {region} and {shard} placeholders.'),
     stat: z.string().min(1).default('Sum').describe('Statistic: Sum, Average, Maximum, p99...'),
     period: z.number().int().positive().default(300).describe('Period in seconds'),
   })

@@ -74,7 +74,12 @@ type PartialTarget = { [K in keyof ScalableTarget]?: ScalableTarget[K] | undefin
 
 function completeTarget(t: PartialTarget | undefined): ScalableTarget | undefined {
   if (!t || t.serviceNamespace === undefined || t.resourceId === undefined || t.scalableDimension === undefined) return undefined;
-  return { serviceNamespace: t.serviceNamespace, resourceId: t.resourceId, scalableDimension: t.scalableDimension, allowMaxIncrease: t.allowMaxIncrease ?? false };
+  return {
+    serviceNamespace: t.serviceNamespace,
+    resourceId: t.resourceId,
+    scalableDimension: t.scalableDimension,
+    allowMaxIncrease: t.allowMaxIncrease ?? false,
+  };
 }
 
 function fillStat(m: MetricStat, fill: (s: string) => string): MetricStat {
@@ -87,6 +92,9 @@ function fillQuery(q: MetricQuery, fill: (s: string) => string): MetricQuery {
 }
 
 /** Every configured unit resolved for every region: what a source must load to plan any failed region. */
-export function allRegionScopes(config: { readonly services: readonly { readonly config: ServiceConfig }[]; readonly evacuation: { readonly regions: readonly string[] } }): ScopedServiceConfig[] {
+export function allRegionScopes(config: {
+  readonly services: readonly { readonly config: ServiceConfig }[];
+  readonly evacuation: { readonly regions: readonly string[] };
+}): ScopedServiceConfig[] {
   return config.services.flatMap((s) => planUnits(s.config).flatMap((unit) => config.evacuation.regions.map((r) => resolveScope(s.config, unit, r))));
 }

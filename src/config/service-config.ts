@@ -5,14 +5,30 @@ import { MetricQuerySchema, MetricStatSchema } from './metric-query.ts';
 /** An Application Auto Scaling scalable target. Strings may use {region} and {shard}. */
 export const ScalableTargetSchema = z.strictObject({
   serviceNamespace: z
-    .enum(['ecs', 'elasticmapreduce', 'ec2', 'appstream', 'dynamodb', 'rds', 'sagemaker', 'custom-resource', 'comprehend', 'lambda', 'cassandra', 'kafka', 'elasticache', 'neptune', 'workspaces'])
+    .enum([
+      'ecs',
+      'elasticmapreduce',
+      'ec2',
+      'appstream',
+      'dynamodb',
+      'rds',
+      'sagemaker',
+      'custom-resource',
+      'comprehend',
+      'lambda',
+      'cassandra',
+      'kafka',
+      'elasticache',
+      'neptune',
+      'workspaces',
+    ])
     .describe('Application Auto Scaling ServiceNamespace'),
   resourceId: z.string().min(1).describe('ResourceId, e.g. service/prod/drm-fairplay'),
   scalableDimension: z.string().regex(/^[a-z-]+:[a-zA-Z-]+:[A-Za-z]+$/, 'a ScalableDimension such as ecs:service:DesiredCount'),
   allowMaxIncrease: z
     .boolean()
     .default(false)
-    .describe('May evac raise MaxCapacity when the plan needs more than today\'s max? Otherwise the target is capped and flagged exceeds-max.'),
+    .describe("May evac raise MaxCapacity when the plan needs more than today's max? Otherwise the target is capped and flagged exceeds-max."),
 });
 export type ScalableTarget = z.infer<typeof ScalableTargetSchema>;
 
@@ -21,7 +37,7 @@ const ScopedFields = {
   traceName: z.string().min(1).optional().describe('The service name in trace data (default: the service name)'),
   headroom: z.number().min(0).max(10).optional().describe('Extra capacity over predicted demand (default: defaults.headroom)'),
   minTraceSamples: z.number().int().min(0).optional().describe('Trace samples needed before buckets are pooled'),
-  demandMetric: MetricQuerySchema.optional().describe('The metric that represents this service\'s demand'),
+  demandMetric: MetricQuerySchema.optional().describe("The metric that represents this service's demand"),
   capacityMetric: MetricStatSchema.optional().describe('Metric of current capacity (default per namespace, e.g. ECS RunningTaskCount)'),
   // No defaults here: an override that sets only resourceId must not reset allowMaxIncrease.
   scalableTarget: ScalableTargetSchema.extend({ allowMaxIncrease: z.boolean().optional() })
@@ -47,7 +63,10 @@ export type ServiceOverride = z.infer<typeof ServiceOverrideSchema>;
  * later entries in the file win.
  */
 export const ServiceConfigSchema = z.strictObject({
-  service: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-"').describe('Service name (as in capacity and demand data)'),
+  service: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-"')
+    .describe('Service name (as in capacity and demand data)'),
   description: z.string().optional(),
   owner: z.string().optional().describe('Team or pager alias'),
   shards: z

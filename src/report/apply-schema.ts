@@ -37,7 +37,7 @@ const count = z.number().int().min(0);
 export const ApplyResultSchema = z.strictObject({
   failedRegion: z.string(),
   dryRun: z.boolean(),
-  snapshotFile: z.string().nullable().describe('The snapshot holding every changed target\'s prior Min/Max; null when nothing was changed or kept'),
+  snapshotFile: z.string().nullable().describe("The snapshot holding every changed target's prior Min/Max; null when nothing was changed or kept"),
   changes: z.array(PlannedChangeSchema).readonly().describe('The exact calls made (or, dry run, to make)'),
   targets: z.array(TargetOutcomeSchema).readonly(),
   summary: z.strictObject({ raised: count, 'would-raise': count, unchanged: count, failed: count, skipped: count, capped: count }),

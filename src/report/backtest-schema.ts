@@ -62,7 +62,7 @@ export const BacktestEvacuationSchema = z.strictObject({
     z.strictObject({
       region: z.string(),
       configured: z.number(),
-      observed: z.number().nullable().describe("traffic gain over nominal / traffic that left the failed region; null when nothing left"),
+      observed: z.number().nullable().describe('traffic gain over nominal / traffic that left the failed region; null when nothing left'),
     }),
   ),
   summary: BacktestSummarySchema,

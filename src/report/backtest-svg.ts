@@ -22,7 +22,10 @@ export function renderBacktestSvg(b: Backtest, n = 4): string {
   const width = cols * PANEL_W;
   const height = rows * PANEL_H + 24;
   const panels = pairs.map((p, i) => panel(p, (i % cols) * PANEL_W, 24 + Math.floor(i / cols) * PANEL_H));
-  const legend = SERIES.map((s, i) => `<g transform="translate(${12 + i * 110},8)"><line x1="0" y1="6" x2="24" y2="6" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/><text x="30" y="10">${s.name}</text></g>`).join('');
+  const legend = SERIES.map(
+    (s, i) =>
+      `<g transform="translate(${12 + i * 110},8)"><line x1="0" y1="6" x2="24" y2="6" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/><text x="30" y="10">${s.name}</text></g>`,
+  ).join('');
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,

@@ -1,5 +1,15 @@
 import type { Backtest } from './backtest-schema.ts';
-import { backtestHeadline, EVACUATION_COLUMNS, percent, SERVICE_COLUMNS, SHORTFALL_COLUMNS, SUMMARY_COLUMNS, summaryRows, worstPairs, worstUnderPredictions } from './backtest-view.ts';
+import {
+  backtestHeadline,
+  EVACUATION_COLUMNS,
+  percent,
+  SERVICE_COLUMNS,
+  SHORTFALL_COLUMNS,
+  SUMMARY_COLUMNS,
+  summaryRows,
+  worstPairs,
+  worstUnderPredictions,
+} from './backtest-view.ts';
 import { renderMarkdownTable, renderTextTable } from './text-table.ts';
 
 /** The terminal report (the chart, drawn by the CLI, goes below it). */

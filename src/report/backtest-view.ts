@@ -40,7 +40,8 @@ export function backtestHeadline(b: Backtest): string {
   if (r.pairs === 0) return 'evac backtest: no receiving service-region had demand data during a past evacuation';
   const w = r.weighted.mape ?? 0;
   const u = r.uniform.mape ?? 0;
-  const verdict = w < u ? `weighted beats uniform (${percent(w)} vs ${percent(u)} MAPE)` : `weighted does NOT beat uniform (${percent(w)} vs ${percent(u)} MAPE)`;
+  const verdict =
+    w < u ? `weighted beats uniform (${percent(w)} vs ${percent(u)} MAPE)` : `weighted does NOT beat uniform (${percent(w)} vs ${percent(u)} MAPE)`;
   return `evac backtest: ${verdict} over ${r.pairs} receiving service-regions of ${b.evacuations.length} past evacuation(s); weighted closer in ${r.weightedCloser} of ${r.pairs} (dayTypes: ${b.dayTypes})`;
 }
 
@@ -60,7 +61,15 @@ export function worstUnderPredictions(b: Backtest, n: number): ShortfallRow[] {
   const rows: ShortfallRow[] = [];
   for (const pair of b.pairs) {
     if (pair.steeringWeight <= 0) continue;
-    for (const s of pair.slices) rows.push({ pair, start: s.start, observed: s.observed, weighted: s.predicted.weighted, uniform: s.predicted.uniform, error: (s.predicted.weighted - s.observed) / s.observed });
+    for (const s of pair.slices)
+      rows.push({
+        pair,
+        start: s.start,
+        observed: s.observed,
+        weighted: s.predicted.weighted,
+        uniform: s.predicted.uniform,
+        error: (s.predicted.weighted - s.observed) / s.observed,
+      });
   }
   return rows.sort((a, b) => a.error - b.error).slice(0, n);
 }
@@ -97,7 +106,10 @@ export const EVACUATION_COLUMNS: readonly Column<Backtest['evacuations'][number]
   { header: 'weighted', value: (e) => percent(e.summary.receiving.weighted.mape), align: 'right' },
   { header: 'uniform', value: (e) => percent(e.summary.receiving.uniform.mape), align: 'right' },
   { header: 'closer', value: (e) => `${e.summary.receiving.weightedCloser}/${e.summary.receiving.pairs}`, align: 'right' },
-  { header: 'steering configured -> observed', value: (e) => e.steering.map((s) => `${s.region} ${s.configured} -> ${s.observed === null ? '?' : s.observed.toFixed(2)}`).join(', ') },
+  {
+    header: 'steering configured -> observed',
+    value: (e) => e.steering.map((s) => `${s.region} ${s.configured} -> ${s.observed === null ? '?' : s.observed.toFixed(2)}`).join(', '),
+  },
 ];
 
 /** The receiving pairs whose weighted prediction was worst (highest MAPE), for the charts. */

@@ -27,7 +27,15 @@ export function lowConfidenceEntries(plan: Plan, wideInterval: number = WIDE_INT
     const reasons: ConfidenceReason[] = flagged.has(e) ? FLAG_REASONS.filter((r) => e.flags.includes(r)) : [];
     if (width > wideInterval) reasons.push('wide-interval');
     if (reasons.length === 0) continue;
-    out.push({ service: e.service, region: e.region, bucket: e.bucket, reasons, traceSamples: e.traceSamples, weightedRatio: e.weightedRatio, relativeHalfWidth: width });
+    out.push({
+      service: e.service,
+      region: e.region,
+      bucket: e.bucket,
+      reasons,
+      traceSamples: e.traceSamples,
+      weightedRatio: e.weightedRatio,
+      relativeHalfWidth: width,
+    });
   }
   return out;
 }

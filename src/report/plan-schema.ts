@@ -6,7 +6,8 @@ export const PLAN_FLAGS = {
   'pooled-buckets': 'too few traces in the bucket: neighbouring buckets were pooled',
   'low-samples': 'still fewer traces than minTraceSamples after pooling',
   'no-traces': 'no traces at all: the uniform ratio is used',
-  'device-ratio-fallback': "a device type with traces has no traffic (none or 0) in the healthy region, so its own ratio would divide by 0: the uniform ratio stands in for it (low confidence)",
+  'device-ratio-fallback':
+    'a device type with traces has no traffic (none or 0) in the healthy region, so its own ratio would divide by 0: the uniform ratio stands in for it (low confidence)',
   'no-regional-traffic': 'the healthy region has no traffic in the bucket: ratio 1 (cannot be scaled from data)',
   'day-type-fallback': 'fewer than 2 dates of the planned day type (weekday/weekend) in the history: nominal levels over all dates',
   'capacity-rescaled': 'capacity was observed at another hour: scaled by the demand ratio between that hour and the planned bucket',

@@ -36,12 +36,26 @@ export function planTableColumns(plan: Plan): Column<PlanEntry>[] {
     { header: 'required', value: (e) => num(e.requiredCapacity), align: 'right' },
     {
       header: 'max',
-      value: (e) => (e.targetMaxCapacity !== null && e.targetMaxCapacity !== e.maxCapacity ? `${num(e.maxCapacity)} -> ${e.targetMaxCapacity}` : num(e.maxCapacity)),
+      value: (e) =>
+        e.targetMaxCapacity !== null && e.targetMaxCapacity !== e.maxCapacity ? `${num(e.maxCapacity)} -> ${e.targetMaxCapacity}` : num(e.maxCapacity),
       align: 'right',
       dropOrder: 8,
     },
-    { header: 'demand now -> evac', value: (e) => (e.demand ? `${compact(e.demand.nominal)} -> ${compact(e.demand.predicted)}` : '?'), align: 'right', dropOrder: 1 },
-    { header: 'top devices', dropOrder: 0, value: (e) => e.deviceContributions.slice(0, 3).map((c) => `${c.deviceType} ${(c.share * 100).toFixed(0)}%`).join(', ') },
+    {
+      header: 'demand now -> evac',
+      value: (e) => (e.demand ? `${compact(e.demand.nominal)} -> ${compact(e.demand.predicted)}` : '?'),
+      align: 'right',
+      dropOrder: 1,
+    },
+    {
+      header: 'top devices',
+      dropOrder: 0,
+      value: (e) =>
+        e.deviceContributions
+          .slice(0, 3)
+          .map((c) => `${c.deviceType} ${(c.share * 100).toFixed(0)}%`)
+          .join(', '),
+    },
     { header: 'flags', value: (e) => e.flags.join(' '), dropOrder: 5 },
   ];
 }

@@ -18,7 +18,8 @@ export function renderPlanTable(plan: Plan, width?: number, options: Omit<PlanTa
   lines.push(
     `${s.entries} service-regions; uniform scaling would under-scale ${s.underScaled.length} and over-scale ${s.overScaled.length} (beyond ±5%); ${s.exceedsMax.length} exceed max capacity; ${s.lowConfidence.length} low-confidence.`,
   );
-  if (s.underScaled[0]) lines.push(`Most under-scaled by uniform: ${s.underScaled[0].service} in ${s.underScaled[0].region} (${pct(s.underScaled[0].uniformError)}).`);
+  if (s.underScaled[0])
+    lines.push(`Most under-scaled by uniform: ${s.underScaled[0].service} in ${s.underScaled[0].region} (${pct(s.underScaled[0].uniformError)}).`);
   const legend = flagLegend(plan);
   if (legend.length > 0) lines.push('', 'Flags:', ...legend.map((l) => `  ${l}`));
   const wrapped = (text: readonly string[]) => (width === undefined ? text : text.flatMap((l) => wrapLine(l, width)));
@@ -28,13 +29,24 @@ export function renderPlanTable(plan: Plan, width?: number, options: Omit<PlanTa
 /** The plan as a Markdown report for a pull request or an incident channel. */
 export function renderPlanMarkdown(plan: Plan): string {
   const s = summarizePlan(plan);
-  const out = [`# Evacuation plan: ${plan.failedRegion}`, '', planHeadline(plan), '', `Data: ${plan.source}, history to ${plan.dataEnd}. Fingerprint \`${plan.fingerprint}\`.`, ''];
+  const out = [
+    `# Evacuation plan: ${plan.failedRegion}`,
+    '',
+    planHeadline(plan),
+    '',
+    `Data: ${plan.source}, history to ${plan.dataEnd}. Fingerprint \`${plan.fingerprint}\`.`,
+    '',
+  ];
   for (const u of plan.unreachableRegions) out.push(`> **${unreachableNote(plan, u)}**`, '');
   for (const w of plan.warnings) out.push(`> **Warning:** ${w}`, '');
   out.push('## Summary', '');
   out.push(`- ${s.entries} service-regions planned.`);
-  out.push(`- **${s.exceedsMax.length}** would not reach their required capacity (exceeds-max)${s.exceedsMax.length ? `: ${s.exceedsMax.map((e) => `${e.service} (${e.region})`).join(', ')}` : ''}.`);
-  out.push(`- Uniform (total-traffic) scaling would **under-scale ${s.underScaled.length}** and over-scale ${s.overScaled.length} service-regions by more than 5%.`);
+  out.push(
+    `- **${s.exceedsMax.length}** would not reach their required capacity (exceeds-max)${s.exceedsMax.length ? `: ${s.exceedsMax.map((e) => `${e.service} (${e.region})`).join(', ')}` : ''}.`,
+  );
+  out.push(
+    `- Uniform (total-traffic) scaling would **under-scale ${s.underScaled.length}** and over-scale ${s.overScaled.length} service-regions by more than 5%.`,
+  );
   out.push(`- ${s.lowConfidence.length} low-confidence (few or pooled traces, or a device-ratio-fallback).`, '');
   if (s.underScaled.length + s.overScaled.length > 0) {
     out.push('## Where uniform scaling is wrong', '');

@@ -30,9 +30,27 @@ export const PLAN_COLUMNS: readonly Column<PlanEntry>[] = [
   { header: 'current', value: (e) => num(e.currentCapacity), align: 'right', dropOrder: 5 },
   { header: 'min -> target', value: (e) => `${num(e.minCapacity)} -> ${num(e.targetMinCapacity)}`, align: 'right' },
   { header: 'required', value: (e) => num(e.requiredCapacity), align: 'right', dropOrder: 2 },
-  { header: 'max', value: (e) => (e.targetMaxCapacity !== null && e.targetMaxCapacity !== e.maxCapacity ? `${num(e.maxCapacity)} -> ${e.targetMaxCapacity}` : num(e.maxCapacity)), align: 'right' },
-  { header: 'demand now -> evac', value: (e) => (e.demand ? `${compact(e.demand.nominal)} -> ${compact(e.demand.predicted)}` : '?'), align: 'right', dropOrder: 1 },
-  { header: 'top devices', dropOrder: 0, value: (e) => e.deviceContributions.slice(0, 3).map((c) => `${c.deviceType} ${(c.share * 100).toFixed(0)}%`).join(', ') },
+  {
+    header: 'max',
+    value: (e) =>
+      e.targetMaxCapacity !== null && e.targetMaxCapacity !== e.maxCapacity ? `${num(e.maxCapacity)} -> ${e.targetMaxCapacity}` : num(e.maxCapacity),
+    align: 'right',
+  },
+  {
+    header: 'demand now -> evac',
+    value: (e) => (e.demand ? `${compact(e.demand.nominal)} -> ${compact(e.demand.predicted)}` : '?'),
+    align: 'right',
+    dropOrder: 1,
+  },
+  {
+    header: 'top devices',
+    dropOrder: 0,
+    value: (e) =>
+      e.deviceContributions
+        .slice(0, 3)
+        .map((c) => `${c.deviceType} ${(c.share * 100).toFixed(0)}%`)
+        .join(', '),
+  },
   { header: 'flags', value: (e) => e.flags.join(' ') },
 ];
 

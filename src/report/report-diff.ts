@@ -70,7 +70,11 @@ function entryMap(report: Report): Map<string, Keyed> {
     const failures = new Map(s.failures.map((f) => [`${f.service}\u0000${f.region}`, f.flags]));
     for (const entry of scenarioEntries(s)) {
       const ref = { failedRegion: s.failedRegion, service: entry.service, region: entry.region };
-      map.set(`${s.failedRegion}\u0000${entry.service}\u0000${entry.region}`, { ref, entry, gate: failures.get(`${entry.service}\u0000${entry.region}`) ?? [] });
+      map.set(`${s.failedRegion}\u0000${entry.service}\u0000${entry.region}`, {
+        ref,
+        entry,
+        gate: failures.get(`${entry.service}\u0000${entry.region}`) ?? [],
+      });
     }
   }
   return map;
@@ -91,7 +95,8 @@ function entryChanges(old: Keyed, cur: Keyed, threshold: number): EntryChange[] 
 
 function notes(baseline: Report, current: Report): string[] {
   const out: string[] = [];
-  if (baseline.mode !== current.mode) out.push(`the baseline was planned with mode ${baseline.mode}, this report with ${current.mode}: ratios and buckets differ by design`);
+  if (baseline.mode !== current.mode)
+    out.push(`the baseline was planned with mode ${baseline.mode}, this report with ${current.mode}: ratios and buckets differ by design`);
   if (!sameSet(baseline.gate.failOn, current.gate.failOn)) {
     out.push(`the baseline gated on ${baseline.gate.failOn.join(', ')}, this report on ${current.gate.failOn.join(', ')}: verdicts may differ by design`);
   }

@@ -16,7 +16,10 @@ export function parseFailOn(values: readonly string[]): FailOnResult {
   const unknown = names.filter((n) => !PlanFlagSchema.safeParse(n).success);
   if (unknown.length > 0) {
     const shown = unknown.map((n) => `"${n}"`).join(', ');
-    return { ok: false, message: `--fail-on: unknown flag${unknown.length > 1 ? 's' : ''} ${shown}: expected one or more of ${Object.keys(PLAN_FLAGS).join(', ')}` };
+    return {
+      ok: false,
+      message: `--fail-on: unknown flag${unknown.length > 1 ? 's' : ''} ${shown}: expected one or more of ${Object.keys(PLAN_FLAGS).join(', ')}`,
+    };
   }
   return { ok: true, data: [...new Set(names as PlanFlag[])] };
 }
@@ -63,7 +66,12 @@ function flagMessage(e: PlanEntry, flag: PlanFlag): string {
  * Why a scenario is (not) ready, in one line: the failures grouped by flag with the first
  * few service-regions named, or how many entries passed.
  */
-export function scenarioReason(input: { readonly entries: number; readonly failures: readonly GateFailure[]; readonly failOn: readonly PlanFlag[]; readonly receiving: number }): string {
+export function scenarioReason(input: {
+  readonly entries: number;
+  readonly failures: readonly GateFailure[];
+  readonly failOn: readonly PlanFlag[];
+  readonly receiving: number;
+}): string {
   const { entries, failures, failOn, receiving } = input;
   if (receiving === 0) return 'no healthy region is steered any of its traffic: nothing to plan';
   if (failures.length === 0) return `all ${entries} service-regions pass the gate (${failOn.join(', ')})`;
@@ -71,7 +79,9 @@ export function scenarioReason(input: { readonly entries: number; readonly failu
     .map((flag) => {
       const hit = failures.filter((f) => f.flags.includes(flag));
       if (hit.length === 0) return undefined;
-      const named = hit.slice(0, 3).map((f) => `${f.service} in ${f.region}${flag === 'exceeds-max' && f.shortfall !== null ? ` short by ${f.shortfall}` : ''}`);
+      const named = hit
+        .slice(0, 3)
+        .map((f) => `${f.service} in ${f.region}${flag === 'exceeds-max' && f.shortfall !== null ? ` short by ${f.shortfall}` : ''}`);
       const more = hit.length > 3 ? `, +${hit.length - 3} more` : '';
       return `${flag} ${hit.length} (${named.join(', ')}${more})`;
     })

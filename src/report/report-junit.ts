@@ -8,12 +8,7 @@ import { scenarioEntries, scenarioTitle } from './report-view.ts';
  * @example escapeXml('a<b & "c"') // 'a&lt;b &amp; &quot;c&quot;'
  */
 export function escapeXml(text: string): string {
-  return xmlChars(text)
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&apos;');
+  return xmlChars(text).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&apos;');
 }
 
 /**
@@ -34,12 +29,16 @@ export function renderReportJunit(report: Report): string {
   for (const s of report.scenarios) {
     const entries = scenarioEntries(s);
     const failed = new Map(s.failures.map((f) => [`${f.service}\u0000${f.region}`, f]));
-    lines.push(`  <testsuite${attrs({ name: scenarioTitle(s.failedRegion), tests: entries.length, failures: s.failures.length, errors: 0, skipped: 0, time: 0, timestamp: report.generatedAt.replace(/\.\d+Z$/, '') })}>`);
+    lines.push(
+      `  <testsuite${attrs({ name: scenarioTitle(s.failedRegion), tests: entries.length, failures: s.failures.length, errors: 0, skipped: 0, time: 0, timestamp: report.generatedAt.replace(/\.\d+Z$/, '') })}>`,
+    );
     lines.push('    <properties>');
     lines.push(`      <property${attrs({ name: 'verdict', value: s.ready ? 'ready' : 'not ready' })}/>`);
     lines.push(`      <property${attrs({ name: 'reason', value: s.reason })}/>`);
     for (const r of s.receivingRegions) {
-      lines.push(`      <property${attrs({ name: `receiving.${r.region}`, value: `${r.steeringWeight}${r.peakBucket === null ? '' : ` at bucket ${r.peakBucket}`}` })}/>`);
+      lines.push(
+        `      <property${attrs({ name: `receiving.${r.region}`, value: `${r.steeringWeight}${r.peakBucket === null ? '' : ` at bucket ${r.peakBucket}`}` })}/>`,
+      );
     }
     lines.push('    </properties>');
     for (const e of entries) {
@@ -50,7 +49,9 @@ export function renderReportJunit(report: Report): string {
         continue;
       }
       lines.push(`${head}>`);
-      lines.push(`      <failure${attrs({ type: f.flags.join(' '), message: f.message })}>${escapeXml(failureDetail(s.failedRegion, e.bucket, report.bucketMinutes, f.message))}</failure>`);
+      lines.push(
+        `      <failure${attrs({ type: f.flags.join(' '), message: f.message })}>${escapeXml(failureDetail(s.failedRegion, e.bucket, report.bucketMinutes, f.message))}</failure>`,
+      );
       lines.push('    </testcase>');
     }
     lines.push('  </testsuite>');

@@ -34,7 +34,9 @@ export function renderReportMarkdown(report: Report): string {
 
   out.push('## Verdicts', '');
   for (const s of report.scenarios) {
-    const receiving = s.receivingRegions.map((r) => `${r.region} ${(r.steeringWeight * 100).toFixed(0)}%${r.peakBucket === null ? '' : ` at ${label(r.peakBucket)}`}`).join(', ');
+    const receiving = s.receivingRegions
+      .map((r) => `${r.region} ${(r.steeringWeight * 100).toFixed(0)}%${r.peakBucket === null ? '' : ` at ${label(r.peakBucket)}`}`)
+      .join(', ');
     const unreachable = unique(s.plans.flatMap((p) => p.unreachableRegions.map((u) => u.region)));
     const notes = [
       receiving ? `Receiving${report.mode === 'peak-bucket' ? ' (share, peak bucket UTC)' : ''}: ${receiving}.` : '',
@@ -131,7 +133,11 @@ export function renderReportMarkdown(report: Report): string {
           { header: 'weighted', value: (r) => ratio(r.entry.weightedRatio), align: 'right' },
           { header: 'uniform', value: (r) => ratio(r.entry.uniformRatio), align: 'right' },
           { header: 'uniform error', value: (r) => `${pct(r.entry.uniformError)} ${uniformVerdict(r.entry)}`, align: 'right' },
-          { header: 'capacity (weighted / uniform)', value: (r) => `${num(r.entry.requiredCapacity)} / ${num(r.entry.uniformRequiredCapacity)}`, align: 'right' },
+          {
+            header: 'capacity (weighted / uniform)',
+            value: (r) => `${num(r.entry.requiredCapacity)} / ${num(r.entry.uniformRequiredCapacity)}`,
+            align: 'right',
+          },
         ],
         rows: misscaled.slice(0, MAX_ROWS.misscaled),
       }),
@@ -203,7 +209,10 @@ function lowConfidenceRows(report: Report): LowRow[] {
 
 function renderDiff(diff: ReportDiff, bucketMinutes: number): string[] {
   const out = ['## Changes since the baseline', ''];
-  out.push(`Baseline: ${diff.baseline.source}, data to ${diff.baseline.dataEnd}, made ${diff.baseline.generatedAt}. Ratios are listed when they moved by more than ${(diff.threshold * 100).toFixed(1)}%; capacities on any change.`, '');
+  out.push(
+    `Baseline: ${diff.baseline.source}, data to ${diff.baseline.dataEnd}, made ${diff.baseline.generatedAt}. Ratios are listed when they moved by more than ${(diff.threshold * 100).toFixed(1)}%; capacities on any change.`,
+    '',
+  );
   for (const n of diff.notes) out.push(`> Note: ${n}.`, '');
   const nothing = diff.verdictChanges.length + diff.added.length + diff.removed.length + diff.changed.length === 0;
   if (nothing) {
@@ -225,7 +234,10 @@ function renderDiff(diff: ReportDiff, bucketMinutes: number): string[] {
           { header: 'region', value: (c) => c.region },
           {
             header: 'bucket (UTC)',
-            value: (c) => (c.bucket.from === c.bucket.to ? bucketLabel(c.bucket.to, bucketMinutes) : `${bucketLabel(c.bucket.from, bucketMinutes)} -> ${bucketLabel(c.bucket.to, bucketMinutes)}`),
+            value: (c) =>
+              c.bucket.from === c.bucket.to
+                ? bucketLabel(c.bucket.to, bucketMinutes)
+                : `${bucketLabel(c.bucket.from, bucketMinutes)} -> ${bucketLabel(c.bucket.to, bucketMinutes)}`,
           },
           { header: 'change', value: (c) => c.changes.map(describeChange).join('; ') },
         ],

@@ -24,7 +24,10 @@ export function renderTextTable<Row>({
   rows,
   maxWidth,
   rowStyle,
-}: TableInput<Row> & { readonly maxWidth?: number; /** Wraps a whole row's line, e.g. in a colour; widths are measured without it. */ readonly rowStyle?: (row: Row) => ((line: string) => string) | undefined }): string {
+}: TableInput<Row> & {
+  readonly maxWidth?: number /** Wraps a whole row's line, e.g. in a colour; widths are measured without it. */;
+  readonly rowStyle?: (row: Row) => ((line: string) => string) | undefined;
+}): string {
   let columns = all;
   if (maxWidth !== undefined) {
     const droppable = all.filter((c) => c.dropOrder !== undefined).sort((a, b) => (a.dropOrder ?? 0) - (b.dropOrder ?? 0));
@@ -43,7 +46,11 @@ export function renderTextTable<Row>({
     cells = cells.map((row) => row.map((cell, i) => (i === shrink && cell.length > w ? `${cell.slice(0, w - 1)}…` : cell)));
   }
   const pad = (text: string, i: number) => (columns[i]?.align === 'right' ? text.padStart(widths[i] ?? 0) : text.padEnd(widths[i] ?? 0));
-  const line = (row: readonly string[]) => row.map((cell, i) => pad(cell, i)).join('  ').trimEnd();
+  const line = (row: readonly string[]) =>
+    row
+      .map((cell, i) => pad(cell, i))
+      .join('  ')
+      .trimEnd();
   const styled = (row: readonly string[], i: number) => {
     const style = rowStyle?.(rows[i] as Row);
     return style ? style(line(row)) : line(row);

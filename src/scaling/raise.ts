@@ -17,7 +17,8 @@ export interface Raise extends MinMax {
  */
 export function raiseTo(live: MinMax, planned: MinMax, allowMaxIncrease: boolean): Raise {
   for (const v of [live.min, live.max, planned.min, planned.max]) {
-    if (!Number.isFinite(v)) throw new BugError(`raiseTo got a non-finite capacity (${v}): live ${live.min}/${live.max}, planned ${planned.min}/${planned.max}`);
+    if (!Number.isFinite(v))
+      throw new BugError(`raiseTo got a non-finite capacity (${v}): live ${live.min}/${live.max}, planned ${planned.min}/${planned.max}`);
   }
   const max = allowMaxIncrease ? Math.max(live.max, planned.max, planned.min) : live.max;
   const min = Math.max(live.min, Math.min(planned.min, max));

@@ -6,14 +6,7 @@ import type { ApplyResult, PlannedChange, TargetOutcome } from '../report/apply-
 import type { Plan, PlanEntry } from '../report/plan-schema.ts';
 import { raiseTo, sameMinMax } from '../scaling/raise.ts';
 import { type MinMax, type Scaler, type TargetRef, targetKey, targetLabel } from '../scaling/scaler.ts';
-import {
-  findActiveSnapshot,
-  newSnapshotId,
-  SNAPSHOT_SCHEMA_VERSION,
-  type Snapshot,
-  saveSnapshot,
-  snapshotFile,
-} from '../state/snapshot.ts';
+import { findActiveSnapshot, newSnapshotId, SNAPSHOT_SCHEMA_VERSION, type Snapshot, saveSnapshot, snapshotFile } from '../state/snapshot.ts';
 import { acquireStateLock } from '../state/state-lock.ts';
 import { planFingerprint } from './plan.ts';
 import { type CallResult, DEFAULT_CONCURRENCY, liveOf, readLiveTargets, runScalingCalls, type ScalingCall } from './scaling-calls.ts';
@@ -78,7 +71,17 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     const t = entry.scalableTarget;
     const target = t ? { serviceNamespace: t.serviceNamespace, resourceId: t.resourceId, scalableDimension: t.scalableDimension } : null;
     const skip = (reason: string) =>
-      skipped.push({ region: entry.region, service: entry.service, label: target ? targetLabel(entry.region, target) : `${entry.region} ${entry.service}`, target, status: 'skipped', before: null, after: null, capped: false, reason });
+      skipped.push({
+        region: entry.region,
+        service: entry.service,
+        label: target ? targetLabel(entry.region, target) : `${entry.region} ${entry.service}`,
+        target,
+        status: 'skipped',
+        before: null,
+        after: null,
+        capped: false,
+        reason,
+      });
     if (!t || !target) skip('no scalable target configured');
     else if (entry.flags.includes('not-receiving')) skip('not receiving traffic: nothing to pre-scale');
     else if (unreachable.has(entry.region)) skip(`region unreachable when planned: ${unreachable.get(entry.region)}`);
@@ -120,18 +123,45 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
         outcomes.push({ ...base, status: 'unchanged', before: current, after: current, capped: next.capped });
         done.push({ entry, target, live: current });
       } else {
-        calls.push({ region: entry.region, service: entry.service, target, before: current, after: { min: next.min, max: next.max }, item: { entry, capped: next.capped } });
+        calls.push({
+          region: entry.region,
+          service: entry.service,
+          target,
+          before: current,
+          after: { min: next.min, max: next.max },
+          item: { entry, capped: next.capped },
+        });
       }
     }
     if (stale.length > 0) {
-      throw new EvacError(`the plan is stale: ${stale.length} target${stale.length > 1 ? 's' : ''} changed since it was planned; nothing was changed:\n${stale.join('\n')}`, {
-        exitCode: EXIT.refused,
-        hint: 'plan again (evac plan --out plan.json), review the new plan, and apply it',
-      });
+      throw new EvacError(
+        `the plan is stale: ${stale.length} target${stale.length > 1 ? 's' : ''} changed since it was planned; nothing was changed:\n${stale.join('\n')}`,
+        {
+          exitCode: EXIT.refused,
+          hint: 'plan again (evac plan --out plan.json), review the new plan, and apply it',
+        },
+      );
     }
-    const changes: PlannedChange[] = calls.map((c) => ({ region: c.region, service: c.service, target: c.target, before: c.before, after: c.after, capped: c.item.capped }));
+    const changes: PlannedChange[] = calls.map((c) => ({
+      region: c.region,
+      service: c.service,
+      target: c.target,
+      before: c.before,
+      after: c.after,
+      capped: c.item.capped,
+    }));
     if (options.dryRun) {
-      for (const c of calls) outcomes.push({ region: c.region, service: c.service, label: targetLabel(c.region, c.target), target: c.target, status: 'would-raise', before: c.before, after: c.after, capped: c.item.capped });
+      for (const c of calls)
+        outcomes.push({
+          region: c.region,
+          service: c.service,
+          label: targetLabel(c.region, c.target),
+          target: c.target,
+          status: 'would-raise',
+          before: c.before,
+          after: c.after,
+          capped: c.item.capped,
+        });
       return result(plan, true, null, changes, outcomes);
     }
     if (changes.length > 0 && options.confirm && !(await options.confirm(changes))) {
@@ -144,7 +174,16 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     for (const c of calls) {
       const known = targetOf(c.region, c.target);
       if (known) known.intended = c.after;
-      else snap.snapshot.targets.push({ region: c.region, service: c.service, ...c.target, prior: c.before, intended: c.after, applied: null, capacityMetric: metricOf(c.item.entry, c.target) });
+      else
+        snap.snapshot.targets.push({
+          region: c.region,
+          service: c.service,
+          ...c.target,
+          prior: c.before,
+          intended: c.after,
+          applied: null,
+          capacityMetric: metricOf(c.item.entry, c.target),
+        });
     }
     // A run that stopped between a call and its bookkeeping: the target already holds what was intended.
     for (const d of done) {

@@ -67,7 +67,14 @@ export async function runBacktest(options: BacktestOptions): Promise<Backtest> {
     const slices = windowSlices(e.start, e.end, evac.bucketMinutes);
     const byPair = new Map<string, { entry: PlanEntry; slices: BacktestSlice[]; flags: Set<PlanFlag> }>();
     for (const slice of slices) {
-      const plan = await planEvacuation({ config, source: memo, failedRegion: e.failedRegion, at: slice.start, historyEnd: e.start, allowPartialHistory: true });
+      const plan = await planEvacuation({
+        config,
+        source: memo,
+        failedRegion: e.failedRegion,
+        at: slice.start,
+        historyEnd: e.start,
+        allowPartialHistory: true,
+      });
       for (const entry of plan.services) {
         const observed = meanInSlice(demand.get(key(entry.region, entry.service)) ?? [], slice);
         if (observed === undefined || !(observed > 0) || entry.demand === null) continue;
@@ -83,7 +90,11 @@ export async function runBacktest(options: BacktestOptions): Promise<Backtest> {
           observed,
           nominal,
           predicted,
-          ape: { weighted: absolutePercentageError(predicted.weighted, observed), uniform: absolutePercentageError(predicted.uniform, observed), none: absolutePercentageError(nominal, observed) },
+          ape: {
+            weighted: absolutePercentageError(predicted.weighted, observed),
+            uniform: absolutePercentageError(predicted.uniform, observed),
+            none: absolutePercentageError(nominal, observed),
+          },
           short: { weighted: isShort(forecast('weighted')), uniform: isShort(forecast('uniform')), none: isShort(forecast('none')) },
         });
       }
@@ -129,7 +140,9 @@ export async function runBacktest(options: BacktestOptions): Promise<Backtest> {
 function selectEvacuations(all: readonly EvacuationWindow[], start: number | undefined): EvacuationWindow[] {
   const sorted = [...all].sort((a, b) => a.start - b.start);
   if (sorted.length === 0) {
-    throw new EvacError('no past evacuations in the data: nothing to backtest', { hint: 'list them in evacuations.csv (start,end,failed_region), see README "Data files"' });
+    throw new EvacError('no past evacuations in the data: nothing to backtest', {
+      hint: 'list them in evacuations.csv (start,end,failed_region), see README "Data files"',
+    });
   }
   if (start === undefined) return sorted;
   const picked = sorted.filter((e) => e.start === start);
@@ -142,7 +155,8 @@ function selectEvacuations(all: readonly EvacuationWindow[], start: number | und
 const isReceiving = (p: BacktestPair) => p.steeringWeight > 0;
 
 function groupSummary(pairs: readonly BacktestPair[]): GroupSummary {
-  const forecasts = (m: Method): SliceForecast[] => pairs.flatMap((p) => p.slices.map((s) => ({ predicted: s.predicted[m], observed: s.observed, headroom: p.headroom })));
+  const forecasts = (m: Method): SliceForecast[] =>
+    pairs.flatMap((p) => p.slices.map((s) => ({ predicted: s.predicted[m], observed: s.observed, headroom: p.headroom })));
   return {
     weighted: errorSummary(forecasts('weighted')),
     uniform: errorSummary(forecasts('uniform')),
@@ -163,8 +177,12 @@ async function serviceSummaries(pairs: readonly BacktestPair[]): Promise<Backtes
   if (receiving.length === 0) return [];
   const dfd = await import('danfojs-node');
   const rows = receiving.flatMap((p) => p.slices.map((s) => ({ service: p.service, weighted: s.ape.weighted, uniform: s.ape.uniform, none: s.ape.none })));
-  const pivot = dfd.toJSON(new dfd.DataFrame(rows).groupby(['service']).agg({ weighted: 'mean', uniform: 'mean', none: 'mean' })) as Array<Record<string, string | number>>;
-  const order = pivot.sort((a, b) => Number(b.weighted_mean) - Number(a.weighted_mean) || String(a.service).localeCompare(String(b.service))).map((r) => String(r.service));
+  const pivot = dfd.toJSON(new dfd.DataFrame(rows).groupby(['service']).agg({ weighted: 'mean', uniform: 'mean', none: 'mean' })) as Array<
+    Record<string, string | number>
+  >;
+  const order = pivot
+    .sort((a, b) => Number(b.weighted_mean) - Number(a.weighted_mean) || String(a.service).localeCompare(String(b.service)))
+    .map((r) => String(r.service));
   return order.map((service) => ({ service, receiving: groupSummary(receiving.filter((p) => p.service === service)) }));
 }
 

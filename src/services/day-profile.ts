@@ -64,7 +64,16 @@ export function dayProfile(config: LoadedConfig, index: PlanIndex, plan: Plan, e
     receiving.push(own);
     receivingEvacuated.push(own + entry.steeringWeight * sum(failed.values()));
   }
-  return { service: entry.service, region: entry.region, bucketMinutes: plan.bucketMinutes, plannedBucket: plan.bucket, weighted, uniform, receiving, receivingEvacuated };
+  return {
+    service: entry.service,
+    region: entry.region,
+    bucketMinutes: plan.bucketMinutes,
+    plannedBucket: plan.bucket,
+    weighted,
+    uniform,
+    receiving,
+    receivingEvacuated,
+  };
 }
 
 function sum(values: Iterable<number | undefined>): number {

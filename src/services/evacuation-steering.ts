@@ -23,7 +23,13 @@ export function historyIndex(config: LoadedConfig, data: PlanningData, evacuatio
   for (const s of data.traffic) if (s.t > latest) latest = s.t;
   const window = lookbackWindow(evacuation.start, latest, evac.lookbackDays);
   const dayTypes: DayTypes = { rule: evac.dayTypes, timeZones: evac.timeZones };
-  return buildPlanIndex({ ...data, traces: [], demand: [], capacity: [] }, sampleFilter(window, data.evacuations), evac.bucketMinutes, new Set(slices.map((s) => s.bucket)), dayTypes);
+  return buildPlanIndex(
+    { ...data, traces: [], demand: [], capacity: [] },
+    sampleFilter(window, data.evacuations),
+    evac.bucketMinutes,
+    new Set(slices.map((s) => s.bucket)),
+    dayTypes,
+  );
 }
 
 /**
@@ -40,7 +46,11 @@ export function evacuationSteering(config: LoadedConfig, data: PlanningData, eva
   const inWindow = new Map<string, Map<string, { t: number; value: number }[]>>();
   for (const s of data.traffic) {
     if (s.t < evacuation.start || s.t >= evacuation.end) continue;
-    getOrInsert(getOrInsert(inWindow, s.region, () => new Map()), s.device, () => []).push({ t: s.t, value: s.value });
+    getOrInsert(
+      getOrInsert(inWindow, s.region, () => new Map()),
+      s.device,
+      () => [],
+    ).push({ t: s.t, value: s.value });
   }
   const trafficSlices = (region: string): TrafficSlice[] | undefined => {
     const byDevice = inWindow.get(region);
@@ -72,7 +82,10 @@ export const STEERING_TOLERANCE = 0.1;
  * For each failed region, its last past evacuation's regions whose configured steering differs
  * from the observed fraction by more than STEERING_TOLERANCE.
  */
-export function steeringDrift(config: LoadedConfig, data: PlanningData): { failedRegion: string; start: number; region: string; configured: number; observed: number }[] {
+export function steeringDrift(
+  config: LoadedConfig,
+  data: PlanningData,
+): { failedRegion: string; start: number; region: string; configured: number; observed: number }[] {
   const last = new Map<string, EvacuationWindow>();
   for (const e of data.evacuations) {
     const known = last.get(e.failedRegion);

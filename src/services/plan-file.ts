@@ -13,12 +13,17 @@ export function readPlanFile(file: string): Plan {
   try {
     json = JSON.parse(text.data);
   } catch (error) {
-    throw new EvacError(`${file}: not JSON (${(error as Error).message.split('\n')[0]})`, { hint: 'save the plan with --format json (or an --out name ending in .json)' });
+    throw new EvacError(`${file}: not JSON (${(error as Error).message.split('\n')[0]})`, {
+      hint: 'save the plan with --format json (or an --out name ending in .json)',
+    });
   }
   const parsed = PlanSchema.safeParse(json);
   if (!parsed.success) {
     const issues: InputIssue[] = parsed.error.issues.slice(0, 10).map((i) => ({ file, path: i.path.join('.') || '(top level)', message: i.message }));
-    throw new EvacError(`${file} is not an evac plan:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, { issues, hint: 'save one with evac plan --failed REGION --out plan.json' });
+    throw new EvacError(`${file} is not an evac plan:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, {
+      issues,
+      hint: 'save one with evac plan --failed REGION --out plan.json',
+    });
   }
   return parsed.data;
 }

@@ -50,7 +50,13 @@ export function regionDayType(dayTypes: DayTypes | undefined, region: string, t:
   return dayTypeOf(t, dayTypes.timeZones[region]);
 }
 
-export function buildPlanIndex(data: PlanningData, keep: (t: number) => boolean, bucketMinutes: number, buckets: ReadonlySet<number>, dayTypes?: DayTypes): PlanIndex {
+export function buildPlanIndex(
+  data: PlanningData,
+  keep: (t: number) => boolean,
+  bucketMinutes: number,
+  buckets: ReadonlySet<number>,
+  dayTypes?: DayTypes,
+): PlanIndex {
   const bucketCount = bucketsPerDay(bucketMinutes);
   // Keys start with the region: its zone decides the day type of each date.
   const typeOf: DayTypeOf | undefined = dayTypes ? (k, t) => dayTypeOf(t, dayTypes.timeZones[splitKey(k)[0]]) : undefined;
@@ -106,7 +112,12 @@ export function regionLevels(index: PlanIndex, region: string, bucket: number): 
  * Nominal traffic of every device type of a region at a bucket, over the dates of `dayType`
  * (all dates when undefined), and whether any level fell back to all dates.
  */
-export function regionLevelsOn(index: PlanIndex, region: string, bucket: number, dayType: DayType | undefined): { levels: Map<string, number | undefined>; fallback: boolean } {
+export function regionLevelsOn(
+  index: PlanIndex,
+  region: string,
+  bucket: number,
+  dayType: DayType | undefined,
+): { levels: Map<string, number | undefined>; fallback: boolean } {
   const levels = new Map<string, number | undefined>();
   let fallback = false;
   for (const device of index.devicesByRegion.get(region) ?? []) {

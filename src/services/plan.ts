@@ -82,7 +82,9 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
   const times = bucketTimes(at, windowMinutes, evac.bucketMinutes);
   const dayTypes: DayTypes = { rule: evac.dayTypes, timeZones: evac.timeZones };
   // The buckets capacity was observed in too: their nominal demand rescales capacity when no sample is near.
-  const capacityBuckets = data.capacity.flatMap((c) => (c.observedAt === undefined || c.observedAt === null ? [] : [bucketOf(c.observedAt, evac.bucketMinutes)]));
+  const capacityBuckets = data.capacity.flatMap((c) =>
+    c.observedAt === undefined || c.observedAt === null ? [] : [bucketOf(c.observedAt, evac.bucketMinutes)],
+  );
   const index = buildPlanIndex(data, sampleFilter(window, data.evacuations), evac.bucketMinutes, new Set([...windowBuckets, ...capacityBuckets]), dayTypes);
   const windowSlots = windowBuckets.map((bucket, k) => ({ bucket, t: times[k] ?? at }));
 
@@ -118,10 +120,14 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
     );
   }
   if (future > 0) {
-    warnings.push(`${future} traffic sample${future > 1 ? 's are' : ' is'} dated more than a day after now (a clock or unit error?): ignored; evac validate rejects them`);
+    warnings.push(
+      `${future} traffic sample${future > 1 ? 's are' : ' is'} dated more than a day after now (a clock or unit error?): ignored; evac validate rejects them`,
+    );
   }
   if (missing.length > 0) {
-    warnings.push(`${noHistoryMessage({ missing, failedRegion, window, bucketMinutes: evac.bucketMinutes, unreachable: loaded.unreachable, evacuations: data.evacuations })}; entries are flagged no-history`);
+    warnings.push(
+      `${noHistoryMessage({ missing, failedRegion, window, bucketMinutes: evac.bucketMinutes, unreachable: loaded.unreachable, evacuations: data.evacuations })}; entries are flagged no-history`,
+    );
   }
   if (zero.length > 0) warnings.push(`${zeroBaselineMessage(zero, failedRegion, evac.bucketMinutes)}; entries are flagged unbounded-ratio`);
 
@@ -164,7 +170,9 @@ export function checkedPlan(plan: Plan): Plan {
   }
   for (const e of plan.services) {
     if (!(e.ci95[0] <= e.weightedRatio + 1e-9 && e.weightedRatio <= e.ci95[1] + 1e-9)) {
-      throw new BugError(`the plan breaks its own schema, so it is not printed: ${e.service} in ${e.region}: ci95 [${e.ci95.join(', ')}] does not contain ${e.weightedRatio}`);
+      throw new BugError(
+        `the plan breaks its own schema, so it is not printed: ${e.service} in ${e.region}: ci95 [${e.ci95.join(', ')}] does not contain ${e.weightedRatio}`,
+      );
     }
   }
   return plan;
@@ -205,7 +213,8 @@ function noHistoryMessage(n: NoHistory): string {
     return `${r}${role}${down ? ` could not be read (${down.reason}) and` : ''} has no traffic sample in bucket${buckets.length > 1 ? 's' : ''} ${shown} UTC`;
   });
   const overlapping = n.evacuations.filter((e) => e.end > n.window.start && e.start <= n.window.end).length;
-  const left = overlapping > 0 ? ` (${overlapping} past evacuation${overlapping > 1 ? 's overlap' : ' overlaps'} it: samples inside are left out as not nominal)` : '';
+  const left =
+    overlapping > 0 ? ` (${overlapping} past evacuation${overlapping > 1 ? 's overlap' : ' overlaps'} it: samples inside are left out as not nominal)` : '';
   return `no traffic history: ${named.join('; ')}, in the lookback window (${iso(n.window.start)}, ${iso(n.window.end)}]${left}: their evacuation ratios are unknown, not 1`;
 }
 
@@ -216,12 +225,19 @@ interface ZeroBaseline {
   readonly weight: number;
 }
 
-function zeroBaselines(index: PlanIndex, failedRegion: string, receivers: readonly string[], steering: Readonly<Record<string, number>>, buckets: readonly number[]): ZeroBaseline[] {
+function zeroBaselines(
+  index: PlanIndex,
+  failedRegion: string,
+  receivers: readonly string[],
+  steering: Readonly<Record<string, number>>,
+  buckets: readonly number[],
+): ZeroBaseline[] {
   const out: ZeroBaseline[] = [];
   for (const region of receivers) {
     const weight = steering[region] ?? 0;
     for (const bucket of buckets) {
-      if (isUnbounded({ levels: regionLevels(index, region, bucket) }, { levels: regionLevels(index, failedRegion, bucket) }, weight)) out.push({ region, bucket, weight });
+      if (isUnbounded({ levels: regionLevels(index, region, bucket) }, { levels: regionLevels(index, failedRegion, bucket) }, weight))
+        out.push({ region, bucket, weight });
     }
   }
   return out;
@@ -244,7 +260,10 @@ function refusal(n: NoHistory, zero: readonly ZeroBaseline[]): EvacError {
   const hint = failedDown
     ? `the failed region's traffic must come from elsewhere: plan from precomputed history with --source aws --history DIR (made by evac precompute), or pass --allow-partial-history to plan with these entries flagged ${flags}`
     : `plan a time the data covers (--at), check the data source${zero.length > 0 ? ' (a region whose samples are all 0: its device types or metric)' : ''}, or pass --allow-partial-history to plan with these entries flagged ${flags}`;
-  const parts = [...(n.missing.length > 0 ? [noHistoryMessage(n)] : []), ...(zero.length > 0 ? [zeroBaselineMessage(zero, n.failedRegion, n.bucketMinutes)] : [])];
+  const parts = [
+    ...(n.missing.length > 0 ? [noHistoryMessage(n)] : []),
+    ...(zero.length > 0 ? [zeroBaselineMessage(zero, n.failedRegion, n.bucketMinutes)] : []),
+  ];
   return new EvacError(`refusing to plan: ${parts.join('; and ')}`, { hint });
 }
 
@@ -369,7 +388,8 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
           plannedBucket: peak.bucket,
           plannedDemand: nominalDemand,
           sampleAtObservation: index.demandAtCapacity.get(unitKey),
-          nominalAtObservation: index.demand.levelOn(unitKey, bucketOf(observedAt, index.bucketMinutes), regionDayType(dayTypes, scope.region, observedAt))?.value,
+          nominalAtObservation: index.demand.levelOn(unitKey, bucketOf(observedAt, index.bucketMinutes), regionDayType(dayTypes, scope.region, observedAt))
+            ?.value,
         });
   const scaledCurrent = current === null ? null : current * (rescale?.factor ?? 1);
   const target = scope.scalableTarget ?? null;
@@ -382,7 +402,14 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
     flags.push('zero-capacity');
   } else if (capacity && scaledCurrent !== null) {
     if (rescale) flags.push('capacity-rescaled');
-    const t = capacityTarget({ current: scaledCurrent, ratio: ratio.weightedRatio, headroom, min: capacity.min, max: capacity.max, allowMaxIncrease: target?.allowMaxIncrease ?? false });
+    const t = capacityTarget({
+      current: scaledCurrent,
+      ratio: ratio.weightedRatio,
+      headroom,
+      min: capacity.min,
+      max: capacity.max,
+      allowMaxIncrease: target?.allowMaxIncrease ?? false,
+    });
     if (t.exceedsMax) flags.push('exceeds-max');
     if (t.targetMaxCapacity > capacity.max) flags.push('raises-max');
     planned = { ...t, uniformRequiredCapacity: requiredCapacity(scaledCurrent, uniformMax, headroom) };
@@ -418,7 +445,14 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
     targetMaxCapacity: planned?.targetMaxCapacity ?? null,
     headroom,
     scalableTarget: target,
-    capacityRescale: rescale ? { factor: rescale.factor, observedAt: new Date(rescale.observedAt * 1000).toISOString(), demandAtObservation: rescale.demandAtObservation, from: rescale.from } : null,
+    capacityRescale: rescale
+      ? {
+          factor: rescale.factor,
+          observedAt: new Date(rescale.observedAt * 1000).toISOString(),
+          demandAtObservation: rescale.demandAtObservation,
+          from: rescale.from,
+        }
+      : null,
     demand:
       nominalDemand === undefined
         ? null
@@ -462,7 +496,9 @@ export function planFingerprint(plan: FingerprintInput): string {
     })
     .sort();
   const head = [`failed|${plan.failedRegion}`, ...plan.unreachableRegions.map((u) => `unreachable|${u.region}`).sort()];
-  return `sha256:${createHash('sha256').update([...head, ...lines].join('\n')).digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update([...head, ...lines].join('\n'))
+    .digest('hex')}`;
 }
 
 function apiMeta(loaded: LoadResult): Plan['meta'] {

@@ -75,10 +75,14 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
   const stale = now - latest > (options.staleAfterSeconds ?? STALE_DATA_SECONDS);
   const warnings: string[] = [];
   if (future > 0) {
-    warnings.push(`${future} traffic sample${future > 1 ? 's are' : ' is'} dated more than a day after now (a clock or unit error?): ignored, the scenarios are planned on the date of the latest sample not in the future`);
+    warnings.push(
+      `${future} traffic sample${future > 1 ? 's are' : ' is'} dated more than a day after now (a clock or unit error?): ignored, the scenarios are planned on the date of the latest sample not in the future`,
+    );
   }
   if (stale) {
-    warnings.push(`the traffic data ends at ${new Date(latest * 1000).toISOString()}, ${((now - latest) / 86_400).toFixed(1)} days before now: every entry is flagged stale-data`);
+    warnings.push(
+      `the traffic data ends at ${new Date(latest * 1000).toISOString()}, ${((now - latest) / 86_400).toFixed(1)} days before now: every entry is flagged stale-data`,
+    );
   }
   const plan = async (failedRegion: string, at: number, windowMinutes = 0) => {
     const p = await planEvacuation({ config, source, failedRegion, at, windowMinutes, allowPartialHistory: true });
@@ -99,11 +103,20 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
       receivingRegions = receivers.map((region) => ({ region, steeringWeight: steering[region] ?? 0, peakBucket: null, peakTraffic: null }));
       plans = [restrictPlan(await plan(failedRegion, lastDay + 86_399, 1440), receivers)];
     } else {
-      receivingRegions = receivers.map((region) => ({ region, steeringWeight: steering[region] ?? 0, ...receivingPeak(index, failedRegion, region, steering[region] ?? 0) }));
+      receivingRegions = receivers.map((region) => ({
+        region,
+        steeringWeight: steering[region] ?? 0,
+        ...receivingPeak(index, failedRegion, region, steering[region] ?? 0),
+      }));
       plans = [];
       for (const bucket of unique(receivingRegions.map((r) => r.peakBucket as number))) {
         const at = lastDay + (bucket + 1) * evac.bucketMinutes * 60 - 1;
-        plans.push(restrictPlan(await plan(failedRegion, at), receivingRegions.filter((r) => r.peakBucket === bucket).map((r) => r.region)));
+        plans.push(
+          restrictPlan(
+            await plan(failedRegion, at),
+            receivingRegions.filter((r) => r.peakBucket === bucket).map((r) => r.region),
+          ),
+        );
       }
     }
 
@@ -151,7 +164,10 @@ export async function buildReport(options: ReportOptions): Promise<Report> {
  */
 export function readBaselineReport(file: string): Report {
   const text = readRequiredText(file, { maxBytes: MAX_JSON_BYTES });
-  if (!text.ok) throw new EvacError(`--baseline ${formatIssue(text.issues[0] as InputIssue)}`, { hint: 'pass the report.json of a previous "evac report --out-dir DIR" run' });
+  if (!text.ok)
+    throw new EvacError(`--baseline ${formatIssue(text.issues[0] as InputIssue)}`, {
+      hint: 'pass the report.json of a previous "evac report --out-dir DIR" run',
+    });
   let json: unknown;
   try {
     json = JSON.parse(text.data);
@@ -161,9 +177,12 @@ export function readBaselineReport(file: string): Report {
   const kind = (json as { kind?: unknown } | null)?.kind;
   const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (kind !== 'evac-report' || version !== REPORT_SCHEMA_VERSION) {
-    throw new EvacError(`--baseline ${file}: expected an evac report with schemaVersion ${REPORT_SCHEMA_VERSION}, got kind ${JSON.stringify(kind)} schemaVersion ${JSON.stringify(version)}`, {
-      hint: 'regenerate the baseline with this version of evac',
-    });
+    throw new EvacError(
+      `--baseline ${file}: expected an evac report with schemaVersion ${REPORT_SCHEMA_VERSION}, got kind ${JSON.stringify(kind)} schemaVersion ${JSON.stringify(version)}`,
+      {
+        hint: 'regenerate the baseline with this version of evac',
+      },
+    );
   }
   const parsed = ReportSchema.safeParse(json);
   if (!parsed.success) {
@@ -198,9 +217,12 @@ function latestTraffic(loaded: LoadResult, now: number): { latest: number; futur
     else if (s.t > latest) latest = s.t;
   }
   if (latest === Number.NEGATIVE_INFINITY) {
-    throw new EvacError(`${loaded.description}: no regional traffic data up to now + 1 day (${new Date((now + FUTURE_TOLERANCE_SECONDS) * 1000).toISOString()})${future > 0 ? `: all ${future} samples are in the future` : ''}: cannot compute evacuation ratios`, {
-      hint: 'check the data source (evac validate)',
-    });
+    throw new EvacError(
+      `${loaded.description}: no regional traffic data up to now + 1 day (${new Date((now + FUTURE_TOLERANCE_SECONDS) * 1000).toISOString()})${future > 0 ? `: all ${future} samples are in the future` : ''}: cannot compute evacuation ratios`,
+      {
+        hint: 'check the data source (evac validate)',
+      },
+    );
   }
   return { latest, future };
 }

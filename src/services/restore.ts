@@ -65,16 +65,29 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
         continue;
       }
       const byOthers = !setByEvac(t, current);
-      if (byOthers) changed.push(`  ${base.label}: evac set Min ${(t.applied ?? t.intended).min}/Max ${(t.applied ?? t.intended).max}, now Min ${current.min}/Max ${current.max}`);
+      if (byOthers)
+        changed.push(
+          `  ${base.label}: evac set Min ${(t.applied ?? t.intended).min}/Max ${(t.applied ?? t.intended).max}, now Min ${current.min}/Max ${current.max}`,
+        );
       calls.push({ region: t.region, service: t.service, target: t, before: current, after: t.prior, item: { changedByOthers: byOthers } });
     }
     if (changed.length > 0 && !options.force) {
       throw new EvacError(
         `${changed.length} target${changed.length > 1 ? 's were' : ' was'} changed by someone else since evac set ${changed.length > 1 ? 'them' : 'it'}; nothing was restored:\n${changed.join('\n')}`,
-        { exitCode: EXIT.refused, hint: `check with whoever changed them; evac restore --snapshot ${options.snapshotFile} --force puts them back to their prior Min/Max anyway` },
+        {
+          exitCode: EXIT.refused,
+          hint: `check with whoever changed them; evac restore --snapshot ${options.snapshotFile} --force puts them back to their prior Min/Max anyway`,
+        },
       );
     }
-    const pending = calls.map((c) => ({ region: c.region, service: c.service, label: targetLabel(c.region, c.target), before: c.before, after: c.after, changedByOthers: c.item.changedByOthers }));
+    const pending = calls.map((c) => ({
+      region: c.region,
+      service: c.service,
+      label: targetLabel(c.region, c.target),
+      before: c.before,
+      after: c.after,
+      changedByOthers: c.item.changedByOthers,
+    }));
     if (options.dryRun) {
       outcomes.push(...pending.map((p) => ({ ...p, status: 'would-restore' as const })));
       return result(options.snapshotFile, snapshot.failedRegion, true, false, outcomes);
@@ -109,7 +122,14 @@ function setByEvac(t: SnapshotTarget, current: MinMax): boolean {
 }
 
 function outcomeOf(r: ScalingCall<{ changedByOthers: boolean }> & ({ ok: true } | { ok: false; error: string })): RestoreOutcome {
-  const base = { region: r.region, service: r.service, label: targetLabel(r.region, r.target), before: r.before, after: r.after, changedByOthers: r.item.changedByOthers };
+  const base = {
+    region: r.region,
+    service: r.service,
+    label: targetLabel(r.region, r.target),
+    before: r.before,
+    after: r.after,
+    changedByOthers: r.item.changedByOthers,
+  };
   return r.ok ? { ...base, status: 'restored' } : { ...base, status: 'failed', reason: r.error };
 }
 

@@ -32,8 +32,13 @@ export async function readLiveTargets(scaler: Scaler, targets: readonly { region
   if (denied.length > 0) {
     denied.sort();
     const same = denied.every((d) => d.slice(d.indexOf(':')) === denied[0]?.slice(denied[0].indexOf(':')));
-    const detail = same ? `${denied[0]?.slice(denied[0].indexOf(':') + 2)} (${denied.map((d) => d.slice(0, d.indexOf(':'))).join(', ')})` : `\n  ${denied.join('\n  ')}`;
-    throw new EvacError(`AWS refused the credentials reading the scalable targets, nothing was changed: ${detail}`, { exitCode: EXIT.badInput, hint: CREDENTIAL_HINT });
+    const detail = same
+      ? `${denied[0]?.slice(denied[0].indexOf(':') + 2)} (${denied.map((d) => d.slice(0, d.indexOf(':'))).join(', ')})`
+      : `\n  ${denied.join('\n  ')}`;
+    throw new EvacError(`AWS refused the credentials reading the scalable targets, nothing was changed: ${detail}`, {
+      exitCode: EXIT.badInput,
+      hint: CREDENTIAL_HINT,
+    });
   }
   return { byRegion: results.answered, errors: results.failed };
 }

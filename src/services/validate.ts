@@ -33,7 +33,11 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   const warnings: InputIssue[] = [];
   for (const region of evacuation.regions) {
     if (!evacuation.steering[region]) {
-      warnings.push({ file: `${options.configDir}/evacuation.yaml`, path: `steering.${region}`, message: `no steering for ${region}: it cannot be planned as a failed region` });
+      warnings.push({
+        file: `${options.configDir}/evacuation.yaml`,
+        path: `steering.${region}`,
+        message: `no steering for ${region}: it cannot be planned as a failed region`,
+      });
     }
   }
   if (options.dataDir === undefined) return { errors: [], warnings, summary };
@@ -59,17 +63,30 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
   const data = readDataDir(options.dataDir, new Set(evacuation.regions), checks, otlpTraces);
   if (!data.ok) return { errors: data.issues, warnings, summary };
   const d = data.data;
-  summary.rows = { traffic: d.traffic.length, traces: d.traces.length, demand: d.demand.length, capacity: d.capacity.length, evacuations: d.evacuations.length };
+  summary.rows = {
+    traffic: d.traffic.length,
+    traces: d.traces.length,
+    demand: d.demand.length,
+    capacity: d.capacity.length,
+    evacuations: d.evacuations.length,
+  };
   const traceNames = new Set(d.traces.map((t) => `${t.region}/${t.service}`));
   const capacity = new Set(d.capacity.map((c) => `${c.region}/${c.service}`));
   for (const { unit, file, config: service } of units) {
     for (const region of evacuation.regions) {
       const scope = resolveScope(service, unit, region);
       if (!capacity.has(`${region}/${unit.name}`)) {
-        warnings.push({ file, message: `${unit.name} has no row in ${dataFile(options.dataDir, 'capacity')} for ${region}: it will be flagged capacity-unknown` });
+        warnings.push({
+          file,
+          message: `${unit.name} has no row in ${dataFile(options.dataDir, 'capacity')} for ${region}: it will be flagged capacity-unknown`,
+        });
       }
       if (!traceNames.has(`${region}/${scope.traceName}`)) {
-        warnings.push({ file, path: 'traceName', message: `no traces named "${scope.traceName}" in ${region}: it will be planned with the uniform ratio (no-traces)` });
+        warnings.push({
+          file,
+          path: 'traceName',
+          message: `no traces named "${scope.traceName}" in ${region}: it will be planned with the uniform ratio (no-traces)`,
+        });
       }
     }
   }

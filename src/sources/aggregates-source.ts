@@ -26,7 +26,11 @@ export class AggregatesSource implements DataSource {
       const table = (name: string): TableFile | null => {
         const found = locateTable(this.dir, name);
         if (found.found) return found.found;
-        issues.push({ file: path.join(this.dir, name), message: found.conflict ?? `not found: expected the ${name.replace('.csv', '')} table (CSV or Parquet) written by the SQL of evac precompute --print-sql` });
+        issues.push({
+          file: path.join(this.dir, name),
+          message:
+            found.conflict ?? `not found: expected the ${name.replace('.csv', '')} table (CSV or Parquet) written by the SQL of evac precompute --print-sql`,
+        });
         return null;
       };
       const cells = async (key: SeriesTable) => {
@@ -36,14 +40,26 @@ export class AggregatesSource implements DataSource {
       const traffic = await cells('traffic');
       const demand = await cells('demand');
       const traces = await cells('traces');
-      const capacity = await readSmallTable(engine, this.dir, locateTable(this.dir, DATA_FILES.capacity.file).found, 'capacity', new Set(regions), readCapacity);
+      const capacity = await readSmallTable(
+        engine,
+        this.dir,
+        locateTable(this.dir, DATA_FILES.capacity.file).found,
+        'capacity',
+        new Set(regions),
+        readCapacity,
+      );
       if (!capacity.ok) issues.push(...capacity.issues);
       if (issues.length > 0 || !capacity.ok) throw inputError(issues, 'write the tables with the SQL of evac precompute --print-sql (see docs/data-lake.md)');
-      if (traffic.windowEnd === null) throw new EvacError(`${path.join(this.dir, cellFileName('traffic'))}: no rows: expected regional traffic cells`, { hint: 'check the job that wrote it' });
+      if (traffic.windowEnd === null)
+        throw new EvacError(`${path.join(this.dir, cellFileName('traffic'))}: no rows: expected regional traffic cells`, {
+          hint: 'check the job that wrote it',
+        });
       const data: PlanningData = {
         traffic: traffic.rows.map((r): TrafficSample => ({ t: r.t, region: r.keys[0] as string, device: r.keys[1] as string, value: r.sum / r.count })),
         demand: demand.rows.map((r): DemandSample => ({ t: r.t, region: r.keys[0] as string, service: r.keys[1] as string, value: r.sum / r.count })),
-        traces: traces.rows.map((r): TraceSample => ({ t: r.t, region: r.keys[0] as string, service: r.keys[1] as string, device: r.keys[2] as string, count: r.sum })),
+        traces: traces.rows.map(
+          (r): TraceSample => ({ t: r.t, region: r.keys[0] as string, service: r.keys[1] as string, device: r.keys[2] as string, count: r.sum }),
+        ),
         capacity: capacity.data as CapacityRecord[],
         evacuations: [],
       };
@@ -61,7 +77,13 @@ interface Cell {
   readonly count: number;
 }
 
-async function readCells(engine: Engine, file: TableFile, key: SeriesTable, regions: readonly string[], issues: InputIssue[]): Promise<{ rows: Cell[]; windowEnd: number | null }> {
+async function readCells(
+  engine: Engine,
+  file: TableFile,
+  key: SeriesTable,
+  regions: readonly string[],
+  issues: InputIssue[],
+): Promise<{ rows: Cell[]; windowEnd: number | null }> {
   const { keys } = SERIES_TABLES[key];
   const from =
     file.format === 'csv'
@@ -74,10 +96,15 @@ async function readCells(engine: Engine, file: TableFile, key: SeriesTable, regi
     const names = (await engine.all(`DESCRIBE SELECT * FROM ${from}`)).map((r) => String(r.column_name));
     const missing = wanted.filter((c) => !names.includes(c));
     if (missing.length > 0) {
-      issues.push({ file: file.path, message: `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: expected ${wanted.join(',')} (the ${LAKE_CELL_TABLES[key]} table)` });
+      issues.push({
+        file: file.path,
+        message: `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: expected ${wanted.join(',')} (the ${LAKE_CELL_TABLES[key]} table)`,
+      });
       return { rows: [], windowEnd: null };
     }
-    rows = await engine.all(`SELECT ${keys.map((k) => `CAST(${k} AS VARCHAR) AS ${k}`).join(', ')}, ${num('last_t')} AS t, ${num('value_sum')} AS s, ${num('value_count')} AS n, ${num('window_end')} AS w FROM ${from}`);
+    rows = await engine.all(
+      `SELECT ${keys.map((k) => `CAST(${k} AS VARCHAR) AS ${k}`).join(', ')}, ${num('last_t')} AS t, ${num('value_sum')} AS s, ${num('value_count')} AS n, ${num('window_end')} AS w FROM ${from}`,
+    );
   } catch (error) {
     issues.push({ file: file.path, message: `not a readable ${file.format === 'csv' ? 'CSV' : 'Parquet'} table: ${(error as Error).message.split('\n')[0]}` });
     return { rows: [], windowEnd: null };
@@ -94,7 +121,8 @@ async function readCells(engine: Engine, file: TableFile, key: SeriesTable, regi
     const names = keys.map((k) => r[k]);
     if (issues.length >= 20) return;
     if (names.some((v) => typeof v !== 'string' || v === '')) issues.push({ file: file.path, message: `${where}: empty ${keys.join('/')}: expected names` });
-    else if (!known.has(names[0] as string)) issues.push({ file: file.path, message: `${where}: unknown region "${String(names[0])}": expected one of ${regions.join(', ')}` });
+    else if (!known.has(names[0] as string))
+      issues.push({ file: file.path, message: `${where}: unknown region "${String(names[0])}": expected one of ${regions.join(', ')}` });
     else if (t === null || s === null || n === null || w === null || !(n > 0) || s < 0 || !Number.isFinite(s) || t > w) {
       issues.push({ file: file.path, message: `${where}: expected numbers last_t <= window_end, value_sum >= 0 and value_count > 0` });
     } else if (windowEnd !== null && w !== windowEnd) {

@@ -14,7 +14,6 @@ import { readEvacuations } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult, UnreachableRegion } from './data-source.ts';
 import { readTraceInput, type TraceReportSink, traceInputNotes } from './trace-input.ts';
 
-
 export interface CloudWatchSourceOptions {
   readonly clients: AwsClients;
   /** Reads today's Min/Max (DescribeScalableTargets). */
@@ -67,13 +66,17 @@ export class CloudWatchSource implements DataSource {
         hint: 'add trafficMetric {namespace, name, dimensions, deviceDimension, deviceTypes}, or use --source files',
       });
     }
-    const { loaded, unreachable, apiCalls } = await readRegions(this.options.clients, config.evacuation.regions, this.options.regionTimeoutMs, (region, signal) =>
-      this.loadRegion(
-        region,
-        request.scopes.filter((s) => s.region === region),
-        request,
-        signal,
-      ),
+    const { loaded, unreachable, apiCalls } = await readRegions(
+      this.options.clients,
+      config.evacuation.regions,
+      this.options.regionTimeoutMs,
+      (region, signal) =>
+        this.loadRegion(
+          region,
+          request.scopes.filter((s) => s.region === region),
+          request,
+          signal,
+        ),
     );
     return {
       data: {
@@ -128,7 +131,12 @@ export class CloudWatchSource implements DataSource {
   }
 
   /** Traffic and demand over (from, to], whole periods only, batches in parallel. */
-  private async fetchHistory(region: string, requests: readonly SeriesRequest<Tag>[], request: LoadRequest, signal: AbortSignal): Promise<{ tag: Tag; timestamps: number[]; values: number[] }[]> {
+  private async fetchHistory(
+    region: string,
+    requests: readonly SeriesRequest<Tag>[],
+    request: LoadRequest,
+    signal: AbortSignal,
+  ): Promise<{ tag: Tag; timestamps: number[]; values: number[] }[]> {
     if (requests.length === 0) return [];
     const client = this.options.clients.cloudWatch(region);
     const results = await mapLimit(packQueries(requests), this.options.concurrency ?? 4, (batch) =>
@@ -163,7 +171,13 @@ export async function readLiveCapacity(
   }
   const [current, minMax] = await Promise.all([
     readCurrentCapacity(aws.clients, region, capacityMetrics, at, signal),
-    targets.length === 0 ? Promise.resolve(new Map<string, MinMax>()) : aws.scaler.describeTargets(region, targets.map((t) => t.target), { signal }),
+    targets.length === 0
+      ? Promise.resolve(new Map<string, MinMax>())
+      : aws.scaler.describeTargets(
+          region,
+          targets.map((t) => t.target),
+          { signal },
+        ),
   ]);
   const capacity: CapacityRecord[] = [];
   for (const { scope, target } of targets) {
@@ -196,6 +210,10 @@ export async function readRegions<T>(
     });
   }
   const after = clients.calls.calls();
-  const apiCalls = Object.fromEntries(Object.entries(after).map(([api, n]) => [api, n - (before[api] ?? 0)]).filter(([, n]) => (n as number) > 0)) as Record<string, number>;
+  const apiCalls = Object.fromEntries(
+    Object.entries(after)
+      .map(([api, n]) => [api, n - (before[api] ?? 0)])
+      .filter(([, n]) => (n as number) > 0),
+  ) as Record<string, number>;
   return { loaded, unreachable, apiCalls };
 }

@@ -75,7 +75,13 @@ export function parseCsv<C extends Record<string, ColumnKind>, T>(raw: string, f
   if (missing.length > 0) {
     return {
       ok: false,
-      issues: [{ file, line: 1, message: `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}: expected a header with ${names.join(',')}` }],
+      issues: [
+        {
+          file,
+          line: 1,
+          message: `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}: expected a header with ${names.join(',')}`,
+        },
+      ],
     };
   }
   const index = names.map((n) => header.indexOf(n));

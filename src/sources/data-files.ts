@@ -21,7 +21,14 @@ export const DATA_FILES = {
   capacity: {
     file: 'capacity.csv',
     required: true,
-    columns: { region: 'text', service: 'text', current_capacity: 'optional-number', min_capacity: 'number', max_capacity: 'number', timestamp: 'optional-time' },
+    columns: {
+      region: 'text',
+      service: 'text',
+      current_capacity: 'optional-number',
+      min_capacity: 'number',
+      max_capacity: 'number',
+      timestamp: 'optional-time',
+    },
   },
   evacuations: { file: 'evacuations.csv', required: false, columns: { start: 'time', end: 'time', failed_region: 'text' } },
 } as const satisfies Record<string, { file: string; required: boolean; columns: Record<string, ColumnKind> }>;
@@ -50,7 +57,9 @@ function readRows<C extends Record<string, ColumnKind>, T>(
 ): Result<T[]> {
   const text = readTextFile(file, {
     optional,
-    notFound: `file not found: expected ${Object.keys(spec.columns).filter((c) => (spec.columns as Record<string, ColumnKind>)[c] !== 'optional-time').join(',')} (see README, "Data files")`,
+    notFound: `file not found: expected ${Object.keys(spec.columns)
+      .filter((c) => (spec.columns as Record<string, ColumnKind>)[c] !== 'optional-time')
+      .join(',')} (see README, "Data files")`,
     tooBigHint: TOO_BIG_HINT,
   });
   if (!text.ok) return text;
@@ -59,14 +68,22 @@ function readRows<C extends Record<string, ColumnKind>, T>(
   const parsed = parseCsv(text.data, file, spec.columns, (row) => {
     const region = row[regionColumn] as unknown as string;
     if (!regions.has(region) && issues.length < 20) {
-      issues.push({ file, line: row.line, message: `unknown region "${region}" in column "${regionColumn}": expected one of the regions in evacuation.yaml (${[...regions].join(', ')})` });
+      issues.push({
+        file,
+        line: row.line,
+        message: `unknown region "${region}" in column "${regionColumn}": expected one of the regions in evacuation.yaml (${[...regions].join(', ')})`,
+      });
     }
     if (checks.notAfter !== undefined) {
       for (const column of SAMPLE_TIME_COLUMNS) {
         const t = (row as Record<string, unknown>)[column];
         if (typeof t === 'number' && t > checks.notAfter && issues.length < 20) {
           const iso = (s: number) => new Date(s * 1000).toISOString();
-          issues.push({ file, line: row.line, message: `column "${column}": ${iso(t)} is after now + 1 day (${iso(checks.notAfter)}): a clock or unit error? expected a time in the past (epoch seconds, not milliseconds)` });
+          issues.push({
+            file,
+            line: row.line,
+            message: `column "${column}": ${iso(t)} is after now + 1 day (${iso(checks.notAfter)}): a clock or unit error? expected a time in the past (epoch seconds, not milliseconds)`,
+          });
         }
       }
     }
@@ -113,7 +130,11 @@ export function readCapacity(file: string, regions: ReadonlySet<string>): Result
     const key = `${r.region}\u0000${r.service}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      issues.push({ file, line: r.line, message: `duplicate row for service "${r.service}" in ${r.region} (first on line ${first}): expected one row per region and service` });
+      issues.push({
+        file,
+        line: r.line,
+        message: `duplicate row for service "${r.service}" in ${r.region} (first on line ${first}): expected one row per region and service`,
+      });
     } else if (r.min_capacity > r.max_capacity) {
       issues.push({ file, line: r.line, message: `min_capacity ${r.min_capacity} is above max_capacity ${r.max_capacity}: expected min <= max` });
     }
@@ -174,12 +195,21 @@ export function readManifest(dir: string): Result<PrecomputeManifest | null> {
  * "what was known earlier": planning before its end would quietly use later data and differ from
  * a plan made from the full history. `evac validate` passes now, as `plan` and `report` do by default.
  */
-export function manifestIssues(dir: string, manifest: PrecomputeManifest, evacuation: Pick<EvacuationConfig, 'bucketMinutes' | 'lookbackDays'>, at?: number): InputIssue[] {
+export function manifestIssues(
+  dir: string,
+  manifest: PrecomputeManifest,
+  evacuation: Pick<EvacuationConfig, 'bucketMinutes' | 'lookbackDays'>,
+  at?: number,
+): InputIssue[] {
   const file = path.join(dir, MANIFEST_FILE);
   const issues: InputIssue[] = [];
   for (const key of ['bucketMinutes', 'lookbackDays'] as const) {
     if (manifest[key] !== evacuation[key]) {
-      issues.push({ file, path: key, message: `precomputed with ${key} ${manifest[key]}, the config says ${evacuation[key]}: expected the same (run evac precompute again with this config)` });
+      issues.push({
+        file,
+        path: key,
+        message: `precomputed with ${key} ${manifest[key]}, the config says ${evacuation[key]}: expected the same (run evac precompute again with this config)`,
+      });
     }
   }
   const end = parseTime(manifest.dataEnd);
@@ -208,7 +238,12 @@ export function precomputeOutIssues(out: string, dataDir: string | undefined): I
   }
   const hasData = Object.values(DATA_FILES).some((f) => inspectPath(path.join(out, f.file)).kind !== 'absent');
   if (hasData && inspectPath(path.join(out, MANIFEST_FILE)).kind === 'absent') {
-    return [{ file: out, message: `--out holds data files but no ${MANIFEST_FILE}: expected a new directory or one written by evac precompute (refusing to overwrite raw history)` }];
+    return [
+      {
+        file: out,
+        message: `--out holds data files but no ${MANIFEST_FILE}: expected a new directory or one written by evac precompute (refusing to overwrite raw history)`,
+      },
+    ];
   }
   return [];
 }
@@ -221,10 +256,34 @@ export function writeDataDir(dir: string, data: PlanningData, manifest: Omit<Pre
   const csv = (header: string, rows: readonly (readonly (string | number | null)[])[]) =>
     `${header}\n${rows.map((r) => r.map((v) => (v === null ? '' : typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : String(v))).join(',')).join('\n')}${rows.length > 0 ? '\n' : ''}`;
   const cols = (key: keyof typeof DATA_FILES) => Object.keys(DATA_FILES[key].columns).join(',');
-  writeFileAtomic(dataFile(dir, 'traffic'), csv(cols('traffic'), data.traffic.map((s) => [s.t, s.region, s.device, s.value])));
-  writeFileAtomic(dataFile(dir, 'traces'), csv(cols('traces'), data.traces.map((s) => [s.t, s.region, s.service, s.device, s.count])));
-  writeFileAtomic(dataFile(dir, 'demand'), csv(cols('demand'), data.demand.map((s) => [s.t, s.region, s.service, s.value])));
-  writeFileAtomic(dataFile(dir, 'capacity'), csv(cols('capacity'), data.capacity.map((c) => [c.region, c.service, c.current, c.min, c.max, c.observedAt ?? null])));
+  writeFileAtomic(
+    dataFile(dir, 'traffic'),
+    csv(
+      cols('traffic'),
+      data.traffic.map((s) => [s.t, s.region, s.device, s.value]),
+    ),
+  );
+  writeFileAtomic(
+    dataFile(dir, 'traces'),
+    csv(
+      cols('traces'),
+      data.traces.map((s) => [s.t, s.region, s.service, s.device, s.count]),
+    ),
+  );
+  writeFileAtomic(
+    dataFile(dir, 'demand'),
+    csv(
+      cols('demand'),
+      data.demand.map((s) => [s.t, s.region, s.service, s.value]),
+    ),
+  );
+  writeFileAtomic(
+    dataFile(dir, 'capacity'),
+    csv(
+      cols('capacity'),
+      data.capacity.map((c) => [c.region, c.service, c.current, c.min, c.max, c.observedAt ?? null]),
+    ),
+  );
   writeFileAtomic(
     dataFile(dir, 'evacuations'),
     csv(
@@ -234,7 +293,13 @@ export function writeDataDir(dir: string, data: PlanningData, manifest: Omit<Pre
   );
   const full: PrecomputeManifest = {
     ...manifest,
-    rows: { traffic: data.traffic.length, traces: data.traces.length, demand: data.demand.length, capacity: data.capacity.length, evacuations: data.evacuations.length },
+    rows: {
+      traffic: data.traffic.length,
+      traces: data.traces.length,
+      demand: data.demand.length,
+      capacity: data.capacity.length,
+      evacuations: data.evacuations.length,
+    },
   };
   writeFileAtomic(path.join(dir, MANIFEST_FILE), `${JSON.stringify(full, null, 2)}\n`);
   return full;

@@ -48,7 +48,13 @@ export class Engine {
     if (reader === null || 'issues' in reader) return null;
     const sql = `SELECT MAX(ts) AS latest FROM (SELECT ${reader.select} FROM ${reader.from})`;
     try {
-      const rows = await withProgress(progress, path.basename(table.path), reader.estimatedRows, () => this.db.progress.percentage, async () => (await this.db.runAndReadAll(sql)).getRowsJS());
+      const rows = await withProgress(
+        progress,
+        path.basename(table.path),
+        reader.estimatedRows,
+        () => this.db.progress.percentage,
+        async () => (await this.db.runAndReadAll(sql)).getRowsJS(),
+      );
       const v = rows[0]?.[0];
       return typeof v === 'number' ? v : null;
     } catch {
@@ -67,12 +73,27 @@ export class Engine {
     if (reader === null) return { ok: true, data: null };
     if ('issues' in reader) return { ok: false, issues: reader.issues };
     const run = async (ordered: boolean): Promise<Folder> => {
-      const sql = engineSql({ table: key, select: reader.select, from: reader.from, regions: options.regions, bucketMinutes: options.bucketMinutes, window: options.window, evacuations: options.evacuations, ordered });
+      const sql = engineSql({
+        table: key,
+        select: reader.select,
+        from: reader.from,
+        regions: options.regions,
+        bucketMinutes: options.bucketMinutes,
+        window: options.window,
+        evacuations: options.evacuations,
+        ordered,
+      });
       const folder = new Folder(key);
       // One thread adds the rows of a cell in file order (see EngineOptions.ordered).
       if (ordered) await this.db.run('SET threads = 1');
       try {
-        await withProgress(options.progress, path.basename(table.path), reader.estimatedRows, () => this.db.progress.percentage, () => this.each(sql, (chunk) => folder.add(chunk)));
+        await withProgress(
+          options.progress,
+          path.basename(table.path),
+          reader.estimatedRows,
+          () => this.db.progress.percentage,
+          () => this.each(sql, (chunk) => folder.add(chunk)),
+        );
       } finally {
         if (ordered) await this.db.run('RESET threads');
       }
@@ -142,7 +163,14 @@ export class Engine {
     const wanted = ['timestamp', ...keys, value];
     const missing = wanted.filter((c) => !types.has(c));
     if (missing.length > 0) {
-      return { issues: [{ file: table.path, message: `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}: expected ${wanted.join(',')}` }] };
+      return {
+        issues: [
+          {
+            file: table.path,
+            message: `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}: expected ${wanted.join(',')}`,
+          },
+        ],
+      };
     }
     const typed = (name: string, kind: 'time' | 'text' | 'number'): string => {
       const col = `"${name}"`;
@@ -156,7 +184,12 @@ export class Engine {
       if (kind === 'number') return `CASE WHEN isfinite(${x}) THEN ${inBounds(x)} END`;
       return `CASE WHEN isfinite(${x}) AND ${x} >= 0${bound.replaceAll('CAST(x AS DOUBLE)', x)} THEN ${x} END`;
     };
-    const select = [`${typed('timestamp', 'time')} AS ts`, ...keys.map((k) => `${typed(k, 'text')} AS ${k}`), `${typed(value, 'number')} AS v`, 'file_row_number AS row_number'].join(', ');
+    const select = [
+      `${typed('timestamp', 'time')} AS ts`,
+      ...keys.map((k) => `${typed(k, 'text')} AS ${k}`),
+      `${typed(value, 'number')} AS v`,
+      'file_row_number AS row_number',
+    ].join(', ');
     return { from, select, estimatedRows };
   }
 
@@ -171,11 +204,18 @@ export class Engine {
     const { value } = SERIES_TABLES[key];
     const issues: InputIssue[] = rows.map((r) => {
       const where = `row ${Number(r.row_number) + 1}`;
-      if (r.bad_ts) return { file: table.path, message: `${where}: column "timestamp" is not a timestamp: expected a timestamp type, epoch seconds or ISO 8601 with a zone` };
+      if (r.bad_ts)
+        return {
+          file: table.path,
+          message: `${where}: column "timestamp" is not a timestamp: expected a timestamp type, epoch seconds or ISO 8601 with a zone`,
+        };
       if (r.bad_v) return { file: table.path, message: `${where}: column "${value}" is not a number: expected a non-negative number` };
       const badKey = keys.find((k) => r[`bad_${k}`]);
       if (badKey) return { file: table.path, message: `${where}: column "${badKey}" is empty or malformed: expected a name` };
-      return { file: table.path, message: `${where}: unknown region "${String(r.region)}" in column "region": expected one of the regions in evacuation.yaml (${regions.join(', ')})` };
+      return {
+        file: table.path,
+        message: `${where}: unknown region "${String(r.region)}" in column "region": expected one of the regions in evacuation.yaml (${regions.join(', ')})`,
+      };
     });
     if (bad > rows.length) issues.push({ file: table.path, message: `and ${bad - rows.length} more malformed rows` });
     return issues;
@@ -319,7 +359,8 @@ class Folder {
       // A cell becomes one sample holding its mean: the planner's per-date mean of it is the same number.
       const value = raw ? (rawV.getItem(i) as number) : (s.getItem(i) as number) / count;
       const copies = raw ? count : 1;
-      for (let c = 0; c < copies; c++) samples.push(key === 'traffic' ? { t: time, region, device: second, value } : { t: time, region, service: second, value });
+      for (let c = 0; c < copies; c++)
+        samples.push(key === 'traffic' ? { t: time, region, device: second, value } : { t: time, region, service: second, value });
     }
   }
 }

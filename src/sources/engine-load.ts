@@ -41,7 +41,9 @@ export async function readSmallTable<T>(
     const file = path.join(tmp, DATA_FILES[key].file);
     writeFileSync(file, text.data);
     const result = read(file, regions);
-    return result.ok ? result : { ok: false, issues: result.issues.map((i) => ({ file: table.path, message: i.line === undefined ? i.message : `row ${i.line - 1}: ${i.message}` })) };
+    return result.ok
+      ? result
+      : { ok: false, issues: result.issues.map((i) => ({ file: table.path, message: i.line === undefined ? i.message : `row ${i.line - 1}: ${i.message}` })) };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -78,7 +80,12 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
     let latest = trafficTable ? await engine.latest(trafficTable, 'traffic', options.progress) : null;
     if (latest === null && trafficTable?.format === 'parquet') {
       // No readable rows: the engine's own read names the problem (or finds no rows).
-      const read = await engine.read(trafficTable, 'traffic', { regions: options.regions, bucketMinutes: options.bucketMinutes, window: engineWindow(options.at, options.at, options.lookbackDays), evacuations: [] });
+      const read = await engine.read(trafficTable, 'traffic', {
+        regions: options.regions,
+        bucketMinutes: options.bucketMinutes,
+        window: engineWindow(options.at, options.at, options.lookbackDays),
+        evacuations: [],
+      });
       trafficFallback = read.ok ? { ok: true, data: (read.data ?? []) as TrafficSample[] } : read;
     } else if (latest === null) {
       trafficFallback = readTraffic(trafficTable?.path ?? dataFile(dir, 'traffic'), regions);
@@ -91,7 +98,10 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
       evacuations: evacuations.ok ? evacuations.data.map((e) => ({ start: e.start, end: e.end })) : [],
       progress: options.progress,
     };
-    const series = async <S>(key: 'traffic' | 'demand' | 'traces', checker: (file: string, regions: ReadonlySet<string>) => Result<S[]>): Promise<Result<S[]>> => {
+    const series = async <S>(
+      key: 'traffic' | 'demand' | 'traces',
+      checker: (file: string, regions: ReadonlySet<string>) => Result<S[]>,
+    ): Promise<Result<S[]>> => {
       const table = located.get(key);
       if (!table) return checker(dataFile(dir, key), regions);
       const read = await engine.read(table, key, readOptions);
@@ -99,7 +109,8 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
       return read.data === null ? checker(table.path, regions) : { ok: true, data: read.data as S[] };
     };
     const traffic = trafficFallback ?? (await series<TrafficSample>('traffic', readTraffic));
-    const traces: Result<TraceSample[]> = options.traces === undefined ? await series<TraceSample>('traces', readTraces) : { ok: true, data: [...options.traces] };
+    const traces: Result<TraceSample[]> =
+      options.traces === undefined ? await series<TraceSample>('traces', readTraces) : { ok: true, data: [...options.traces] };
     const demand = await series<DemandSample>('demand', readDemand);
 
     const issues: InputIssue[] = [];

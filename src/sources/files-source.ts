@@ -3,7 +3,18 @@ import type { InputIssue, Result } from '../errors.ts';
 import { inputError, unwrap } from '../errors.ts';
 import type { PlanningData, TraceSample } from '../model/planning-data.ts';
 import { directoryIssues } from '../input-file.ts';
-import { DATA_FILES, dataFile, manifestIssues, type ReadChecks, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
+import {
+  DATA_FILES,
+  dataFile,
+  manifestIssues,
+  type ReadChecks,
+  readCapacity,
+  readDemand,
+  readEvacuations,
+  readManifest,
+  readTraces,
+  readTraffic,
+} from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
 import { dataDirTraces, readTraceInput, type TraceReportSink, traceInputNotes } from './trace-input.ts';
 import { loadDataDir } from './engine-load.ts';
@@ -42,7 +53,14 @@ export class FilesSource implements DataSource {
     const result =
       reader === 'rows' || (reader === 'auto' && !wantsEngine(this.dir))
         ? readDataDir(this.dir, new Set(regions), {}, otlp?.samples)
-        : await loadDataDir(this.dir, { regions, bucketMinutes, lookbackDays, at: request.to, progress: this.options.progress, ...(otlp === undefined ? {} : { traces: otlp.samples }) });
+        : await loadDataDir(this.dir, {
+            regions,
+            bucketMinutes,
+            lookbackDays,
+            at: request.to,
+            progress: this.options.progress,
+            ...(otlp === undefined ? {} : { traces: otlp.samples }),
+          });
     if (!result.ok) throw inputError(result.issues, hint);
     const description = manifest
       ? `history precomputed in ${this.dir} (to ${manifest.dataEnd}, from ${manifest.source}, made ${manifest.createdAt})`

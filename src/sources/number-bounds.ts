@@ -38,7 +38,11 @@ export function dataBoundProblem(data: PlanningData): string | undefined {
     if (p) return `demand of ${s.service} in ${s.region} at ${iso(s.t)}: ${s.value} ${p}`;
   }
   for (const c of data.capacity) {
-    for (const [name, v] of [['current', c.current], ['min', c.min], ['max', c.max]] as const) {
+    for (const [name, v] of [
+      ['current', c.current],
+      ['min', c.min],
+      ['max', c.max],
+    ] as const) {
       const p = v === null ? undefined : numberBoundProblem(v);
       if (p) return `${name} capacity of ${c.service} in ${c.region}: ${v} ${p}`;
     }

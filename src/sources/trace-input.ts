@@ -47,7 +47,12 @@ export function dataDirTraces(dir: string): Result<string | null> {
     const csv = table.found?.path ?? dataFile(dir, 'traces');
     return {
       ok: false,
-      issues: [{ file: dir, message: `both ${csv} and OTLP span files in ${otlp}/: expected one source of trace counts (move one away; evac precompute turns the spans into ${DATA_FILES.traces.file})` }],
+      issues: [
+        {
+          file: dir,
+          message: `both ${csv} and OTLP span files in ${otlp}/: expected one source of trace counts (move one away; evac precompute turns the spans into ${DATA_FILES.traces.file})`,
+        },
+      ],
     };
   }
   return { ok: true, data: otlp };

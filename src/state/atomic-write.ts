@@ -56,5 +56,9 @@ function reason(error: unknown): string {
 }
 
 function writeError(file: string, message: string, cause?: unknown): EvacError {
-  return new EvacError(`cannot write ${file}: ${message}`, { exitCode: EXIT.badInput, hint: 'choose another path (--out, --out-dir, --state-dir)', ...(cause === undefined ? {} : { cause }) });
+  return new EvacError(`cannot write ${file}: ${message}`, {
+    exitCode: EXIT.badInput,
+    hint: 'choose another path (--out, --out-dir, --state-dir)',
+    ...(cause === undefined ? {} : { cause }),
+  });
 }

@@ -73,7 +73,8 @@ export function saveSnapshot(file: string, snapshot: Snapshot): void {
  */
 export function loadSnapshot(file: string): Snapshot {
   const text = readRequiredText(file, { notFound: 'snapshot not found', maxBytes: MAX_JSON_BYTES });
-  if (!text.ok) throw new EvacError(formatIssue(text.issues[0] as InputIssue), { hint: 'snapshots are under <state-dir>/snapshots/; evac status lists the active one' });
+  if (!text.ok)
+    throw new EvacError(formatIssue(text.issues[0] as InputIssue), { hint: 'snapshots are under <state-dir>/snapshots/; evac status lists the active one' });
   const read = parseJsonText(file, text.data, SnapshotSchema);
   if (read.ok) return read.data;
   throw new EvacError(`${file} is not an evac snapshot:\n${read.issues.map((i) => `  ${i.path ?? '(file)'}: ${i.message}`).join('\n')}`, {

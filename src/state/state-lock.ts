@@ -55,7 +55,10 @@ export function acquireStateLock(stateDir: string, what: string, options: LockOp
     if (!isDead(seen, staleMs)) throw heldError(file, stateDir, seen);
     breakLock(file, seen);
   }
-  throw new EvacError(`could not take the lock ${file}: other processes keep taking it`, { exitCode: EXIT.refused, hint: `wait and run again; if no evac is running, delete ${file}` });
+  throw new EvacError(`could not take the lock ${file}: other processes keep taking it`, {
+    exitCode: EXIT.refused,
+    hint: `wait and run again; if no evac is running, delete ${file}`,
+  });
 }
 
 export function lockFile(stateDir: string): string {
@@ -148,7 +151,10 @@ function heldError(file: string, stateDir: string, seen: NonNullable<ReturnType<
   const who = h ? `${h.what}, pid ${h.pid} on ${h.host}, since ${h.since}, last heartbeat ${beat}` : `unreadable lock record, last touched ${beat}`;
   return new EvacError(`another evac (${who}) is working on ${stateDir}`, {
     exitCode: EXIT.refused,
-    hint: h && h.host !== hostname() ? `wait for it to finish; it is taken over ${LOCK_STALE_MS / 1000} s after its last heartbeat` : `wait for it to finish; if no evac is running, delete ${file}`,
+    hint:
+      h && h.host !== hostname()
+        ? `wait for it to finish; it is taken over ${LOCK_STALE_MS / 1000} s after its last heartbeat`
+        : `wait for it to finish; if no evac is running, delete ${file}`,
   });
 }
 

@@ -36,7 +36,8 @@ const readPlan = (file = planFile): Plan => JSON.parse(readFileSync(file, 'utf8'
 function planned(plan: Plan, region: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of plan.services) {
-    if (e.region === region && e.scalableTarget && e.targetMinCapacity !== null) out[e.scalableTarget.resourceId] = `${e.targetMinCapacity}/${e.targetMaxCapacity}`;
+    if (e.region === region && e.scalableTarget && e.targetMinCapacity !== null)
+      out[e.scalableTarget.resourceId] = `${e.targetMinCapacity}/${e.targetMaxCapacity}`;
   }
   return out;
 }
@@ -81,7 +82,10 @@ beforeEach(async () => {
 describe('evac plan --source aws', () => {
   test('gives the same ratios and targets as the files source on the same data', async () => {
     const aws = await runEvac(planArgs(), AT);
-    const files = await runEvac(['plan', '--source', 'files', '--data', dataDir, '--config', CONFIG_DIR, '--failed', FAILED, '--at', String(AT), '--format', 'json'], AT);
+    const files = await runEvac(
+      ['plan', '--source', 'files', '--data', dataDir, '--config', CONFIG_DIR, '--failed', FAILED, '--at', String(AT), '--format', 'json'],
+      AT,
+    );
     expect(aws.code, aws.stderr).toBe(0);
     expect(files.code, files.stderr).toBe(0);
     const a = JSON.parse(aws.stdout) as Plan;
@@ -117,10 +121,14 @@ describe('evac plan --source aws', () => {
     const aws = JSON.parse((await runEvac(planArgs(), AT)).stdout) as Plan;
     // The next day at the same time of day, during the incident: no endpoint answers, the folded history is all there is.
     const closed = `http://127.0.0.1:${await freePort()}`;
-    const offline = await runEvac(['plan', '--data', out, '--config', CONFIG_DIR, '--failed', FAILED, '--at', String(AT + 86_400), '--format', 'json', '--endpoint-url', closed], AT);
+    const offline = await runEvac(
+      ['plan', '--data', out, '--config', CONFIG_DIR, '--failed', FAILED, '--at', String(AT + 86_400), '--format', 'json', '--endpoint-url', closed],
+      AT,
+    );
     expect(offline.code, offline.stderr).toBe(0);
     const folded = JSON.parse(offline.stdout) as Plan;
-    const ratios = (p: Plan) => p.services.map((e) => [e.service, e.region, e.weightedRatio.toFixed(9), e.uniformRatio.toFixed(9), e.ci95.map((x) => x.toFixed(9)), e.targetMinCapacity]);
+    const ratios = (p: Plan) =>
+      p.services.map((e) => [e.service, e.region, e.weightedRatio.toFixed(9), e.uniformRatio.toFixed(9), e.ci95.map((x) => x.toFixed(9)), e.targetMinCapacity]);
     expect(folded.bucket).toBe(aws.bucket);
     expect(ratios(folded)).toEqual(ratios(aws));
   });
@@ -132,7 +140,25 @@ describe('evac plan --source aws', () => {
     const full = JSON.parse((await runEvac(planArgs(), AT)).stdout) as Plan;
     const closed = `http://127.0.0.1:${await freePort()}`;
     const run = await runEvac(
-      ['plan', '--source', 'aws', '--history', out, '--config', CONFIG_DIR, '--failed', FAILED, '--at', String(AT), '--endpoint-url', moto.url, '--endpoint-url', `${FAILED}=${closed}`, '--format', 'json'],
+      [
+        'plan',
+        '--source',
+        'aws',
+        '--history',
+        out,
+        '--config',
+        CONFIG_DIR,
+        '--failed',
+        FAILED,
+        '--at',
+        String(AT),
+        '--endpoint-url',
+        moto.url,
+        '--endpoint-url',
+        `${FAILED}=${closed}`,
+        '--format',
+        'json',
+      ],
       AT,
     );
     expect(run.code, run.stderr).toBe(0);
@@ -140,7 +166,8 @@ describe('evac plan --source aws', () => {
     expect(live.unreachableRegions).toEqual([]);
     expect(live.meta.apiCalls).toEqual({ DescribeScalableTargets: 2, GetMetricData: 2 });
     expect(live.source).toMatch(/^history precomputed in .*; capacity and Min\/Max live from AWS \(2\/2 regions\)$/);
-    const pick = (p: Plan) => p.services.map((e) => [e.service, e.region, e.weightedRatio.toFixed(9), e.currentCapacity, e.minCapacity, e.maxCapacity, e.targetMinCapacity, e.flags]);
+    const pick = (p: Plan) =>
+      p.services.map((e) => [e.service, e.region, e.weightedRatio.toFixed(9), e.currentCapacity, e.minCapacity, e.maxCapacity, e.targetMinCapacity, e.flags]);
     expect(pick(live)).toEqual(pick(full));
   });
 
@@ -159,13 +186,30 @@ describe('evac plan --source aws', () => {
     const run = await runEvac([...planArgs(), '--endpoint-url', `${FAILED}=${closed}`, '--max-attempts', '2'], AT);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/refusing to plan: no traffic history: us-west-2 \(the failed region\) could not be read \(.*ECONNREFUSED.*\) and has no traffic sample/);
+    expect(run.stderr).toMatch(
+      /refusing to plan: no traffic history: us-west-2 \(the failed region\) could not be read \(.*ECONNREFUSED.*\) and has no traffic sample/,
+    );
     expect(run.stderr).toContain('--source aws --history DIR (made by evac precompute)');
   });
 
   test('apply --yes refuses when the failed region cannot be read, and changes nothing', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
-    const args = ['apply', '--failed', FAILED, '--at', String(AT), '--yes', '--state-dir', stateDir, '--config', CONFIG_DIR, '--data', dataDir, '--max-attempts', '2'];
+    const args = [
+      'apply',
+      '--failed',
+      FAILED,
+      '--at',
+      String(AT),
+      '--yes',
+      '--state-dir',
+      stateDir,
+      '--config',
+      CONFIG_DIR,
+      '--data',
+      dataDir,
+      '--max-attempts',
+      '2',
+    ];
     const run = await runEvac([...args, '--endpoint-url', moto.url, '--endpoint-url', `${FAILED}=${closed}`], AT);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('refusing to plan: no traffic history: us-west-2 (the failed region) could not be read');
@@ -240,7 +284,10 @@ describe('evac apply and restore', () => {
     expect(again.meta.apiCalls).toEqual({ DescribeScalableTargets: 2 });
     expect(auditLines()).toHaveLength(6);
 
-    const restore = await runEvac(['restore', '--snapshot', result.snapshotFile, '--yes', '--state-dir', stateDir, '--endpoint-url', moto.url, '--format', 'json'], AT);
+    const restore = await runEvac(
+      ['restore', '--snapshot', result.snapshotFile, '--yes', '--state-dir', stateDir, '--endpoint-url', moto.url, '--format', 'json'],
+      AT,
+    );
     expect(restore.code, restore.stderr).toBe(0);
     expect(RestoreOutputSchema.parse(JSON.parse(restore.stdout)).summary).toMatchObject({ restored: 6, failed: 0 });
     for (const region of [...HEALTHY, FAILED]) expect(await targetsIn(moto.url, region)).toEqual(seeded(region));
@@ -254,13 +301,33 @@ describe('evac apply and restore', () => {
 
   test('apply --failed without a file plans, shows the plan, and applies it', async () => {
     // Without --traces, trace shares come from --data's trace-samples.csv.
-    const run = await runEvac(['apply', '--failed', FAILED, '--at', String(AT), '--yes', '--state-dir', stateDir, '--config', CONFIG_DIR, '--data', dataDir, '--endpoint-url', moto.url], AT);
+    const run = await runEvac(
+      [
+        'apply',
+        '--failed',
+        FAILED,
+        '--at',
+        String(AT),
+        '--yes',
+        '--state-dir',
+        stateDir,
+        '--config',
+        CONFIG_DIR,
+        '--data',
+        dataDir,
+        '--endpoint-url',
+        moto.url,
+      ],
+      AT,
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('drm-fairplay');
     expect(run.stdout).toMatch(/6 raised, 0 unchanged, 0 failed/);
     const plan = (await runEvac(planArgs(), AT)).stdout;
     // Planning again now reads the raised Min/Max: the targets already hold what the first plan asked.
-    expect(JSON.parse(plan).services.filter((e: Plan['services'][number]) => e.targetMinCapacity !== null && e.targetMinCapacity > (e.minCapacity ?? 0))).toEqual([]);
+    expect(
+      JSON.parse(plan).services.filter((e: Plan['services'][number]) => e.targetMinCapacity !== null && e.targetMinCapacity > (e.minCapacity ?? 0)),
+    ).toEqual([]);
   });
 
   test('--dry-run prints the exact calls and changes nothing', async () => {
@@ -311,9 +378,27 @@ describe('evac apply and restore', () => {
   test('a region steered none of the traffic gets no call: not in the dry run, untouched by apply', async () => {
     const config = path.join(work, 'config-not-receiving');
     cpSync(CONFIG_DIR, config, { recursive: true });
-    const yaml = readFileSync(path.join(config, 'evacuation.yaml'), 'utf8').replace('us-west-2: { us-east-1: 0.75, eu-west-1: 0.25 }', 'us-west-2: { us-east-1: 0.75 }');
+    const yaml = readFileSync(path.join(config, 'evacuation.yaml'), 'utf8').replace(
+      'us-west-2: { us-east-1: 0.75, eu-west-1: 0.25 }',
+      'us-west-2: { us-east-1: 0.75 }',
+    );
     writeFileSync(path.join(config, 'evacuation.yaml'), yaml);
-    const args = ['apply', '--failed', FAILED, '--at', String(AT), '--yes', '--state-dir', stateDir, '--config', config, '--data', dataDir, '--endpoint-url', moto.url];
+    const args = [
+      'apply',
+      '--failed',
+      FAILED,
+      '--at',
+      String(AT),
+      '--yes',
+      '--state-dir',
+      stateDir,
+      '--config',
+      config,
+      '--data',
+      dataDir,
+      '--endpoint-url',
+      moto.url,
+    ];
     const dry = await runEvac([...args, '--dry-run'], AT);
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toMatch(/register-scalable-target --region us-east-1/);
@@ -345,7 +430,9 @@ describe('evac apply and restore', () => {
     const refused = await runEvac(['restore', '--snapshot', snapshot, '--yes', '--state-dir', stateDir, '--endpoint-url', moto.url], AT);
     expect(refused.code, refused.stderr).toBe(4);
     expect(refused.stderr).toContain('1 target was changed by someone else since evac set it; nothing was restored');
-    expect(refused.stderr).toMatch(/eu-west-1 service\/prod-eu-west-1\/drm-fairplay \(ecs:service:DesiredCount\): evac set Min \d+\/Max 40, now Min 30\/Max 40/);
+    expect(refused.stderr).toMatch(
+      /eu-west-1 service\/prod-eu-west-1\/drm-fairplay \(ecs:service:DesiredCount\): evac set Min \d+\/Max 40, now Min 30\/Max 40/,
+    );
     expect(refused.stderr).toContain('--force');
     expect(await targetsIn(moto.url, 'us-east-1')).toEqual({ ...seeded('us-east-1'), ...planned(plan, 'us-east-1') });
 
@@ -381,12 +468,25 @@ describe('evac apply and restore', () => {
           const metric =
             service === 'catalog'
               ? { namespace: 'Evac/Capacity', name: 'CatalogInstances', dimensions: [{ Name: 'Region', Value: region }] }
-              : { namespace: 'ECS/ContainerInsights', name: 'RunningTaskCount', dimensions: [{ Name: 'ClusterName', Value: `prod-${region}` }, { Name: 'ServiceName', Value: service }] };
-          return { namespace: metric.namespace, datum: { MetricName: metric.name, Dimensions: metric.dimensions, Timestamp: new Date((AT + 30) * 1000), Value: t.targetMin } };
+              : {
+                  namespace: 'ECS/ContainerInsights',
+                  name: 'RunningTaskCount',
+                  dimensions: [
+                    { Name: 'ClusterName', Value: `prod-${region}` },
+                    { Name: 'ServiceName', Value: service },
+                  ],
+                };
+          return {
+            namespace: metric.namespace,
+            datum: { MetricName: metric.name, Dimensions: metric.dimensions, Timestamp: new Date((AT + 30) * 1000), Value: t.targetMin },
+          };
         });
       await putMetrics(moto.url, region, points);
     }
-    const waited = await runEvac(['status', '--wait', '--poll-interval', '1', '--wait-timeout', '20', '--state-dir', stateDir, '--endpoint-url', moto.url], AT + 60);
+    const waited = await runEvac(
+      ['status', '--wait', '--poll-interval', '1', '--wait-timeout', '20', '--state-dir', stateDir, '--endpoint-url', moto.url],
+      AT + 60,
+    );
     expect(waited.code, waited.stderr).toBe(0);
     expect(waited.stderr).toMatch(/\[#{30}\] 100% {2}6\/6 targets at their new Min/);
   });
@@ -429,8 +529,13 @@ describe('evac apply under throttling and failures', () => {
     expect(run.stdout).toContain('5 raised, 0 unchanged, 1 failed');
     expect(run.stdout).toContain('run the same evac apply again');
     expect(proxy.injected().RegisterScalableTarget).toBe(3);
-    expect(auditLines().filter((a) => a.result === 'error')).toEqual([expect.objectContaining({ resourceId: 'service/prod-eu-west-1/catalog', error: expect.stringContaining('503') })]);
-    expect(await targetsIn(moto.url, 'eu-west-1')).toEqual({ ...planned(plan, 'eu-west-1'), 'service/prod-eu-west-1/catalog': seeded('eu-west-1')['service/prod-eu-west-1/catalog'] });
+    expect(auditLines().filter((a) => a.result === 'error')).toEqual([
+      expect.objectContaining({ resourceId: 'service/prod-eu-west-1/catalog', error: expect.stringContaining('503') }),
+    ]);
+    expect(await targetsIn(moto.url, 'eu-west-1')).toEqual({
+      ...planned(plan, 'eu-west-1'),
+      'service/prod-eu-west-1/catalog': seeded('eu-west-1')['service/prod-eu-west-1/catalog'],
+    });
 
     proxy.setRules([]);
     proxy.resetCounts();

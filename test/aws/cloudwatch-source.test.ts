@@ -139,7 +139,9 @@ describe('CloudWatchSource', () => {
   test('a target that is not registered has no capacity record (the plan flags it capacity-unknown)', async () => {
     const { clients, cw } = source({ all: moto.url, byRegion: {} });
     const req = request();
-    const scopes = req.scopes.map((s) => (s.name === 'catalog' && s.scalableTarget ? { ...s, scalableTarget: { ...s.scalableTarget, resourceId: 'service/prod-x/none' } } : s));
+    const scopes = req.scopes.map((s) =>
+      s.name === 'catalog' && s.scalableTarget ? { ...s, scalableTarget: { ...s.scalableTarget, resourceId: 'service/prod-x/none' } } : s,
+    );
     const result = await cw.load({ ...req, scopes });
     clients.destroy();
     expect(result.data.capacity.map((c) => c.service).sort()).toEqual(['drm-fairplay', 'drm-fairplay', 'playback-authz', 'playback-authz']);
@@ -152,12 +154,20 @@ describe('CloudWatchSource', () => {
     const otlpDir = writeOtlpDir({ 'spans.jsonl.gz': [otlpLine(sdk.take())] });
     const reported: string[] = [];
     const clients = new AwsClients({ endpoints: { all: moto.url, byRegion: {} }, credentials: TEST_CREDENTIALS, maxAttempts: 3, callTimeoutMs: 5000 });
-    const cw = new CloudWatchSource({ clients, scaler: new AutoScalingScaler({ clients }), tracesFile: otlpDir, onTraceReport: (l) => reported.push(...l), now: () => AT });
+    const cw = new CloudWatchSource({
+      clients,
+      scaler: new AutoScalingScaler({ clients }),
+      tracesFile: otlpDir,
+      onTraceReport: (l) => reported.push(...l),
+      now: () => AT,
+    });
     const result = await cw.load(request());
     clients.destroy();
     rmSync(otlpDir, { recursive: true, force: true });
     expect(result.data.traces).toEqual([{ t: AT - 3600 - ((AT - 3600) % 3600), region: 'us-east-1', service: 'catalog', device: 'unknown', count: 1 }]);
     expect(reported[0]).toBe('traces: 2 spans in 1 file, 1 traces, 1 requests counted (SERVER and CONSUMER spans)');
-    expect(result.warnings).toEqual(['traces: 1 of 1 traces have no device type (no rule in traces.deviceType matched): their 1 requests count as device "unknown" (catalog 1)']);
+    expect(result.warnings).toEqual([
+      'traces: 1 of 1 traces have no device type (no rule in traces.deviceType matched): their 1 requests count as device "unknown" (catalog 1)',
+    ]);
   });
 });

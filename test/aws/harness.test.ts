@@ -40,7 +40,9 @@ describe('moto server', () => {
   test('answers the SDK clients on a loopback port', async () => {
     expect(moto.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const c = new AwsClients({ endpoints: { all: moto.url, byRegion: {} }, credentials: TEST_CREDENTIALS });
-    await c.cloudWatch('eu-west-1').send(new PutMetricDataCommand({ Namespace: 'Evac/Test', MetricData: [{ MetricName: 'Harness', Value: 3, Timestamp: new Date() }] }));
+    await c
+      .cloudWatch('eu-west-1')
+      .send(new PutMetricDataCommand({ Namespace: 'Evac/Test', MetricData: [{ MetricName: 'Harness', Value: 3, Timestamp: new Date() }] }));
     const result = await c.cloudWatch('eu-west-1').send(getMetricData());
     expect(result.MetricDataResults?.[0]?.Values).toEqual([3]);
     c.destroy();
@@ -60,7 +62,10 @@ describe('fault proxy', () => {
   test('injected throttling parses as ThrottlingException for Application Auto Scaling', async () => {
     proxy.setRules([{ api: 'DescribeScalableTargets', fault: 'throttle' }]);
     const c = clients(1);
-    const error = await c.autoScaling('us-east-1').send(describeEcs).catch((e: unknown) => e);
+    const error = await c
+      .autoScaling('us-east-1')
+      .send(describeEcs)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
     c.destroy();
   });
@@ -68,7 +73,10 @@ describe('fault proxy', () => {
   test("injected throttling parses as CloudWatch's query-compatible Throttling code", async () => {
     proxy.setRules([{ api: 'GetMetricData', fault: 'throttle' }]);
     const c = clients(1);
-    const error = await c.cloudWatch('us-east-1').send(getMetricData()).catch((e: unknown) => e);
+    const error = await c
+      .cloudWatch('us-east-1')
+      .send(getMetricData())
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'Throttling', message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
     c.destroy();
   });
@@ -89,7 +97,16 @@ describe('fault proxy', () => {
     proxy.setRules([{ api: 'DescribeScalableTargets', fault: 503, from: 2, to: 3 }]);
     const c = clients(1);
     const outcomes: string[] = [];
-    for (let i = 0; i < 5; i++) outcomes.push(await c.autoScaling('us-east-1').send(describeEcs).then(() => 'ok', () => 'failed'));
+    for (let i = 0; i < 5; i++)
+      outcomes.push(
+        await c
+          .autoScaling('us-east-1')
+          .send(describeEcs)
+          .then(
+            () => 'ok',
+            () => 'failed',
+          ),
+      );
     expect(outcomes).toEqual(['ok', 'failed', 'failed', 'ok', 'ok']);
     c.destroy();
   });
@@ -99,7 +116,16 @@ describe('fault proxy', () => {
       proxy.setRules([{ fault: 503, fraction: 0.5 }], seed);
       const c = clients(1);
       const outcomes: string[] = [];
-      for (let i = 0; i < 16; i++) outcomes.push(await c.autoScaling('us-east-1').send(describeEcs).then(() => 'ok', () => 'failed'));
+      for (let i = 0; i < 16; i++)
+        outcomes.push(
+          await c
+            .autoScaling('us-east-1')
+            .send(describeEcs)
+            .then(
+              () => 'ok',
+              () => 'failed',
+            ),
+        );
       c.destroy();
       return outcomes.join(' ');
     };
@@ -114,7 +140,10 @@ describe('fault proxy', () => {
     proxy.setRules([{ fault: 'hang' }]);
     const c = clients(1, 300);
     const started = Date.now();
-    const error = await c.autoScaling('us-east-1').send(describeEcs).catch((e: unknown) => e);
+    const error = await c
+      .autoScaling('us-east-1')
+      .send(describeEcs)
+      .catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(3000);
     expect(error).toMatchObject({ name: 'TimeoutError' });
     c.destroy();

@@ -47,7 +47,23 @@ test('an apply killed half way is finished by running it again, and restore stil
     HEALTHY.map((r) => [r, Object.fromEntries(Object.entries(CAPACITY).map(([s, c]) => [`service/prod-${r}/${s}`, `${c.min}/${c.max}`]))]),
   );
   const planned = await runEvac(
-    ['plan', '--source', 'aws', '--failed', 'us-west-2', '--at', String(AT), '--config', CONFIG_DIR, '--traces', path.join(dataDir, 'trace-samples.csv'), '--endpoint-url', moto.url, '--out', planFile],
+    [
+      'plan',
+      '--source',
+      'aws',
+      '--failed',
+      'us-west-2',
+      '--at',
+      String(AT),
+      '--config',
+      CONFIG_DIR,
+      '--traces',
+      path.join(dataDir, 'trace-samples.csv'),
+      '--endpoint-url',
+      moto.url,
+      '--out',
+      planFile,
+    ],
     AT,
   );
   expect(planned.code).toBe(0);
@@ -57,7 +73,20 @@ test('an apply killed half way is finished by running it again, and restore stil
   proxy.setRules([{ api: 'RegisterScalableTarget', fault: 'hang', from: 3 }]);
   const child = spawn(
     process.execPath,
-    [path.join(PROJECT_ROOT, 'bin/evac.js'), 'apply', planFile, '--yes', '--concurrency', '1', '--state-dir', stateDir, '--endpoint-url', proxy.url, '--config', CONFIG_DIR],
+    [
+      path.join(PROJECT_ROOT, 'bin/evac.js'),
+      'apply',
+      planFile,
+      '--yes',
+      '--concurrency',
+      '1',
+      '--state-dir',
+      stateDir,
+      '--endpoint-url',
+      proxy.url,
+      '--config',
+      CONFIG_DIR,
+    ],
     { cwd: work, env: testAwsEnv({ EVAC_FROM_SOURCE: '1' }), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -74,11 +103,20 @@ test('an apply killed half way is finished by running it again, and restore stil
   expect(snapshots).toHaveLength(1);
   const snapshotFile = path.join(stateDir, 'snapshots', snapshots[0] ?? '');
   const snapshot = SnapshotSchema.parse(JSON.parse(readFileSync(snapshotFile, 'utf8')));
-  expect(Object.fromEntries(HEALTHY.map((r) => [r, Object.fromEntries(snapshot.targets.filter((t) => t.region === r).map((t) => [t.resourceId, `${t.prior.min}/${t.prior.max}`]))]))).toEqual(seeded);
+  expect(
+    Object.fromEntries(
+      HEALTHY.map((r) => [r, Object.fromEntries(snapshot.targets.filter((t) => t.region === r).map((t) => [t.resourceId, `${t.prior.min}/${t.prior.max}`]))]),
+    ),
+  ).toEqual(seeded);
   const audit = readFileSync(path.join(stateDir, 'audit.jsonl'), 'utf8').trim().split('\n');
   expect(audit).toHaveLength(2);
   expect(existsSync(path.join(stateDir, 'lock'))).toBe(true);
-  const target = (r: string) => Object.fromEntries(plan.services.filter((e) => e.region === r && e.scalableTarget && e.targetMinCapacity !== null).map((e) => [e.scalableTarget?.resourceId, `${e.targetMinCapacity}/${e.targetMaxCapacity}`]));
+  const target = (r: string) =>
+    Object.fromEntries(
+      plan.services
+        .filter((e) => e.region === r && e.scalableTarget && e.targetMinCapacity !== null)
+        .map((e) => [e.scalableTarget?.resourceId, `${e.targetMinCapacity}/${e.targetMaxCapacity}`]),
+    );
   let raised = 0;
   for (const r of HEALTHY) {
     const live = await targetsIn(moto.url, r);

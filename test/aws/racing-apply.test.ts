@@ -33,7 +33,23 @@ test('two applies racing on one state directory: the second is refused (exit 4) 
   const stateDir = path.join(work, 'state');
   const planFile = path.join(work, 'plan.json');
   const planned = await runEvac(
-    ['plan', '--source', 'aws', '--failed', 'us-west-2', '--at', String(AT), '--config', CONFIG_DIR, '--traces', path.join(dataDir, 'trace-samples.csv'), '--endpoint-url', moto.url, '--out', planFile],
+    [
+      'plan',
+      '--source',
+      'aws',
+      '--failed',
+      'us-west-2',
+      '--at',
+      String(AT),
+      '--config',
+      CONFIG_DIR,
+      '--traces',
+      path.join(dataDir, 'trace-samples.csv'),
+      '--endpoint-url',
+      moto.url,
+      '--out',
+      planFile,
+    ],
     AT,
   );
   expect(planned.code).toBe(0);
@@ -41,7 +57,20 @@ test('two applies racing on one state directory: the second is refused (exit 4) 
 
   // The first apply holds the lock while its first RegisterScalableTarget never gets an answer.
   proxy.setRules([{ api: 'RegisterScalableTarget', fault: 'hang' }]);
-  const apply = (endpoint: string) => [path.join(PROJECT_ROOT, 'bin/evac.js'), 'apply', planFile, '--yes', '--concurrency', '1', '--state-dir', stateDir, '--endpoint-url', endpoint, '--config', CONFIG_DIR];
+  const apply = (endpoint: string) => [
+    path.join(PROJECT_ROOT, 'bin/evac.js'),
+    'apply',
+    planFile,
+    '--yes',
+    '--concurrency',
+    '1',
+    '--state-dir',
+    stateDir,
+    '--endpoint-url',
+    endpoint,
+    '--config',
+    CONFIG_DIR,
+  ];
   const first = spawn(process.execPath, apply(proxy.url), { cwd: work, env: testAwsEnv({ EVAC_FROM_SOURCE: '1' }), stdio: 'ignore' });
   const deadline = Date.now() + 60_000;
   while ((proxy.counts().RegisterScalableTarget ?? 0) < 1) {

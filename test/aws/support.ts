@@ -50,6 +50,14 @@ export async function targetsIn(endpoint: string, region: string): Promise<Recor
 /** Someone else changes a target behind evac's back. */
 export async function setTarget(endpoint: string, region: string, resourceId: string, min: number, max: number): Promise<void> {
   const client = new ApplicationAutoScalingClient({ region, endpoint, credentials: TEST_CREDENTIALS });
-  await client.send(new RegisterScalableTargetCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: min, MaxCapacity: max }));
+  await client.send(
+    new RegisterScalableTargetCommand({
+      ServiceNamespace: 'ecs',
+      ResourceId: resourceId,
+      ScalableDimension: 'ecs:service:DesiredCount',
+      MinCapacity: min,
+      MaxCapacity: max,
+    }),
+  );
   client.destroy();
 }

@@ -13,7 +13,11 @@ describe('evac backtest', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const b = BacktestSchema.parse(JSON.parse(r.stdout));
-    expect(b).toMatchObject({ schemaVersion: 1, kind: 'evac-backtest', evacuations: [{ start: '2026-11-22T14:00:00.000Z', end: '2026-11-22T15:00:00.000Z', failedRegion: 'sa-east-1' }] });
+    expect(b).toMatchObject({
+      schemaVersion: 1,
+      kind: 'evac-backtest',
+      evacuations: [{ start: '2026-11-22T14:00:00.000Z', end: '2026-11-22T15:00:00.000Z', failedRegion: 'sa-east-1' }],
+    });
     expect(b.pairs[0]?.slices.map((s) => [s.start, s.end, s.bucket])).toEqual([
       ['2026-11-22T14:00:00.000Z', '2026-11-22T14:15:00.000Z', 56],
       ['2026-11-22T14:15:00.000Z', '2026-11-22T14:30:00.000Z', 57],
@@ -73,7 +77,9 @@ describe('evac validate', () => {
     expect(existsSync(file)).toBe(true);
     const r = await runCli(['validate', '--config', dir, '--data', path.join(ROOT, 'fixtures')]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/steering\.sa-east-1\.us-east-1: configured 0\.5, but us-east-1 received 0\.73 of sa-east-1's traffic in its last evacuation \(2026-11-22T14:00:00\.000Z\)/);
+    expect(r.stderr).toMatch(
+      /steering\.sa-east-1\.us-east-1: configured 0\.5, but us-east-1 received 0\.73 of sa-east-1's traffic in its last evacuation \(2026-11-22T14:00:00\.000Z\)/,
+    );
     expect(r.stderr).toMatch(/steering\.sa-east-1\.us-west-2: configured 0\.5, but us-west-2 received 0\.30/);
     const shipped = await runCli(['validate', ...DATA]);
     expect(shipped.stderr).not.toContain('steering.');

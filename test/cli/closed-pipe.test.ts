@@ -54,7 +54,11 @@ describe('a reader that closes the pipe early (evac ... | head)', () => {
 
 describe('standard output that cannot be written', () => {
   test('a full device (/dev/full) is said once on stderr, exit 2, no stack trace', () => {
-    const r = spawnSync('bash', ['-c', `${[process.execPath, path.join(ROOT, 'bin/evac.js'), 'schema'].map(quote).join(' ')} > /dev/full`], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync('bash', ['-c', `${[process.execPath, path.join(ROOT, 'bin/evac.js'), 'schema'].map(quote).join(' ')} > /dev/full`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('evac: cannot write to standard output: ENOSPC: no space left on device, write\n');
   });

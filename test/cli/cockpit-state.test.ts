@@ -4,7 +4,24 @@ import { initialState, type KeyContext, reduceKey } from '../../cli/ui/cockpit-s
 import { type KeyPress, keyPresses } from '../../cli/ui/keys.ts';
 import { parsePlannedTime, parseWindow } from '../../cli/ui/planned-time.ts';
 
-const NO_KEY = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false } as Key;
+const NO_KEY = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+} as Key;
 const ctx: KeyContext = { regions: ['us-west-2', 'us-east-1'], count: () => 30, page: 10, busy: false, confirmWord: 'us-west-2', hasProgress: false, now: 0 };
 const AT = Date.parse('2026-11-23T10:30:00Z') / 1000;
 

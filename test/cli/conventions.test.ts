@@ -52,7 +52,8 @@ describe('evac CLI conventions', () => {
     expect(timeOfDayToday('10:30+02:00', NOW)).toBe(Date.parse('2026-11-23T08:30:00Z') / 1000);
     expect(timeOfDayToday('25:00', NOW)).toBeUndefined();
     const w = writeWorld();
-    const plan = async (at: string) => JSON.parse((await runCli(['plan', '-f', 'us-west-2', '--at', at, '--config', w.configDir, '--data', w.dataDir, '--format', 'json'])).stdout) as unknown;
+    const plan = async (at: string) =>
+      JSON.parse((await runCli(['plan', '-f', 'us-west-2', '--at', at, '--config', w.configDir, '--data', w.dataDir, '--format', 'json'])).stdout) as unknown;
     expect(await plan('10:30')).toEqual(await plan('2026-11-23T10:30:00Z'));
     const bad = await runCli(['plan', '-f', 'us-west-2', '--at', '6pm']);
     expect(bad.code).toBe(2);

@@ -66,7 +66,7 @@ describe('evac plan --failed us-west-2 on the fixtures', () => {
     expect(reco.flags).not.toContain('no-traces');
   });
 
-  test('a region with no steered traffic keeps ratio 1 and exactly today\'s capacity (not-receiving)', () => {
+  test("a region with no steered traffic keeps ratio 1 and exactly today's capacity (not-receiving)", () => {
     const e = entry('drm-fairplay', 'sa-east-1');
     expect(e.steeringWeight).toBe(0);
     expect(e.weightedRatio).toBe(1);
@@ -76,7 +76,7 @@ describe('evac plan --failed us-west-2 on the fixtures', () => {
     }
   });
 
-  test('capacity never goes below today\'s min and the interval holds the ratio', () => {
+  test("capacity never goes below today's min and the interval holds the ratio", () => {
     for (const e of plan.services) {
       if (e.targetMinCapacity !== null) expect(e.targetMinCapacity).toBeGreaterThanOrEqual(e.minCapacity ?? 0);
       expect(e.ci95[0]).toBeLessThanOrEqual(e.weightedRatio + 1e-12);
@@ -99,7 +99,8 @@ describe('the README command', () => {
 describe('the fixtures with data that cannot support a plan (issue 7 reproductions)', () => {
   test('one traffic row dated 2031 does not make the readiness gate pass', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'evac-fixtures-'));
-    for (const f of ['capacity.csv', 'evacuations.csv', 'service-demand.csv', 'trace-samples.csv']) symlinkSync(path.join(ROOT, 'fixtures', f), path.join(dir, f));
+    for (const f of ['capacity.csv', 'evacuations.csv', 'service-demand.csv', 'trace-samples.csv'])
+      symlinkSync(path.join(ROOT, 'fixtures', f), path.join(dir, f));
     copyFileSync(path.join(ROOT, 'fixtures/device-traffic.csv'), path.join(dir, 'device-traffic.csv'));
     appendFileSync(path.join(dir, 'device-traffic.csv'), '2031-01-01T00:00:00Z,us-east-1,tv,100\n');
     const r = await runCli(['report', '--data', dir, '--out-dir', path.join(dir, 'out')]);

@@ -47,8 +47,14 @@ describe('evac plan (small world)', () => {
 
   test('a missing --failed, an unknown flag and a bad --at exit 2 with a hint', async () => {
     expect(await runCli(['plan'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--failed REGION is required') });
-    expect(await runCli(['plan', '--failed', 'us-west-2', '--fialed'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown flag --fialed; did you mean --failed?') });
-    expect(await runCli(['plan', '--failed', 'us-west-2', '--at', 'noon'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--at "noon": expected a time of day') });
+    expect(await runCli(['plan', '--failed', 'us-west-2', '--fialed'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown flag --fialed; did you mean --failed?'),
+    });
+    expect(await runCli(['plan', '--failed', 'us-west-2', '--at', 'noon'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--at "noon": expected a time of day'),
+    });
     expect(await runCli(['nope'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "nope"') });
   });
 });
@@ -74,7 +80,9 @@ describe('evac validate and schema', () => {
     const r = await runCli(['schema', 'service']);
     expect(r.code).toBe(0);
     const schema = JSON.parse(r.stdout);
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['service', 'traceName', 'headroom', 'demandMetric', 'scalableTarget', 'overrides', 'shards']));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['service', 'traceName', 'headroom', 'demandMetric', 'scalableTarget', 'overrides', 'shards']),
+    );
     expect(schema.additionalProperties).toBe(false);
   });
 });

@@ -68,7 +68,11 @@ describe('no-history: a bucket without traffic samples is not "ratio 1"', () => 
   });
 
   test('a past evacuation that covers the window is named as why the history is empty', async () => {
-    const r = await planJson(writeWorld({ 'data/evacuations.csv': 'start,end,failed_region\n2026-11-20T00:00:00Z,2026-11-24T00:00:00Z,us-west-2\n' }), '--at', AT);
+    const r = await planJson(
+      writeWorld({ 'data/evacuations.csv': 'start,end,failed_region\n2026-11-20T00:00:00Z,2026-11-24T00:00:00Z,us-west-2\n' }),
+      '--at',
+      AT,
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('(1 past evacuation overlaps it: samples inside are left out as not nominal)');
   });
@@ -87,7 +91,9 @@ describe('future timestamps and stale data', () => {
     const w = writeWorld(withTraffic('2031-01-01T00:00:00Z,us-east-1,tv,100'));
     const r = await runCli(['validate', ...dirs(w)]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${w.dataDir}/device-traffic.csv:16: column "timestamp": 2031-01-01T00:00:00.000Z is after now + 1 day (2026-11-24T18:00:00.000Z)`);
+    expect(r.stderr).toContain(
+      `${w.dataDir}/device-traffic.csv:16: column "timestamp": 2031-01-01T00:00:00.000Z is after now + 1 day (2026-11-24T18:00:00.000Z)`,
+    );
   });
 
   test('validate accepts a sample less than a day ahead of the clock (clock skew)', async () => {
@@ -109,7 +115,8 @@ describe('future timestamps and stale data', () => {
     const a = JSON.parse(plain.stdout) as Report;
     const b = JSON.parse(future.stdout) as Report;
     expect(b.dataEnd).toBe('2026-11-23T10:30:00.000Z');
-    const ratios = (r: Report) => r.scenarios.flatMap((s) => s.plans.flatMap((p) => p.services.map((e) => [e.service, e.region, e.weightedRatio, e.targetMinCapacity])));
+    const ratios = (r: Report) =>
+      r.scenarios.flatMap((s) => s.plans.flatMap((p) => p.services.map((e) => [e.service, e.region, e.weightedRatio, e.targetMinCapacity])));
     expect(ratios(b)).toEqual(ratios(a));
     expect(b.warnings).toEqual([expect.stringContaining('1 traffic sample is dated more than a day after now')]);
     const markdown = await runCli(['report', ...dirs(writeWorld(withTraffic('2031-01-01T00:00:00Z,us-east-1,tv,100')))]);
@@ -166,13 +173,21 @@ describe('future timestamps and stale data', () => {
 describe('not-receiving: a healthy region steered nothing is inert', () => {
   const config = SMALL_WORLD['config/evacuation.yaml'].replace('{us-east-1: 0.8, eu-west-1: 0.2}', '{us-east-1: 0.8, eu-west-1: 0}');
 
-  test('its entries keep today\'s capacity, carry not-receiving and never exceeds-max; ratios are still reported', async () => {
+  test("its entries keep today's capacity, carry not-receiving and never exceeds-max; ratios are still reported", async () => {
     // eu-west-1 authz: current 10, min 10, max 20; it would need more than 20 with any headroom over a big ratio.
     const r = await planJson(writeWorld({ 'config/evacuation.yaml': config }), '--at', AT);
     expect(r.code, r.stderr).toBe(0);
     const plan = PlanSchema.parse(JSON.parse(r.stdout));
     const e = entry(plan, 'authz', 'eu-west-1');
-    expect(e).toMatchObject({ steeringWeight: 0, weightedRatio: 1, currentCapacity: 10, requiredCapacity: 10, uniformRequiredCapacity: 10, targetMinCapacity: 10, targetMaxCapacity: 20 });
+    expect(e).toMatchObject({
+      steeringWeight: 0,
+      weightedRatio: 1,
+      currentCapacity: 10,
+      requiredCapacity: 10,
+      uniformRequiredCapacity: 10,
+      targetMinCapacity: 10,
+      targetMaxCapacity: 20,
+    });
     expect(e.flags).toContain('not-receiving');
     expect(e.flags).not.toContain('exceeds-max');
     expect(e.flags).not.toContain('no-history');
@@ -196,7 +211,19 @@ describe('edited plans: apply acts only on the plan that was reviewed', () => {
     return { file, plan: JSON.parse(readFileSync(file, 'utf8')) };
   }
   // No call is made before the plan file is checked; the endpoint is closed all the same.
-  const apply = (file: string) => runCli(['apply', file, '--yes', '--dry-run', '--endpoint-url', 'http://127.0.0.1:9', '--max-attempts', '1', '--state-dir', path.join(path.dirname(file), 'state')]);
+  const apply = (file: string) =>
+    runCli([
+      'apply',
+      file,
+      '--yes',
+      '--dry-run',
+      '--endpoint-url',
+      'http://127.0.0.1:9',
+      '--max-attempts',
+      '1',
+      '--state-dir',
+      path.join(path.dirname(file), 'state'),
+    ]);
 
   test('a raised targetMinCapacity is refused (exit 4): the plan was edited', async () => {
     const { file, plan } = await savedPlan();
@@ -233,7 +260,11 @@ describe('extreme numbers are rejected at input or computed robustly', () => {
     ['traffic above 1e15', withTraffic('2026-11-22T10:05:00Z,us-east-1,tv,1e308'), 'device-traffic.csv:16: column "value": "1e308" is above 1e+15'],
     ['subnormal traffic', withTraffic('2026-11-22T10:05:00Z,us-east-1,tv,5e-324'), 'device-traffic.csv:16: column "value": "5e-324" is below 1e-9'],
     ['a trace count above 1e15', withTraces('2026-11-23T10:05:00Z,us-east-1,authz,tv,1e308'), 'trace-samples.csv:9: column "count": "1e308" is above 1e+15'],
-    ['a capacity above 1e15', { 'data/capacity.csv': `${SMALL_WORLD['data/capacity.csv']}us-east-1,big,1e16,1,2\n` }, 'capacity.csv:6: column "current_capacity": "1e16" is above 1e+15'],
+    [
+      'a capacity above 1e15',
+      { 'data/capacity.csv': `${SMALL_WORLD['data/capacity.csv']}us-east-1,big,1e16,1,2\n` },
+      'capacity.csv:6: column "current_capacity": "1e16" is above 1e+15',
+    ],
   ])('%s: plan and validate exit 2 naming file, line, column and the bound', async (_name, change, message) => {
     const w = writeWorld(change);
     const plan = await planJson(w, '--at', AT);
@@ -246,9 +277,7 @@ describe('extreme numbers are rejected at input or computed robustly', () => {
   });
 
   test('values at the bounds give a finite plan that satisfies its schema', async () => {
-    const w = writeWorld(
-      withTraffic('2026-11-22T10:05:00Z,us-west-2,ios,1e15', '2026-11-22T10:06:00Z,eu-west-1,ios,1e-9'),
-    );
+    const w = writeWorld(withTraffic('2026-11-22T10:05:00Z,us-west-2,ios,1e15', '2026-11-22T10:06:00Z,eu-west-1,ios,1e-9'));
     const r = await planJson(w, '--at', AT);
     expect(r.code, r.stderr).toBe(0);
     expect(PlanSchema.safeParse(JSON.parse(r.stdout)).success).toBe(true);
@@ -269,14 +298,17 @@ describe('extreme numbers are rejected at input or computed robustly', () => {
 describe('unbounded-ratio: a receiving region with traffic samples of 0 is not "ratio 1"', () => {
   // eu-west-1's only sample at 10:00 becomes 0; us-west-2 sends it 20% of tv 50 + ios 100 there.
   const zeroEu = (extra = '') => ({
-    'data/device-traffic.csv': SMALL_WORLD['data/device-traffic.csv'].replace('2026-11-22T10:00:00Z,eu-west-1,tv,200', '2026-11-22T10:00:00Z,eu-west-1,tv,0') + extra,
+    'data/device-traffic.csv':
+      SMALL_WORLD['data/device-traffic.csv'].replace('2026-11-22T10:00:00Z,eu-west-1,tv,200', '2026-11-22T10:00:00Z,eu-west-1,tv,0') + extra,
   });
 
   test('plan refuses it (exit 2), naming the region, its share and the bucket', async () => {
     const r = await planJson(writeWorld(zeroEu()), '--at', AT);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('refusing to plan: zero baseline: eu-west-1 (steered 20% of us-west-2) has traffic samples of 0 only in bucket 10:00 UTC, while us-west-2 sends traffic there: their evacuation ratios are unbounded, not 1');
+    expect(r.stderr).toContain(
+      'refusing to plan: zero baseline: eu-west-1 (steered 20% of us-west-2) has traffic samples of 0 only in bucket 10:00 UTC, while us-west-2 sends traffic there: their evacuation ratios are unbounded, not 1',
+    );
     expect(r.stderr).toContain('--allow-partial-history to plan with these entries flagged unbounded-ratio');
   });
 
@@ -324,7 +356,9 @@ describe('unbounded-ratio: a receiving region with traffic samples of 0 is not "
 
 describe('device-ratio-fallback is loud: explained in the plan, low confidence in the report', () => {
   // eu-west-1 has tv traffic only; half its authz traces are ios.
-  const traces = { 'data/trace-samples.csv': `${SMALL_WORLD['data/trace-samples.csv']}2026-11-23T10:00:00Z,eu-west-1,authz,tv,50\n2026-11-23T10:00:00Z,eu-west-1,authz,ios,50\n` };
+  const traces = {
+    'data/trace-samples.csv': `${SMALL_WORLD['data/trace-samples.csv']}2026-11-23T10:00:00Z,eu-west-1,authz,tv,50\n2026-11-23T10:00:00Z,eu-west-1,authz,ios,50\n`,
+  };
 
   test('the table and the Markdown explain the flag and count the entry as low-confidence', async () => {
     const w = writeWorld(traces);
@@ -374,7 +408,10 @@ describe('capacity edge cases', () => {
 
   test('a region steered nothing at current capacity 0 stays inert, unflagged', async () => {
     const config = SMALL_WORLD['config/evacuation.yaml'].replace('{us-east-1: 0.8, eu-west-1: 0.2}', '{us-east-1: 0.8, eu-west-1: 0}');
-    const change = { 'config/evacuation.yaml': config, 'data/capacity.csv': SMALL_WORLD['data/capacity.csv'].replace('eu-west-1,authz,10,10,20', 'eu-west-1,authz,0,0,20') };
+    const change = {
+      'config/evacuation.yaml': config,
+      'data/capacity.csv': SMALL_WORLD['data/capacity.csv'].replace('eu-west-1,authz,10,10,20', 'eu-west-1,authz,0,0,20'),
+    };
     const e = entry(PlanSchema.parse(JSON.parse((await planJson(writeWorld(change), '--at', AT)).stdout)), 'authz', 'eu-west-1');
     expect([e.requiredCapacity, e.targetMinCapacity, e.targetMaxCapacity]).toEqual([0, 0, 20]);
     expect(e.flags).not.toContain('zero-capacity');

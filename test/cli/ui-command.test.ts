@@ -12,7 +12,13 @@ async function runInTerminal(argv: readonly string[]) {
   let stdout = '';
   let stderr = '';
   const stdin = Object.assign(new PassThrough(), { isTTY: true });
-  const io: CliIO = { stdout: { write: (t: string) => (stdout += t), isTTY: true, columns: 80 }, stderr: { write: (t: string) => (stderr += t) }, stdin, env: {}, now: () => Date.parse('2026-11-23T18:00:00Z') / 1000 };
+  const io: CliIO = {
+    stdout: { write: (t: string) => (stdout += t), isTTY: true, columns: 80 },
+    stderr: { write: (t: string) => (stderr += t) },
+    stdin,
+    env: {},
+    now: () => Date.parse('2026-11-23T18:00:00Z') / 1000,
+  };
   const code = await main(argv, io);
   return { code, stdout, stderr };
 }
@@ -26,7 +32,12 @@ describe('evac ui', () => {
   });
 
   test('colours risk only on a terminal and without NO_COLOR', () => {
-    const io = (isTTY: boolean, env: Record<string, string>): CliIO => ({ stdout: { write: () => true, isTTY }, stderr: { write: () => true }, env, now: () => 0 });
+    const io = (isTTY: boolean, env: Record<string, string>): CliIO => ({
+      stdout: { write: () => true, isTTY },
+      stderr: { write: () => true },
+      env,
+      now: () => 0,
+    });
     expect(colorWanted(io(true, {}))).toBe(true);
     expect(colorWanted(io(true, { NO_COLOR: '1' }))).toBe(false);
     expect(colorWanted(io(true, { NO_COLOR: '' }))).toBe(true);

@@ -345,8 +345,21 @@ describe('evac ui apply', () => {
   });
 
   test('failures are listed with their reason and r retries', async () => {
-    const failed = { region: 'us-east-1', service: 'service-00', label: 'us-east-1 service/prod/service-00 (ecs:service:DesiredCount)', target: null, status: 'failed' as const, before: null, after: null, capped: false, reason: 'ThrottlingException: Rate exceeded' };
-    const actions = fakeActions({ changes, applyResult: { targets: [failed], summary: { raised: 1, 'would-raise': 0, unchanged: 0, failed: 1, skipped: 0, capped: 0 } } });
+    const failed = {
+      region: 'us-east-1',
+      service: 'service-00',
+      label: 'us-east-1 service/prod/service-00 (ecs:service:DesiredCount)',
+      target: null,
+      status: 'failed' as const,
+      before: null,
+      after: null,
+      capped: false,
+      reason: 'ThrottlingException: Rate exceeded',
+    };
+    const actions = fakeActions({
+      changes,
+      applyResult: { targets: [failed], summary: { raised: 1, 'would-raise': 0, unchanged: 0, failed: 1, skipped: 0, capped: 0 } },
+    });
     const app = cockpit({ actions });
     await until(app.lastFrame, 'NOT READY');
     app.stdin.write('a');

@@ -20,7 +20,9 @@ describe('loadConfig', () => {
     const issues = issuesOf({
       'config/evacuation.yaml': SMALL_WORLD['config/evacuation.yaml'].replace('eu-west-1: 0.2}', 'ap-south-1: 0.2}'),
     });
-    expect(issues).toEqual(['/config/evacuation.yaml:5: steering.us-west-2.ap-south-1: unknown region "ap-south-1": expected one of us-east-1, us-west-2, eu-west-1']);
+    expect(issues).toEqual([
+      '/config/evacuation.yaml:5: steering.us-west-2.ap-south-1: unknown region "ap-south-1": expected one of us-east-1, us-west-2, eu-west-1',
+    ]);
   });
 
   test('rejects steering fractions that sum above 1', () => {

@@ -7,7 +7,12 @@ const config = (overrides: Partial<ServiceConfig> & Record<string, unknown>): Se
     service: 'edge',
     shards: ['api', 'playback'],
     headroom: 0.1,
-    scalableTarget: { serviceNamespace: 'ecs', resourceId: 'service/prod-{region}/edge-{shard}', scalableDimension: 'ecs:service:DesiredCount', allowMaxIncrease: true },
+    scalableTarget: {
+      serviceNamespace: 'ecs',
+      resourceId: 'service/prod-{region}/edge-{shard}',
+      scalableDimension: 'ecs:service:DesiredCount',
+      allowMaxIncrease: true,
+    },
     ...overrides,
   });
 
@@ -39,7 +44,12 @@ describe('resolveScope', () => {
   });
 
   test('within a level, the later entry wins', () => {
-    const c = config({ overrides: [{ region: 'us-east-1', headroom: 0.2 }, { region: 'us-east-1', headroom: 0.25 }] });
+    const c = config({
+      overrides: [
+        { region: 'us-east-1', headroom: 0.2 },
+        { region: 'us-east-1', headroom: 0.25 },
+      ],
+    });
     expect(resolveScope(c, planUnits(c)[0]!, 'us-east-1').headroom).toBe(0.25);
   });
 

@@ -9,7 +9,11 @@ const withTraces = (traces: string) => ({ 'config/evacuation.yaml': `${SMALL_WOR
 describe('evacuation.yaml traces', () => {
   test('defaults to service.name and cloud.region, with no device rules', () => {
     const result = loadConfig(writeWorld().configDir);
-    expect(result.ok && result.data.evacuation.traces).toEqual({ deviceType: { userAgent: [] }, regionAttribute: 'cloud.region', serviceAttribute: 'service.name' });
+    expect(result.ok && result.data.evacuation.traces).toEqual({
+      deviceType: { userAgent: [] },
+      regionAttribute: 'cloud.region',
+      serviceAttribute: 'service.name',
+    });
   });
 
   test('accepts the rules of the issue, (?i) included', () => {

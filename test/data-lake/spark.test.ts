@@ -93,7 +93,8 @@ describe('the data-lake SQL on Spark', () => {
 
     const cells = path.join(work, 'cells');
     const spark = spawnSync(PYTHON, [SCRIPT, '--sql', sqlFile, '--tables', lake, '--out', cells, '--since', since], { encoding: 'utf8', timeout: 280_000 });
-    if (spark.status !== 0) throw new Error(`the Spark job failed (exit ${spark.status}${spark.error ? `, ${spark.error.message}` : ''}):\n${spark.stderr.slice(-4000)}`);
+    if (spark.status !== 0)
+      throw new Error(`the Spark job failed (exit ${spark.status}${spark.error ? `, ${spark.error.message}` : ''}):\n${spark.stderr.slice(-4000)}`);
     sparkRun = JSON.parse(spark.stdout.trim().split('\n').at(-1) ?? '{}');
 
     copyFileSync(path.join(FIXTURES, 'capacity.csv'), path.join(cells, 'capacity.csv'));

@@ -22,7 +22,12 @@ let session: TmuxSession | undefined;
 
 interface Status {
   readonly total: number;
-  readonly targets: readonly { readonly region: string; readonly label: string; readonly targetMin: number; readonly live: { min: number; max: number } | null }[];
+  readonly targets: readonly {
+    readonly region: string;
+    readonly label: string;
+    readonly targetMin: number;
+    readonly live: { min: number; max: number } | null;
+  }[];
 }
 
 beforeAll(async () => {
@@ -49,8 +54,18 @@ async function running(status: Status, value: (t: Status['targets'][number]) => 
         const metric =
           service === 'catalog'
             ? { namespace: 'Evac/Capacity', name: 'CatalogInstances', dimensions: [{ Name: 'Region', Value: region }] }
-            : { namespace: 'ECS/ContainerInsights', name: 'RunningTaskCount', dimensions: [{ Name: 'ClusterName', Value: `prod-${region}` }, { Name: 'ServiceName', Value: service }] };
-        return { namespace: metric.namespace, datum: { MetricName: metric.name, Dimensions: metric.dimensions, Timestamp: new Date(now * 1000), Value: value(t) } };
+            : {
+                namespace: 'ECS/ContainerInsights',
+                name: 'RunningTaskCount',
+                dimensions: [
+                  { Name: 'ClusterName', Value: `prod-${region}` },
+                  { Name: 'ServiceName', Value: service },
+                ],
+              };
+        return {
+          namespace: metric.namespace,
+          datum: { MetricName: metric.name, Dimensions: metric.dimensions, Timestamp: new Date(now * 1000), Value: value(t) },
+        };
       });
     await putMetrics(moto.url, region, points);
   }
@@ -64,7 +79,12 @@ describe('evac ui --source aws in tmux, against moto', () => {
       columns: 120,
       rows: 35,
       cwd: work,
-      env: { NO_COLOR: '1', AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' },
+      env: {
+        NO_COLOR: '1',
+        AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
     });
     await session.waitFor(/NOT READY|ready:/, 60_000);
     expect(session.screen()).toContain('source AWS (CloudWatch)');

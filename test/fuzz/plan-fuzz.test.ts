@@ -22,7 +22,29 @@ const NUMBER_COLUMNS: Record<(typeof DATA_FILES)[number], readonly string[]> = {
 };
 const TIME_FILES = ['data/device-traffic.csv', 'data/trace-samples.csv', 'data/service-demand.csv'] as const;
 
-const EXTREME_NUMBERS = ['0', '1', '0.5', '0.03', '1e308', '1.7976931348623157e308', '5e-324', '1e-300', '1e-9', '1e-10', '1e15', '1e16', '1e21', '-1', '-0', 'NaN', 'Infinity', '', '1e', '00012', '123456789.123456789'];
+const EXTREME_NUMBERS = [
+  '0',
+  '1',
+  '0.5',
+  '0.03',
+  '1e308',
+  '1.7976931348623157e308',
+  '5e-324',
+  '1e-300',
+  '1e-9',
+  '1e-10',
+  '1e15',
+  '1e16',
+  '1e21',
+  '-1',
+  '-0',
+  'NaN',
+  'Infinity',
+  '',
+  '1e',
+  '00012',
+  '123456789.123456789',
+];
 const TIMES = [
   '2031-01-01T00:00:00Z',
   '2020-01-01T00:00:00Z',
@@ -95,12 +117,18 @@ function mutate(mutations: readonly Mutation[]): Record<string, string> {
         break;
       case 'config': {
         const { key, values } = CONFIG_VALUES[m.key] as (typeof CONFIG_VALUES)[number];
-        files['config/evacuation.yaml'] = (files['config/evacuation.yaml'] as string).replace(new RegExp(`${key}: [^\\n]+`), `${key}: ${values[m.value % values.length]}`);
+        files['config/evacuation.yaml'] = (files['config/evacuation.yaml'] as string).replace(
+          new RegExp(`${key}: [^\\n]+`),
+          `${key}: ${values[m.value % values.length]}`,
+        );
         break;
       }
     }
   }
-  files['config/evacuation.yaml'] = (files['config/evacuation.yaml'] as string).replace('{us-east-1: 0.8, eu-west-1: 0.2}', `{us-east-1: ${weights[0]}, eu-west-1: ${weights[1]}}`);
+  files['config/evacuation.yaml'] = (files['config/evacuation.yaml'] as string).replace(
+    '{us-east-1: 0.8, eu-west-1: 0.2}',
+    `{us-east-1: ${weights[0]}, eu-west-1: ${weights[1]}}`,
+  );
   return files;
 }
 
@@ -113,57 +141,74 @@ describe('fuzz: validate and plan over a mutated small world', () => {
     const outcomes = { validateOk: 0, validateBad: 0, planOk: 0, planRefused: 0, planBad: 0, reports: 0 };
     let cases = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.constantFrom(...ATS), fc.constantFrom('0', '90'), async (mutations, at, window) => {
-        const w = writeWorld(mutate(mutations));
-        try {
-          const dirs = ['--config', w.configDir, '--data', w.dataDir];
-          const validate = await runCli(['validate', ...dirs]);
-          expect([0, 2], validate.stderr).toContain(validate.code);
-          if (validate.code === 2) {
-            outcomes.validateBad += 1;
-            for (const line of validate.stderr.split('\n').filter((l) => l.startsWith('error: ') && !l.includes('more malformed row'))) {
-              expect(line, 'a validate error names a file and a line or field').toMatch(NAMES_FILE_AND_PLACE);
-            }
-          } else outcomes.validateOk += 1;
-
-          // Every 5th case also runs the readiness report (slower): ready, not ready or bad input, never a broken report.
-          if (cases++ % 5 === 0) {
-            const report = await runCli(['report', ...dirs, '--format', 'json']);
-            expect([0, 2, 3], report.stderr).toContain(report.code);
-            if (report.code !== 2) {
-              outcomes.reports += 1;
-              const parsed = ReportSchema.safeParse(JSON.parse(report.stdout));
-              expect(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues.slice(0, 3))).toBe(true);
-            } else expect(report.stderr, 'a report error names a file and a line or field').toMatch(NAMES_FILE_AND_PLACE);
-          }
-
-          for (const partial of [false, true]) {
-            const plan = await runCli(['plan', '--failed', 'us-west-2', ...dirs, '--at', at, '--window', window, '--format', 'json', ...(partial ? ['--allow-partial-history'] : [])]);
-            expect([0, 2], plan.stderr).toContain(plan.code);
-            if (plan.code === 0) {
-              outcomes.planOk += 1;
-              const parsed = PlanSchema.safeParse(JSON.parse(plan.stdout));
-              expect(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues.slice(0, 3))).toBe(true);
-              for (const e of parsed.data?.services ?? []) {
-                expect(e.ci95[0]).toBeGreaterThanOrEqual(0);
-                expect(e.ci95[0]).toBeLessThanOrEqual(e.weightedRatio + 1e-9);
-                expect(e.ci95[1]).toBeGreaterThanOrEqual(e.weightedRatio - 1e-9);
-                if (e.targetMinCapacity !== null) expect(e.targetMinCapacity).toBeGreaterThanOrEqual(e.minCapacity ?? 0);
+      fc.asyncProperty(
+        fc.array(mutation, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom(...ATS),
+        fc.constantFrom('0', '90'),
+        async (mutations, at, window) => {
+          const w = writeWorld(mutate(mutations));
+          try {
+            const dirs = ['--config', w.configDir, '--data', w.dataDir];
+            const validate = await runCli(['validate', ...dirs]);
+            expect([0, 2], validate.stderr).toContain(validate.code);
+            if (validate.code === 2) {
+              outcomes.validateBad += 1;
+              for (const line of validate.stderr.split('\n').filter((l) => l.startsWith('error: ') && !l.includes('more malformed row'))) {
+                expect(line, 'a validate error names a file and a line or field').toMatch(NAMES_FILE_AND_PLACE);
               }
-            } else if (REFUSAL.test(plan.stderr)) {
-              expect(partial, 'only a plan without --allow-partial-history refuses for missing history').toBe(false);
-              outcomes.planRefused += 1;
-            } else {
-              outcomes.planBad += 1;
-              expect(plan.stderr, 'a plan error names a file and a line or field').toMatch(NAMES_FILE_AND_PLACE);
-              // Input that validate accepted is input that plan accepts (plan may refuse missing history, above).
-              expect(validate.code, `validate accepted what plan rejects:\n${plan.stderr}`).toBe(2);
+            } else outcomes.validateOk += 1;
+
+            // Every 5th case also runs the readiness report (slower): ready, not ready or bad input, never a broken report.
+            if (cases++ % 5 === 0) {
+              const report = await runCli(['report', ...dirs, '--format', 'json']);
+              expect([0, 2, 3], report.stderr).toContain(report.code);
+              if (report.code !== 2) {
+                outcomes.reports += 1;
+                const parsed = ReportSchema.safeParse(JSON.parse(report.stdout));
+                expect(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues.slice(0, 3))).toBe(true);
+              } else expect(report.stderr, 'a report error names a file and a line or field').toMatch(NAMES_FILE_AND_PLACE);
             }
+
+            for (const partial of [false, true]) {
+              const plan = await runCli([
+                'plan',
+                '--failed',
+                'us-west-2',
+                ...dirs,
+                '--at',
+                at,
+                '--window',
+                window,
+                '--format',
+                'json',
+                ...(partial ? ['--allow-partial-history'] : []),
+              ]);
+              expect([0, 2], plan.stderr).toContain(plan.code);
+              if (plan.code === 0) {
+                outcomes.planOk += 1;
+                const parsed = PlanSchema.safeParse(JSON.parse(plan.stdout));
+                expect(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues.slice(0, 3))).toBe(true);
+                for (const e of parsed.data?.services ?? []) {
+                  expect(e.ci95[0]).toBeGreaterThanOrEqual(0);
+                  expect(e.ci95[0]).toBeLessThanOrEqual(e.weightedRatio + 1e-9);
+                  expect(e.ci95[1]).toBeGreaterThanOrEqual(e.weightedRatio - 1e-9);
+                  if (e.targetMinCapacity !== null) expect(e.targetMinCapacity).toBeGreaterThanOrEqual(e.minCapacity ?? 0);
+                }
+              } else if (REFUSAL.test(plan.stderr)) {
+                expect(partial, 'only a plan without --allow-partial-history refuses for missing history').toBe(false);
+                outcomes.planRefused += 1;
+              } else {
+                outcomes.planBad += 1;
+                expect(plan.stderr, 'a plan error names a file and a line or field').toMatch(NAMES_FILE_AND_PLACE);
+                // Input that validate accepted is input that plan accepts (plan may refuse missing history, above).
+                expect(validate.code, `validate accepted what plan rejects:\n${plan.stderr}`).toBe(2);
+              }
+            }
+          } finally {
+            rmSync(w.root, { recursive: true, force: true });
           }
-        } finally {
-          rmSync(w.root, { recursive: true, force: true });
-        }
-      }),
+        },
+      ),
       { seed: 20261125, numRuns: 700, endOnFailure: true },
     );
     // The fuzz reaches every kind of outcome (a mutator that only makes bad input proves little).

@@ -56,7 +56,7 @@ describe('lookback window', () => {
 });
 
 describe('NominalLevels', () => {
-  test('is the median over dates of the mean of each date\'s samples in the bucket', () => {
+  test("is the median over dates of the mean of each date's samples in the bucket", () => {
     const levels = new NominalLevels(15, new Set([40]));
     levels.add('k', at('2026-11-20T10:00:00Z'), 10);
     levels.add('k', at('2026-11-20T10:05:00Z'), 20); // date mean 15

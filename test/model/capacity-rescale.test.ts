@@ -13,7 +13,12 @@ describe('capacityRescale', () => {
     expect(capacityTarget({ current: 10 * (r?.factor ?? 1), ratio: 1.2, headroom: 0.1, min: 1, max: 100 }).requiredCapacity).toBe(40);
   });
   test('uses the nominal level of the observation bucket when no sample is near', () => {
-    expect(capacityRescale({ ...base, sampleAtObservation: undefined })).toEqual({ factor: 900 / 320, observedAt: 1000, demandAtObservation: 320, from: 'nominal' });
+    expect(capacityRescale({ ...base, sampleAtObservation: undefined })).toEqual({
+      factor: 900 / 320,
+      observedAt: 1000,
+      demandAtObservation: 320,
+      from: 'nominal',
+    });
   });
   test('leaves capacity as observed in the planned bucket, or without demand data', () => {
     expect(capacityRescale({ ...base, observedBucket: 8 })).toBeUndefined();

@@ -20,7 +20,7 @@ describe('capacityTarget', () => {
       exceedsMax: true,
     });
   });
-  test('never plans below today\'s min', () => {
+  test("never plans below today's min", () => {
     expect(capacityTarget({ current: 4, ratio: 1.1, headroom: 0, min: 12, max: 30 }).targetMinCapacity).toBe(12);
   });
   test('raises max only where allowed, and then is not capped', () => {

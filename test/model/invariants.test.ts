@@ -57,7 +57,7 @@ describe('invariants', () => {
     );
   });
 
-  test('the target never goes below today\'s min, nor above max unless allowed', () => {
+  test("the target never goes below today's min, nor above max unless allowed", () => {
     fc.assert(
       fc.property(
         fc.nat({ max: 10_000 }),

@@ -219,7 +219,17 @@ describe('evacuationRatio unbounded-ratio (a zero baseline)', () => {
   });
 
   test('one device type with traffic is a baseline: the others fall back to the uniform ratio instead', () => {
-    const r = evacuationRatio(shares, { levels: new Map([['tv', 0], ['ios', 5]]) }, { levels: failed }, 0.5);
+    const r = evacuationRatio(
+      shares,
+      {
+        levels: new Map([
+          ['tv', 0],
+          ['ios', 5],
+        ]),
+      },
+      { levels: failed },
+      0.5,
+    );
     expect(r.flags).toEqual(['device-ratio-fallback']);
   });
 });

@@ -23,6 +23,8 @@ describe('capacityTotals', () => {
   });
 
   test('is empty when no entry has a known capacity', async () => {
-    expect(await capacityTotals([scenario({ plans: [plan({ services: [entry({ currentCapacity: null, requiredCapacity: null, targetMinCapacity: null })] })] })])).toEqual([]);
+    expect(
+      await capacityTotals([scenario({ plans: [plan({ services: [entry({ currentCapacity: null, requiredCapacity: null, targetMinCapacity: null })] })] })]),
+    ).toEqual([]);
   });
 });

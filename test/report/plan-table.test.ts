@@ -31,7 +31,9 @@ describe('the plan table as a to-do list', () => {
   test('the footer names each risk and says what to do', () => {
     const p = plan({ services: [planEntry(), exceedingEntry(64, 48, { service: 'tv-ui-gateway', region: 'us-east-1' })] });
     const text = renderPlanTable(p);
-    expect(text).toContain('To do (1 risk, most urgent first):\n!! tv-ui-gateway in us-east-1 needs 64 but its MaxCapacity is 48: raise MaxCapacity of tv-ui-gateway in us-east-1 to 64, or set allowMaxIncrease in its config');
+    expect(text).toContain(
+      'To do (1 risk, most urgent first):\n!! tv-ui-gateway in us-east-1 needs 64 but its MaxCapacity is 48: raise MaxCapacity of tv-ui-gateway in us-east-1 to 64, or set allowMaxIncrease in its config',
+    );
     expect(renderPlanTable(plan({ services: [planEntry()] }))).toContain('No risky entries');
     expect(riskAction(planEntry({ flags: ['low-samples'], ci95: [1.4, 1.9], traceSamples: 40 }), 'low-confidence')).toBe(
       'authz in us-east-1: low confidence (95% CI 1.400-1.900, 40 traces): to be safe, plan 21 (the upper bound) instead of 17',

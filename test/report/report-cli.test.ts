@@ -8,7 +8,9 @@ import { SMALL_WORLD, type World, writeWorld } from '../support/small-world.ts';
 const args = (w: World, ...more: string[]) => ['report', '--config', w.configDir, '--data', w.dataDir, ...more];
 
 /** The small world with room for drm-fairplay (needs 33) and tv-ui (needs 61) in us-east-1. */
-const ROOMY_CAPACITY = SMALL_WORLD['data/capacity.csv'].replace('us-east-1,drm-fairplay,6,2,12', 'us-east-1,drm-fairplay,6,2,40').replace('us-east-1,tv-ui,11,11,50', 'us-east-1,tv-ui,11,11,70');
+const ROOMY_CAPACITY = SMALL_WORLD['data/capacity.csv']
+  .replace('us-east-1,drm-fairplay,6,2,12', 'us-east-1,drm-fairplay,6,2,40')
+  .replace('us-east-1,tv-ui,11,11,50', 'us-east-1,tv-ui,11,11,70');
 
 describe('evac report (small world)', () => {
   test('exits 3 when a scenario is not ready, and still writes the three reports', async () => {
@@ -57,7 +59,10 @@ describe('evac report (small world)', () => {
 
   test('bad input exits 2: an unknown --failed region, bad data, a bad --threshold or --format', async () => {
     const w = writeWorld();
-    expect(await runCli(args(w, '--failed', 'us-east-1'))).toMatchObject({ code: 2, stderr: expect.stringContaining('expected regions with a steering entry: us-west-2') });
+    expect(await runCli(args(w, '--failed', 'us-east-1'))).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('expected regions with a steering entry: us-west-2'),
+    });
     expect(await runCli(args(w, '--threshold', 'lots'))).toMatchObject({ code: 2, stderr: expect.stringContaining('--threshold "lots"') });
     expect(await runCli(args(w, '--format', 'html'))).toMatchObject({ code: 2, stderr: expect.stringContaining('expected one of markdown, json, junit') });
     const bad = writeWorld({ 'data/capacity.csv': 'region,service,current_capacity,min_capacity,max_capacity\nus-east-1,authz,x,1,2\n' });
@@ -116,9 +121,15 @@ describe('evac report (small world)', () => {
 
   test('a --baseline that is missing or not a report exits 2', async () => {
     const w = writeWorld();
-    expect(await runCli(args(w, '--baseline', path.join(w.root, 'nope.json')))).toMatchObject({ code: 2, stderr: expect.stringContaining('nope.json: file not found') });
+    expect(await runCli(args(w, '--baseline', path.join(w.root, 'nope.json')))).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('nope.json: file not found'),
+    });
     const plan = path.join(w.root, 'plan.json');
     writeFileSync(plan, JSON.stringify({ schemaVersion: 1, kind: 'evac-plan' }));
-    expect(await runCli(args(w, '--baseline', plan))).toMatchObject({ code: 2, stderr: expect.stringContaining('expected an evac report with schemaVersion 1, got kind "evac-plan"') });
+    expect(await runCli(args(w, '--baseline', plan))).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('expected an evac report with schemaVersion 1, got kind "evac-plan"'),
+    });
   });
 });

@@ -31,7 +31,9 @@ describe('compareReports', () => {
 
   test('lists any change of required, target min and max capacity, and of the gate', () => {
     const base = report({ scenarios: [scenarioOf([exceedingEntry(33, 12, { service: 'drm-fairplay', targetMinCapacity: 12 })])] });
-    const cur = report({ scenarios: [scenarioOf([planEntry({ service: 'drm-fairplay', requiredCapacity: 33, maxCapacity: 40, targetMaxCapacity: 40, targetMinCapacity: 33 })])] });
+    const cur = report({
+      scenarios: [scenarioOf([planEntry({ service: 'drm-fairplay', requiredCapacity: 33, maxCapacity: 40, targetMaxCapacity: 40, targetMinCapacity: 33 })])],
+    });
     const diff = compareReports(base, cur);
     expect(diff.changed).toEqual([
       {
@@ -73,6 +75,9 @@ describe('compareReports', () => {
 
   test('notes a baseline made with another mode or gate', () => {
     const diff = compareReports(report({ mode: 'all-buckets' }), report({ gate: { failOn: ['exceeds-max', 'low-samples'], wideInterval: 0.1 } }));
-    expect(diff.notes).toEqual([expect.stringContaining('mode all-buckets'), expect.stringContaining('the baseline gated on exceeds-max, this report on exceeds-max, low-samples')]);
+    expect(diff.notes).toEqual([
+      expect.stringContaining('mode all-buckets'),
+      expect.stringContaining('the baseline gated on exceeds-max, this report on exceeds-max, low-samples'),
+    ]);
   });
 });

@@ -64,12 +64,19 @@ describe('scenarioReason', () => {
   });
 
   test('lists three names per flag, then counts the rest', () => {
-    const failures = gateFailures(['a', 'b', 'c', 'd', 'e'].map((service) => exceedingEntry(20, 10, { service })), ['exceeds-max']);
-    expect(scenarioReason({ entries: 9, failures, failOn: ['exceeds-max'], receiving: 1 })).toMatch(/^5 of 9 service-regions fail the gate: exceeds-max 5 \(a in .*, c in us-east-1 short by 10, \+2 more\)$/);
+    const failures = gateFailures(
+      ['a', 'b', 'c', 'd', 'e'].map((service) => exceedingEntry(20, 10, { service })),
+      ['exceeds-max'],
+    );
+    expect(scenarioReason({ entries: 9, failures, failOn: ['exceeds-max'], receiving: 1 })).toMatch(
+      /^5 of 9 service-regions fail the gate: exceeds-max 5 \(a in .*, c in us-east-1 short by 10, \+2 more\)$/,
+    );
   });
 
   test('says how many passed, or that there was nothing to plan', () => {
-    expect(scenarioReason({ entries: 4, failures: [], failOn: ['exceeds-max', 'low-samples'], receiving: 2 })).toBe('all 4 service-regions pass the gate (exceeds-max, low-samples)');
+    expect(scenarioReason({ entries: 4, failures: [], failOn: ['exceeds-max', 'low-samples'], receiving: 2 })).toBe(
+      'all 4 service-regions pass the gate (exceeds-max, low-samples)',
+    );
     expect(scenarioReason({ entries: 0, failures: [], failOn: ['exceeds-max'], receiving: 0 })).toMatch(/no healthy region is steered any of its traffic/);
   });
 });

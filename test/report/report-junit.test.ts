@@ -22,7 +22,12 @@ describe('renderReportJunit', () => {
   const failing = exceedingEntry(33, 12, { service: 'drm-fairplay', currentCapacity: 6, weightedRatio: 5 });
   const r = report({
     scenarios: [
-      scenario({ plans: [plan({ services: [planEntry(), failing] })], failures: gateFailures([failing], ['exceeds-max']), ready: false, reason: '1 of 2 fails' }),
+      scenario({
+        plans: [plan({ services: [planEntry(), failing] })],
+        failures: gateFailures([failing], ['exceeds-max']),
+        ready: false,
+        reason: '1 of 2 fails',
+      }),
       scenario({ failedRegion: 'eu-west-1', plans: [plan({ failedRegion: 'eu-west-1', services: [planEntry({ region: 'us-west-2' })] })] }),
     ],
   });
@@ -45,7 +50,13 @@ describe('renderReportJunit', () => {
 
   test('escapes every name and message', () => {
     const odd = exceedingEntry(20, 10, { service: 'a<b&"c"\u0001' });
-    const x = renderReportJunit(report({ scenarios: [scenario({ plans: [plan({ services: [odd] })], failures: gateFailures([odd], ['exceeds-max']), ready: false, reason: 'x < y & "z"\nnext' })] }));
+    const x = renderReportJunit(
+      report({
+        scenarios: [
+          scenario({ plans: [plan({ services: [odd] })], failures: gateFailures([odd], ['exceeds-max']), ready: false, reason: 'x < y & "z"\nnext' }),
+        ],
+      }),
+    );
     expect(x).toContain('name="a&lt;b&amp;&quot;c&quot;\uFFFD in us-east-1"');
     expect(x).toContain('value="x &lt; y &amp; &quot;z&quot;&#10;next"');
     expect(x).not.toMatch(/="[^"]*<[^"]*"/);

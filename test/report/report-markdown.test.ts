@@ -67,7 +67,15 @@ describe('renderReportMarkdown', () => {
 
   test('shows what changed since the baseline', () => {
     const base = report({ scenarios: [notReady] });
-    const fixed = planEntry({ service: 'drm-fairplay', weightedRatio: 5, requiredCapacity: 33, maxCapacity: 40, targetMaxCapacity: 40, targetMinCapacity: 33, bucket: 11 });
+    const fixed = planEntry({
+      service: 'drm-fairplay',
+      weightedRatio: 5,
+      requiredCapacity: 33,
+      maxCapacity: 40,
+      targetMaxCapacity: 40,
+      targetMinCapacity: 33,
+      bucket: 11,
+    });
     const cur = report({ scenarios: [scenario({ plans: [plan({ services: [planEntry(), fixed] })] })] });
     const md = renderReportMarkdown({ ...cur, comparison: compareReports(base, cur) });
     expect(md).toContain('## Changes since the baseline');

@@ -72,7 +72,9 @@ describe('buildReport on the small world', () => {
       ['drm-fairplay', 'us-east-1', 21],
       ['tv-ui', 'us-east-1', 11], // ceil(11 * 5 * 1.1) = 61 > 50
     ]);
-    expect(r.scenarios[0]?.reason).toBe('2 of 6 service-regions fail the gate: exceeds-max 2 (drm-fairplay in us-east-1 short by 21, tv-ui in us-east-1 short by 11)');
+    expect(r.scenarios[0]?.reason).toBe(
+      '2 of 6 service-regions fail the gate: exceeds-max 2 (drm-fairplay in us-east-1 short by 21, tv-ui in us-east-1 short by 11)',
+    );
     // eu-west-1 at bucket 10 is the plan of test/services/plan.test.ts
     expect(entry(r, 'us-west-2', 'authz', 'eu-west-1').requiredCapacity).toBe(14);
   });
@@ -108,7 +110,9 @@ defaults: {headroom: 0.1, minTraceSamples: 10}
   });
 
   test('refuses a failed region without steering, naming the ones that have it', async () => {
-    await expect(report(writeWorld(), { failedRegions: ['us-east-1'] })).rejects.toThrow('--failed us-east-1: expected regions with a steering entry: us-west-2');
+    await expect(report(writeWorld(), { failedRegions: ['us-east-1'] })).rejects.toThrow(
+      '--failed us-east-1: expected regions with a steering entry: us-west-2',
+    );
   });
 });
 

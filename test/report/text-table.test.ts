@@ -27,6 +27,8 @@ describe('renderTextTable', () => {
 
 describe('renderMarkdownTable', () => {
   test('escapes pipes and marks right-aligned columns', () => {
-    expect(renderMarkdownTable({ columns, rows: [{ name: 'a|b', n: 1, note: '' }] })).toBe(['| name | n | note |', '|---|---:|---|', '| a\\|b | 1 |  |'].join('\n'));
+    expect(renderMarkdownTable({ columns, rows: [{ name: 'a|b', n: 1, note: '' }] })).toBe(
+      ['| name | n | note |', '|---|---:|---|', '| a\\|b | 1 |  |'].join('\n'),
+    );
   });
 });

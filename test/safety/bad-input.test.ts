@@ -8,7 +8,8 @@ import { parseNumber, parseTime } from '../../src/sources/csv-table.ts';
 import { runCli } from '../support/run-cli.ts';
 import { SMALL_WORLD, type World, writeWorld } from '../support/small-world.ts';
 
-const plan = (w: World, ...more: string[]) => runCli(['plan', '--config', w.configDir, '--data', w.dataDir, '--failed', 'us-west-2', '--at', '2026-11-23T10:30:00Z', ...more]);
+const plan = (w: World, ...more: string[]) =>
+  runCli(['plan', '--config', w.configDir, '--data', w.dataDir, '--failed', 'us-west-2', '--at', '2026-11-23T10:30:00Z', ...more]);
 const validate = (w: World, ...more: string[]) => runCli(['validate', '--config', w.configDir, '--data', w.dataDir, ...more]);
 const rel = (w: World, text: string) => text.replaceAll(w.root, '');
 
@@ -22,7 +23,17 @@ function expectBadInput(r: { code: number; stderr: string }, ...parts: string[])
 
 describe('parseTime', () => {
   test('refuses dates and times that do not exist instead of rolling them over', () => {
-    for (const bad of ['2026-02-30T00:00:00Z', '2026-02-29T00:00:00Z', '2026-04-31T00:00:00Z', '2026-13-01T00:00:00Z', '2026-00-10T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T10:60:00Z', '2026-01-01T10:00:60Z', '2026-01-01T10:00:00+25:00']) {
+    for (const bad of [
+      '2026-02-30T00:00:00Z',
+      '2026-02-29T00:00:00Z',
+      '2026-04-31T00:00:00Z',
+      '2026-13-01T00:00:00Z',
+      '2026-00-10T00:00:00Z',
+      '2026-01-01T24:00:00Z',
+      '2026-01-01T10:60:00Z',
+      '2026-01-01T10:00:60Z',
+      '2026-01-01T10:00:00+25:00',
+    ]) {
       expect(parseTime(bad), bad).toBeUndefined();
     }
   });
@@ -108,7 +119,17 @@ describe('CSV data files', () => {
 
   test('--data that is a file exits 2 naming it', async () => {
     const w = writeWorld();
-    const r = await runCli(['plan', '--config', w.configDir, '--data', path.join(w.dataDir, 'capacity.csv'), '--failed', 'us-west-2', '--at', '2026-11-23T10:30:00Z']);
+    const r = await runCli([
+      'plan',
+      '--config',
+      w.configDir,
+      '--data',
+      path.join(w.dataDir, 'capacity.csv'),
+      '--failed',
+      'us-west-2',
+      '--at',
+      '2026-11-23T10:30:00Z',
+    ]);
     expectBadInput(r, 'capacity.csv: is a file: expected a directory');
   });
 });
@@ -137,7 +158,10 @@ describe('config files', () => {
   });
 
   test('a YAML alias bomb exits 2 naming the file', async () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...['b', 'c', 'd', 'e', 'f'].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdef'[i]}`).join(', ')}]`)].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      ...['b', 'c', 'd', 'e', 'f'].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdef'[i]}`).join(', ')}]`),
+    ].join('\n');
     const w = writeWorld({ 'config/services/authz.yaml': `${SMALL_WORLD['config/services/authz.yaml']}${bomb}\n` });
     const r = await plan(w);
     expectBadInput(r, 'authz.yaml: YAML aliases: Excessive alias count');
@@ -174,7 +198,8 @@ describe('config files', () => {
 });
 
 describe('precomputed directories', () => {
-  const precompute = async (w: World, out: string, at = '2026-11-23T11:00:00Z') => runCli(['precompute', '--config', w.configDir, '--data', w.dataDir, '--out', out, '--at', at]);
+  const precompute = async (w: World, out: string, at = '2026-11-23T11:00:00Z') =>
+    runCli(['precompute', '--config', w.configDir, '--data', w.dataDir, '--out', out, '--at', at]);
 
   test('a directory made with another lookbackDays is refused by plan and by validate', async () => {
     const w = writeWorld();
@@ -276,8 +301,14 @@ describe('JSON inputs', () => {
     const w = writeWorld();
     const fifo = path.join(w.root, 'plan.json');
     execFileSync('mkfifo', [fifo]);
-    expectBadInput(await runCli(['apply', fifo, '--config', w.configDir, '--state-dir', path.join(w.root, 'state')]), `${fifo}: is a named pipe (FIFO): expected a regular file`);
-    expectBadInput(await runCli(['report', '--config', w.configDir, '--data', w.dataDir, '--baseline', w.dataDir]), `--baseline ${w.dataDir}: is a directory: expected a file`);
+    expectBadInput(
+      await runCli(['apply', fifo, '--config', w.configDir, '--state-dir', path.join(w.root, 'state')]),
+      `${fifo}: is a named pipe (FIFO): expected a regular file`,
+    );
+    expectBadInput(
+      await runCli(['report', '--config', w.configDir, '--data', w.dataDir, '--baseline', w.dataDir]),
+      `--baseline ${w.dataDir}: is a directory: expected a file`,
+    );
   });
 });
 
@@ -285,8 +316,14 @@ describe('numeric flags', () => {
   test('hex, binary and octal flag values exit 2 instead of being read as numbers', async () => {
     const w = writeWorld();
     expectBadInput(await plan(w, '--window', '0x1E'), '--window "0x1E": expected a whole number >= 0');
-    expectBadInput(await runCli(['report', '--config', w.configDir, '--data', w.dataDir, '--threshold', '0b1']), '--threshold "0b1": expected a relative change >= 0');
-    expectBadInput(await runCli(['report', '--config', w.configDir, '--data', w.dataDir, '--stale-days', '0o7']), '--stale-days "0o7": expected a whole number >= 0');
+    expectBadInput(
+      await runCli(['report', '--config', w.configDir, '--data', w.dataDir, '--threshold', '0b1']),
+      '--threshold "0b1": expected a relative change >= 0',
+    );
+    expectBadInput(
+      await runCli(['report', '--config', w.configDir, '--data', w.dataDir, '--stale-days', '0o7']),
+      '--stale-days "0o7": expected a whole number >= 0',
+    );
   });
 });
 
@@ -294,7 +331,17 @@ describe('--source aws file flags', () => {
   test('a named --evacuations file that does not exist exits 2 before any AWS call', async () => {
     const w = writeWorld();
     const missing = path.join(w.root, 'nope.csv');
-    const r = await plan(w, '--source', 'aws', '--traces', path.join(w.dataDir, 'trace-samples.csv'), '--evacuations', missing, '--endpoint-url', 'http://127.0.0.1:9');
+    const r = await plan(
+      w,
+      '--source',
+      'aws',
+      '--traces',
+      path.join(w.dataDir, 'trace-samples.csv'),
+      '--evacuations',
+      missing,
+      '--endpoint-url',
+      'http://127.0.0.1:9',
+    );
     expectBadInput(r, `--evacuations ${missing}: file not found`);
   });
 

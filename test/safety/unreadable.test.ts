@@ -37,7 +37,12 @@ function evacAsUser(argv: readonly string[]): { code: number | null; stdout: str
   checkout ??= reachableCheckout();
   const evac = [process.execPath, path.join(checkout, 'bin/evac.js'), ...argv];
   const cmd = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...evac] : evac;
-  const r = spawnSync(cmd[0] as string, cmd.slice(1), { cwd: checkout, encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH ?? '', HOME: '/tmp' } });
+  const r = spawnSync(cmd[0] as string, cmd.slice(1), {
+    cwd: checkout,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { PATH: process.env.PATH ?? '', HOME: '/tmp' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -48,7 +53,18 @@ function openWorld(): World {
   return w;
 }
 
-const plan = (w: World, ...more: string[]) => ['plan', '--config', w.configDir, '--data', w.dataDir, '--failed', 'us-west-2', '--at', '2026-11-23T10:30:00Z', ...more];
+const plan = (w: World, ...more: string[]) => [
+  'plan',
+  '--config',
+  w.configDir,
+  '--data',
+  w.dataDir,
+  '--failed',
+  'us-west-2',
+  '--at',
+  '2026-11-23T10:30:00Z',
+  ...more,
+];
 
 describe('unreadable and unwritable paths (a real unprivileged process)', () => {
   test('an unreadable config file, services/ directory, data file or data directory exits 2 naming it', () => {

@@ -90,13 +90,21 @@ describe('backtest predictions', () => {
           for (const pair of b.pairs) {
             for (const slice of pair.slices) {
               const sliceStart = at(slice.start);
-              if (!plans.has(sliceStart)) plans.set(sliceStart, await planEvacuation({ config: shipped, source, failedRegion, at: sliceStart, historyEnd: start, allowPartialHistory: true }));
+              if (!plans.has(sliceStart))
+                plans.set(
+                  sliceStart,
+                  await planEvacuation({ config: shipped, source, failedRegion, at: sliceStart, historyEnd: start, allowPartialHistory: true }),
+                );
               const plan = plans.get(sliceStart)!;
               expect(plan.dataEnd).toBe(atStart.dataEnd);
               const le = plan.services.find((x) => x.service === pair.service && x.region === pair.region)!;
               expect(le.bucket).toBe(slice.bucket);
               expect(slice.nominal).toBe(le.demand?.nominal);
-              expect(slice.predicted).toEqual({ weighted: le.demand?.predicted, uniform: (le.demand?.nominal ?? 0) * le.uniformRatio, none: le.demand?.nominal });
+              expect(slice.predicted).toEqual({
+                weighted: le.demand?.predicted,
+                uniform: (le.demand?.nominal ?? 0) * le.uniformRatio,
+                none: le.demand?.nominal,
+              });
             }
           }
         },

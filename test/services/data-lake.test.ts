@@ -37,7 +37,9 @@ describe('the data-lake path', () => {
     // The SQL of `evac precompute --print-sql`, run as a lake job would, on DuckDB over the fixtures.
     lakeDir = mkdtempSync(path.join(tmpdir(), 'evac-lake-'));
     const evacuations = unwrap(readEvacuations(dataFile(FIXTURES, 'evacuations'), new Set(config.evacuation.regions)));
-    const [traffic, demand, traces] = lakeSql({ config, evacuations, at: NOW, dialect: 'duckdb' }).split(';\n').filter((s) => s.trim() !== '');
+    const [traffic, demand, traces] = lakeSql({ config, evacuations, at: NOW, dialect: 'duckdb' })
+      .split(';\n')
+      .filter((s) => s.trim() !== '');
     await duckdb([
       `CREATE VIEW device_traffic AS SELECT * FROM ${csv('device-traffic.csv')}`,
       `CREATE VIEW service_demand AS SELECT * FROM ${csv('service-demand.csv')}`,

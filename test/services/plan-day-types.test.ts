@@ -50,17 +50,20 @@ describe('dayTypes: all', () => {
     windowMinutes: number;
     plan: Plan;
   }[];
-  test.each(cases.map((c) => [c.failed, c.at, c.windowMinutes, c] as const))('reproduces the plan of %s at %s (window %i) exactly', async (failed, when, windowMinutes, c) => {
-    const p = await planEvacuation({
-      config: withRule('all'),
-      source: untimed,
-      failedRegion: failed,
-      at: at(when),
-      windowMinutes,
-    });
-    expect(golden(p)).toEqual(golden(c.plan));
-    expect(p.services.some((e) => e.flags.includes('day-type-fallback'))).toBe(false);
-  });
+  test.each(cases.map((c) => [c.failed, c.at, c.windowMinutes, c] as const))(
+    'reproduces the plan of %s at %s (window %i) exactly',
+    async (failed, when, windowMinutes, c) => {
+      const p = await planEvacuation({
+        config: withRule('all'),
+        source: untimed,
+        failedRegion: failed,
+        at: at(when),
+        windowMinutes,
+      });
+      expect(golden(p)).toEqual(golden(c.plan));
+      expect(p.services.some((e) => e.flags.includes('day-type-fallback'))).toBe(false);
+    },
+  );
 });
 
 describe('dayTypes: weekday-weekend', () => {

@@ -93,7 +93,8 @@ describe('planEvacuation on a hand-computed world', () => {
 
   test('a device the healthy region lacks falls back to the uniform ratio', async () => {
     const world = writeWorld({
-      'data/trace-samples.csv': 'timestamp,region,service,device_type,count\n2026-11-23T10:00:00Z,eu-west-1,authz,tv,50\n2026-11-23T10:00:00Z,eu-west-1,authz,ios,50\n',
+      'data/trace-samples.csv':
+        'timestamp,region,service,device_type,count\n2026-11-23T10:00:00Z,eu-west-1,authz,tv,50\n2026-11-23T10:00:00Z,eu-west-1,authz,ios,50\n',
     });
     const e = entry(await plan(world), 'authz', 'eu-west-1');
     expect(e.weightedRatio).toBeCloseTo(0.5 * 1.05 + 0.5 * 1.15, 12);

@@ -21,7 +21,11 @@ const comparable = (p: Plan) =>
     uniformError: round(e.uniformError),
     ci95: e.ci95.map(round),
     deviceContributions: e.deviceContributions.map((c) => ({ ...c, share: round(c.share), ratio: round(c.ratio), contribution: round(c.contribution) })),
-    demand: e.demand && { nominal: round(e.demand.nominal), predicted: round(e.demand.predicted), byDevice: e.demand.byDevice.map((d) => ({ ...d, predicted: round(d.predicted) })) },
+    demand: e.demand && {
+      nominal: round(e.demand.nominal),
+      predicted: round(e.demand.predicted),
+      byDevice: e.demand.byDevice.map((d) => ({ ...d, predicted: round(d.predicted) })),
+    },
   }));
 const round = (x: number) => Math.round(x * 1e9) / 1e9;
 
@@ -39,8 +43,22 @@ describe('precompute', () => {
     const config = unwrap(loadConfig(w.configDir));
     const out = await precomputeInto(w.configDir, w.dataDir, SMALL_WORLD_AT);
     for (const windowMinutes of [0, 120]) {
-      const full = await planEvacuation({ config, source: new FilesSource(w.dataDir), failedRegion: 'us-west-2', at: SMALL_WORLD_AT, windowMinutes, allowPartialHistory: true });
-      const folded = await planEvacuation({ config, source: new FilesSource(out), failedRegion: 'us-west-2', at: SMALL_WORLD_AT, windowMinutes, allowPartialHistory: true });
+      const full = await planEvacuation({
+        config,
+        source: new FilesSource(w.dataDir),
+        failedRegion: 'us-west-2',
+        at: SMALL_WORLD_AT,
+        windowMinutes,
+        allowPartialHistory: true,
+      });
+      const folded = await planEvacuation({
+        config,
+        source: new FilesSource(out),
+        failedRegion: 'us-west-2',
+        at: SMALL_WORLD_AT,
+        windowMinutes,
+        allowPartialHistory: true,
+      });
       expect(comparable(folded)).toEqual(comparable(full));
       expect(folded.dataEnd).toBe(full.dataEnd);
       expect(folded.source).toMatch(/^history precomputed in /);
@@ -77,10 +95,14 @@ describe('evac precompute', () => {
     // us-west-2 tv at 10 on 11-22 and 11-23 and at 11 on 11-22, ios at 10 on 11-22; eu-west-1 tv at 10 on 11-22.
     // 2 demand date means: authz in us-east-1 on 11-22 and 11-23.
     // 5 trace series: authz tv and ios, fairplay ios at buckets 9 and 10, tv-ui tv.
-    expect(r.stdout).toBe(`wrote ${out}: history to 2026-11-23T10:30:00.000Z folded into 11 traffic, 5 traces, 2 demand, 4 capacity, 0 evacuations; plan from it with --data ${out}\n`);
+    expect(r.stdout).toBe(
+      `wrote ${out}: history to 2026-11-23T10:30:00.000Z folded into 11 traffic, 5 traces, 2 demand, 4 capacity, 0 evacuations; plan from it with --data ${out}\n`,
+    );
     const plan = await runCli(['plan', '--failed', 'us-west-2', '--at', '2026-11-24T10:30:00Z', '--config', w.configDir, '--data', out, '--format', 'json']);
     expect(plan.code).toBe(0);
-    expect(JSON.parse(plan.stdout).services.find((e: { service: string; region: string }) => e.service === 'authz' && e.region === 'us-east-1').targetMinCapacity).toBe(20);
+    expect(
+      JSON.parse(plan.stdout).services.find((e: { service: string; region: string }) => e.service === 'authz' && e.region === 'us-east-1').targetMinCapacity,
+    ).toBe(20);
 
     const evac = path.join(w.configDir, 'evacuation.yaml');
     writeFileSync(evac, readFileSync(evac, 'utf8').replace('bucketMinutes: 60', 'bucketMinutes: 30'));

@@ -8,7 +8,8 @@ import { readLiveTargets, runScalingCalls } from '../../src/services/scaling-cal
 
 // A stand-in for the port (pure orchestration logic under test); the SDK's own behaviour is
 // covered against moto in test/aws and with the real credential chain in test/safety/no-credentials.
-const denied = () => Object.assign(new Error('User is not authorized to perform: application-autoscaling:RegisterScalableTarget'), { name: 'AccessDeniedException' });
+const denied = () =>
+  Object.assign(new Error('User is not authorized to perform: application-autoscaling:RegisterScalableTarget'), { name: 'AccessDeniedException' });
 const target = (i: number): TargetRef => ({ serviceNamespace: 'ecs', resourceId: `service/prod/s${i}`, scalableDimension: 'ecs:service:DesiredCount' });
 
 function scaler(overrides: Partial<Scaler>): Scaler {
@@ -23,7 +24,14 @@ describe('runScalingCalls', () => {
   test('makes no further call after one is refused for its credentials', async () => {
     let made = 0;
     const stateDir = mkdtempSync(path.join(tmpdir(), 'evac-calls-'));
-    const calls = Array.from({ length: 12 }, (_, i) => ({ region: 'us-east-1', service: `s${i}`, target: target(i), before: { min: 1, max: 10 }, after: { min: 2, max: 10 }, item: i }));
+    const calls = Array.from({ length: 12 }, (_, i) => ({
+      region: 'us-east-1',
+      service: `s${i}`,
+      target: target(i),
+      before: { min: 1, max: 10 },
+      after: { min: 2, max: 10 },
+      item: i,
+    }));
     const results = await runScalingCalls({
       scaler: scaler({
         setCapacity: async () => {
@@ -58,6 +66,11 @@ describe('readLiveTargets', () => {
       1000,
     );
     await expect(read).rejects.toBeInstanceOf(EvacError);
-    await expect(read).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('AccessDeniedException: User is not authorized to perform: application-autoscaling:RegisterScalableTarget (eu-west-1, us-east-1)') });
+    await expect(read).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining(
+        'AccessDeniedException: User is not authorized to perform: application-autoscaling:RegisterScalableTarget (eu-west-1, us-east-1)',
+      ),
+    });
   });
 });

@@ -44,7 +44,13 @@ describe('the engine on bad input', () => {
     ['a negative number', { 'data/service-demand.csv': 'timestamp,region,service,value\n2026-11-22T10:00:00Z,us-east-1,authz,-4\n' }],
     ['a missing column', { 'data/service-demand.csv': 'timestamp,region,value\n2026-11-22T10:00:00Z,us-east-1,4\n' }],
     ['a missing file', { 'data/trace-samples.csv': null }],
-    ['bad rows in two files', { 'data/device-traffic.csv': `${TRAFFIC}x,us-east-1,tv,5\n`, 'data/capacity.csv': 'region,service,current_capacity,min_capacity,max_capacity\nus-east-1,authz,10,50,20\n' }],
+    [
+      'bad rows in two files',
+      {
+        'data/device-traffic.csv': `${TRAFFIC}x,us-east-1,tv,5\n`,
+        'data/capacity.csv': 'region,service,current_capacity,min_capacity,max_capacity\nus-east-1,authz,10,50,20\n',
+      },
+    ],
     ['a traffic file with no rows', { 'data/device-traffic.csv': 'timestamp,region,device_type,value\n' }],
   ];
   test.each(cases)('names the file and line exactly as the row-by-row reader does: %s', async (_name, changes) => {
@@ -55,13 +61,20 @@ describe('the engine on bad input', () => {
   });
 
   test('accepts what only its own narrower rules refused (an exponent, a + sign), with the same plan', async () => {
-    const changes = { 'data/service-demand.csv': 'timestamp,region,service,value\n2026-11-22T10:00:00Z,us-east-1,authz,1e3\n2026-11-23T10:00:00Z,us-east-1,authz,+1200\n' };
+    const changes = {
+      'data/service-demand.csv': 'timestamp,region,service,value\n2026-11-22T10:00:00Z,us-east-1,authz,1e3\n2026-11-23T10:00:00Z,us-east-1,authz,+1200\n',
+    };
     const w = writeWorld(changes);
     expect(checkerError(w)).toBeNull();
     const config = unwrap(loadConfig(w.configDir));
     const plan = await planEvacuation({ config, source: new FilesSource(w.dataDir, ENGINE), failedRegion: 'us-west-2', at: SMALL_WORLD_AT });
     const data = unwrap(readDataDir(w.dataDir, new Set(config.evacuation.regions)));
-    const expected = await planEvacuation({ config, source: { load: async () => ({ data, unreachable: [], apiCalls: {}, description: `files in ${w.dataDir}` }) }, failedRegion: 'us-west-2', at: SMALL_WORLD_AT });
+    const expected = await planEvacuation({
+      config,
+      source: { load: async () => ({ data, unreachable: [], apiCalls: {}, description: `files in ${w.dataDir}` }) },
+      failedRegion: 'us-west-2',
+      at: SMALL_WORLD_AT,
+    });
     expect(plan).toStrictEqual(expected);
   });
 
@@ -70,7 +83,9 @@ describe('the engine on bad input', () => {
     mkdirSync(path.join(w.dataDir, 'service-demand'));
     copyFileSync(path.join(w.dataDir, 'service-demand.csv'), path.join(w.dataDir, 'service-demand', 'part-0.parquet'));
     const config = unwrap(loadConfig(w.configDir));
-    await expect(new FilesSource(w.dataDir, ENGINE).load({ config, scopes: [], from: 0, to: SMALL_WORLD_AT })).rejects.toThrow(/both hold this table: expected one of them/);
+    await expect(new FilesSource(w.dataDir, ENGINE).load({ config, scopes: [], from: 0, to: SMALL_WORLD_AT })).rejects.toThrow(
+      /both hold this table: expected one of them/,
+    );
   });
 
   test('refuses the conflict by default too, where small CSV files are read row by row', async () => {
@@ -84,7 +99,9 @@ describe('the engine on bad input', () => {
   test('names a Parquet file that is not one', async () => {
     const w = writeWorld({ 'data/trace-samples.csv': null, 'data/trace-samples.parquet': 'not parquet at all' });
     const config = unwrap(loadConfig(w.configDir));
-    await expect(new FilesSource(w.dataDir, ENGINE).load({ config, scopes: [], from: 0, to: SMALL_WORLD_AT })).rejects.toThrow(/trace-samples\.parquet: not a readable Parquet table/);
+    await expect(new FilesSource(w.dataDir, ENGINE).load({ config, scopes: [], from: 0, to: SMALL_WORLD_AT })).rejects.toThrow(
+      /trace-samples\.parquet: not a readable Parquet table/,
+    );
   });
 });
 

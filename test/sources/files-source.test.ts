@@ -27,7 +27,12 @@ describe('parseTime', () => {
 
 describe('parseCsv', () => {
   test('accepts CRLF, quoted fields, columns in any order and blank lines', () => {
-    const result = parseCsv('value,"region",timestamp\r\n5,"us-east-1",1\r\n\r\n6,us-west-2,2\r\n', 'x.csv', { timestamp: 'time', region: 'text', value: 'number' }, (r) => ({ ...r }));
+    const result = parseCsv(
+      'value,"region",timestamp\r\n5,"us-east-1",1\r\n\r\n6,us-west-2,2\r\n',
+      'x.csv',
+      { timestamp: 'time', region: 'text', value: 'number' },
+      (r) => ({ ...r }),
+    );
     expect(result).toEqual({
       ok: true,
       data: [
@@ -51,7 +56,10 @@ describe('parseCsv', () => {
   });
 
   test('the last line needs no newline and LF-only files work', () => {
-    expect(parseCsv('service,value\na,1\nb,2', 'q.csv', { service: 'text', value: 'number' }, (r) => `${r.service}${r.value}`)).toEqual({ ok: true, data: ['a1', 'b2'] });
+    expect(parseCsv('service,value\na,1\nb,2', 'q.csv', { service: 'text', value: 'number' }, (r) => `${r.service}${r.value}`)).toEqual({
+      ok: true,
+      data: ['a1', 'b2'],
+    });
   });
 });
 
@@ -64,7 +72,9 @@ describe('files source: bad input names file:line and what was expected', () => 
 
   test('a bad number', () => {
     const bad = SMALL_WORLD['data/capacity.csv'].replace('us-east-1,authz,10,5,100', 'us-east-1,authz,ten,5,100');
-    expect(issuesOf({ 'data/capacity.csv': bad })).toEqual(['/data/capacity.csv:2: column "current_capacity": "ten" is not a number: expected a non-negative number']);
+    expect(issuesOf({ 'data/capacity.csv': bad })).toEqual([
+      '/data/capacity.csv:2: column "current_capacity": "ten" is not a number: expected a non-negative number',
+    ]);
   });
 
   test('a bad timestamp', () => {
@@ -76,7 +86,9 @@ describe('files source: bad input names file:line and what was expected', () => 
 
   test('a row with too few fields', () => {
     const bad = `${SMALL_WORLD['data/trace-samples.csv']}2026-11-23T10:05:00Z,us-east-1,authz,tv\n`;
-    expect(issuesOf({ 'data/trace-samples.csv': bad })).toEqual(['/data/trace-samples.csv:9: expected 5 fields (timestamp,region,service,device_type,count), found 4']);
+    expect(issuesOf({ 'data/trace-samples.csv': bad })).toEqual([
+      '/data/trace-samples.csv:9: expected 5 fields (timestamp,region,service,device_type,count), found 4',
+    ]);
   });
 
   test('an unknown region', () => {

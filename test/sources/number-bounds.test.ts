@@ -19,7 +19,9 @@ describe('dataBoundProblem', () => {
   test('holds data from any source (CloudWatch too) to the bounds, naming the series', () => {
     expect(dataBoundProblem(empty)).toBeUndefined();
     const traffic = [{ t: 1_795_000_000, region: 'us-east-1', device: 'tv', value: 1e308 }];
-    expect(dataBoundProblem({ ...empty, traffic })).toBe('traffic of tv in us-east-1 at 2026-11-18T11:06:40.000Z: 1e+308 is above 1e+15, the largest number evac accepts (a unit error?)');
+    expect(dataBoundProblem({ ...empty, traffic })).toBe(
+      'traffic of tv in us-east-1 at 2026-11-18T11:06:40.000Z: 1e+308 is above 1e+15, the largest number evac accepts (a unit error?)',
+    );
     const capacity = [{ region: 'us-east-1', service: 'authz', current: 5e-324, min: 1, max: 2 }];
     expect(dataBoundProblem({ ...empty, capacity })).toContain('current capacity of authz in us-east-1');
   });

@@ -36,7 +36,9 @@ describe('acquireStateLock', () => {
     const go = path.join(dir, 'go');
     writeFileSync(log, '');
     const runs = Array.from({ length: 4 }, () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/lock-contender.ts'), path.join(dir, 'state'), log, '40', go], { cwd: ROOT });
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/lock-contender.ts'), path.join(dir, 'state'), log, '40', go], {
+        cwd: ROOT,
+      });
       let out = '';
       let err = '';
       child.stdout.on('data', (d) => (out += d));
@@ -64,7 +66,9 @@ describe('acquireStateLock', () => {
     const release = acquireStateLock(dir, 'restore');
     const error = held(dir);
     expect(error.exitCode).toBe(4);
-    expect(error.message).toMatch(new RegExp(`another evac \\(restore, pid ${process.pid} on ${hostname()}, since .*, last heartbeat .*\\) is working on ${dir}`));
+    expect(error.message).toMatch(
+      new RegExp(`another evac \\(restore, pid ${process.pid} on ${hostname()}, since .*, last heartbeat .*\\) is working on ${dir}`),
+    );
     release();
     acquireStateLock(dir, 'apply')();
   });

@@ -144,7 +144,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       } else {
         res
           .writeHead(400, { 'content-type': 'text/xml' })
-          .end('<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>');
+          .end(
+            '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>',
+          );
       }
       return;
     }

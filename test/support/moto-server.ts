@@ -130,9 +130,16 @@ async function install(p: Paths): Promise<void> {
   process.stderr.write(`${MOTO_INSTALL_NOTICE}\n`);
   try {
     if (!existsSync(path.join(p.venv, 'bin', 'pip'))) await run(p.python, ['-m', 'venv', p.venv], { cwd: PROJECT_ROOT });
-    await run(path.join(p.venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '-q', '-r', REQUIREMENTS], { cwd: PROJECT_ROOT, maxBuffer: 16 * 1024 * 1024 });
+    await run(path.join(p.venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '-q', '-r', REQUIREMENTS], {
+      cwd: PROJECT_ROOT,
+      maxBuffer: 16 * 1024 * 1024,
+    });
   } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim().split('\n').slice(-8).join('\n');
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '')
+      .trim()
+      .split('\n')
+      .slice(-8)
+      .join('\n');
     throw new Error(`could not install moto into ${p.venv}: ${(error as Error).message.split('\n')[0]}\n${stderr}\n${INSTALL_HINT}`);
   }
   if (!existsSync(p.motoServer)) throw new Error(`pip installed the requirements but ${p.motoServer} is missing. ${INSTALL_HINT}`);

@@ -50,7 +50,12 @@ export async function seedMotoFromData(options: SeedOptions): Promise<SeededTarg
     const list = metrics.get(region) ?? [];
     list.push({
       namespace: metric.namespace,
-      datum: { MetricName: metric.name, Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })), Timestamp: new Date(t * 1000), Value: value },
+      datum: {
+        MetricName: metric.name,
+        Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })),
+        Timestamp: new Date(t * 1000),
+        Value: value,
+      },
     });
     metrics.set(region, list);
   };

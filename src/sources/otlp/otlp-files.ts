@@ -21,7 +21,8 @@ export function isOtlpPath(p: string): boolean {
 export function otlpFiles(p: string, options: { readonly optional?: boolean } = {}): Result<string[]> {
   const state = inspectPath(p);
   if (state.kind === 'file') return { ok: true, data: [p] };
-  if (state.kind === 'absent' && !options.optional) return { ok: false, issues: [{ file: p, message: 'not found: expected OTLP/JSON span files (see docs/traces.md)' }] };
+  if (state.kind === 'absent' && !options.optional)
+    return { ok: false, issues: [{ file: p, message: 'not found: expected OTLP/JSON span files (see docs/traces.md)' }] };
   const names = listDirectory(p, { optional: true });
   if (!names.ok) return names;
   const files: string[] = [];

@@ -37,7 +37,8 @@ export async function readOtlpTraces(options: OtlpReadOptions): Promise<Result<O
   const listed = otlpFiles(options.path);
   if (!listed.ok) return listed;
   const files = listed.data;
-  if (files.length === 0) return { ok: false, issues: [{ file: options.path, message: 'no OTLP files: expected *.json, *.jsonl, *.json.gz or *.jsonl.gz (see docs/traces.md)' }] };
+  if (files.length === 0)
+    return { ok: false, issues: [{ file: options.path, message: 'no OTLP files: expected *.json, *.jsonl, *.json.gz or *.jsonl.gz (see docs/traces.md)' }] };
   const rule = deviceRule(traces);
   const assembler = new TraceAssembler(options.bucketMinutes * 60);
   const issues: InputIssue[] = [];

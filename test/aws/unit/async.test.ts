@@ -62,6 +62,9 @@ describe('forEachRegion', () => {
       return region.length;
     });
     expect([...results.answered]).toEqual([['us-east-1', 9]]);
-    expect(Object.fromEntries(results.failed)).toEqual({ 'eu-west-1': 'ThrottlingException (HTTP 400): Rate exceeded', 'ap-south-1': 'no answer within 50 ms' });
+    expect(Object.fromEntries(results.failed)).toEqual({
+      'eu-west-1': 'ThrottlingException (HTTP 400): Rate exceeded',
+      'ap-south-1': 'no answer within 50 ms',
+    });
   });
 });

@@ -11,7 +11,10 @@ describe('parseEndpointFlags', () => {
 
   test('rejects what is not an http(s) URL, naming the flag and the expected form', () => {
     const result = parseEndpointFlags(['us-east-1=localhost:5000']);
-    expect(result).toMatchObject({ ok: false, issues: [{ file: '--endpoint-url', message: expect.stringMatching(/not an http\(s\) URL: expected URL or REGION=URL/) }] });
+    expect(result).toMatchObject({
+      ok: false,
+      issues: [{ file: '--endpoint-url', message: expect.stringMatching(/not an http\(s\) URL: expected URL or REGION=URL/) }],
+    });
   });
 
   test('rejects two different all-region endpoints', () => {

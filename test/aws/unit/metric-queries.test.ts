@@ -14,7 +14,15 @@ describe('packQueries', () => {
   test('sends a MetricStat as GetMetricData wants it', () => {
     const [batch] = packQueries([{ tag: 'a', query: stat('Requests') }]);
     expect(batch?.queries).toEqual([
-      { Id: 'q0', ReturnData: true, MetricStat: { Metric: { Namespace: 'Evac/Test', MetricName: 'Requests', Dimensions: [{ Name: 'Region', Value: 'us-east-1' }] }, Period: 300, Stat: 'Sum' } },
+      {
+        Id: 'q0',
+        ReturnData: true,
+        MetricStat: {
+          Metric: { Namespace: 'Evac/Test', MetricName: 'Requests', Dimensions: [{ Name: 'Region', Value: 'us-east-1' }] },
+          Period: 300,
+          Stat: 'Sum',
+        },
+      },
     ]);
   });
 

@@ -31,7 +31,11 @@ const comparable = (p: Plan) =>
     uniformError: round(e.uniformError),
     ci95: e.ci95.map(round),
     deviceContributions: e.deviceContributions.map((c) => ({ ...c, share: round(c.share), ratio: round(c.ratio), contribution: round(c.contribution) })),
-    demand: e.demand && { nominal: round(e.demand.nominal), predicted: round(e.demand.predicted), byDevice: e.demand.byDevice.map((d) => ({ ...d, predicted: round(d.predicted) })) },
+    demand: e.demand && {
+      nominal: round(e.demand.nominal),
+      predicted: round(e.demand.predicted),
+      byDevice: e.demand.byDevice.map((d) => ({ ...d, predicted: round(d.predicted) })),
+    },
   }));
 
 describe('the OTLP sample (fixtures/otlp)', () => {

@@ -18,7 +18,12 @@ afterEach(() => {
 async function read(files: Record<string, readonly string[]>, file?: string) {
   const dir = writeOtlpDir(files);
   dirs.push(dir);
-  const result = await readOtlpTraces({ path: file === undefined ? dir : path.join(dir, file), traces, regions: new Set(['us-east-1', 'eu-west-1']), bucketMinutes: 15 });
+  const result = await readOtlpTraces({
+    path: file === undefined ? dir : path.join(dir, file),
+    traces,
+    regions: new Set(['us-east-1', 'eu-west-1']),
+    bucketMinutes: 15,
+  });
   if (!result.ok) throw new Error(result.issues.map(formatIssue).join('\n'));
   return result.data;
 }
@@ -143,7 +148,9 @@ describe('readOtlpTraces', () => {
     const dir = writeOtlpDir({
       'a.jsonl': [
         JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ spans: [{ spanId: 'ab', startTimeUnixNano: '1' }] }] }] }),
-        JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ spans: [{ traceId: 'a', spanId: 'b', startTimeUnixNano: '2026-11-20' }] }] }] }),
+        JSON.stringify({
+          resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ spans: [{ traceId: 'a', spanId: 'b', startTimeUnixNano: '2026-11-20' }] }] }],
+        }),
       ],
     });
     dirs.push(dir);
