@@ -1,6 +1,6 @@
 import type { Plan } from './plan-schema.ts';
-import { flagLegend, PLAN_COLUMNS, pct, planHeadline, summarizePlan } from './plan-view.ts';
-import { type PlanTableOptions, renderPlanRows, riskFooter, wrapLine } from './plan-table.ts';
+import { flagLegend, pct, planHeadline, summarizePlan } from './plan-view.ts';
+import { type PlanTableOptions, planTableColumns, renderPlanRows, riskFooter, wrapLine } from './plan-table.ts';
 import { renderMarkdownTable } from './text-table.ts';
 
 /**
@@ -66,7 +66,7 @@ export function renderPlanMarkdown(plan: Plan): string {
       '',
     );
   }
-  out.push('## All services', '', renderMarkdownTable({ columns: PLAN_COLUMNS, rows: plan.services }), '');
+  out.push('## All services', '', renderMarkdownTable({ columns: planTableColumns(plan), rows: plan.services }), '');
   const legend = flagLegend(plan);
   if (legend.length > 0) out.push('## Flags', '', ...legend.map((l) => `- \`${l.split(':')[0]}\`:${l.slice(l.indexOf(':') + 1)}`), '');
   return out.join('\n');
