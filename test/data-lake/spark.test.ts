@@ -7,7 +7,7 @@
  * either is missing the test fails and says how to install it.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -15,6 +15,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { unwrap } from '../../src/errors.ts';
 import type { Plan } from '../../src/report/plan-schema.ts';
+import { ensureVenvPackages, PYSPARK } from '../support/moto-server.ts';
 import { ROOT, runCli } from '../support/run-cli.ts';
 
 const FIXTURES = path.join(ROOT, 'fixtures');
@@ -25,13 +26,13 @@ const INSTALL = `python3 -m venv .venv && .venv/bin/pip install -r test/support/
 const config = unwrap(loadConfig(CONFIG));
 const failedRegions = Object.keys(config.evacuation.steering);
 
-/** Java and pyspark as the Spark job needs them, or an Error saying how to install them. */
-function requireSpark(): void {
+/** Java and pyspark as the Spark job needs them (pyspark installed into .venv on first use), or an Error saying how to install them. */
+async function requireSpark(): Promise<void> {
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (java.error || java.status !== 0) throw new Error(`Java is not installed (java -version failed): the Spark test needs Java 17+. Install: ${INSTALL}`);
-  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: the Spark test runs pyspark from the project's .venv. Install: ${INSTALL}`);
+  await ensureVenvPackages(PYSPARK);
   const probe = spawnSync(PYTHON, ['-c', 'import pyspark; print(pyspark.__version__)'], { encoding: 'utf8' });
-  if (probe.status !== 0) throw new Error(`pyspark is not installed in .venv (${probe.stderr.trim().split('\n').at(-1)}). Install: ${INSTALL}`);
+  if (probe.status !== 0) throw new Error(`pyspark is not importable from .venv (${probe.stderr.trim().split('\n').at(-1)}). Install: ${INSTALL}`);
 }
 
 async function duckdb(statements: readonly string[]): Promise<string> {
@@ -66,7 +67,7 @@ describe('the data-lake SQL on Spark', () => {
   let sparkRun: { tables: Record<string, number>; totalSeconds: number };
 
   beforeAll(async () => {
-    requireSpark();
+    await requireSpark();
     const work = mkdtempSync(path.join(tmpdir(), 'evac-spark-'));
     // The raw tables as the lake holds them: Parquet, written once from the committed fixtures.
     const lake = path.join(work, 'lake');

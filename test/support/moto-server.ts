@@ -16,7 +16,6 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const REQUIREMENTS = path.join(PROJECT_ROOT, 'test/support/requirements-moto.txt');
 
 export const INSTALL_HINT = `Install it by hand with:\n  python3 -m venv .venv && .venv/bin/pip install -r test/support/requirements-moto.txt\n(run in ${PROJECT_ROOT}; Python 3.9 or later with the venv module is needed, e.g. apt-get install python3-venv)`;
 
@@ -44,53 +43,97 @@ export interface MotoInstall {
   readonly python?: string;
 }
 
+/** A set of Python packages the tests install into `.venv` on first use (moto, pyspark). */
+export interface VenvPackages {
+  readonly name: string;
+  /** The requirements file, relative to the project root. */
+  readonly requirements: string;
+  /** A file inside the venv that the install must leave (e.g. bin/moto_server). */
+  readonly installs: string;
+  /** The one line printed before installing, so the run does not look hung. */
+  readonly notice: string;
+  readonly hint: string;
+}
+
+const MOTO: VenvPackages = {
+  name: 'moto',
+  requirements: 'test/support/requirements-moto.txt',
+  installs: path.join('bin', 'moto_server'),
+  notice: MOTO_INSTALL_NOTICE,
+  hint: INSTALL_HINT,
+};
+
+/** pyspark for the data-lake test (Spark SQL in local mode; Java 17+ comes from the system). */
+export const PYSPARK: VenvPackages = {
+  name: 'pyspark',
+  requirements: 'test/support/requirements-spark.txt',
+  installs: path.join('bin', 'pyspark'),
+  notice: 'installing pyspark into .venv for the Spark SQL test (first run only, ~2 min)',
+  hint: `Install it by hand with:\n  python3 -m venv .venv && .venv/bin/pip install -r test/support/requirements-spark.txt\n(run in ${PROJECT_ROOT})`,
+};
+
 interface Paths {
   readonly venv: string;
   readonly python: string;
-  readonly motoServer: string;
+  readonly installs: string;
   readonly lock: string;
   readonly stamp: string;
 }
 
-function paths(options: MotoInstall): Paths {
+function paths(packages: VenvPackages, options: MotoInstall): Paths {
   const venv = options.venv ?? path.join(PROJECT_ROOT, '.venv');
-  const digest = createHash('sha256').update(readFileSync(REQUIREMENTS)).digest('hex').slice(0, 16);
+  const digest = createHash('sha256')
+    .update(readFileSync(path.join(PROJECT_ROOT, packages.requirements)))
+    .digest('hex')
+    .slice(0, 16);
   return {
     venv,
     python: options.python ?? process.env.EVAC_PYTHON ?? 'python3',
-    motoServer: path.join(venv, 'bin', 'moto_server'),
+    installs: path.join(venv, packages.installs),
+    // One lock for every install into the venv: two pips must not write it at once.
     lock: `${venv}.install-lock`,
     // Written after a successful install; a changed requirements file installs again.
-    stamp: path.join(venv, `.evac-moto-${digest}`),
+    stamp: path.join(venv, `.evac-${packages.name}-${digest}`),
   };
 }
 
 function installed(p: Paths): boolean {
-  return existsSync(p.motoServer) && existsSync(p.stamp);
+  return existsSync(p.installs) && existsSync(p.stamp);
 }
 
 /**
  * Makes sure `.venv/bin/moto_server` exists, installing moto from requirements-moto.txt on
- * first use. Several vitest workers may call this at once: the install happens under a lock
- * directory (mkdir is atomic), the others wait for it; a lock left by a dead process is taken over.
+ * first use.
  *
  * @throws Error with the manual install command when Python, venv or pip fails.
  */
-export async function ensureMoto(options: MotoInstall = {}): Promise<string> {
-  const p = paths(options);
-  if (installed(p)) return p.motoServer;
+export function ensureMoto(options: MotoInstall = {}): Promise<string> {
+  return ensureVenvPackages(MOTO, options);
+}
+
+/**
+ * Makes sure the packages are installed into the venv, from their requirements file, on first
+ * use; resolves to the file they install. Several vitest workers may call this at once: the
+ * install happens under a lock directory (mkdir is atomic), the others wait for it; a lock left
+ * by a dead process is taken over.
+ *
+ * @throws Error with the manual install command when Python, venv or pip fails.
+ */
+export async function ensureVenvPackages(packages: VenvPackages, options: MotoInstall = {}): Promise<string> {
+  const p = paths(packages, options);
+  if (installed(p)) return p.installs;
   const deadline = Date.now() + 280_000;
   for (;;) {
     if (tryLock(p.lock)) {
       try {
-        if (!installed(p)) await install(p);
-        return p.motoServer;
+        if (!installed(p)) await install(packages, p);
+        return p.installs;
       } finally {
         rmSync(p.lock, { recursive: true, force: true });
       }
     }
-    if (installed(p)) return p.motoServer;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for another process to install moto (lock ${p.lock}). ${INSTALL_HINT}`);
+    if (installed(p)) return p.installs;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for another process to install ${packages.name} (lock ${p.lock}). ${packages.hint}`);
     await sleep(500);
   }
 }
@@ -120,17 +163,16 @@ function lockIsStale(lock: string): boolean {
   }
 }
 
-async function install(p: Paths): Promise<void> {
+async function install(packages: VenvPackages, p: Paths): Promise<void> {
   try {
     await run(p.python, ['--version']);
   } catch (error) {
-    throw new Error(`moto is needed for the AWS integration tests, but "${p.python}" cannot be run (${(error as Error).message}). ${INSTALL_HINT}`);
+    throw new Error(`${packages.name} is needed by the tests, but "${p.python}" cannot be run (${(error as Error).message}). ${packages.hint}`);
   }
-  // The install takes about two minutes and pip is quiet: say so, once, so the run does not look hung.
-  process.stderr.write(`${MOTO_INSTALL_NOTICE}\n`);
+  process.stderr.write(`${packages.notice}\n`);
   try {
     if (!existsSync(path.join(p.venv, 'bin', 'pip'))) await run(p.python, ['-m', 'venv', p.venv], { cwd: PROJECT_ROOT });
-    await run(path.join(p.venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '-q', '-r', REQUIREMENTS], {
+    await run(path.join(p.venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '-q', '-r', path.join(PROJECT_ROOT, packages.requirements)], {
       cwd: PROJECT_ROOT,
       maxBuffer: 16 * 1024 * 1024,
     });
@@ -140,9 +182,9 @@ async function install(p: Paths): Promise<void> {
       .split('\n')
       .slice(-8)
       .join('\n');
-    throw new Error(`could not install moto into ${p.venv}: ${(error as Error).message.split('\n')[0]}\n${stderr}\n${INSTALL_HINT}`);
+    throw new Error(`could not install ${packages.name} into ${p.venv}: ${(error as Error).message.split('\n')[0]}\n${stderr}\n${packages.hint}`);
   }
-  if (!existsSync(p.motoServer)) throw new Error(`pip installed the requirements but ${p.motoServer} is missing. ${INSTALL_HINT}`);
+  if (!existsSync(p.installs)) throw new Error(`pip installed the requirements but ${p.installs} is missing. ${packages.hint}`);
   writeFileSync(p.stamp, `${new Date().toISOString()}\n`);
 }
 
