@@ -12,7 +12,7 @@ import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
 import { freePort, type MotoServer, startMoto } from '../support/moto-server.ts';
 import { putMetrics, seedMotoFromData } from '../support/seed-moto.ts';
 import { AT, CAPACITY, writeSmallDataset } from '../support/small-dataset.ts';
-import { runEvac, setTarget, targetsIn, useTestCredentials } from './support.ts';
+import { runEvac, setTarget, targetsIn, setTestCredentials } from './support.ts';
 
 const CONFIG_DIR = path.join(import.meta.dirname, 'fixtures/config');
 const FAILED = 'us-west-2';
@@ -59,7 +59,7 @@ function auditLines() {
 }
 
 beforeAll(async () => {
-  useTestCredentials();
+  setTestCredentials();
   moto = await startMoto();
   proxy = await startFaultProxy({ target: moto.url, seed: 11 });
   work = mkdtempSync(path.join(tmpdir(), 'evac-apply-'));

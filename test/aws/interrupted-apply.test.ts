@@ -1,34 +1,18 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { Plan } from '../../src/report/plan-schema.ts';
 import { SnapshotSchema } from '../../src/state/snapshot.ts';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
-import { type MotoServer, PROJECT_ROOT, startMoto, testAwsEnv } from '../support/moto-server.ts';
+import { PROJECT_ROOT, testAwsEnv } from '../support/moto-server.ts';
 import { seedMotoFromData } from '../support/seed-moto.ts';
 import { AT, CAPACITY, writeSmallDataset } from '../support/small-dataset.ts';
-import { runEvac, targetsIn, useTestCredentials } from './support.ts';
+import { planToFile, runEvac, targetsIn, motoWorldPerFile } from './support.ts';
 
 const CONFIG_DIR = path.join(import.meta.dirname, 'fixtures/config');
 const HEALTHY = ['eu-west-1', 'us-east-1'];
 
-let moto: MotoServer;
-let proxy: FaultProxy;
-let work: string;
-
-beforeAll(async () => {
-  useTestCredentials();
-  moto = await startMoto();
-  proxy = await startFaultProxy({ target: moto.url });
-  work = mkdtempSync(path.join(tmpdir(), 'evac-interrupt-'));
-});
-afterAll(async () => {
-  await proxy?.close();
-  await moto?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+const world = motoWorldPerFile('evac-interrupt-');
 
 async function until(condition: () => boolean, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
@@ -39,6 +23,7 @@ async function until(condition: () => boolean, ms: number): Promise<void> {
 }
 
 test('an apply killed half way is finished by running it again, and restore still brings back the original Min/Max', async () => {
+  const { moto, proxy, work } = world;
   const dataDir = writeSmallDataset(path.join(work, 'data'));
   await seedMotoFromData({ endpoint: moto.url, configDir: CONFIG_DIR, dataDir, at: AT });
   const stateDir = path.join(work, 'state');
@@ -46,26 +31,7 @@ test('an apply killed half way is finished by running it again, and restore stil
   const seeded = Object.fromEntries(
     HEALTHY.map((r) => [r, Object.fromEntries(Object.entries(CAPACITY).map(([s, c]) => [`service/prod-${r}/${s}`, `${c.min}/${c.max}`]))]),
   );
-  const planned = await runEvac(
-    [
-      'plan',
-      '--source',
-      'aws',
-      '--failed',
-      'us-west-2',
-      '--at',
-      String(AT),
-      '--config',
-      CONFIG_DIR,
-      '--traces',
-      path.join(dataDir, 'trace-samples.csv'),
-      '--endpoint-url',
-      moto.url,
-      '--out',
-      planFile,
-    ],
-    AT,
-  );
+  const planned = await planToFile({ endpoint: moto.url, configDir: CONFIG_DIR, dataDir, planFile, at: AT });
   expect(planned.code).toBe(0);
   const plan = JSON.parse(readFileSync(planFile, 'utf8')) as Plan;
 

@@ -1,57 +1,24 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
-import { type MotoServer, PROJECT_ROOT, startMoto, testAwsEnv } from '../support/moto-server.ts';
+import { expect, test } from 'vitest';
+import { PROJECT_ROOT, testAwsEnv } from '../support/moto-server.ts';
 import { seedMotoFromData } from '../support/seed-moto.ts';
 import { AT, writeSmallDataset } from '../support/small-dataset.ts';
-import { runEvac, targetsIn, useTestCredentials } from './support.ts';
+import { planToFile, targetsIn, motoWorldPerFile } from './support.ts';
 
 const CONFIG_DIR = path.join(import.meta.dirname, 'fixtures/config');
 
-let moto: MotoServer;
-let proxy: FaultProxy;
-let work: string;
-
-beforeAll(async () => {
-  useTestCredentials();
-  moto = await startMoto();
-  proxy = await startFaultProxy({ target: moto.url });
-  work = mkdtempSync(path.join(tmpdir(), 'evac-race-'));
-});
-afterAll(async () => {
-  await proxy?.close();
-  await moto?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+const world = motoWorldPerFile('evac-race-');
 
 test('two applies racing on one state directory: the second is refused (exit 4) naming the first, and changes nothing', async () => {
+  const { moto, proxy, work } = world;
   const dataDir = writeSmallDataset(path.join(work, 'data'));
   await seedMotoFromData({ endpoint: moto.url, configDir: CONFIG_DIR, dataDir, at: AT });
   const stateDir = path.join(work, 'state');
   const planFile = path.join(work, 'plan.json');
-  const planned = await runEvac(
-    [
-      'plan',
-      '--source',
-      'aws',
-      '--failed',
-      'us-west-2',
-      '--at',
-      String(AT),
-      '--config',
-      CONFIG_DIR,
-      '--traces',
-      path.join(dataDir, 'trace-samples.csv'),
-      '--endpoint-url',
-      moto.url,
-      '--out',
-      planFile,
-    ],
-    AT,
-  );
+  const planned = await planToFile({ endpoint: moto.url, configDir: CONFIG_DIR, dataDir, planFile, at: AT });
   expect(planned.code).toBe(0);
   const before = { 'us-east-1': await targetsIn(moto.url, 'us-east-1'), 'eu-west-1': await targetsIn(moto.url, 'eu-west-1') };
 

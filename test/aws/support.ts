@@ -1,8 +1,13 @@
 /** Helpers of the moto-backed CLI tests: run evac in-process, read targets back from moto. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
+import { afterAll, beforeAll } from 'vitest';
 import type { CliIO } from '../../cli/io.ts';
 import { main } from '../../cli/main.ts';
-import { TEST_CREDENTIALS } from '../support/moto-server.ts';
+import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
+import { type MotoServer, startMoto, TEST_CREDENTIALS } from '../support/moto-server.ts';
 
 export interface EvacRun {
   readonly code: number;
@@ -25,7 +30,7 @@ export async function runEvac(args: readonly string[], now: number): Promise<Eva
 }
 
 /** The SDK's default credential chain reads these: the CLI under test gets the moto credentials. */
-export function useTestCredentials(): void {
+export function setTestCredentials(): void {
   // The developer's own AWS setup goes; the switch that silences the SDK's Node-version notice stays.
   for (const k of Object.keys(process.env)) if (k.startsWith('AWS_') && k !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED') delete process.env[k];
   process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
@@ -60,4 +65,57 @@ export async function setTarget(endpoint: string, region: string, resourceId: st
     }),
   );
   client.destroy();
+}
+
+/** What one test file of apply against moto works with. */
+export interface MotoWorld {
+  readonly moto: MotoServer;
+  /** The fault proxy in front of moto (pass its url as the endpoint to inject faults). */
+  readonly proxy: FaultProxy;
+  /** A fresh work directory, removed after the file. */
+  readonly work: string;
+}
+
+/**
+ * Starts moto, a fault proxy in front of it and a work directory before the file's tests, and
+ * stops them after. The returned object is filled in by `beforeAll`: read it inside tests.
+ */
+export function motoWorldPerFile(prefix: string): MotoWorld {
+  const world = {} as { moto: MotoServer; proxy: FaultProxy; work: string };
+  beforeAll(async () => {
+    setTestCredentials();
+    world.moto = await startMoto();
+    world.proxy = await startFaultProxy({ target: world.moto.url });
+    world.work = mkdtempSync(path.join(tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    await world.proxy?.close();
+    await world.moto?.stop();
+    if (world.work) rmSync(world.work, { recursive: true, force: true });
+  });
+  return world;
+}
+
+/** `evac plan --source aws --failed us-west-2` at `at` against `endpoint`, written to `planFile`. */
+export function planToFile(options: { endpoint: string; configDir: string; dataDir: string; planFile: string; at: number }): Promise<EvacRun> {
+  return runEvac(
+    [
+      'plan',
+      '--source',
+      'aws',
+      '--failed',
+      'us-west-2',
+      '--at',
+      String(options.at),
+      '--config',
+      options.configDir,
+      '--traces',
+      path.join(options.dataDir, 'trace-samples.csv'),
+      '--endpoint-url',
+      options.endpoint,
+      '--out',
+      options.planFile,
+    ],
+    options.at,
+  );
 }

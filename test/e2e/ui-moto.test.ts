@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runEvac, useTestCredentials } from '../aws/support.ts';
+import { runEvac, setTestCredentials } from '../aws/support.ts';
 import { type MotoServer, startMoto, TEST_CREDENTIALS } from '../support/moto-server.ts';
 import { ROOT } from '../support/run-cli.ts';
 import { putMetrics, seedMotoFromData } from '../support/seed-moto.ts';
@@ -31,7 +31,7 @@ interface Status {
 }
 
 beforeAll(async () => {
-  useTestCredentials();
+  setTestCredentials();
   moto = await startMoto();
   work = mkdtempSync(path.join(tmpdir(), 'evac-ui-moto-'));
   dataDir = writeSmallDataset(path.join(work, 'data'));
