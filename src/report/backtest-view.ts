@@ -108,7 +108,9 @@ export const EVACUATION_COLUMNS: readonly Column<Backtest['evacuations'][number]
   { header: 'closer', value: (e) => `${e.summary.receiving.weightedCloser}/${e.summary.receiving.pairs}`, align: 'right' },
   {
     header: 'steering configured -> observed',
-    value: (e) => e.steering.map((s) => `${s.region} ${s.configured} -> ${s.observed === null ? '?' : s.observed.toFixed(2)}`).join(', '),
+    // `+ 0` turns a -0.00 (a region that received nothing, measured a hair below nominal) into 0.00.
+    value: (e) =>
+      e.steering.map((s) => `${s.region} ${s.configured} -> ${s.observed === null ? '?' : (Number(s.observed.toFixed(2)) + 0).toFixed(2)}`).join(', '),
   },
 ];
 

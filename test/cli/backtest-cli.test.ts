@@ -36,6 +36,14 @@ describe('evac backtest', () => {
     expect(r.stdout).toMatch(/┤/);
   }, 60_000);
 
+  test('prints the observed steering of a region steered nothing as 0.00, never -0.00', async () => {
+    // us-west-2's evacuation: sa-east-1 received nothing and measured a hair below its nominal traffic.
+    const r = await runCli(['backtest', '--evacuation', '2026-11-19T02:00:00Z', ...DATA]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/sa-east-1 0 -> 0\.00/);
+    expect(r.stdout).not.toContain('-0.00');
+  }, 60_000);
+
   test('writes a Markdown report with its SVG chart beside it', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'evac-backtest-'));
     const out = path.join(dir, 'backtest.md');
