@@ -10,9 +10,9 @@ import { AuditEntrySchema } from '../../src/state/audit-log.ts';
 import { SnapshotSchema } from '../../src/state/snapshot.ts';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
 import { freePort, type MotoServer, startMoto } from '../support/moto-server.ts';
-import { putMetrics, seedMotoFromData } from '../support/seed-moto.ts';
+import { seedMotoFromData } from '../support/seed-moto.ts';
 import { AT, CAPACITY, writeSmallDataset } from '../support/small-dataset.ts';
-import { runEvac, setTarget, targetsIn, setTestCredentials } from './support.ts';
+import { reportRunning, runEvac, setTarget, setTestCredentials, targetsIn } from './support.ts';
 
 const CONFIG_DIR = path.join(import.meta.dirname, 'fixtures/config');
 const FAILED = 'us-west-2';
@@ -461,27 +461,8 @@ describe('evac apply and restore', () => {
 
     // ECS scales out: each service now runs its new Min (the capacity metrics say so).
     for (const region of HEALTHY) {
-      const points = s.targets
-        .filter((t) => t.label.startsWith(region))
-        .map((t) => {
-          const service = t.label.split(' ')[1]?.split('/')[2] ?? '';
-          const metric =
-            service === 'catalog'
-              ? { namespace: 'Evac/Capacity', name: 'CatalogInstances', dimensions: [{ Name: 'Region', Value: region }] }
-              : {
-                  namespace: 'ECS/ContainerInsights',
-                  name: 'RunningTaskCount',
-                  dimensions: [
-                    { Name: 'ClusterName', Value: `prod-${region}` },
-                    { Name: 'ServiceName', Value: service },
-                  ],
-                };
-          return {
-            namespace: metric.namespace,
-            datum: { MetricName: metric.name, Dimensions: metric.dimensions, Timestamp: new Date((AT + 30) * 1000), Value: t.targetMin },
-          };
-        });
-      await putMetrics(moto.url, region, points);
+      const running = s.targets.filter((t) => t.label.startsWith(region)).map((t) => ({ label: t.label, value: t.targetMin }));
+      await reportRunning(moto.url, region, running, AT + 30);
     }
     const waited = await runEvac(
       ['status', '--wait', '--poll-interval', '1', '--wait-timeout', '20', '--state-dir', stateDir, '--endpoint-url', moto.url],

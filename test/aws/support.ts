@@ -8,6 +8,7 @@ import type { CliIO } from '../../cli/io.ts';
 import { main } from '../../cli/main.ts';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
 import { type MotoServer, startMoto, TEST_CREDENTIALS } from '../support/moto-server.ts';
+import { putMetrics } from '../support/seed-moto.ts';
 
 export interface EvacRun {
   readonly code: number;
@@ -118,4 +119,28 @@ export function planToFile(options: { endpoint: string; configDir: string; dataD
     ],
     options.at,
   );
+}
+
+/**
+ * What ECS (or the catalog's own metric) would report for targets of the moto world
+ * (test/aws/fixtures/config): each target, labelled as `evac status` labels it
+ * (`REGION service/prod-REGION/SERVICE`), runs `value` at `at` (epoch seconds).
+ */
+export async function reportRunning(endpoint: string, region: string, running: readonly { label: string; value: number }[], at: number): Promise<void> {
+  const points = running.map(({ label, value }) => {
+    const service = label.split(' ')[1]?.split('/')[2] ?? '';
+    const metric =
+      service === 'catalog'
+        ? { namespace: 'Evac/Capacity', name: 'CatalogInstances', dimensions: [{ Name: 'Region', Value: region }] }
+        : {
+            namespace: 'ECS/ContainerInsights',
+            name: 'RunningTaskCount',
+            dimensions: [
+              { Name: 'ClusterName', Value: `prod-${region}` },
+              { Name: 'ServiceName', Value: service },
+            ],
+          };
+    return { namespace: metric.namespace, datum: { MetricName: metric.name, Dimensions: metric.dimensions, Timestamp: new Date(at * 1000), Value: value } };
+  });
+  await putMetrics(endpoint, region, points);
 }

@@ -2,10 +2,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runEvac, setTestCredentials } from '../aws/support.ts';
+import { reportRunning, runEvac, setTestCredentials } from '../aws/support.ts';
 import { type MotoServer, startMoto, TEST_CREDENTIALS } from '../support/moto-server.ts';
 import { ROOT } from '../support/run-cli.ts';
-import { putMetrics, seedMotoFromData } from '../support/seed-moto.ts';
+import { seedMotoFromData } from '../support/seed-moto.ts';
 import { AT, writeSmallDataset } from '../support/small-dataset.ts';
 import { TmuxSession } from '../support/tmux.ts';
 
@@ -47,27 +47,8 @@ afterAll(async () => {
 async function running(status: Status, value: (t: Status['targets'][number]) => number): Promise<void> {
   const now = Math.floor(Date.now() / 1000) - 30;
   for (const region of new Set(status.targets.map((t) => t.region))) {
-    const points = status.targets
-      .filter((t) => t.region === region)
-      .map((t) => {
-        const service = t.label.split(' ')[1]?.split('/')[2] ?? '';
-        const metric =
-          service === 'catalog'
-            ? { namespace: 'Evac/Capacity', name: 'CatalogInstances', dimensions: [{ Name: 'Region', Value: region }] }
-            : {
-                namespace: 'ECS/ContainerInsights',
-                name: 'RunningTaskCount',
-                dimensions: [
-                  { Name: 'ClusterName', Value: `prod-${region}` },
-                  { Name: 'ServiceName', Value: service },
-                ],
-              };
-        return {
-          namespace: metric.namespace,
-          datum: { MetricName: metric.name, Dimensions: metric.dimensions, Timestamp: new Date(now * 1000), Value: value(t) },
-        };
-      });
-    await putMetrics(moto.url, region, points);
+    const targets = status.targets.filter((t) => t.region === region).map((t) => ({ label: t.label, value: value(t) }));
+    await reportRunning(moto.url, region, targets, now);
   }
 }
 
