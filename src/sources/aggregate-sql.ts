@@ -12,6 +12,8 @@
  * is named and how a string literal is quoted (the same here), see `Dialect`.
  */
 
+import { utcDay } from '../model/bucket.ts';
+
 export type Dialect = 'duckdb' | 'trino' | 'spark';
 
 /** The time series tables: their key columns and the column that holds the number. */
@@ -130,6 +132,16 @@ export interface EngineWindow {
   readonly firstStartDay: number;
   readonly lastStartDay: number;
   readonly endDay: number;
+}
+
+/**
+ * The windows a load must serve (see EngineWindow): a plan at `at` ends its history at
+ * min(at, latest traffic timestamp); a report plans within the latest day.
+ */
+export function engineWindow(at: number, latestTraffic: number, lookbackDays: number): EngineWindow {
+  const endDay = utcDay(Math.min(at, latestTraffic));
+  const firstStartDay = endDay - lookbackDays;
+  return { firstStartDay, lastStartDay: Math.max(firstStartDay, utcDay(latestTraffic) - lookbackDays), endDay };
 }
 
 /** Kinds of output row of `engineSql`. */
