@@ -255,11 +255,11 @@ class Scanner {
       if (fields <= this.fieldCount) this.ends[fields - 1] = stop;
     }
     if (stop === from) return; // an empty line: the checker skips it too
-    if (fields !== this.fieldCount || !this.fast(buf, from, stop)) this.slow(buf, from, stop, this.lineNo);
+    if (fields !== this.fieldCount || !this.fast(buf, from)) this.slow(buf, from, stop, this.lineNo);
   }
 
   /** Reads a line of the header's field count in the plain forms; false when the checker must read it. */
-  private fast(buf: Buffer, from: number, stop: number): boolean {
+  private fast(buf: Buffer, from: number): boolean {
     const { ends } = this;
     const tf = this.timeField;
     const vf = this.valueField;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { InputIssue, Result } from '../errors.ts';
 import type { CapacityRecord, EvacuationWindow, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
-import { engineWindow, type EngineWindow, SERIES_TABLES, type SeriesTable, type SqlEvacuation } from './aggregate-sql.ts';
+import { engineWindow, type EngineWindow, type SeriesTable, type SqlEvacuation } from './aggregate-sql.ts';
 import { mergeScanIssues } from './csv-scan.ts';
 import { DATA_FILES, dataFile, readCapacity, readDemand, readEvacuations, readTraces, readTraffic } from './data-files.ts';
 import { EngineHandle } from './engine-open.ts';

@@ -17,7 +17,7 @@ export interface TableJob<K extends SeriesTable = SeriesTable> {
 }
 
 /** Below this many bytes of series tables together, one thread reads them (a worker costs ~40 ms to start). */
-export const PARALLEL_MIN_BYTES = 16 * 2 ** 20;
+export const PARALLEL_MIN_BYTES = 64 * 2 ** 20;
 /** A trace table this big is read in two byte ranges at once. */
 export const SPLIT_MIN_BYTES = 8 * 2 ** 20;
 
