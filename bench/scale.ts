@@ -8,6 +8,7 @@
  * bench/generate.ts. Several --evac give several evac builds (e.g. before and after a change).
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { median } from 'simple-statistics';
@@ -58,6 +59,13 @@ export function benchScale(dir: string, runs: number, evacs: readonly string[], 
     const ok = (results[i] ?? []).filter((r) => r.ok);
     return ok.length === 0 ? Number.NaN : median(ok.map((r) => r.ms));
   };
+  // Rows per second of the whole process, when bench/generate.ts left its row counts.
+  let totalRows: number | undefined;
+  try {
+    totalRows = (JSON.parse(readFileSync(path.join(dir, 'rows.json'), 'utf8')) as { total: number }).total;
+  } catch {
+    totalRows = undefined;
+  }
   const naive = medianOf(commands.length - 2);
   const duck = medianOf(commands.length - 1);
   commands.forEach(([name], i) => {
@@ -69,7 +77,7 @@ export function benchScale(dir: string, runs: number, evacs: readonly string[], 
     }
     const ms = median(ok.map((r) => r.ms));
     console.log(
-      `${name.padEnd(50)} ${ms.toFixed(0).padStart(7)} ms (min ${Math.min(...ok.map((r) => r.ms)).toFixed(0)})  peak RSS ${Math.max(...ok.map((r) => r.rssMb)).toFixed(0)} MiB  ${(ms / naive).toFixed(2)}x naive  ${(ms / duck).toFixed(2)}x DuckDB peer`,
+      `${name.padEnd(50)} ${ms.toFixed(0).padStart(7)} ms (min ${Math.min(...ok.map((r) => r.ms)).toFixed(0)})  peak RSS ${Math.max(...ok.map((r) => r.rssMb)).toFixed(0)} MiB  ${(ms / naive).toFixed(2)}x naive  ${(ms / duck).toFixed(2)}x DuckDB peer${totalRows === undefined ? '' : `  ${(totalRows / ms / 1000).toFixed(2)}M rows/s`}`,
     );
   });
 }

@@ -20,6 +20,8 @@ export interface EngineLoadOptions {
   readonly lookbackDays: number;
   /** The latest planning time the data must serve (the load request's `to`), epoch seconds. */
   readonly at: number;
+  /** The load request's `from`: plans at from + lookbackDays and later are served. */
+  readonly from: number;
   readonly progress?: ProgressSink | undefined;
   /** Trace counts read already (from OTLP spans, see trace-input.ts): the trace table is not read. */
   readonly traces?: readonly TraceSample[];
@@ -91,6 +93,7 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
     const evacuationWindows: SqlEvacuation[] = evacuations.ok ? evacuations.data.map((e) => ({ start: e.start, end: e.end })) : [];
     const fold = <K extends SeriesTable>(key: K, window: EngineWindow) => new SeriesFold(key, options.bucketMinutes, window, evacuationWindows);
     const trafficTable = located.get('traffic') ?? null;
+    const firstAt = Math.min(options.at, options.from + options.lookbackDays * 86_400);
 
     // Traffic first: its latest timestamp decides where the history windows can fall.
     let traffic: Result<TrafficSample[]>;
@@ -98,7 +101,7 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
     if (trafficTable?.format === 'csv') {
       const log = new RowLog();
       const scan = scanTable(trafficTable.path, 'traffic', regions, log, options.progress);
-      window = engineWindow(options.at, log.latest ?? options.at, options.lookbackDays);
+      window = engineWindow(firstAt, log.latest ?? options.at, options.lookbackDays);
       if (scan === null) traffic = readTraffic(trafficTable.path, regions);
       else if (mergeScanIssues(trafficTable.path, [scan]).length > 0) traffic = { ok: false, issues: mergeScanIssues(trafficTable.path, [scan]) };
       else {
@@ -108,15 +111,15 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
       }
       if (scan === null && traffic.ok) {
         const latest = traffic.data.reduce<number | null>((m, s) => (m === null || s.t > m ? s.t : m), null);
-        window = engineWindow(options.at, latest ?? options.at, options.lookbackDays);
+        window = engineWindow(firstAt, latest ?? options.at, options.lookbackDays);
       }
     } else if (trafficTable) {
       const db = await engine.get();
       const latest = await db.latest(trafficTable, 'traffic', options.progress);
-      window = engineWindow(options.at, latest ?? options.at, options.lookbackDays);
+      window = engineWindow(firstAt, latest ?? options.at, options.lookbackDays);
       traffic = await parquetTable(db, trafficTable, 'traffic', { ...options, window, evacuations: evacuationWindows });
     } else {
-      window = engineWindow(options.at, options.at, options.lookbackDays);
+      window = engineWindow(firstAt, options.at, options.lookbackDays);
       traffic = readTraffic(dataFile(dir, 'traffic'), regions);
     }
 

@@ -45,6 +45,7 @@ export class FilesSource implements DataSource {
             bucketMinutes,
             lookbackDays,
             at: request.to,
+            from: request.from,
             progress: this.options.progress,
             workers: this.options.workers,
             ...(otlp === undefined ? {} : { traces: otlp.samples }),
