@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { EngineWindow, SeriesTable, SqlEvacuation } from './aggregate-sql.ts';
 import { SERIES_TABLES } from './aggregate-sql.ts';
 import { type ByteRange, type ScanResult, type ScanSink, scanCsv } from './csv-scan.ts';
-import { DATA_FILES } from './data-files.ts';
+import { DATA_FILES } from './data-tables.ts';
 import { type ProgressSink, readProgress } from './progress-line.ts';
 import { SeriesFold } from './series-fold.ts';
 
