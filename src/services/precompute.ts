@@ -18,8 +18,8 @@ export interface PrecomputeOptions {
 export interface Precomputed {
   /** The history folded to one sample per series and bucket, in the files source's layout. */
   readonly data: PlanningData;
-  /** What to write beside it (writeDataDir adds the row counts). */
-  readonly manifest: Omit<PrecomputeManifest, 'rows'>;
+  /** What to write beside it (writeDataDir adds the row counts and the index by bucket). */
+  readonly manifest: Omit<PrecomputeManifest, 'rows' | 'byBucket'>;
   readonly unreachable: readonly { readonly region: string; readonly reason: string }[];
 }
 
@@ -34,7 +34,8 @@ export interface Precomputed {
  * stamped at the start of its latest occurrence before the history's end. Past evacuations are
  * already left out. Planning from the result, at any time after that end, gives the same
  * ratios, intervals and capacities as planning from the full history (a test holds it to that).
- * Capacity rows are copied as read: at incident time, prefer live ones.
+ * Capacity rows are copied as read: at incident time, prefer live ones. Traces and demand come
+ * sorted by time-of-day bucket (then time), traffic by time.
  */
 export async function precompute(options: PrecomputeOptions): Promise<Precomputed> {
   const { config, now } = options;
@@ -64,24 +65,33 @@ export async function precompute(options: PrecomputeOptions): Promise<Precompute
     const [region, device] = splitKey(k);
     for (const b of buckets) for (const [day, value] of index.traffic.dates(k, b)) traffic.push({ t: dateStamp(day, b), region, device, value });
   }
+  // Traces and demand by bucket, then time: writeDataDir indexes where each bucket's rows lie,
+  // and a plan reads only the buckets it needs.
+  const traceSeries = [...index.traceCounts].flatMap(([k, byDevice]) => [...byDevice].map(([device, counts]) => ({ key: splitKey(k), device, counts })));
+  const demandKeys = Array.from(index.demand.keys(), (k) => ({ k, key: splitKey(k) }));
   const traces: TraceSample[] = [];
-  for (const [k, byDevice] of index.traceCounts) {
-    const [region, service] = splitKey(k);
-    for (const [device, counts] of byDevice) {
-      for (const b of buckets) {
-        const count = counts[b] ?? 0;
-        if (count > 0) traces.push({ t: stamp(b), region, service, device, count });
-      }
-    }
-  }
   const demand: DemandSample[] = [];
-  for (const k of index.demand.keys()) {
-    const [region, service] = splitKey(k);
-    for (const b of buckets) for (const [day, value] of index.demand.dates(k, b)) demand.push({ t: dateStamp(day, b), region, service, value });
+  for (const b of buckets) {
+    for (const {
+      key: [region, service],
+      device,
+      counts,
+    } of traceSeries) {
+      const count = counts[b] ?? 0;
+      if (count > 0) traces.push({ t: stamp(b), region, service, device, count });
+    }
+    const first = demand.length;
+    for (const {
+      k,
+      key: [region, service],
+    } of demandKeys) {
+      for (const [day, value] of index.demand.dates(k, b)) demand.push({ t: dateStamp(day, b), region, service, value });
+    }
+    sortSlice(demand, first, (a, b) => a.t - b.t);
   }
   const byTime = <T extends { t: number }>(rows: T[]) => rows.sort((a, b) => a.t - b.t);
   return {
-    data: { traffic: byTime(traffic), traces: byTime(traces), demand: byTime(demand), capacity: [...data.capacity], evacuations: [] },
+    data: { traffic: byTime(traffic), traces, demand, capacity: [...data.capacity], evacuations: [] },
     manifest: {
       schemaVersion: 1,
       kind: 'evac-precomputed-history',
@@ -95,4 +105,10 @@ export async function precompute(options: PrecomputeOptions): Promise<Precompute
     },
     unreachable: loaded.unreachable,
   };
+}
+
+/** Sorts rows[from..] in place (stable). */
+function sortSlice<T>(rows: T[], from: number, compare: (a: T, b: T) => number): void {
+  const sorted = rows.slice(from).sort(compare);
+  for (let i = 0; i < sorted.length; i++) rows[from + i] = sorted[i] as T;
 }

@@ -10,7 +10,21 @@ export interface LoadRequest {
   /** History wanted: (from, to], epoch seconds. A source may return more. */
   readonly from: number;
   readonly to: number;
+  /**
+   * The time-of-day buckets of trace and demand data the caller needs, when it needs only some
+   * (a plan). A source that can read by bucket (a precomputed directory) may return only those
+   * rows, plus all traffic, capacity and evacuations; others ignore it. A source that serves one
+   * load to many requests (MemoSource, CoveringSource) must not pass it on.
+   */
+  readonly buckets?: BucketsWanted;
 }
+
+/**
+ * Which buckets are needed, given what is read so far (all traffic, capacity and evacuations,
+ * and every trace and demand row of the buckets read so far). Asked again after each read until
+ * it asks for no new bucket, so it may widen on what it sees (trace counts pooled around a bucket).
+ */
+export type BucketsWanted = (partial: PlanningData) => Iterable<number>;
 
 /** A region whose data could not be had (endpoint down, timed out, denied). */
 export interface UnreachableRegion {

@@ -1,0 +1,58 @@
+import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
+import { getOrInsert } from '../model/get-or-insert.ts';
+import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
+import type { PlanningData } from '../model/planning-data.ts';
+import { traceShares } from '../model/trace-shares.ts';
+import type { BucketsWanted } from '../sources/data-source.ts';
+import { key } from './plan-index.ts';
+
+export interface PlanBucketsInput {
+  /** The buckets of the planning window. */
+  readonly windowBuckets: readonly number[];
+  readonly bucketMinutes: number;
+  readonly lookbackDays: number;
+  /** The end of the history asked for (the plan's `historyEnd ?? at`), epoch seconds. */
+  readonly historyEnd: number;
+  /** The most trace samples any entry needs before its buckets are pooled. */
+  readonly minTraceSamples: number;
+}
+
+/**
+ * The buckets of trace and demand data a plan reads (see LoadRequest.buckets), so that a
+ * precomputed directory answers with a few buckets instead of the whole day:
+ *
+ * - the window's buckets (nominal traffic, demand and trace shares there);
+ * - each capacity observation's bucket (its nominal demand rescales capacity) and the buckets on
+ *   either side (the demand sample nearest the observation, within one bucket, may lie there);
+ * - the buckets trace shares pool around each window bucket: given the counts read so far,
+ *   those `traceShares` pools with the largest `minTraceSamples` of any entry (an entry needing
+ *   fewer pools no wider). Counts are filtered by the same lookback window and past evacuations
+ *   as the plan's, so they are never more than the plan's and the pool never too narrow.
+ */
+export function planBuckets(input: PlanBucketsInput): BucketsWanted {
+  const bucketCount = bucketsPerDay(input.bucketMinutes);
+  return (partial: PlanningData) => {
+    const wanted = new Set(input.windowBuckets);
+    for (const c of partial.capacity) {
+      if (c.observedAt === undefined || c.observedAt === null) continue;
+      const b = bucketOf(c.observedAt, input.bucketMinutes);
+      for (const d of [-1, 0, 1]) wanted.add((b + d + bucketCount) % bucketCount);
+    }
+    if (partial.traffic.length === 0) return wanted;
+    let latest = Number.NEGATIVE_INFINITY;
+    for (const s of partial.traffic) if (s.t > latest) latest = s.t;
+    const keep = sampleFilter(lookbackWindow(input.historyEnd, latest, input.lookbackDays), partial.evacuations);
+    const counts = new Map<string, Map<string, Float64Array>>();
+    for (const s of partial.traces) {
+      if (!keep(s.t)) continue;
+      const byDevice = getOrInsert(counts, key(s.region, s.service), () => new Map<string, Float64Array>());
+      const perBucket = getOrInsert(byDevice, s.device, () => new Float64Array(bucketCount));
+      const b = bucketOf(s.t, input.bucketMinutes);
+      perBucket[b] = (perBucket[b] ?? 0) + s.count;
+    }
+    for (const byDevice of counts.values()) {
+      for (const b0 of input.windowBuckets) for (const b of traceShares(byDevice, b0, bucketCount, input.minTraceSamples).buckets) wanted.add(b);
+    }
+    return wanted;
+  };
+}
