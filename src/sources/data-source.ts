@@ -20,11 +20,19 @@ export interface LoadRequest {
 }
 
 /**
- * Which buckets are needed, given what is read so far (all traffic, capacity and evacuations,
- * and every trace and demand row of the buckets read so far). Asked again after each read until
- * it asks for no new bucket, so it may widen on what it sees (trace counts pooled around a bucket).
+ * Which buckets of trace and of demand rows are needed, given what is read so far (all traffic,
+ * capacity and evacuations, and every row of the buckets in `read`) and whether some trace
+ * series of the source has no row there yet. Asked again after each read until it asks for no
+ * new bucket, so it may widen on what it sees (trace counts pooled around a bucket).
  */
-export type BucketsWanted = (partial: PlanningData) => Iterable<number>;
+export type BucketsWanted = (partial: PlanningData, read: BucketsRead) => { readonly traces: Iterable<number>; readonly demand: Iterable<number> };
+
+/** The buckets a source has read of each table, and whether a trace series has no row in them. */
+export interface BucketsRead {
+  readonly traces: ReadonlySet<number>;
+  readonly demand: ReadonlySet<number>;
+  readonly unseenTraceSeries: boolean;
+}
 
 /** A region whose data could not be had (endpoint down, timed out, denied). */
 export interface UnreachableRegion {

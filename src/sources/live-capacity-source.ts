@@ -38,7 +38,7 @@ export class LiveCapacitySource implements DataSource {
     const capacity = live.loaded.flat();
     // The buckets wanted depend on the capacity planned with (its observation times): the live one.
     const wanted = request.buckets;
-    const history = await this.options.history.load(wanted ? { ...request, buckets: (partial) => wanted({ ...partial, capacity }) } : request);
+    const history = await this.options.history.load(wanted ? { ...request, buckets: (partial, read) => wanted({ ...partial, capacity }, read) } : request);
     return {
       data: { ...history.data, capacity },
       unreachable: [...history.unreachable, ...live.unreachable],

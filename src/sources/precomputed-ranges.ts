@@ -11,9 +11,9 @@ import type { BucketsWanted } from './data-source.ts';
  * needs, through the byte ranges its manifest records (`byBucket`, written by `evac precompute`);
  * traffic, capacity and evacuations are small and read whole.
  *
- * `wanted` is asked which buckets it needs given what is read so far, and asked again after
- * each read until it asks for nothing new (trace buckets pooled around a planned bucket depend
- * on the counts read). Rows are checked as the whole-file reader checks them (their lines
+ * `wanted` is asked which buckets it needs given what is read so far (and whether a trace series
+ * has no row there yet), and asked again after each read until it asks for nothing new (trace
+ * buckets pooled around a planned bucket depend on the counts read). Rows are checked as the whole-file reader checks them (their lines
  * named as in the file).
  *
  * Returns null when the index cannot be trusted or could hide something, and the caller reads
@@ -43,19 +43,26 @@ export function readPrecomputedBuckets(
   const traces: TraceSample[] = [];
   const demand: DemandSample[] = [];
   const data: PlanningData = { traffic: traffic.data, traces, demand, capacity: capacity.data, evacuations: evacuations.data };
-  const read = new Set<number>();
+  const read = { traces: new Set<number>(), demand: new Set<number>() };
+  const traceSeries = new Set<string>();
   for (;;) {
-    const next = [...wanted(data)].filter((b) => Number.isInteger(b) && b >= 0 && b < bucketCount && !read.has(b)).sort((a, b) => a - b);
-    if (next.length === 0) break;
-    for (const b of next) read.add(b);
-    const t = readBuckets(dataFile(dir, 'traces'), DATA_FILES.traces.columns, index.traces, next, regions, manifest.bucketMinutes, (r) => ({
+    const wants = wanted(data, { ...read, unseenTraceSeries: traceSeries.size < index.traceSeries });
+    const next = (table: 'traces' | 'demand') => {
+      const buckets = [...wants[table]].filter((b) => Number.isInteger(b) && b >= 0 && b < bucketCount && !read[table].has(b)).sort((a, b) => a - b);
+      for (const b of buckets) read[table].add(b);
+      return buckets;
+    };
+    const traceBuckets = next('traces');
+    const demandBuckets = next('demand');
+    if (traceBuckets.length === 0 && demandBuckets.length === 0) break;
+    const t = readBuckets(dataFile(dir, 'traces'), DATA_FILES.traces.columns, index.traces, traceBuckets, regions, manifest.bucketMinutes, (r) => ({
       t: r.timestamp,
       region: r.region,
       service: r.service,
       device: r.device_type,
       count: r.count,
     }));
-    const d = readBuckets(dataFile(dir, 'demand'), DATA_FILES.demand.columns, index.demand, next, regions, manifest.bucketMinutes, (r) => ({
+    const d = readBuckets(dataFile(dir, 'demand'), DATA_FILES.demand.columns, index.demand, demandBuckets, regions, manifest.bucketMinutes, (r) => ({
       t: r.timestamp,
       region: r.region,
       service: r.service,
@@ -63,16 +70,14 @@ export function readPrecomputedBuckets(
     }));
     if (t === null || d === null) return null;
     if (!t.ok || !d.ok) return { ok: false, issues: [t, d].flatMap((r) => (r.ok ? [] : r.issues)) };
-    for (const s of t.data) traces.push(s);
+    for (const s of t.data) {
+      traces.push(s);
+      traceSeries.add(`${s.region}\u0000${s.service}`);
+    }
     for (const s of d.data) demand.push(s);
   }
   const services = new Set<string>();
-  const traceSeries = new Set<string>();
-  for (const s of traces) {
-    services.add(s.service);
-    traceSeries.add(`${s.region}\u0000${s.service}`);
-  }
-  for (const rows of [demand, capacity.data]) for (const r of rows) services.add(r.service);
+  for (const rows of [traces, demand, capacity.data]) for (const r of rows) services.add(r.service);
   if (services.size < index.services || traceSeries.size < index.traceSeries) return null;
   if (traffic.data.length === 0)
     return { ok: false, issues: [{ file: dataFile(dir, 'traffic'), message: 'no rows: expected regional traffic by device type' }] };
