@@ -24,11 +24,12 @@ export interface PlanBucketsInput {
  * - of demand, each capacity observation's bucket (its nominal demand rescales capacity) and the
  *   buckets on either side (the demand sample nearest the observation, within one bucket, may
  *   lie there);
- * - of traces, the buckets trace shares pool around each window bucket: given the counts read so far,
- *   those `traceShares` pools with the largest `minTraceSamples` of any entry (an entry needing
- *   fewer pools no wider). Counts are filtered by the same lookback window and past evacuations
- *   as the plan's, so they are never more than the plan's and the pool never too narrow; a
- *   series with no trace in the buckets read yet widens the ring read around each window bucket.
+ * - of traces, the buckets trace shares pool around each window bucket: given the counts read
+ *   so far, those `traceShares` pools with the largest `minTraceSamples` of any entry (an entry
+ *   needing fewer pools no wider), on each series' counts of all device types together. Counts
+ *   are filtered by the same lookback window and past evacuations as the plan's, so they are
+ *   never more than the plan's and the pool never too narrow; a series with no trace in the
+ *   buckets read yet widens the ring read around each window bucket.
  */
 export function planBuckets(input: PlanBucketsInput): BucketsWanted {
   const bucketCount = bucketsPerDay(input.bucketMinutes);
@@ -44,16 +45,20 @@ export function planBuckets(input: PlanBucketsInput): BucketsWanted {
     let latest = Number.NEGATIVE_INFINITY;
     for (const s of partial.traffic) if (s.t > latest) latest = s.t;
     const keep = sampleFilter(lookbackWindow(input.historyEnd, latest, input.lookbackDays), partial.evacuations);
-    const counts = new Map<string, Map<string, Float64Array>>();
+    // Per series, the count of every device type together: the pool widens on that sum alone.
+    const totals = new Map<string, number[]>();
     for (const s of partial.traces) {
       if (!keep(s.t)) continue;
-      const byDevice = getOrInsert(counts, key(s.region, s.service), () => new Map<string, Float64Array>());
-      const perBucket = getOrInsert(byDevice, s.device, () => new Float64Array(bucketCount));
+      const perBucket = getOrInsert(totals, key(s.region, s.service), () => []);
       const b = bucketOf(s.t, input.bucketMinutes);
       perBucket[b] = (perBucket[b] ?? 0) + s.count;
     }
-    for (const byDevice of counts.values()) {
-      for (const b0 of input.windowBuckets) for (const b of traceShares(byDevice, b0, bucketCount, input.minTraceSamples).buckets) wanted.add(b);
+    // Summed in another order than the plan sums them, the totals may differ from its in the
+    // last bits: asking a hair more than minTraceSamples pools at least as wide as the plan.
+    const threshold = input.minTraceSamples * (1 + 1e-9);
+    for (const perBucket of totals.values()) {
+      const series = new Map([['', perBucket]]);
+      for (const b0 of input.windowBuckets) for (const b of traceShares(series, b0, bucketCount, threshold).buckets) wanted.add(b);
     }
     // A series with no trace yet pools past every bucket read around b0 (its count there is 0):
     // the next ring out, until it shows up or the whole day is read.

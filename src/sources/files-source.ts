@@ -17,7 +17,6 @@ import {
 } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
 import { dataDirTraces, readTraceInput, type TraceReportSink, traceInputNotes } from './trace-input.ts';
-import { loadDataDir } from './engine-load.ts';
 import { readPrecomputedBuckets } from './precomputed-ranges.ts';
 import type { ProgressSink } from './progress-line.ts';
 import { locateTable } from './table-file.ts';
@@ -57,7 +56,8 @@ export class FilesSource implements DataSource {
       some ??
       (reader === 'rows' || (reader === 'auto' && !wantsEngine(this.dir))
         ? readDataDir(this.dir, new Set(regions), {}, otlp?.samples)
-        : await loadDataDir(this.dir, {
+        : // Loaded only when used: the engine's native module costs a plan from small files ~0.1 s.
+          await (await import('./engine-load.ts')).loadDataDir(this.dir, {
             regions,
             bucketMinutes,
             lookbackDays,
