@@ -278,45 +278,65 @@ export function precomputeOutIssues(out: string, dataDir: string | undefined): I
 }
 
 /**
+ * What writeDataDir writes: planning data whose traces and demand may be made as they are
+ * iterated (millions of folded samples are then never held at once).
+ */
+export interface DataDirContent extends Omit<PlanningData, 'traces' | 'demand'> {
+  readonly traces: Iterable<TraceSample>;
+  readonly demand: Iterable<DemandSample>;
+}
+
+/**
  * Writes planning data as a files-source directory (each file atomically), with a manifest.
  * Numbers are written in full precision, so reading the files back gives the same values.
  * Trace and demand rows given sorted by time-of-day bucket (as `evac precompute` makes them)
  * get a byte-range index per bucket in the manifest (`byBucket`).
  */
-export function writeDataDir(dir: string, data: PlanningData, manifest: Omit<PrecomputeManifest, 'rows' | 'byBucket'>): PrecomputeManifest {
+export function writeDataDir(dir: string, data: DataDirContent, manifest: Omit<PrecomputeManifest, 'rows' | 'byBucket'>): PrecomputeManifest {
   const cell = (v: string | number | null) => (v === null ? '' : typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : String(v));
   const cols = (key: keyof typeof DATA_FILES) => Object.keys(DATA_FILES[key].columns).join(',');
-  const table = <T>(key: keyof typeof DATA_FILES, rows: readonly T[], fields: (r: T) => readonly (string | number | null)[], ranges?: RangeRecorder<T>) =>
+  const rows: Record<string, number> = {};
+  const table = <T>(key: keyof typeof DATA_FILES, items: Iterable<T>, fields: (r: T) => readonly (string | number | null)[], ranges?: RangeRecorder<T>) => {
+    const counted = { rows: 0 };
     writeFileAtomic(
       dataFile(dir, key),
-      csvChunks(cols(key), rows, (r) => fields(r).map(cell).join(','), ranges),
+      csvChunks(cols(key), items, (r) => fields(r).map(cell).join(','), counted, ranges),
     );
+    rows[key] = counted.rows;
+  };
   const bucketOfRow = (r: { t: number }) => bucketOf(r.t, manifest.bucketMinutes);
   const traceRanges = new RangeRecorder<TraceSample>(bucketOfRow, bucketsPerDay(manifest.bucketMinutes));
   const demandRanges = new RangeRecorder<DemandSample>(bucketOfRow, bucketsPerDay(manifest.bucketMinutes));
-  table('traffic', data.traffic, (s) => [s.t, s.region, s.device, s.value]);
-  table('traces', data.traces, (s) => [s.t, s.region, s.service, s.device, s.count], traceRanges);
-  table('demand', data.demand, (s) => [s.t, s.region, s.service, s.value], demandRanges);
-  table('capacity', data.capacity, (c) => [c.region, c.service, c.current, c.min, c.max, c.observedAt ?? null]);
-  table('evacuations', data.evacuations, (e) => [new Date(e.start * 1000).toISOString(), new Date(e.end * 1000).toISOString(), e.failedRegion]);
-  const traces = traceRanges.result();
-  const demand = demandRanges.result();
   const services = new Set<string>();
   const traceSeries = new Set<string>();
-  for (const s of data.traces) {
-    services.add(s.service);
-    traceSeries.add(`${s.region}\u0000${s.service}`);
-  }
-  for (const rows of [data.demand, data.capacity]) for (const r of rows) services.add(r.service);
+  table('traffic', data.traffic, (s) => [s.t, s.region, s.device, s.value]);
+  table(
+    'traces',
+    data.traces,
+    (s) => {
+      services.add(s.service);
+      traceSeries.add(`${s.region}\u0000${s.service}`);
+      return [s.t, s.region, s.service, s.device, s.count];
+    },
+    traceRanges,
+  );
+  table(
+    'demand',
+    data.demand,
+    (s) => {
+      services.add(s.service);
+      return [s.t, s.region, s.service, s.value];
+    },
+    demandRanges,
+  );
+  table('capacity', data.capacity, (c) => [c.region, c.service, c.current, c.min, c.max, c.observedAt ?? null]);
+  table('evacuations', data.evacuations, (e) => [new Date(e.start * 1000).toISOString(), new Date(e.end * 1000).toISOString(), e.failedRegion]);
+  for (const r of data.capacity) services.add(r.service);
+  const traces = traceRanges.result();
+  const demand = demandRanges.result();
   const full: PrecomputeManifest = {
     ...manifest,
-    rows: {
-      traffic: data.traffic.length,
-      traces: data.traces.length,
-      demand: data.demand.length,
-      capacity: data.capacity.length,
-      evacuations: data.evacuations.length,
-    },
+    rows,
     ...(traces && demand ? { byBucket: { traces, demand, services: services.size, traceSeries: traceSeries.size } } : {}),
   };
   writeFileAtomic(path.join(dir, MANIFEST_FILE), `${JSON.stringify(full, null, 2)}\n`);
@@ -324,10 +344,11 @@ export function writeDataDir(dir: string, data: PlanningData, manifest: Omit<Pre
 }
 
 /** A CSV file as chunks of about 1 MiB: a big table is never held as one string. */
-function* csvChunks<T>(header: string, rows: readonly T[], line: (r: T) => string, ranges?: RangeRecorder<T>): Generator<string> {
+function* csvChunks<T>(header: string, rows: Iterable<T>, line: (r: T) => string, counted: { rows: number }, ranges?: RangeRecorder<T>): Generator<string> {
   let chunk = `${header}\n`;
   ranges?.start(Buffer.byteLength(chunk));
   for (const r of rows) {
+    counted.rows += 1;
     const text = `${line(r)}\n`;
     ranges?.row(r, Buffer.byteLength(text));
     chunk += text;
