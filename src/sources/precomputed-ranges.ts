@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { InputIssue, Result } from '../errors.ts';
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
+import { getOrInsert } from '../model/get-or-insert.ts';
 import type { DemandSample, PlanningData, TraceSample } from '../model/planning-data.ts';
 import { type ColumnKind, type CsvRow, parseCsv } from './csv-table.ts';
 import { type BucketRanges, DATA_FILES, dataFile, type PrecomputeManifest, readCapacity, readEvacuations, readTraffic, unknownRegion } from './data-files.ts';
@@ -44,9 +45,11 @@ export function readPrecomputedBuckets(
   const demand: DemandSample[] = [];
   const data: PlanningData = { traffic: traffic.data, traces, demand, capacity: capacity.data, evacuations: evacuations.data };
   const read = { traces: new Set<number>(), demand: new Set<number>() };
-  const traceSeries = new Set<string>();
+  // Region -> services with a trace row read (no key string made per row).
+  const traceSeries = new Map<string, Set<string>>();
+  let traceSeriesSeen = 0;
   for (;;) {
-    const wants = wanted(data, { ...read, unseenTraceSeries: traceSeries.size < index.traceSeries });
+    const wants = wanted(data, { ...read, unseenTraceSeries: traceSeriesSeen < index.traceSeries });
     const next = (table: 'traces' | 'demand') => {
       const buckets = [...wants[table]].filter((b) => Number.isInteger(b) && b >= 0 && b < bucketCount && !read[table].has(b)).sort((a, b) => a - b);
       for (const b of buckets) read[table].add(b);
@@ -72,13 +75,17 @@ export function readPrecomputedBuckets(
     if (!t.ok || !d.ok) return { ok: false, issues: [t, d].flatMap((r) => (r.ok ? [] : r.issues)) };
     for (const s of t.data) {
       traces.push(s);
-      traceSeries.add(`${s.region}\u0000${s.service}`);
+      const seen = getOrInsert(traceSeries, s.region, () => new Set<string>());
+      if (!seen.has(s.service)) {
+        seen.add(s.service);
+        traceSeriesSeen += 1;
+      }
     }
     for (const s of d.data) demand.push(s);
   }
   const services = new Set<string>();
   for (const rows of [traces, demand, capacity.data]) for (const r of rows) services.add(r.service);
-  if (services.size < index.services || traceSeries.size < index.traceSeries) return null;
+  if (services.size < index.services || traceSeriesSeen < index.traceSeries) return null;
   if (traffic.data.length === 0)
     return { ok: false, issues: [{ file: dataFile(dir, 'traffic'), message: 'no rows: expected regional traffic by device type' }] };
   return { ok: true, data };
