@@ -7,7 +7,8 @@ import { build } from 'esbuild';
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  entryPoints: ['cli/main.ts'],
+  // The worker thread that reads big CSV tables on a second core (src/sources/parallel-scan.ts).
+  entryPoints: { evac: 'cli/main.ts', 'scan-worker': 'src/sources/scan-worker.ts' },
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -17,7 +18,7 @@ await build({
   // `--source aws`) loads only when that command runs.
   splitting: true,
   outdir: 'dist',
-  entryNames: 'evac',
+  entryNames: '[name]',
   chunkNames: 'chunks/[name]-[hash]',
   outExtension: { '.js': '.mjs' },
   sourcemap: 'linked',

@@ -2,7 +2,9 @@ import { EvacError, EXIT, inputError, unwrap } from '../../src/errors.ts';
 import { lakeSql } from '../../src/services/lake-sql.ts';
 import { precompute } from '../../src/services/precompute.ts';
 import type { Dialect } from '../../src/sources/aggregate-sql.ts';
-import { dataFile, precomputeOutIssues, readEvacuations, writeDataDir } from '../../src/sources/data-files.ts';
+import { AggregatesSource } from '../../src/sources/aggregates-source.ts';
+import { precomputeOutIssues, readEvacuations, writeDataDir } from '../../src/sources/data-files.ts';
+import { dataFile } from '../../src/sources/data-tables.ts';
 import { boolOpt, type Command, stringOpt } from '../command.ts';
 import { atFromArgs, configFromArgs, textOrJson } from '../options.ts';
 import { DATA_OPTIONS, withSource } from '../source.ts';
@@ -55,7 +57,7 @@ export const precomputeCommand: Command = {
     const outIssues = precomputeOutIssues(out, input);
     if (outIssues.length > 0) throw inputError(outIssues, 'pass --out a new directory (or one an earlier evac precompute wrote)');
     const result = aggregates
-      ? await precompute({ config, source: new (await import('../../src/sources/aggregates-source.ts')).AggregatesSource(aggregates), now })
+      ? await precompute({ config, source: new AggregatesSource(aggregates), now })
       : await withSource(args, io, config, (source) => precompute({ config, source, now }));
     if (format === 'json') {
       const manifest = writeDataDir(out, result.data, result.manifest);

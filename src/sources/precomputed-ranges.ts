@@ -4,7 +4,8 @@ import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import { getOrInsert } from '../model/get-or-insert.ts';
 import type { DemandSample, PlanningData, TraceSample } from '../model/planning-data.ts';
 import { type ColumnKind, type CsvRow, parseCsv } from './csv-table.ts';
-import { type BucketRanges, DATA_FILES, dataFile, type PrecomputeManifest, readCapacity, readEvacuations, readTraffic, unknownRegion } from './data-files.ts';
+import { type BucketRanges, type PrecomputeManifest, readCapacity, readEvacuations, readTraffic, unknownRegion } from './data-files.ts';
+import { DATA_FILES, dataFile } from './data-tables.ts';
 import type { BucketsWanted } from './data-source.ts';
 
 /**
