@@ -48,6 +48,8 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
   private readonly old: [sum: number, count: number, latest: number][] = [];
   private readonly raw = new RowLog();
   private fractional = false;
+  /** The first and last UTC day any past evacuation touches (Infinity, -Infinity: none). */
+  private readonly evacuationDays: readonly [number, number];
   /** 1 for each bucket wanted, or null: all. */
   private readonly wanted: Uint8Array | null;
   /** Per series, its latest row in a bucket not wanted: [t, value]. */
@@ -62,6 +64,11 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
   ) {
     this.bucketSeconds = bucketMinutes * 60;
     this.bucketCount = bucketsPerDay(bucketMinutes);
+    // Past evacuations span few days: most rows are told apart by their day alone.
+    this.evacuationDays = [
+      Math.min(...evacuations.map((e) => Math.floor(e.start / 86_400))),
+      Math.max(...evacuations.map((e) => Math.floor(e.end / 86_400))),
+    ];
     this.wanted = buckets === undefined ? null : new Uint8Array(this.bucketCount);
     for (const b of buckets ?? []) if (this.wanted && b >= 0 && b < this.bucketCount) this.wanted[b] = 1;
     this.firstMiddleDay = window.lastStartDay + 1;
@@ -75,7 +82,7 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
     const { window } = this;
     // The end's days and past evacuations as read, whatever their bucket (they tell where the
     // data ends, and what the evacuations did).
-    if (day >= window.endDay || this.inEvacuation(t)) {
+    if (day >= window.endDay || (day >= this.evacuationDays[0] && day <= this.evacuationDays[1] && this.inEvacuation(t))) {
       this.raw.row(series, t, v);
       return;
     }
