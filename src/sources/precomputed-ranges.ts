@@ -15,8 +15,8 @@ import type { BucketsWanted } from './data-source.ts';
  *
  * `wanted` is asked which buckets it needs given what is read so far (and whether a trace series
  * has no row there yet), and asked again after each read until it asks for nothing new (trace
- * buckets pooled around a planned bucket depend on the counts read). Rows are checked as the whole-file reader checks them (their lines
- * named as in the file).
+ * buckets pooled around a planned bucket depend on the counts read). Rows are checked as the
+ * whole-file reader checks them, their lines named as in the file.
  *
  * Returns null when the index cannot be trusted or could hide something, and the caller reads
  * everything: a file of another size than when it was written, a row outside its bucket's range,
