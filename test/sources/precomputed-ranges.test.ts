@@ -9,7 +9,9 @@ import { planEvacuation } from '../../src/services/plan.ts';
 import { precompute } from '../../src/services/precompute.ts';
 import { readManifest, writeDataDir } from '../../src/sources/data-files.ts';
 import type { DataSource, LoadRequest, LoadResult } from '../../src/sources/data-source.ts';
+import { CoveringSource } from '../../src/sources/covering-source.ts';
 import { FilesSource } from '../../src/sources/files-source.ts';
+import { MemoSource } from '../../src/sources/memo-source.ts';
 import { ROOT } from '../support/run-cli.ts';
 
 /** The same directory, read whole: the request's buckets are not passed on. */
@@ -38,12 +40,12 @@ beforeAll(async () => {
   writeDataDir(dir, result.data, result.manifest);
 });
 
-/** A copy of the precomputed directory, with `edit` applied to its demand file. */
-function editedCopy(edit: (text: string) => string): string {
+/** A copy of the precomputed directory, with `edit` applied to one of its files (the demand file by default). */
+function editedCopy(edit: (text: string) => string, file = 'service-demand.csv'): string {
   const copy = mkdtempSync(path.join(tmpdir(), 'evac-precomputed-'));
   for (const f of ['device-traffic.csv', 'trace-samples.csv', 'service-demand.csv', 'capacity.csv', 'evacuations.csv', 'precompute.json']) {
     const text = readFileSync(path.join(dir, f), 'utf8');
-    writeFileSync(path.join(copy, f), f === 'service-demand.csv' ? edit(text) : text);
+    writeFileSync(path.join(copy, f), f === file ? edit(text) : text);
   }
   return copy;
 }
@@ -84,6 +86,32 @@ describe('a precomputed directory read by bucket', () => {
       }
     }
     expect(rescaled).toContain('sample');
+  });
+
+  test('reads the bucket after a capacity observation: its demand sample may be the nearest', async () => {
+    // Every capacity observed a minute before its bucket ends: the next bucket's samples (stamped
+    // at its start) are nearer than its own bucket's.
+    const copy = editedCopy((text) => text.replace(/,(\d{10})$/gm, (_, t: string) => `,${Number(t) - (Number(t) % 900) + 840}`), 'capacity.csv');
+    const options = { config, failedRegion: 'us-west-2', at: Date.parse('2026-11-24T14:10:00Z') / 1000, allowPartialHistory: true };
+    const a = await planEvacuation({ ...options, source: whole(new FilesSource(copy)) });
+    const b = await planEvacuation({ ...options, source: new FilesSource(copy) });
+    expect(a.services.filter((e) => e.capacityRescale?.from === 'sample').length).toBeGreaterThan(0);
+    expect({ ...b, source: '' }).toEqual({ ...a, source: '' });
+  });
+
+  test('a source that answers many requests from one load (report, backtest, ui) reads every bucket', async () => {
+    for (const wrap of [(s: DataSource) => new MemoSource(s), (s: DataSource) => new CoveringSource(s)]) {
+      const source = recording(new FilesSource(dir));
+      const options = { config, failedRegion: 'us-west-2', allowPartialHistory: true };
+      const shared = wrap(source);
+      await planEvacuation({ ...options, source: shared, at: Date.parse('2026-11-24T14:10:00Z') / 1000 });
+      expect(source.last?.data.demand.length).toBe(unwrap(readManifest(dir))?.rows.demand);
+      // A later plan, at another bucket, from the same load: as from the whole directory.
+      const later = { ...options, at: Date.parse('2026-11-24T22:40:00Z') / 1000 };
+      const b = await planEvacuation({ ...later, source: shared });
+      const a = await planEvacuation({ ...later, source: whole(new FilesSource(dir)) });
+      expect({ ...b, source: '' }).toEqual({ ...a, source: '' });
+    }
   });
 
   test('a demand file changed since it was precomputed is read whole, and plans as read', async () => {
