@@ -26,8 +26,11 @@ export interface EngineLoadOptions {
   readonly progress?: ProgressSink | undefined;
   /** Trace counts read already (from OTLP spans, see trace-input.ts): the trace table is not read. */
   readonly traces?: readonly TraceSample[];
-  /** The time-of-day buckets the caller will plan for (see SeriesFold); absent: all. */
-  readonly buckets?: readonly number[] | undefined;
+  /**
+   * The demand buckets the caller will plan for (see SeriesFold), given the traffic, capacity
+   * and evacuations read (LoadRequest.buckets for one plan); absent: all.
+   */
+  readonly demandBuckets?: ((partial: PlanningData) => Iterable<number>) | undefined;
   /** Worker threads for big CSV tables (see parallel-scan.ts). */
   readonly workers?: ParallelOptions['workers'];
 }
@@ -94,8 +97,7 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
     const capacity: Result<CapacityRecord[]> = await small('capacity', readCapacity);
     const evacuations: Result<EvacuationWindow[]> = await small('evacuations', readEvacuations);
     const evacuationWindows: SqlEvacuation[] = evacuations.ok ? evacuations.data.map((e) => ({ start: e.start, end: e.end })) : [];
-    const fold = <K extends SeriesTable>(key: K, window: EngineWindow) =>
-      new SeriesFold(key, options.bucketMinutes, window, evacuationWindows, options.buckets);
+    const fold = <K extends SeriesTable>(key: K, window: EngineWindow) => new SeriesFold(key, options.bucketMinutes, window, evacuationWindows);
     const trafficTable = located.get('traffic') ?? null;
     const firstAt = Math.min(options.at, options.from + options.lookbackDays * 86_400);
 
@@ -129,13 +131,19 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
 
     // The CSV tables of demand and traces together (on two cores when they are big), then the others.
     const wanted: ('demand' | 'traces')[] = options.traces === undefined ? ['traces', 'demand'] : ['demand'];
+    // Demand by bucket when the caller needs only some (one plan): the buckets depend on capacity.
+    const demandBuckets =
+      options.demandBuckets && traffic.ok && capacity.ok && evacuations.ok
+        ? [...options.demandBuckets({ traffic: traffic.data, traces: [], demand: [], capacity: capacity.data, evacuations: evacuations.data })]
+        : undefined;
     const csvJobs = wanted.flatMap((key): TableJob[] => {
       const table = located.get(key);
-      return table?.format === 'csv' ? [{ table: key, file: table.path, bytes: fileBytes(table.path) }] : [];
+      if (table?.format !== 'csv') return [];
+      return [{ table: key, file: table.path, bytes: fileBytes(table.path), ...(key === 'demand' && demandBuckets ? { buckets: demandBuckets } : {}) }];
     });
     const scanned = await scanSeriesTables(
       csvJobs,
-      { regions: options.regions, bucketMinutes: options.bucketMinutes, window, evacuations: evacuationWindows, buckets: options.buckets },
+      { regions: options.regions, bucketMinutes: options.bucketMinutes, window, evacuations: evacuationWindows },
       options,
     );
     const series = async <K extends 'demand' | 'traces'>(key: K): Promise<Result<SamplesOf<K>[]>> => {

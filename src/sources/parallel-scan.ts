@@ -14,6 +14,8 @@ export interface TableJob<K extends SeriesTable = SeriesTable> {
   readonly table: K;
   readonly file: string;
   readonly bytes: number;
+  /** The time-of-day buckets wanted of this table (see SeriesFold); absent: all. */
+  readonly buckets?: readonly number[] | undefined;
 }
 
 /** Below this many bytes of series tables together, one thread reads them (a worker costs ~40 ms to start). */
@@ -53,7 +55,7 @@ export async function scanSeriesTables(
     options.workers === 'always' || (options.workers !== 'never' && total >= PARALLEL_MIN_BYTES && os.availableParallelism() >= 2 && jobs.length > 0);
   const tasks: { job: number; task: ScanTask }[] = [];
   jobs.forEach((job, i) => {
-    const base = { ...params, file: job.file, table: job.table };
+    const base = { ...params, file: job.file, table: job.table, buckets: job.buckets };
     const split = parallel && job.table === 'traces' && (job.bytes >= SPLIT_MIN_BYTES || options.workers === 'always');
     if (!split) tasks.push({ job: i, task: base });
     else {
@@ -132,7 +134,7 @@ function merge(job: TableJob, params: FoldParams, parts: readonly Part[]): Resul
   const issues: InputIssue[] = mergeScanIssues(job.file, scans);
   if (issues.length > 0) return { ok: false, issues };
   if (parts.length > 1 && parts.some((p) => p.state?.fractional)) return 'refold';
-  const fold = new SeriesFold(job.table, params.bucketMinutes, params.window, params.evacuations, params.buckets);
+  const fold = new SeriesFold(job.table, params.bucketMinutes, params.window, params.evacuations, job.buckets);
   const names: (readonly string[])[] = [];
   const index = new Map<string, number>();
   for (const part of parts) {
