@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { InputIssue, Result } from '../errors.ts';
-import type { CapacityRecord, EvacuationWindow, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
+import type { CapacityRecord, EvacuationWindow, PlanningData, Samples, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { engineWindow, type EngineWindow, type SeriesTable, type SqlEvacuation } from './aggregate-sql.ts';
 import { mergeScanIssues } from './csv-scan.ts';
 import { readCapacity, readDemand, readEvacuations, readTraces, readTraffic } from './data-files.ts';
@@ -102,7 +102,7 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
     const firstAt = Math.min(options.at, options.from + options.lookbackDays * 86_400);
 
     // Traffic first: its latest timestamp decides where the history windows can fall.
-    let traffic: Result<TrafficSample[]>;
+    let traffic: Result<Samples<TrafficSample>>;
     let window: EngineWindow;
     if (trafficTable?.format === 'csv') {
       const log = new RowLog();
@@ -116,7 +116,8 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
         traffic = { ok: true, data: folded.samples(scan.series) };
       }
       if (scan === null && traffic.ok) {
-        const latest = traffic.data.reduce<number | null>((m, s) => (m === null || s.t > m ? s.t : m), null);
+        let latest: number | null = null;
+        for (const s of traffic.data) if (latest === null || s.t > latest) latest = s.t;
         window = engineWindow(firstAt, latest ?? options.at, options.lookbackDays);
       }
     } else if (trafficTable) {
@@ -146,14 +147,14 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
       { regions: options.regions, bucketMinutes: options.bucketMinutes, window, evacuations: evacuationWindows },
       options,
     );
-    const series = async <K extends 'demand' | 'traces'>(key: K): Promise<Result<SamplesOf<K>[]>> => {
+    const series = async <K extends 'demand' | 'traces'>(key: K): Promise<Result<Samples<SamplesOf<K>>>> => {
       const table = located.get(key) ?? null;
-      if (!table) return CHECKERS[key](dataFile(dir, key), regions) as Result<SamplesOf<K>[]>;
+      if (!table) return CHECKERS[key](dataFile(dir, key), regions) as Result<Samples<SamplesOf<K>>>;
       if (table.format === 'parquet') return parquetTable(await engine.get(), table, key, { ...options, window, evacuations: evacuationWindows });
       const result = scanned[csvJobs.findIndex((j) => j.table === key)];
-      return (result ?? CHECKERS[key](table.path, regions)) as Result<SamplesOf<K>[]>;
+      return (result ?? CHECKERS[key](table.path, regions)) as Result<Samples<SamplesOf<K>>>;
     };
-    const traces: Result<TraceSample[]> = options.traces === undefined ? await series('traces') : { ok: true, data: [...options.traces] };
+    const traces: Result<Samples<TraceSample>> = options.traces === undefined ? await series('traces') : { ok: true, data: [...options.traces] };
     const demand = await series('demand');
 
     const issues: InputIssue[] = [];

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { InputIssue, Result } from '../errors.ts';
+import type { Samples } from '../model/planning-data.ts';
 import type { SeriesTable } from './aggregate-sql.ts';
 import { mergeScanIssues, type ScanResult } from './csv-scan.ts';
 import type { ProgressSink } from './progress-line.ts';
@@ -49,7 +50,7 @@ export async function scanSeriesTables(
   jobs: readonly TableJob[],
   params: FoldParams,
   options: ParallelOptions = {},
-): Promise<(Result<SamplesOf<SeriesTable>[]> | null)[]> {
+): Promise<(Result<Samples<SamplesOf<SeriesTable>>> | null)[]> {
   const total = jobs.reduce((sum, j) => sum + j.bytes, 0);
   const parallel =
     options.workers === 'always' || (options.workers !== 'never' && total >= PARALLEL_MIN_BYTES && os.availableParallelism() >= 2 && jobs.length > 0);
@@ -128,7 +129,7 @@ function startWorker(task: ScanTask): Worker {
 }
 
 /** One table's parts in file order: samples, issues, null (the checker reads it), or `refold`. */
-function merge(job: TableJob, params: FoldParams, parts: readonly Part[]): Result<SamplesOf<SeriesTable>[]> | null | 'refold' {
+function merge(job: TableJob, params: FoldParams, parts: readonly Part[]): Result<Samples<SamplesOf<SeriesTable>>> | null | 'refold' {
   if (parts.some((p) => p.scan === null || p.state === null)) return null;
   const scans = parts.map((p) => p.scan as ScanResult);
   const issues: InputIssue[] = mergeScanIssues(job.file, scans);

@@ -127,7 +127,7 @@ describe('a precomputed directory read by bucket', () => {
     const manifest = unwrap(readManifest(copy));
     if (!manifest) throw new Error('no manifest');
     expect(readPrecomputedBuckets(copy, manifest, new Set(config.evacuation.regions), () => ({ traces: [56], demand: [56] }))).toBeNull();
-    expect(source.last?.data.demand.some((s) => s.t === 1795300000 && s.value === 1000000)).toBe(true);
+    expect([...(source.last?.data.demand ?? [])].some((s) => s.t === 1795300000 && s.value === 1000000)).toBe(true);
   });
 
   test('a bad row in a bucket read is named by its file and line', async () => {
