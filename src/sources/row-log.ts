@@ -1,43 +1,82 @@
 import type { ScanSink } from './csv-scan.ts';
 
+/** Rows a chunk holds: logs grow a chunk at a time, never copying what they hold. */
+const CHUNK_ROWS = 1 << 16;
+
+/** A run of logged rows as typed arrays. */
+export interface RowColumns {
+  readonly series: Int32Array;
+  readonly t: Float64Array;
+  readonly v: Float64Array;
+}
+
 /**
- * Keeps a scan's rows in typed arrays (20 bytes a row) to replay them later: the traffic
- * table, whose latest timestamp decides how every table folds (see EngineWindow).
+ * Keeps a scan's rows in typed arrays (20 bytes a row), in chunks so that growing never copies
+ * (nor holds a log twice while it does), to replay them later: the traffic table (whose latest
+ * timestamp decides how every table folds, see EngineWindow), a fold's rows kept as read.
  */
 export class RowLog implements ScanSink {
-  private series = new Int32Array(1024);
-  private t = new Float64Array(1024);
-  private v = new Float64Array(1024);
+  private readonly chunks: RowColumns[] = [];
+  private current: RowColumns = newChunk(1024);
   private n = 0;
   /** The latest timestamp logged, or null before the first row. */
   latest: number | null = null;
 
   row(series: number, t: number, value: number): void {
-    if (this.n === this.t.length) {
-      const series_ = new Int32Array(this.n * 2);
-      series_.set(this.series);
-      this.series = series_;
-      const t_ = new Float64Array(this.n * 2);
-      t_.set(this.t);
-      this.t = t_;
-      const v_ = new Float64Array(this.n * 2);
-      v_.set(this.v);
-      this.v = v_;
+    let chunk = this.current;
+    if (this.n === chunk.t.length) {
+      if (chunk.t.length < CHUNK_ROWS) {
+        // Small logs (most) start small: the first chunk doubles up to CHUNK_ROWS.
+        const bigger = newChunk(chunk.t.length * 2);
+        bigger.series.set(chunk.series);
+        bigger.t.set(chunk.t);
+        bigger.v.set(chunk.v);
+        chunk = bigger;
+      } else {
+        this.chunks.push(chunk);
+        chunk = newChunk(CHUNK_ROWS);
+        this.n = 0;
+      }
+      this.current = chunk;
     }
-    this.series[this.n] = series;
-    this.t[this.n] = t;
-    this.v[this.n] = value;
+    chunk.series[this.n] = series;
+    chunk.t[this.n] = t;
+    chunk.v[this.n] = value;
     this.n += 1;
     if (this.latest === null || t > this.latest) this.latest = t;
   }
 
-  /** The rows logged, as typed arrays (views; transferable to another thread after `.slice()`). */
-  columns(): { readonly series: Int32Array; readonly t: Float64Array; readonly v: Float64Array } {
-    return { series: this.series.subarray(0, this.n), t: this.t.subarray(0, this.n), v: this.v.subarray(0, this.n) };
+  /** How many rows are logged. */
+  get length(): number {
+    return this.chunks.length * CHUNK_ROWS + this.n;
+  }
+
+  /** The rows logged, a run of them at a time (views of the log, in the order logged). */
+  runs(): RowColumns[] {
+    const last = { series: this.current.series.subarray(0, this.n), t: this.current.t.subarray(0, this.n), v: this.current.v.subarray(0, this.n) };
+    return [...this.chunks, last];
+  }
+
+  /** The rows logged as one run of new arrays (to transfer to another thread). */
+  columns(): RowColumns {
+    const n = this.length;
+    const out = newChunk(n);
+    let at = 0;
+    for (const run of this.runs()) {
+      out.series.set(run.series, at);
+      out.t.set(run.t, at);
+      out.v.set(run.v, at);
+      at += run.t.length;
+    }
+    return out;
   }
 
   /** Hands every row to `sink`, in the order logged. */
   replay(sink: ScanSink): void {
-    for (let i = 0; i < this.n; i++) sink.row(this.series[i] as number, this.t[i] as number, this.v[i] as number);
+    for (const run of this.runs()) for (let i = 0; i < run.t.length; i++) sink.row(run.series[i] as number, run.t[i] as number, run.v[i] as number);
   }
+}
+
+function newChunk(rows: number): RowColumns {
+  return { series: new Int32Array(rows), t: new Float64Array(rows), v: new Float64Array(rows) };
 }

@@ -9,8 +9,8 @@ import { RowLog } from './row-log.ts';
  * thread (see parallel-scan.ts). Series are numbered as the scan that made it numbered them.
  */
 export interface FoldState {
-  /** Per series, its cells ([sum, count, latest t] each), or null when it has none. */
-  readonly cells: readonly (Float64Array | null)[];
+  /** Per series, its cells, or null when it has none. */
+  readonly cells: readonly (Cells | null)[];
   /** Per series, [sum, count, latest t] of its rows before every window (count 0: none). */
   readonly old: Float64Array;
   readonly raw: { readonly series: Int32Array; readonly t: Float64Array; readonly v: Float64Array };
@@ -18,6 +18,12 @@ export interface FoldState {
   readonly fractional: boolean;
   /** Per series, [t, value] of its latest row in a bucket not wanted (t NaN: none). */
   readonly skipped: Float64Array;
+}
+
+/** A series' cells: [sum, latest t] each in `values`, the count of rows in `counts` (20 bytes a cell). */
+export interface Cells {
+  readonly values: Float64Array;
+  readonly counts: Uint32Array;
 }
 
 export type SamplesOf<K extends SeriesTable> = K extends 'traffic' ? TrafficSample : K extends 'demand' ? DemandSample : TraceSample;
@@ -42,9 +48,9 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
   private readonly bucketSeconds: number;
   private readonly bucketCount: number;
   private readonly firstMiddleDay: number;
-  /** Cells per series: [sum, count, latest t] each. */
+  /** Cells per series (see Cells). */
   private readonly cellsPerSeries: number;
-  private readonly cells: (Float64Array | undefined)[] = [];
+  private readonly cells: (Cells | undefined)[] = [];
   private readonly old: [sum: number, count: number, latest: number][] = [];
   private readonly raw = new RowLog();
   private fractional = false;
@@ -111,14 +117,15 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
     const slot = this.table === 'traces' ? bucket : (day - this.firstMiddleDay) * this.bucketCount + bucket;
     let cells = this.cells[series];
     if (cells === undefined) {
-      cells = new Float64Array(this.cellsPerSeries * 3);
+      cells = { values: new Float64Array(this.cellsPerSeries * 2), counts: new Uint32Array(this.cellsPerSeries) };
       this.cells[series] = cells;
     }
-    const at = slot * 3;
-    cells[at] = (cells[at] as number) + v;
-    const n = (cells[at + 1] as number) + 1;
-    cells[at + 1] = n;
-    if (n === 1 || t > (cells[at + 2] as number)) cells[at + 2] = t;
+    const { values, counts } = cells;
+    const at = slot * 2;
+    values[at] = (values[at] as number) + v;
+    const n = (counts[slot] as number) + 1;
+    counts[slot] = n;
+    if (n === 1 || t > (values[at + 1] as number)) values[at + 1] = t;
   }
 
   /** The fold as typed arrays (see FoldState), copied so that they can be transferred. */
@@ -136,7 +143,7 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
       skipped,
       cells: Array.from(this.cells, (c) => c ?? null),
       old,
-      raw: { series: raw.series.slice(), t: raw.t.slice(), v: raw.v.slice() },
+      raw,
       fractional: this.fractional,
     };
   }
@@ -155,13 +162,14 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
         this.cells[series] = cells;
         return;
       }
-      for (let at = 0; at < cells.length; at += 3) {
-        const n = cells[at + 1] as number;
+      for (let slot = 0; slot < cells.counts.length; slot++) {
+        const n = cells.counts[slot] as number;
         if (n === 0) continue;
-        const before = mine[at + 1] as number;
-        mine[at] = (mine[at] as number) + (cells[at] as number);
-        mine[at + 1] = before + n;
-        if (before === 0 || (cells[at + 2] as number) > (mine[at + 2] as number)) mine[at + 2] = cells[at + 2] as number;
+        const before = mine.counts[slot] as number;
+        const at = slot * 2;
+        mine.values[at] = (mine.values[at] as number) + (cells.values[at] as number);
+        mine.counts[slot] = before + n;
+        if (before === 0 || (cells.values[at + 1] as number) > (mine.values[at + 1] as number)) mine.values[at + 1] = cells.values[at + 1] as number;
       }
     });
     for (let s = 0; s * 3 < state.old.length; s++) {
@@ -201,8 +209,8 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
   samples(names: readonly (readonly string[])[]): Samples<SamplesOf<K>> {
     const make = this.maker(names);
     const { old, cells, skipped } = this;
-    const raw = this.raw.columns();
-    let length = raw.t.length;
+    const runs = this.raw.runs();
+    let length = this.raw.length;
     old.forEach(() => {
       length += 1;
     });
@@ -210,7 +218,7 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
       length += 1;
     });
     cells.forEach((c) => {
-      if (c) for (let at = 1; at < c.length; at += 3) if ((c[at] as number) > 0) length += 1;
+      if (c) for (const n of c.counts) if (n > 0) length += 1;
     });
     return {
       length,
@@ -222,12 +230,12 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
         for (let series = 0; series < cells.length; series++) {
           const c = cells[series];
           if (!c) continue;
-          for (let at = 0; at < c.length; at += 3) {
-            const n = c[at + 1] as number;
-            if (n > 0) yield make(series, c[at + 2] as number, c[at] as number, n);
+          for (let slot = 0; slot < c.counts.length; slot++) {
+            const n = c.counts[slot] as number;
+            if (n > 0) yield make(series, c.values[slot * 2 + 1] as number, c.values[slot * 2] as number, n);
           }
         }
-        for (let i = 0; i < raw.t.length; i++) yield make(raw.series[i] as number, raw.t[i] as number, raw.v[i] as number, 1);
+        for (const run of runs) for (let i = 0; i < run.t.length; i++) yield make(run.series[i] as number, run.t[i] as number, run.v[i] as number, 1);
         for (let series = 0; series < skipped.length; series++) {
           const row = skipped[series];
           if (row) yield make(series, row[0], row[1], 1);
