@@ -16,7 +16,9 @@ export interface RowColumns {
  * timestamp decides how every table folds, see EngineWindow), a fold's rows kept as read.
  */
 export class RowLog implements ScanSink {
+  /** Full runs, in order; then `current`, of which `n` rows are used. */
   private readonly chunks: RowColumns[] = [];
+  private held = 0;
   private current: RowColumns = newChunk(1024);
   private n = 0;
   /** The latest timestamp logged, or null before the first row. */
@@ -34,6 +36,7 @@ export class RowLog implements ScanSink {
         chunk = bigger;
       } else {
         this.chunks.push(chunk);
+        this.held += chunk.t.length;
         chunk = newChunk(CHUNK_ROWS);
         this.n = 0;
       }
@@ -48,27 +51,36 @@ export class RowLog implements ScanSink {
 
   /** How many rows are logged. */
   get length(): number {
-    return this.chunks.length * CHUNK_ROWS + this.n;
+    return this.held + this.n;
   }
 
-  /** The rows logged, a run of them at a time (views of the log, in the order logged). */
+  /**
+   * The rows logged, a run of them at a time, in the order logged: the log's own arrays (the
+   * last one trimmed to a copy, so that each run's buffer holds exactly its rows and can be
+   * transferred to another thread).
+   */
   runs(): RowColumns[] {
-    const last = { series: this.current.series.subarray(0, this.n), t: this.current.t.subarray(0, this.n), v: this.current.v.subarray(0, this.n) };
-    return [...this.chunks, last];
+    const { series, t, v } = this.current;
+    return [...this.chunks, { series: series.slice(0, this.n), t: t.slice(0, this.n), v: v.slice(0, this.n) }];
   }
 
-  /** The rows logged as one run of new arrays (to transfer to another thread). */
-  columns(): RowColumns {
-    const n = this.length;
-    const out = newChunk(n);
-    let at = 0;
-    for (const run of this.runs()) {
-      out.series.set(run.series, at);
-      out.t.set(run.t, at);
-      out.v.set(run.v, at);
-      at += run.t.length;
+  /**
+   * Appends runs of rows logged elsewhere (another fold's, from a worker thread), taking their
+   * arrays over: `map` renumbers their series, in place.
+   */
+  adopt(runs: readonly RowColumns[], map: Int32Array): void {
+    if (this.n > 0) {
+      this.chunks.push(...this.runs().slice(-1));
+      this.held += this.n;
     }
-    return out;
+    this.current = newChunk(1024);
+    this.n = 0;
+    for (const run of runs) {
+      for (let i = 0; i < run.series.length; i++) run.series[i] = map[run.series[i] as number] as number;
+      for (const t of run.t) if (this.latest === null || t > this.latest) this.latest = t;
+      this.chunks.push(run);
+      this.held += run.t.length;
+    }
   }
 
   /** Hands every row to `sink`, in the order logged. */

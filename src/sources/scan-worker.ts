@@ -7,7 +7,7 @@ import { runScanTask, type ScanTask } from './scan-task.ts';
 
 const { scan, fold } = runScanTask(workerData as ScanTask);
 const state = fold.state();
-const transfer = [...state.cells.flatMap((c) => (c === null ? [] : [c.values, c.counts])), state.old, state.raw.series, state.raw.t, state.raw.v].map(
+const transfer = [...state.cells.flatMap((c) => (c === null ? [] : [c.values, c.counts])), state.old, ...state.raw.flatMap((r) => [r.series, r.t, r.v])].map(
   (a) => a.buffer as ArrayBuffer,
 );
 parentPort?.postMessage({ scan, state }, transfer);

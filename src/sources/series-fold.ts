@@ -2,7 +2,7 @@ import { bucketsPerDay } from '../model/bucket.ts';
 import type { DemandSample, Samples, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import type { EngineWindow, SeriesTable, SqlEvacuation } from './aggregate-sql.ts';
 import type { ScanSink } from './csv-scan.ts';
-import { RowLog } from './row-log.ts';
+import { type RowColumns, RowLog } from './row-log.ts';
 
 /**
  * A fold's state as plain typed arrays, to hand a fold made on a worker thread to the main
@@ -13,7 +13,8 @@ export interface FoldState {
   readonly cells: readonly (Cells | null)[];
   /** Per series, [sum, count, latest t] of its rows before every window (count 0: none). */
   readonly old: Float64Array;
-  readonly raw: { readonly series: Int32Array; readonly t: Float64Array; readonly v: Float64Array };
+  /** The rows kept as read, in runs (see RowLog). */
+  readonly raw: readonly RowColumns[];
   /** Some value is not a whole number: sums of cells depend on the order of addition. */
   readonly fractional: boolean;
   /** Per series, [t, value] of its latest row in a bucket not wanted (t NaN: none). */
@@ -134,7 +135,7 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
     this.old.forEach((o, series) => {
       if (o) old.set(o, series * 3);
     });
-    const raw = this.raw.columns();
+    const raw = this.raw.runs();
     const skipped = new Float64Array(this.skipped.length * 2).fill(Number.NaN);
     this.skipped.forEach((row, series) => {
       if (row) skipped.set(row, series * 2);
@@ -185,8 +186,7 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
         if (latest > mine[2]) mine[2] = latest;
       }
     }
-    const { series, t, v } = state.raw;
-    for (let i = 0; i < t.length; i++) this.raw.row(map[series[i] as number] as number, t[i] as number, v[i] as number);
+    this.raw.adopt(state.raw, map);
     for (let s = 0; s * 2 < state.skipped.length; s++) {
       const at = state.skipped[s * 2] as number;
       if (Number.isNaN(at)) continue;
