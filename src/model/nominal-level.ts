@@ -44,15 +44,24 @@ export class NominalLevels {
   private weekend = new Uint8Array(0);
   private next = new Int32Array(0);
 
+  /**
+   * @param expectedSamples how many samples will be added, when known: room for the cells of
+   * the buckets kept is made at once (growing by copies holds the cells twice for a moment,
+   * what decides the peak memory of a precompute)
+   */
   constructor(
     private readonly bucketMinutes: number,
     buckets: ReadonlySet<number>,
     private readonly dayTypeOf?: DayTypeOf,
+    expectedSamples = 0,
   ) {
     this.slotOf = new Int32Array(bucketsPerDay(bucketMinutes)).fill(-1);
     let slots = 0;
     for (const b of [...buckets].sort((x, y) => x - y)) if (b >= 0 && b < this.slotOf.length) this.slotOf[b] = slots++;
     this.slots = slots;
+    // Samples spread over the day's buckets: those of the kept buckets, one cell each at most.
+    const cells = Math.ceil((expectedSamples * slots) / this.slotOf.length);
+    if (cells > 1024) this.growCells(cells);
   }
 
   /** Adds one sample (already filtered to the lookback window). */

@@ -83,7 +83,7 @@ export function buildPlanIndex(
   // Keys start with the region: its zone decides the day type of each date.
   const typeOf: DayTypeOf | undefined = dayTypes ? (k, t) => dayTypeOf(t, dayTypes.timeZones[splitKey(k)[0]]) : undefined;
   const keys = new Keys();
-  const traffic = new NominalLevels(bucketMinutes, buckets, typeOf);
+  const traffic = new NominalLevels(bucketMinutes, buckets, typeOf, data.traffic.length);
   const devices = new Map<string, Set<string>>();
   for (const s of data.traffic) {
     getOrInsert(devices, s.region, () => new Set<string>()).add(s.device);
@@ -109,7 +109,7 @@ export function buildPlanIndex(
     if (c.observedAt !== undefined && c.observedAt !== null) nearest.set(key(c.region, c.service), new NearestSample(c.observedAt, bucketMinutes * 60));
   }
 
-  const demand = new NominalLevels(bucketMinutes, buckets, typeOf);
+  const demand = new NominalLevels(bucketMinutes, buckets, typeOf, data.demand.length);
   for (const s of data.demand) {
     const k = keys.of(s.region, s.service);
     if (keep(s.t)) demand.add(k, s.t, s.value);
