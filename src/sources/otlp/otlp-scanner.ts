@@ -1,0 +1,528 @@
+import { attributeValueString, type PickedAttributes, REGION, SERVICE } from './otlp-attributes.ts';
+import type { ByteSpan, SpanBatchBuilder } from './span-batch.ts';
+import { countsAsRequest } from './span-kind.ts';
+import { secondsOfNanos } from './span-time.ts';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const MINUS = 0x2d;
+const ZERO = 0x30;
+const NINE = 0x39;
+
+const key = (s: string) => Buffer.from(s, 'latin1');
+const RESOURCE_SPANS = key('resourceSpans');
+const RESOURCE = key('resource');
+const SCOPE_SPANS = key('scopeSpans');
+const SPANS = key('spans');
+const ATTRIBUTES = key('attributes');
+const KEY = key('key');
+const VALUE = key('value');
+const TRACE_ID = key('traceId');
+const SPAN_ID = key('spanId');
+const PARENT_SPAN_ID = key('parentSpanId');
+const KIND = key('kind');
+const START = key('startTimeUnixNano');
+const KIND_SERVER = key('SPAN_KIND_SERVER');
+const KIND_CONSUMER = key('SPAN_KIND_CONSUMER');
+const TRUE = key('true');
+const FALSE = key('false');
+const NULL = key('null');
+
+function isDigit(c: number): boolean {
+  return c >= ZERO && c <= NINE;
+}
+
+/** Thrown (and caught in `scan`) when the line holds something the scanner leaves to JSON.parse. */
+const GIVE_UP = new Error('not for the scanner');
+
+/** JSON's escapes after a backslash (other than \u). */
+const SIMPLE_ESCAPE = new Uint8Array(256);
+for (const c of '"\\/bfnrt') SIMPLE_ESCAPE[c.charCodeAt(0)] = 1;
+/** Bytes that stand for themselves inside a JSON string (not a quote, backslash or control character). */
+const PLAIN = new Uint8Array(256).fill(1);
+for (let c = 0; c < 0x20; c++) PLAIN[c] = 0;
+PLAIN[QUOTE] = 0;
+PLAIN[BACKSLASH] = 0;
+/** JSON's whitespace. */
+const WS = new Uint8Array(256);
+for (const c of ' \t\n\r') WS[c.charCodeAt(0)] = 1;
+const IS_HEX = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') IS_HEX[c.charCodeAt(0)] = 1;
+
+/**
+ * Reads the spans of an OTLP/JSON line (an ExportTraceServiceRequest) straight from its bytes,
+ * without building the request's objects: only the ids, kind, start time and the attributes evac
+ * reads (see `attributeNames`) are taken; every other value is checked to be JSON and skipped.
+ *
+ * It takes any key order, whitespace and unknown fields, and gives the builder exactly what
+ * `readRequestJson` would. Whatever it does not handle (a line that is not valid JSON or has a
+ * problem to report, an escaped key or id, a duplicate key, a value of an unexpected type) makes
+ * `scan` return false having written nothing, and the caller hands the line to `readRequestJson`.
+ */
+export class OtlpScanner {
+  private b: Buffer = Buffer.alloc(0);
+  private p = 0;
+  private end = 0;
+  /** The last key read: b[keyStart, keyStart + keyLength). */
+  private keyStart = 0;
+  private keyLength = 0;
+  /** The last string read: b[strStart, strEnd), and whether it holds an escape. */
+  private strStart = 0;
+  private strEnd = 0;
+  private strEscaped = false;
+  private readonly names: (Buffer | undefined)[];
+  private readonly trace: ByteSpan = { start: 0, end: 0 };
+  private readonly id: ByteSpan = { start: 0, end: 0 };
+  private readonly parent: ByteSpan = { start: 0, end: 0 };
+
+  constructor(names: readonly (string | undefined)[]) {
+    this.names = names.map((n) => (n === undefined ? undefined : Buffer.from(n, 'utf8')));
+  }
+
+  /** Reads b[start, end) into the builder; false (nothing written, once the caller rolls back to its mark) when it leaves the line to JSON.parse. */
+  scan(b: Buffer, start: number, end: number, into: SpanBatchBuilder): boolean {
+    this.b = b;
+    this.p = start;
+    this.end = end;
+    try {
+      this.request(into);
+      return true;
+    } catch (error) {
+      // A deeply nested value may overflow the stack: JSON.parse decides about it.
+      if (error === GIVE_UP || error instanceof RangeError) return false;
+      throw error;
+    }
+  }
+
+  private request(into: SpanBatchBuilder): void {
+    let found = false;
+    if (this.objectStart()) {
+      do {
+        this.key();
+        if (this.keyIs(RESOURCE_SPANS)) {
+          if (found) throw GIVE_UP;
+          found = true;
+          if (!this.arrayStart()) continue;
+          do this.resourceSpans(into);
+          while (this.nextElement());
+        } else this.skipValue();
+      } while (this.nextMember());
+    }
+    this.ws();
+    if (!found || this.p !== this.end) throw GIVE_UP;
+  }
+
+  private resourceSpans(into: SpanBatchBuilder): void {
+    const picked: PickedAttributes = [undefined, undefined, undefined, undefined, undefined];
+    let resourceSeen = false;
+    let scopesAt = -1;
+    let scopesDone = false;
+    if (!this.objectStart()) return;
+    do {
+      this.key();
+      if (this.keyIs(RESOURCE)) {
+        if (resourceSeen) throw GIVE_UP;
+        resourceSeen = true;
+        this.resource(picked);
+      } else if (this.keyIs(SCOPE_SPANS)) {
+        if (scopesAt >= 0 || scopesDone) throw GIVE_UP;
+        if (resourceSeen) {
+          this.scopeSpans(picked, into);
+          scopesDone = true;
+        } else {
+          // The resource may follow: read the spans once it is known.
+          scopesAt = this.p;
+          this.skipValue();
+        }
+      } else this.skipValue();
+    } while (this.nextMember());
+    if (scopesAt >= 0) {
+      const after = this.p;
+      this.p = scopesAt;
+      this.scopeSpans(picked, into);
+      this.p = after;
+    }
+  }
+
+  private resource(picked: PickedAttributes): void {
+    let seen = false;
+    if (!this.objectStart()) return;
+    do {
+      this.key();
+      if (this.keyIs(ATTRIBUTES)) {
+        if (seen) throw GIVE_UP;
+        seen = true;
+        this.attributes(picked);
+      } else this.skipValue();
+    } while (this.nextMember());
+  }
+
+  /** Reads scopeSpans (an array: anything else goes to JSON.parse), the spans of `resource`. */
+  private scopeSpans(resource: PickedAttributes, into: SpanBatchBuilder): void {
+    const any = this.arrayStart();
+    into.resource(resource);
+    if (!any) return;
+    do {
+      let seen = false;
+      if (!this.objectStart()) continue;
+      do {
+        this.key();
+        if (this.keyIs(SPANS)) {
+          if (seen) throw GIVE_UP;
+          seen = true;
+          if (!this.arrayStart()) continue;
+          do this.span(into);
+          while (this.nextElement());
+        } else this.skipValue();
+      } while (this.nextMember());
+    } while (this.nextElement());
+  }
+
+  private span(into: SpanBatchBuilder): void {
+    const { trace, id, parent } = this;
+    trace.start = trace.end = id.start = id.end = parent.start = parent.end = -1;
+    let request = false;
+    let kindSeen = false;
+    let start = -1;
+    let picked: PickedAttributes | undefined;
+    if (!this.objectStart()) throw GIVE_UP;
+    do {
+      this.key();
+      switch (this.keyLength) {
+        case 7:
+          if (this.keyIs(TRACE_ID)) {
+            if (trace.start >= 0) throw GIVE_UP;
+            this.plainString();
+            trace.start = this.strStart;
+            trace.end = this.strEnd;
+            continue;
+          }
+          break;
+        case 6:
+          if (this.keyIs(SPAN_ID)) {
+            if (id.start >= 0) throw GIVE_UP;
+            this.plainString();
+            id.start = this.strStart;
+            id.end = this.strEnd;
+            continue;
+          }
+          break;
+        case 12:
+          if (this.keyIs(PARENT_SPAN_ID)) {
+            if (parent.start >= 0) throw GIVE_UP;
+            this.plainString();
+            parent.start = this.strStart;
+            parent.end = this.strEnd;
+            continue;
+          }
+          break;
+        case 4:
+          if (this.keyIs(KIND)) {
+            if (kindSeen) throw GIVE_UP;
+            kindSeen = true;
+            request = this.kind();
+            continue;
+          }
+          break;
+        case 17:
+          if (this.keyIs(START)) {
+            if (start >= 0) throw GIVE_UP;
+            start = this.startSeconds();
+            continue;
+          }
+          break;
+        case 10:
+          if (this.keyIs(ATTRIBUTES)) {
+            if (picked !== undefined) throw GIVE_UP;
+            picked = [undefined, undefined, undefined, undefined, undefined];
+            this.attributes(picked);
+            continue;
+          }
+          break;
+      }
+      this.skipValue();
+    } while (this.nextMember());
+    // Missing or empty ids, no start time: JSON.parse's reader reports them.
+    if (trace.end <= trace.start || id.end <= id.start || start < 0) throw GIVE_UP;
+    if (parent.start < 0) parent.start = parent.end = 0;
+    let has = false;
+    if (picked !== undefined) for (let s = 0; s < picked.length; s++) if (s !== SERVICE && s !== REGION && picked[s] !== undefined) has = true;
+    into.span(this.b, trace, id, parent, request, start, has ? picked : undefined);
+  }
+
+  /** A span's kind: whether it counts as a request (`countsAsRequest` of the value). */
+  private kind(): boolean {
+    this.ws();
+    const b = this.b;
+    const c = b[this.p];
+    if (c === QUOTE) {
+      this.plainString();
+      return this.stringIs(KIND_SERVER) || this.stringIs(KIND_CONSUMER);
+    }
+    if (c === MINUS || (c !== undefined && c >= ZERO && c <= NINE)) {
+      const from = this.p;
+      this.skipNumber();
+      if (this.p === from + 1) return c === 0x32 || c === 0x35;
+      return countsAsRequest(Number(b.toString('latin1', from, this.p)));
+    }
+    this.skipValue();
+    return false;
+  }
+
+  /** startTimeUnixNano as epoch seconds (`epochSeconds`); anything it refuses goes to JSON.parse's reader. */
+  private startSeconds(): number {
+    this.ws();
+    const b = this.b;
+    const c = b[this.p];
+    if (c === QUOTE) {
+      this.plainString();
+      const from = this.strStart;
+      const digits = this.strEnd - from;
+      if (digits < 1 || digits > 20) throw GIVE_UP;
+      let high = 0;
+      let low = 0;
+      const split = this.strEnd - 9;
+      for (let i = from; i < this.strEnd; i++) {
+        const d = b[i]! - ZERO;
+        if (d < 0 || d > 9) throw GIVE_UP;
+        if (i < split) high = high * 10 + d;
+        else low = low * 10 + d;
+      }
+      // Up to 11 digits of seconds and 9 of nanoseconds: both exact in a double.
+      return digits > 9 ? secondsOfNanos(high, low) : low / 1e9;
+    }
+    if (c === MINUS || (c !== undefined && c >= ZERO && c <= NINE)) {
+      const from = this.p;
+      this.skipNumber();
+      const n = Number(b.toString('latin1', from, this.p));
+      if (!Number.isFinite(n) || n < 0) throw GIVE_UP;
+      return n / 1e9;
+    }
+    throw GIVE_UP;
+  }
+
+  /** An attribute list: the first attribute of each wanted name gives its slot's value (`attributeString`). */
+  private attributes(picked: PickedAttributes): void {
+    const names = this.names;
+    let done = 0;
+    if (!this.arrayStart()) return;
+    do {
+      let keySeen = false;
+      let keyStart = -1;
+      let keyEnd = -1;
+      let valueStart = -1;
+      let valueEnd = -1;
+      if (!this.objectStart()) throw GIVE_UP;
+      do {
+        this.key();
+        if (this.keyIs(KEY)) {
+          if (keySeen) throw GIVE_UP;
+          keySeen = true;
+          this.ws();
+          // A key that is not a string matches no name (as in attributeString).
+          if (this.b[this.p] === QUOTE) {
+            this.plainString();
+            keyStart = this.strStart;
+            keyEnd = this.strEnd;
+          } else this.skipValue();
+        } else if (this.keyIs(VALUE)) {
+          if (valueStart >= 0) throw GIVE_UP;
+          this.ws();
+          valueStart = this.p;
+          this.skipValue();
+          valueEnd = this.p;
+        } else this.skipValue();
+      } while (this.nextMember());
+      if (keyEnd < 0) continue;
+      for (let s = 0; s < names.length; s++) {
+        const name = names[s];
+        if (name === undefined || (done & (1 << s)) !== 0 || !this.bytesAre(keyStart, keyEnd, name)) continue;
+        done |= 1 << s;
+        picked[s] = valueStart < 0 ? undefined : attributeValueString(JSON.parse(this.b.toString('utf8', valueStart, valueEnd)));
+      }
+    } while (this.nextElement());
+  }
+
+  // JSON structure.
+
+  private ws(): void {
+    const b = this.b;
+    let p = this.p;
+    // Compact JSON (what exporters write) has none: one look, one table load.
+    if (WS[b[p]!] !== 1) return;
+    while (p < this.end && WS[b[p]!] === 1) p++;
+    this.p = p;
+  }
+
+  /** Expects `{`; true when the object has members (the first key comes next). */
+  private objectStart(): boolean {
+    this.ws();
+    if (this.p >= this.end || this.b[this.p] !== LBRACE) throw GIVE_UP;
+    this.p++;
+    this.ws();
+    if (this.p < this.end && this.b[this.p] === RBRACE) {
+      this.p++;
+      return false;
+    }
+    return true;
+  }
+
+  /** Expects `[`; true when the array has elements. */
+  private arrayStart(): boolean {
+    this.ws();
+    if (this.p >= this.end || this.b[this.p] !== LBRACKET) throw GIVE_UP;
+    this.p++;
+    this.ws();
+    if (this.p < this.end && this.b[this.p] === RBRACKET) {
+      this.p++;
+      return false;
+    }
+    return true;
+  }
+
+  /** After a member: true at `,` (another follows), false at `}`. */
+  private nextMember(): boolean {
+    this.ws();
+    if (this.p >= this.end) throw GIVE_UP;
+    const c = this.b[this.p++];
+    if (c === COMMA) return true;
+    if (c === RBRACE) return false;
+    throw GIVE_UP;
+  }
+
+  private nextElement(): boolean {
+    this.ws();
+    if (this.p >= this.end) throw GIVE_UP;
+    const c = this.b[this.p++];
+    if (c === COMMA) return true;
+    if (c === RBRACKET) return false;
+    throw GIVE_UP;
+  }
+
+  /** A member's key and its colon; an escaped key goes to JSON.parse. */
+  private key(): void {
+    this.ws();
+    const b = this.b;
+    const end = this.end;
+    let p = this.p;
+    if (p >= end || b[p] !== QUOTE) throw GIVE_UP;
+    const from = ++p;
+    while (p < end && PLAIN[b[p]!] === 1) p++;
+    if (p >= end || b[p] !== QUOTE) throw GIVE_UP;
+    this.keyStart = from;
+    this.keyLength = p - from;
+    p++;
+    if (p < end && b[p] === COLON) this.p = p + 1;
+    else {
+      this.p = p;
+      this.ws();
+      if (this.p >= end || b[this.p] !== COLON) throw GIVE_UP;
+      this.p++;
+    }
+  }
+
+  private keyIs(name: Buffer): boolean {
+    return this.keyLength === name.length && this.bytesAre(this.keyStart, this.keyStart + this.keyLength, name);
+  }
+
+  private stringIs(name: Buffer): boolean {
+    return this.bytesAre(this.strStart, this.strEnd, name);
+  }
+
+  private bytesAre(start: number, end: number, name: Buffer): boolean {
+    if (end - start !== name.length) return false;
+    const b = this.b;
+    for (let i = 0; i < name.length; i++) if (b[start + i] !== name[i]) return false;
+    return true;
+  }
+
+  /** A string value without escapes (an escaped one goes to JSON.parse). */
+  private plainString(): void {
+    this.ws();
+    if (this.p >= this.end || this.b[this.p] !== QUOTE) throw GIVE_UP;
+    this.string();
+    if (this.strEscaped) throw GIVE_UP;
+  }
+
+  /** The string at p (at its opening quote), checked as JSON: sets strStart, strEnd, strEscaped. */
+  private string(): void {
+    const b = this.b;
+    const end = this.end;
+    let p = this.p + 1;
+    const from = p;
+    let escaped = false;
+    for (;;) {
+      while (p < end && PLAIN[b[p]!] === 1) p++;
+      if (p >= end) throw GIVE_UP;
+      const c = b[p]!;
+      if (c === QUOTE) break;
+      if (c !== BACKSLASH) throw GIVE_UP; // a control character
+      escaped = true;
+      const e = b[p + 1]!;
+      if (p + 1 < end && SIMPLE_ESCAPE[e] === 1) p += 2;
+      else if (e === 0x75 && p + 5 < end && IS_HEX[b[p + 2]!] === 1 && IS_HEX[b[p + 3]!] === 1 && IS_HEX[b[p + 4]!] === 1 && IS_HEX[b[p + 5]!] === 1) p += 6;
+      else throw GIVE_UP;
+    }
+    this.strStart = from;
+    this.strEnd = p;
+    this.strEscaped = escaped;
+    this.p = p + 1;
+  }
+
+  /** A JSON number (its grammar checked: JSON.parse refuses 01, 1., .5, +1). No closures here: tsx wraps each in a naming call. */
+  private skipNumber(): void {
+    const b = this.b;
+    const end = this.end;
+    let p = this.p;
+    if (b[p] === MINUS) p++;
+    if (p >= end || !isDigit(b[p]!)) throw GIVE_UP;
+    if (b[p] === ZERO) p++;
+    else while (p < end && isDigit(b[p]!)) p++;
+    if (p < end && b[p] === 0x2e) {
+      p++;
+      if (p >= end || !isDigit(b[p]!)) throw GIVE_UP;
+      while (p < end && isDigit(b[p]!)) p++;
+    }
+    if (p < end && (b[p] === 0x65 || b[p] === 0x45)) {
+      p++;
+      if (p < end && (b[p] === 0x2b || b[p] === MINUS)) p++;
+      if (p >= end || !isDigit(b[p]!)) throw GIVE_UP;
+      while (p < end && isDigit(b[p]!)) p++;
+    }
+    this.p = p;
+  }
+
+  private literal(word: Buffer): void {
+    if (this.p + word.length > this.end || !this.bytesAre(this.p, this.p + word.length, word)) throw GIVE_UP;
+    this.p += word.length;
+  }
+
+  /** Any JSON value, checked and skipped. */
+  private skipValue(): void {
+    this.ws();
+    if (this.p >= this.end) throw GIVE_UP;
+    const c = this.b[this.p]!;
+    if (c === QUOTE) this.string();
+    else if (c === LBRACE) {
+      if (this.objectStart())
+        do {
+          this.key();
+          this.skipValue();
+        } while (this.nextMember());
+    } else if (c === LBRACKET) {
+      if (this.arrayStart())
+        do this.skipValue();
+        while (this.nextElement());
+    } else if (c === MINUS || (c >= ZERO && c <= NINE)) this.skipNumber();
+    else if (c === 0x74) this.literal(TRUE);
+    else if (c === 0x66) this.literal(FALSE);
+    else if (c === 0x6e) this.literal(NULL);
+    else throw GIVE_UP;
+  }
+}
