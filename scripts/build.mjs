@@ -7,7 +7,8 @@ import { build } from 'esbuild';
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  entryPoints: ['cli/main.ts'],
+  // The OTLP span reader's worker thread is a second entry (src/sources/otlp/span-workers.ts finds it beside the bundle).
+  entryPoints: { evac: 'cli/main.ts', 'otlp-worker': 'src/sources/otlp/span-worker.ts' },
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -17,7 +18,7 @@ await build({
   // `--source aws`) loads only when that command runs.
   splitting: true,
   outdir: 'dist',
-  entryNames: 'evac',
+  entryNames: '[name]',
   chunkNames: 'chunks/[name]-[hash]',
   outExtension: { '.js': '.mjs' },
   sourcemap: 'linked',
