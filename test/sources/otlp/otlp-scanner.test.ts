@@ -50,7 +50,7 @@ function read(line: string, how: 'scanner' | 'json') {
 const hex = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: n, maxLength: n });
 const text = fc.oneof(
   fc.constantFrom('GET /v1/play', 'Streamer/8 (iPhone; iOS 17)', 'ExoPlayer (Android 14)', 'tv', 'web', '', 'a"quoted"\\path', 'ünïcødé ✓ 😀', 'tab\there'),
-  fc.string({ maxLength: 12 }),
+  fc.string({ maxLength: 40 }),
 );
 const attrKey = fc.constantFrom(
   'service.name',
