@@ -30,6 +30,9 @@ const KIND = key('kind');
 const START = key('startTimeUnixNano');
 const KIND_SERVER = key('SPAN_KIND_SERVER');
 const KIND_CONSUMER = key('SPAN_KIND_CONSUMER');
+const KEY_OPEN = key('{"key":"');
+const VALUE_OPEN = key(',"value":');
+const STRING_VALUE_OPEN = key('{"stringValue":"');
 const TRUE = key('true');
 const FALSE = key('false');
 const NULL = key('null');
@@ -68,7 +71,7 @@ for (const c of '0123456789abcdefABCDEF') IS_HEX[c.charCodeAt(0)] = 1;
 export class OtlpScanner {
   private b: Buffer = Buffer.alloc(0);
   /** The same bytes, read 4 at a time where a string has none to look at (see `plainRun`). */
-  private view = new DataView(new ArrayBuffer(0));
+  private view: DataView = new DataView(new ArrayBuffer(0));
   private p = 0;
   private end = 0;
   /** The last key read: b[keyStart, keyStart + keyLength). */
@@ -79,6 +82,8 @@ export class OtlpScanner {
   private strEnd = 0;
   private strEscaped = false;
   private readonly names: (Buffer | undefined)[];
+  /** The picked attributes of the span being read (scratch). */
+  private readonly spanPicked: PickedAttributes = [undefined, undefined, undefined, undefined, undefined];
   private readonly trace: ByteSpan = { start: 0, end: 0 };
   private readonly id: ByteSpan = { start: 0, end: 0 };
   private readonly parent: ByteSpan = { start: 0, end: 0 };
@@ -243,7 +248,8 @@ export class OtlpScanner {
         case 10:
           if (this.keyIs(ATTRIBUTES)) {
             if (picked !== undefined) throw GIVE_UP;
-            picked = [undefined, undefined, undefined, undefined, undefined];
+            picked = this.spanPicked;
+            picked.fill(undefined);
             this.attributes(picked);
             continue;
           }
@@ -316,32 +322,9 @@ export class OtlpScanner {
     let done = 0;
     if (!this.arrayStart()) return;
     do {
-      let keySeen = false;
-      let keyStart = -1;
-      let keyEnd = -1;
-      let valueStart = -1;
-      let valueEnd = -1;
-      if (!this.objectStart()) throw GIVE_UP;
-      do {
-        this.key();
-        if (this.keyIs(KEY)) {
-          if (keySeen) throw GIVE_UP;
-          keySeen = true;
-          this.ws();
-          // A key that is not a string matches no name (as in attributeString).
-          if (this.b[this.p] === QUOTE) {
-            this.plainString();
-            keyStart = this.strStart;
-            keyEnd = this.strEnd;
-          } else this.skipValue();
-        } else if (this.keyIs(VALUE)) {
-          if (valueStart >= 0) throw GIVE_UP;
-          this.ws();
-          valueStart = this.p;
-          this.skipValue();
-          valueEnd = this.p;
-        } else this.skipValue();
-      } while (this.nextMember());
+      this.ws();
+      if (!this.compactAttribute()) this.attribute();
+      const { attrKeyStart: keyStart, attrKeyEnd: keyEnd, attrValueStart: valueStart, attrValueEnd: valueEnd } = this;
       if (keyEnd < 0) continue;
       for (let s = 0; s < names.length; s++) {
         const name = names[s];
@@ -350,6 +333,78 @@ export class OtlpScanner {
         picked[s] = valueStart < 0 ? undefined : attributeValueString(JSON.parse(this.b.toString('utf8', valueStart, valueEnd)));
       }
     } while (this.nextElement());
+  }
+
+  /** Where the last attribute's key string (-1: none, or not a string) and value are. */
+  private attrKeyStart = -1;
+  private attrKeyEnd = -1;
+  private attrValueStart = -1;
+  private attrValueEnd = -1;
+
+  /**
+   * An attribute as every exporter writes it, `{"key":"K","value":{"stringValue":"V"}}` (any
+   * value after `"value":`), read by comparing bytes; false, p unmoved, for any other form.
+   */
+  private compactAttribute(): boolean {
+    const b = this.b;
+    const at = this.p;
+    if (!this.bytesAre(at, at + KEY_OPEN.length, KEY_OPEN)) return false;
+    let p = this.plainRun(at + KEY_OPEN.length);
+    if (b[p] !== QUOTE || p >= this.end) return false;
+    const keyEnd = p;
+    p++;
+    if (!this.bytesAre(p, p + VALUE_OPEN.length, VALUE_OPEN)) return false;
+    p += VALUE_OPEN.length;
+    const valueStart = p;
+    if (this.bytesAre(p, p + STRING_VALUE_OPEN.length, STRING_VALUE_OPEN)) {
+      this.p = p + STRING_VALUE_OPEN.length - 1;
+      this.string();
+      if (b[this.p] !== RBRACE || this.p >= this.end) {
+        this.p = at;
+        return false;
+      }
+      this.p++;
+    } else {
+      this.p = p;
+      this.skipValue();
+    }
+    if (b[this.p] !== RBRACE || this.p >= this.end) {
+      this.p = at;
+      return false;
+    }
+    this.attrKeyStart = at + KEY_OPEN.length;
+    this.attrKeyEnd = keyEnd;
+    this.attrValueStart = valueStart;
+    this.attrValueEnd = this.p;
+    this.p++;
+    return true;
+  }
+
+  /** An attribute in any form (members in any order, whitespace, a key that is not a string...). */
+  private attribute(): void {
+    let keySeen = false;
+    this.attrKeyStart = this.attrKeyEnd = this.attrValueStart = this.attrValueEnd = -1;
+    if (!this.objectStart()) throw GIVE_UP;
+    do {
+      this.key();
+      if (this.keyIs(KEY)) {
+        if (keySeen) throw GIVE_UP;
+        keySeen = true;
+        this.ws();
+        // A key that is not a string matches no name (as in attributeString).
+        if (this.b[this.p] === QUOTE) {
+          this.plainString();
+          this.attrKeyStart = this.strStart;
+          this.attrKeyEnd = this.strEnd;
+        } else this.skipValue();
+      } else if (this.keyIs(VALUE)) {
+        if (this.attrValueStart >= 0) throw GIVE_UP;
+        this.ws();
+        this.attrValueStart = this.p;
+        this.skipValue();
+        this.attrValueEnd = this.p;
+      } else this.skipValue();
+    } while (this.nextMember());
   }
 
   // JSON structure.
@@ -460,7 +515,7 @@ export class OtlpScanner {
   }
 
   private bytesAre(start: number, end: number, name: Buffer): boolean {
-    if (end - start !== name.length) return false;
+    if (end - start !== name.length || end > this.end) return false;
     const b = this.b;
     for (let i = 0; i < name.length; i++) if (b[start + i] !== name[i]) return false;
     return true;

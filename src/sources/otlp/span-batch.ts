@@ -130,7 +130,7 @@ export class SpanBatchBuilder {
   /**
    * Adds a span of the current resource: its ids as UTF-8 bytes in `b` (parent empty for a root),
    * whether it counts as a request, its start (epoch seconds), and its own picked attributes
-   * (undefined when it has none of them).
+   * (undefined when it has none of them; read during the call only, the scanner reuses the list).
    */
   span(b: Buffer, trace: ByteSpan, id: ByteSpan, parent: ByteSpan, request: boolean, start: number, attributes: PickedAttributes | undefined): void {
     if (this.n === this.cap) this.grow(this.cap * 2);
