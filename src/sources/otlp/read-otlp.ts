@@ -58,8 +58,12 @@ export async function readOtlpTraces(options: OtlpReadOptions): Promise<Result<O
   return { ok: true, data: assembler.finish(files.length) };
 }
 
-/** Bytes of plain OTLP/JSON below which worker threads cost more than they save (measured: see README, Performance). */
-export const THREADS_FROM_BYTES = 32 << 20;
+/**
+ * Bytes of plain OTLP/JSON below which worker threads cost more than they save: each thread
+ * starts cold (its own compiler warm-up), 120 to 200 ms of CPU; measured on 2 cores, threads
+ * lost up to 65 MB (100,000 spans) on a busy machine. About 200,000 spans.
+ */
+export const THREADS_FROM_BYTES = 128 << 20;
 /** Gzipped OTLP/JSON is about this many times smaller than plain. */
 const GZIP_RATIO = 10;
 
