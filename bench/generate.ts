@@ -8,7 +8,7 @@
  * Sizes used in the README: 11 x 14 x 300 = 0.6M rows, 55 x 14 x 300 = 3M, and 300 x 14 x 300 with
  * `--trace-every 2` = 18M rows (its traces file is over 512 MiB).
  */
-import { closeSync, copyFileSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { mulberry32 } from '../src/model/mulberry32.ts';
 
@@ -141,5 +141,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (86_400 % step !== 0) throw new Error('--step: expected a divisor of 86400');
   const rows = generate(out, { services: arg(args, 'services', 11), days: arg(args, 'days', 14), step, traceEvery: arg(args, 'trace-every', 3) });
   const total = Object.values(rows).reduce((a, b) => a + b, 0);
+  // Kept beside the data: bench/scale.ts turns wall times into rows per second with it.
+  writeFileSync(path.join(out, 'rows.json'), `${JSON.stringify({ rows, total })}\n`);
   console.log(JSON.stringify({ out, rows, total }));
 }

@@ -31,7 +31,11 @@ export async function sourceFromArgs(
   const onTraceReport = options.traceReport === false ? undefined : traceReportToStderr(io);
   switch (source) {
     case 'files':
-      return new FilesSource(stringOpt(args, 'data') ?? 'fixtures', { progress: progressTo(io), ...(onTraceReport === undefined ? {} : { onTraceReport }) });
+      return new FilesSource(stringOpt(args, 'data') ?? 'fixtures', {
+        progress: progressTo(io),
+        workers: workersFromEnv(),
+        ...(onTraceReport === undefined ? {} : { onTraceReport }),
+      });
     case 'aws': {
       const aws = await import('./aws.ts');
       return aws.cloudWatchSourceFromArgs(args, clients ?? aws.awsClientsFromArgs(args, io), onTraceReport);
@@ -39,6 +43,13 @@ export async function sourceFromArgs(
     default:
       throw new EvacError(`--source "${source}": expected files or aws`);
   }
+}
+
+/** `EVAC_WORKERS`: worker threads for big CSV tables, `auto` (default), `never` or `always` (README, "Parquet, large files"). */
+function workersFromEnv(): 'auto' | 'never' | 'always' {
+  const value = process.env.EVAC_WORKERS ?? 'auto';
+  if (value === 'auto' || value === 'never' || value === 'always') return value;
+  throw new EvacError(`EVAC_WORKERS="${value}": expected auto, never or always`);
 }
 
 /** Progress lines of long reads, on stderr (stdout stays the command's output). */

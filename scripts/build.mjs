@@ -7,8 +7,9 @@ import { build } from 'esbuild';
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  // The OTLP span reader's worker thread is a second entry (src/sources/otlp/span-workers.ts finds it beside the bundle).
-  entryPoints: { evac: 'cli/main.ts', 'otlp-worker': 'src/sources/otlp/span-worker.ts' },
+  // Worker threads: big CSV tables on a second core (src/sources/parallel-scan.ts), OTLP span
+  // files (src/sources/otlp/span-workers.ts); src/sources/worker-thread.ts finds them beside the bundle.
+  entryPoints: { evac: 'cli/main.ts', 'scan-worker': 'src/sources/scan-worker.ts', 'otlp-worker': 'src/sources/otlp/span-worker.ts' },
   bundle: true,
   platform: 'node',
   format: 'esm',

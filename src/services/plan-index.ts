@@ -14,6 +14,28 @@ export const splitKey = (k: string): [string, string] => {
 };
 
 /**
+ * `key(a, b)` without building a new string per sample: each pair's key is made once (a new
+ * string's hash is computed again at every map lookup; a kept one's is cached).
+ */
+class Keys {
+  private readonly byFirst = new Map<string, Map<string, string>>();
+
+  of(a: string, b: string): string {
+    let byB = this.byFirst.get(a);
+    if (byB === undefined) {
+      byB = new Map();
+      this.byFirst.set(a, byB);
+    }
+    let k = byB.get(b);
+    if (k === undefined) {
+      k = key(a, b);
+      byB.set(b, k);
+    }
+    return k;
+  }
+}
+
+/**
  * The planning data folded once into what the ratio math looks up: nominal levels for the
  * window's buckets, trace counts per bucket, device types per region, capacity rows.
  * Built in one pass per series so that planning stays linear in the number of samples.
@@ -60,17 +82,18 @@ export function buildPlanIndex(
   const bucketCount = bucketsPerDay(bucketMinutes);
   // Keys start with the region: its zone decides the day type of each date.
   const typeOf: DayTypeOf | undefined = dayTypes ? (k, t) => dayTypeOf(t, dayTypes.timeZones[splitKey(k)[0]]) : undefined;
+  const keys = new Keys();
   const traffic = new NominalLevels(bucketMinutes, buckets, typeOf);
   const devices = new Map<string, Set<string>>();
   for (const s of data.traffic) {
     getOrInsert(devices, s.region, () => new Set<string>()).add(s.device);
-    if (keep(s.t)) traffic.add(key(s.region, s.device), s.t, s.value);
+    if (keep(s.t)) traffic.add(keys.of(s.region, s.device), s.t, s.value);
   }
 
   const traceCounts = new Map<string, Map<string, Float64Array>>();
   for (const s of data.traces) {
     if (!keep(s.t)) continue;
-    const byDevice = getOrInsert(traceCounts, key(s.region, s.service), () => new Map<string, Float64Array>());
+    const byDevice = getOrInsert(traceCounts, keys.of(s.region, s.service), () => new Map<string, Float64Array>());
     const counts = getOrInsert(byDevice, s.device, () => new Float64Array(bucketCount));
     const b = bucketOf(s.t, bucketMinutes);
     counts[b] = (counts[b] ?? 0) + s.count;
@@ -88,7 +111,7 @@ export function buildPlanIndex(
 
   const demand = new NominalLevels(bucketMinutes, buckets, typeOf);
   for (const s of data.demand) {
-    const k = key(s.region, s.service);
+    const k = keys.of(s.region, s.service);
     if (keep(s.t)) demand.add(k, s.t, s.value);
     // Any sample, in the lookback or not: the capacity may have been observed after the planned time.
     if (nearest.size > 0) nearest.get(k)?.offer(s.t, s.value);

@@ -12,6 +12,8 @@
  * is named and how a string literal is quoted (the same here), see `Dialect`.
  */
 
+import { utcDay } from '../model/bucket.ts';
+
 export type Dialect = 'duckdb' | 'trino' | 'spark';
 
 /** The time series tables: their key columns and the column that holds the number. */
@@ -120,8 +122,9 @@ function quoteIdent(name: string, dialect: Dialect): string {
 
 /**
  * Where the planner's history windows can fall, as UTC days (whole days since the epoch).
- * A plan at `at` uses (end - L days, end] with end = min(at, latest traffic timestamp); a
- * report plans several times within the latest day. So every window starts on a day in
+ * A plan at `at` uses (end - L days, end] with end = min(at, latest traffic timestamp); a load
+ * serves plans at any time from its first (a report plans within the latest day, a backtest at
+ * every past evacuation, the incident UI at the times it is moved to). So every window starts on a day in
  * [firstStartDay, lastStartDay] and ends on a day >= endDay: rows of those days are kept as
  * read (a cell there may straddle a window's edge); rows of the days between are inside every
  * window and fold to cells; rows before firstStartDay are outside every window.
@@ -130,6 +133,17 @@ export interface EngineWindow {
   readonly firstStartDay: number;
   readonly lastStartDay: number;
   readonly endDay: number;
+}
+
+/**
+ * The windows a load must serve (see EngineWindow): plans at `firstAt` or later, each ending
+ * its history at min(its time, latest traffic timestamp). A load request (from, to] serves
+ * plans at from + lookback and later (see LoadRequest).
+ */
+export function engineWindow(firstAt: number, latestTraffic: number, lookbackDays: number): EngineWindow {
+  const endDay = utcDay(Math.min(firstAt, latestTraffic));
+  const firstStartDay = endDay - lookbackDays;
+  return { firstStartDay, lastStartDay: Math.max(firstStartDay, utcDay(latestTraffic) - lookbackDays), endDay };
 }
 
 /** Kinds of output row of `engineSql`. */

@@ -4,7 +4,8 @@ import type { CapacityRecord, DemandSample, PlanningData, TraceSample, TrafficSa
 import { cellFileName, LAKE_CELL_TABLES, SERIES_TABLES, type SeriesTable, sqlString } from './aggregate-sql.ts';
 import { DATA_FILES, readCapacity } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
-import { Engine } from './duckdb-engine.ts';
+import type { Engine } from './duckdb-engine.ts';
+import { EngineHandle } from './engine-open.ts';
 import { readSmallTable } from './engine-load.ts';
 import { locateTable, type TableFile } from './table-file.ts';
 
@@ -20,7 +21,8 @@ export class AggregatesSource implements DataSource {
 
   async load(request: LoadRequest): Promise<LoadResult> {
     const regions = request.config.evacuation.regions;
-    const engine = await Engine.open();
+    const handle = new EngineHandle();
+    const engine = await handle.get();
     try {
       const issues: InputIssue[] = [];
       const table = (name: string): TableFile | null => {
@@ -41,7 +43,7 @@ export class AggregatesSource implements DataSource {
       const demand = await cells('demand');
       const traces = await cells('traces');
       const capacity = await readSmallTable(
-        engine,
+        handle,
         this.dir,
         locateTable(this.dir, DATA_FILES.capacity.file).found,
         'capacity',
@@ -65,7 +67,7 @@ export class AggregatesSource implements DataSource {
       };
       return { data, unreachable: [], apiCalls: {}, description: `aggregates in ${this.dir}`, latestTraffic: traffic.windowEnd };
     } finally {
-      engine.close();
+      await handle.close();
     }
   }
 }

@@ -7,7 +7,12 @@ export interface LoadRequest {
   readonly config: LoadedConfig;
   /** Every configured unit, resolved for every region it is planned in. */
   readonly scopes: readonly ScopedServiceConfig[];
-  /** History wanted: (from, to], epoch seconds. A source may return more. */
+  /**
+   * History wanted: (from, to], epoch seconds; the result serves plans at any time from
+   * from + lookbackDays to `to` (a plan at `at` asks for (at - lookbackDays, at]; a report or a
+   * backtest, which plan several times from one load, ask for the span of them all). A source
+   * may return more.
+   */
   readonly from: number;
   readonly to: number;
 }

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { type DuckDBConnection, type DuckDBDataChunk, DuckDBInstance } from '@duckdb/node-api';
 import type { InputIssue, Result } from '../errors.ts';
-import { utcDay } from '../model/bucket.ts';
 import type { DemandSample, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { type EngineWindow, engineSql, ROW_KIND, SERIES_TABLES, type SeriesTable, type SqlEvacuation, sqlString } from './aggregate-sql.ts';
 import { MAX_VALUE, MIN_POSITIVE } from './number-bounds.ts';
 import { type ProgressSink, withProgress } from './progress-line.ts';
+import type { SamplesOf } from './series-fold.ts';
 import type { TableFile } from './table-file.ts';
 
 /**
@@ -228,18 +228,6 @@ export interface ReadOptions {
   readonly window: EngineWindow;
   readonly evacuations: readonly SqlEvacuation[];
   readonly progress?: ProgressSink | undefined;
-}
-
-type SamplesOf<K extends SeriesTable> = K extends 'traffic' ? TrafficSample : K extends 'demand' ? DemandSample : TraceSample;
-
-/**
- * The windows a load must serve (see EngineWindow): a plan at `at` ends its history at
- * min(at, latest traffic timestamp); a report plans within the latest day.
- */
-export function engineWindow(at: number, latestTraffic: number, lookbackDays: number): EngineWindow {
-  const endDay = utcDay(Math.min(at, latestTraffic));
-  const firstStartDay = endDay - lookbackDays;
-  return { firstStartDay, lastStartDay: Math.max(firstStartDay, utcDay(latestTraffic) - lookbackDays), endDay };
 }
 
 interface Reader {

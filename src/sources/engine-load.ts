@@ -1,11 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { InputIssue, Result } from '../errors.ts';
-import type { CapacityRecord, DemandSample, EvacuationWindow, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
+import type { CapacityRecord, EvacuationWindow, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
+import { engineWindow, type EngineWindow, type SeriesTable, type SqlEvacuation } from './aggregate-sql.ts';
+import { mergeScanIssues } from './csv-scan.ts';
 import { DATA_FILES, dataFile, readCapacity, readDemand, readEvacuations, readTraces, readTraffic } from './data-files.ts';
-import { Engine, engineWindow } from './duckdb-engine.ts';
+import { EngineHandle } from './engine-open.ts';
+import { type ParallelOptions, scanSeriesTables, type TableJob } from './parallel-scan.ts';
 import type { ProgressSink } from './progress-line.ts';
+import { RowLog } from './row-log.ts';
+import { scanTable } from './scan-task.ts';
+import { type SamplesOf, SeriesFold } from './series-fold.ts';
 import { locateTable, type TableFile } from './table-file.ts';
 
 export interface EngineLoadOptions {
@@ -14,9 +20,13 @@ export interface EngineLoadOptions {
   readonly lookbackDays: number;
   /** The latest planning time the data must serve (the load request's `to`), epoch seconds. */
   readonly at: number;
+  /** The load request's `from`: plans at from + lookbackDays and later are served. */
+  readonly from: number;
   readonly progress?: ProgressSink | undefined;
   /** Trace counts read already (from OTLP spans, see trace-input.ts): the trace table is not read. */
   readonly traces?: readonly TraceSample[];
+  /** Worker threads for big CSV tables (see parallel-scan.ts). */
+  readonly workers?: ParallelOptions['workers'];
 }
 
 type SmallReader<T> = (file: string, regions: ReadonlySet<string>) => Result<T>;
@@ -26,7 +36,7 @@ type SmallReader<T> = (file: string, regions: ReadonlySet<string>) => Result<T>;
  * the Parquet table's rows turned into CSV first (its messages then say "row N" of the table).
  */
 export async function readSmallTable<T>(
-  engine: Engine,
+  engine: EngineHandle,
   dir: string,
   table: TableFile | null,
   key: 'capacity' | 'evacuations',
@@ -34,7 +44,7 @@ export async function readSmallTable<T>(
   read: SmallReader<T>,
 ): Promise<Result<T>> {
   if (!table || table.format === 'csv') return read(table?.path ?? dataFile(dir, key), regions);
-  const text = await engine.csvText(table, Object.keys(DATA_FILES[key].columns));
+  const text = await (await engine.get()).csvText(table, Object.keys(DATA_FILES[key].columns));
   if (!text.ok) return text;
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'evac-'));
   try {
@@ -49,14 +59,20 @@ export async function readSmallTable<T>(
   }
 }
 
+/** The row-by-row checker of each series table: what reads a file the fast paths hand back. */
+const CHECKERS: { readonly [K in SeriesTable]: SmallReader<SamplesOf<K>[]> } = { traffic: readTraffic, demand: readDemand, traces: readTraces };
+
 /**
- * Reads a data directory (CSV or Parquet tables, see README "Data files") through the engine:
+ * Reads a data directory (CSV or Parquet tables, see README "Data files") folded as it is read:
  * traffic and demand come out as one sample per series, UTC date and bucket (the cell's mean)
  * and traces as one per series and bucket, except on the days where a history window may
  * start or end and inside past evacuations, where rows are kept as read (see EngineWindow):
- * planning from the result gives the same plans as planning from every row. Capacity and
- * evacuations are small and go through the line-by-line checker. Problems of all files are
- * returned together, in the same order and words as `readDataDir`.
+ * planning from the result gives the same plans as planning from every row.
+ *
+ * CSV is scanned byte by byte (csv-scan.ts, series-fold.ts); Parquet goes through the columnar
+ * engine (duckdb-engine.ts), the same fold in SQL. Capacity and evacuations are small and go
+ * through the line-by-line checker. Problems of all files are returned together, in the same
+ * order and words as `readDataDir`.
  */
 export async function loadDataDir(dir: string, options: EngineLoadOptions): Promise<Result<PlanningData>> {
   const regions = new Set(options.regions);
@@ -69,49 +85,64 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
   }
   if (conflicts.length > 0) return { ok: false, issues: conflicts };
 
-  const engine = await Engine.open();
+  const engine = new EngineHandle();
   try {
     const small = <T>(key: 'capacity' | 'evacuations', read: SmallReader<T>) => readSmallTable(engine, dir, located.get(key) ?? null, key, regions, read);
     const capacity: Result<CapacityRecord[]> = await small('capacity', readCapacity);
     const evacuations: Result<EvacuationWindow[]> = await small('evacuations', readEvacuations);
+    const evacuationWindows: SqlEvacuation[] = evacuations.ok ? evacuations.data.map((e) => ({ start: e.start, end: e.end })) : [];
+    const fold = <K extends SeriesTable>(key: K, window: EngineWindow) => new SeriesFold(key, options.bucketMinutes, window, evacuationWindows);
+    const trafficTable = located.get('traffic') ?? null;
+    const firstAt = Math.min(options.at, options.from + options.lookbackDays * 86_400);
 
-    const trafficTable = located.get('traffic');
-    let trafficFallback: Result<TrafficSample[]> | undefined;
-    let latest = trafficTable ? await engine.latest(trafficTable, 'traffic', options.progress) : null;
-    if (latest === null && trafficTable?.format === 'parquet') {
-      // No readable rows: the engine's own read names the problem (or finds no rows).
-      const read = await engine.read(trafficTable, 'traffic', {
-        regions: options.regions,
-        bucketMinutes: options.bucketMinutes,
-        window: engineWindow(options.at, options.at, options.lookbackDays),
-        evacuations: [],
-      });
-      trafficFallback = read.ok ? { ok: true, data: (read.data ?? []) as TrafficSample[] } : read;
-    } else if (latest === null) {
-      trafficFallback = readTraffic(trafficTable?.path ?? dataFile(dir, 'traffic'), regions);
-      if (trafficFallback.ok) for (const s of trafficFallback.data) latest = Math.max(latest ?? s.t, s.t);
+    // Traffic first: its latest timestamp decides where the history windows can fall.
+    let traffic: Result<TrafficSample[]>;
+    let window: EngineWindow;
+    if (trafficTable?.format === 'csv') {
+      const log = new RowLog();
+      const scan = scanTable(trafficTable.path, 'traffic', regions, log, options.progress);
+      window = engineWindow(firstAt, log.latest ?? options.at, options.lookbackDays);
+      if (scan === null) traffic = readTraffic(trafficTable.path, regions);
+      else if (mergeScanIssues(trafficTable.path, [scan]).length > 0) traffic = { ok: false, issues: mergeScanIssues(trafficTable.path, [scan]) };
+      else {
+        const folded = fold('traffic', window);
+        log.replay(folded);
+        traffic = { ok: true, data: folded.samples(scan.series) };
+      }
+      if (scan === null && traffic.ok) {
+        const latest = traffic.data.reduce<number | null>((m, s) => (m === null || s.t > m ? s.t : m), null);
+        window = engineWindow(firstAt, latest ?? options.at, options.lookbackDays);
+      }
+    } else if (trafficTable) {
+      const db = await engine.get();
+      const latest = await db.latest(trafficTable, 'traffic', options.progress);
+      window = engineWindow(firstAt, latest ?? options.at, options.lookbackDays);
+      traffic = await parquetTable(db, trafficTable, 'traffic', { ...options, window, evacuations: evacuationWindows });
+    } else {
+      window = engineWindow(firstAt, options.at, options.lookbackDays);
+      traffic = readTraffic(dataFile(dir, 'traffic'), regions);
     }
-    const readOptions = {
-      regions: options.regions,
-      bucketMinutes: options.bucketMinutes,
-      window: engineWindow(options.at, latest ?? options.at, options.lookbackDays),
-      evacuations: evacuations.ok ? evacuations.data.map((e) => ({ start: e.start, end: e.end })) : [],
-      progress: options.progress,
-    };
-    const series = async <S>(
-      key: 'traffic' | 'demand' | 'traces',
-      checker: (file: string, regions: ReadonlySet<string>) => Result<S[]>,
-    ): Promise<Result<S[]>> => {
+
+    // The CSV tables of demand and traces together (on two cores when they are big), then the others.
+    const wanted: ('demand' | 'traces')[] = options.traces === undefined ? ['traces', 'demand'] : ['demand'];
+    const csvJobs = wanted.flatMap((key): TableJob[] => {
       const table = located.get(key);
-      if (!table) return checker(dataFile(dir, key), regions);
-      const read = await engine.read(table, key, readOptions);
-      if (!read.ok) return read;
-      return read.data === null ? checker(table.path, regions) : { ok: true, data: read.data as S[] };
+      return table?.format === 'csv' ? [{ table: key, file: table.path, bytes: fileBytes(table.path) }] : [];
+    });
+    const scanned = await scanSeriesTables(
+      csvJobs,
+      { regions: options.regions, bucketMinutes: options.bucketMinutes, window, evacuations: evacuationWindows },
+      options,
+    );
+    const series = async <K extends 'demand' | 'traces'>(key: K): Promise<Result<SamplesOf<K>[]>> => {
+      const table = located.get(key) ?? null;
+      if (!table) return CHECKERS[key](dataFile(dir, key), regions) as Result<SamplesOf<K>[]>;
+      if (table.format === 'parquet') return parquetTable(await engine.get(), table, key, { ...options, window, evacuations: evacuationWindows });
+      const result = scanned[csvJobs.findIndex((j) => j.table === key)];
+      return (result ?? CHECKERS[key](table.path, regions)) as Result<SamplesOf<K>[]>;
     };
-    const traffic = trafficFallback ?? (await series<TrafficSample>('traffic', readTraffic));
-    const traces: Result<TraceSample[]> =
-      options.traces === undefined ? await series<TraceSample>('traces', readTraces) : { ok: true, data: [...options.traces] };
-    const demand = await series<DemandSample>('demand', readDemand);
+    const traces: Result<TraceSample[]> = options.traces === undefined ? await series('traces') : { ok: true, data: [...options.traces] };
+    const demand = await series('demand');
 
     const issues: InputIssue[] = [];
     for (const r of [traffic, traces, demand, capacity, evacuations]) if (!r.ok) issues.push(...r.issues);
@@ -121,6 +152,27 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
     }
     return { ok: true, data: { traffic: traffic.data, traces: traces.data, demand: demand.data, capacity: capacity.data, evacuations: evacuations.data } };
   } finally {
-    engine.close();
+    await engine.close();
+  }
+}
+
+/** A Parquet series table through the engine; its rows failing the SQL rules are named by row. */
+async function parquetTable<K extends SeriesTable>(
+  db: Awaited<ReturnType<EngineHandle['get']>>,
+  table: TableFile,
+  key: K,
+  options: EngineLoadOptions & { readonly window: EngineWindow; readonly evacuations: readonly SqlEvacuation[] },
+): Promise<Result<SamplesOf<K>[]>> {
+  const read = await db.read(table, key, options);
+  if (!read.ok) return read;
+  // A Parquet table with no readable rows: the engine reported the problem, or there are none.
+  return { ok: true, data: (read.data ?? []) as SamplesOf<K>[] };
+}
+
+function fileBytes(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
   }
 }

@@ -1,25 +1,12 @@
-import { statSync } from 'node:fs';
 import type { InputIssue, Result } from '../errors.ts';
 import { inputError, unwrap } from '../errors.ts';
 import type { PlanningData, TraceSample } from '../model/planning-data.ts';
 import { directoryIssues } from '../input-file.ts';
-import {
-  DATA_FILES,
-  dataFile,
-  manifestIssues,
-  type ReadChecks,
-  readCapacity,
-  readDemand,
-  readEvacuations,
-  readManifest,
-  readTraces,
-  readTraffic,
-} from './data-files.ts';
+import { dataFile, manifestIssues, type ReadChecks, readCapacity, readDemand, readEvacuations, readManifest, readTraces, readTraffic } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
 import { dataDirTraces, readTraceInput, type TraceReportSink, traceInputNotes } from './trace-input.ts';
 import { loadDataDir } from './engine-load.ts';
 import type { ProgressSink } from './progress-line.ts';
-import { locateTable } from './table-file.ts';
 
 /**
  * The embedded default source: CSV (or Parquet) files in one directory (see README, "Data
@@ -51,14 +38,16 @@ export class FilesSource implements DataSource {
     const { regions, lookbackDays, bucketMinutes } = request.config.evacuation;
     const reader = this.options.reader ?? 'auto';
     const result =
-      reader === 'rows' || (reader === 'auto' && !wantsEngine(this.dir))
+      reader === 'rows'
         ? readDataDir(this.dir, new Set(regions), {}, otlp?.samples)
         : await loadDataDir(this.dir, {
             regions,
             bucketMinutes,
             lookbackDays,
             at: request.to,
+            from: request.from,
             progress: this.options.progress,
+            workers: this.options.workers,
             ...(otlp === undefined ? {} : { traces: otlp.samples }),
           });
     if (!result.ok) throw inputError(result.issues, hint);
@@ -74,35 +63,16 @@ export interface FilesSourceOptions {
   /** Receives a line now and then while a big file is read. */
   readonly progress?: ProgressSink;
   /**
-   * `engine`: always the columnar engine; `rows`: always the row-by-row reader (CSV only);
-   * `auto` (default): the engine for Parquet or for CSV series files of ENGINE_MIN_BYTES or more
-   * together, the row-by-row reader below (where the engine's fixed costs outweigh its speed).
-   * Both give the same plans (test/sources/engine-equivalence.test.ts).
+   * `engine` or `auto` (default): read folded (engine-load.ts: CSV scanned byte by byte,
+   * Parquet through the columnar engine); `rows`: the row-by-row checker, one object per row
+   * (CSV only; what `evac validate` uses). Both give the same plans
+   * (test/sources/engine-equivalence.test.ts).
    */
   readonly reader?: 'auto' | 'engine' | 'rows';
+  /** Worker threads for big CSV tables: `auto` (default), `never`, `always` (see parallel-scan.ts). */
+  readonly workers?: 'auto' | 'never' | 'always';
   /** Receives the report of OTLP span input (`traces/`), for stderr. */
   readonly onTraceReport?: TraceReportSink;
-}
-
-/** Below this many bytes of CSV traffic, traces and demand, reading row by row is faster. */
-export const ENGINE_MIN_BYTES = 64 * 2 ** 20;
-
-function wantsEngine(dir: string): boolean {
-  let bytes = 0;
-  for (const key of ['traffic', 'traces', 'demand'] as const) {
-    const lookup = locateTable(dir, DATA_FILES[key].file);
-    // Two forms of one table: the engine's reader reports the conflict.
-    if (lookup.found === null && lookup.conflict) return true;
-    const table = lookup.found;
-    if (!table) continue;
-    if (table.format === 'parquet') return true;
-    try {
-      bytes += statSync(table.path).size;
-    } catch {
-      // Not a file: the reader names the problem.
-    }
-  }
-  return bytes >= ENGINE_MIN_BYTES;
 }
 
 /**

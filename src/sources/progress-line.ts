@@ -41,3 +41,32 @@ function formatRate(n: number): string {
   if (n >= 1e3) return `${(n / 1e3).toFixed(0)}k`;
   return n.toFixed(0);
 }
+
+/**
+ * Progress of a synchronous read (which a timer cannot interrupt): call the result as bytes
+ * are read; once PROGRESS_AFTER_MS have passed it reports "reading FILE: P%, R rows/s" about
+ * once a second. `done` reports the total time when a line was shown.
+ */
+export function readProgress(
+  sink: ProgressSink | undefined,
+  label: string,
+  totalBytes: number,
+): { readonly step: (bytes: number, rows: number) => void; readonly done: (rows: number) => void } {
+  const start = performance.now();
+  let last = start;
+  let shown = false;
+  return {
+    step: (bytes, rows) => {
+      if (!sink) return;
+      const now = performance.now();
+      if (now - start < PROGRESS_AFTER_MS || now - last < EVERY_MS) return;
+      last = now;
+      shown = true;
+      const p = totalBytes > 0 ? Math.min(100, (bytes / totalBytes) * 100) : 100;
+      sink(`reading ${label}: ${p.toFixed(0)}%, ${formatRate(rows / ((now - start) / 1000))} rows/s`);
+    },
+    done: (rows) => {
+      if (sink && shown) sink(`read ${label}: ${formatRate(rows)} rows in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+    },
+  };
+}

@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { InputIssue } from '../../errors.ts';
+import { startWorkerThread } from '../worker-thread.ts';
 import type { SpanBatch } from './span-batch.ts';
 import type { SpanFileSetup } from './span-file.ts';
 
@@ -55,24 +53,7 @@ export async function readFilesInWorkers(
   return issues;
 }
 
-/**
- * A span-worker thread: the bundled `otlp-worker.mjs` beside the bundle (scripts/build.mjs), or
- * when running from the TypeScript sources, span-worker.ts loaded through tsx.
- */
+/** A span-worker thread (span-worker.ts). */
 function startWorker(setup: SpanFileSetup): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    // tsx's ESM hooks, registered inside the thread (hooks of this thread do not reach it).
-    const tsx = pathToFileURL(
-      createRequire(here)
-        .resolve('tsx/esm/api')
-        .replace(/\.cjs$/, '.mjs'),
-    ).href;
-    const script = new URL('./span-worker.ts', here).href;
-    const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(script)}); });`;
-    return new Worker(boot, { eval: true, workerData: setup });
-  }
-  const beside = new URL('./otlp-worker.mjs', here);
-  const url = existsSync(fileURLToPath(beside)) ? beside : new URL('../otlp-worker.mjs', here);
-  return new Worker(url, { workerData: setup });
+  return startWorkerThread(import.meta.url, './span-worker.ts', 'otlp-worker.mjs', setup);
 }

@@ -1,0 +1,62 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { EngineWindow, SeriesTable, SqlEvacuation } from './aggregate-sql.ts';
+import { SERIES_TABLES } from './aggregate-sql.ts';
+import { type ByteRange, type ScanResult, type ScanSink, scanCsv } from './csv-scan.ts';
+import { DATA_FILES } from './data-files.ts';
+import { type ProgressSink, readProgress } from './progress-line.ts';
+import { SeriesFold } from './series-fold.ts';
+
+/** How a series table folds: the same for every part of it, on any thread. */
+export interface FoldParams {
+  readonly regions: readonly string[];
+  readonly bucketMinutes: number;
+  readonly window: EngineWindow;
+  readonly evacuations: readonly SqlEvacuation[];
+}
+
+/** One CSV series table, or one byte range of it, to scan and fold (plain data: it crosses to worker threads). */
+export interface ScanTask extends FoldParams {
+  readonly file: string;
+  readonly table: SeriesTable;
+  readonly range?: ByteRange;
+}
+
+/**
+ * Scans a CSV series table (or a range of it) into `sink`; null when the checker must read it
+ * (not a regular file, unreadable, a header the scanner does not map).
+ */
+export function scanTable(
+  file: string,
+  table: SeriesTable,
+  regions: ReadonlySet<string>,
+  sink: ScanSink,
+  progress?: ProgressSink,
+  range?: ByteRange,
+): ScanResult | null {
+  let size: number;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) return null;
+    size = stat.size;
+  } catch {
+    return null;
+  }
+  const { keys, value } = SERIES_TABLES[table];
+  const shown = readProgress(progress, path.basename(file), range ? range.end - range.start : size);
+  try {
+    const result = scanCsv(file, { columns: DATA_FILES[table].columns, time: 'timestamp', keys, value }, regions, sink, shown.step, range);
+    shown.done(result?.rows ?? 0);
+    return result;
+  } catch {
+    // Unreadable (permissions, an I/O error...): the checker names the problem.
+    return null;
+  }
+}
+
+/** Scans and folds one task: what a worker thread runs, and the main thread too. */
+export function runScanTask(task: ScanTask, progress?: ProgressSink): { readonly scan: ScanResult | null; readonly fold: SeriesFold<SeriesTable> } {
+  const fold = new SeriesFold(task.table, task.bucketMinutes, task.window, task.evacuations);
+  const scan = scanTable(task.file, task.table, new Set(task.regions), fold, progress, task.range);
+  return { scan, fold };
+}

@@ -1,0 +1,185 @@
+import { bucketsPerDay } from '../model/bucket.ts';
+import type { DemandSample, TraceSample, TrafficSample } from '../model/planning-data.ts';
+import type { EngineWindow, SeriesTable, SqlEvacuation } from './aggregate-sql.ts';
+import type { ScanSink } from './csv-scan.ts';
+import { RowLog } from './row-log.ts';
+
+/**
+ * A fold's state as plain typed arrays, to hand a fold made on a worker thread to the main
+ * thread (see parallel-scan.ts). Series are numbered as the scan that made it numbered them.
+ */
+export interface FoldState {
+  /** Per series, its cells ([sum, count, latest t] each), or null when it has none. */
+  readonly cells: readonly (Float64Array | null)[];
+  /** Per series, [sum, count, latest t] of its rows before every window (count 0: none). */
+  readonly old: Float64Array;
+  readonly raw: { readonly series: Int32Array; readonly t: Float64Array; readonly v: Float64Array };
+  /** Some value is not a whole number: sums of cells depend on the order of addition. */
+  readonly fractional: boolean;
+}
+
+export type SamplesOf<K extends SeriesTable> = K extends 'traffic' ? TrafficSample : K extends 'demand' ? DemandSample : TraceSample;
+
+/**
+ * Folds a series table's rows as they are read (see `engineSql`, which does the same in SQL
+ * for Parquet): rows inside a past evacuation or on a day where a history window may start or
+ * end (see EngineWindow) are kept as read; rows of the days between are inside every window and
+ * fold to one cell per series, UTC date (traffic, demand; traces need no date) and bucket;
+ * rows before every window fold to one per series (so that the series is still known). Memory
+ * grows with series x dates x buckets plus the edge days' rows, not with all rows.
+ *
+ * Cells are summed in file order, as the planner sums the rows of a cell: planning from the
+ * result gives the same plans, bit for bit, as planning from every row.
+ */
+export class SeriesFold<K extends SeriesTable> implements ScanSink {
+  private readonly bucketSeconds: number;
+  private readonly bucketCount: number;
+  private readonly firstMiddleDay: number;
+  /** Cells per series: [sum, count, latest t] each. */
+  private readonly cellsPerSeries: number;
+  private readonly cells: (Float64Array | undefined)[] = [];
+  private readonly old: [sum: number, count: number, latest: number][] = [];
+  private readonly raw = new RowLog();
+  private fractional = false;
+
+  constructor(
+    private readonly table: K,
+    bucketMinutes: number,
+    private readonly window: EngineWindow,
+    private readonly evacuations: readonly SqlEvacuation[],
+  ) {
+    this.bucketSeconds = bucketMinutes * 60;
+    this.bucketCount = bucketsPerDay(bucketMinutes);
+    this.firstMiddleDay = window.lastStartDay + 1;
+    const middleDays = Math.max(0, window.endDay - this.firstMiddleDay);
+    this.cellsPerSeries = table === 'traces' ? this.bucketCount : middleDays * this.bucketCount;
+  }
+
+  row(series: number, t: number, v: number): void {
+    if (v % 1 !== 0) this.fractional = true;
+    const day = Math.floor(t / 86_400);
+    const { window } = this;
+    if (day >= window.endDay || (day >= window.firstStartDay && day <= window.lastStartDay) || this.inEvacuation(t)) {
+      this.raw.row(series, t, v);
+      return;
+    }
+    if (day < window.firstStartDay) {
+      const old = this.old[series];
+      if (old === undefined) this.old[series] = [v, 1, t];
+      else {
+        old[0] += v;
+        old[1] += 1;
+        if (t > old[2]) old[2] = t;
+      }
+      return;
+    }
+    const bucket = Math.floor((t - day * 86_400) / this.bucketSeconds);
+    const slot = this.table === 'traces' ? bucket : (day - this.firstMiddleDay) * this.bucketCount + bucket;
+    let cells = this.cells[series];
+    if (cells === undefined) {
+      cells = new Float64Array(this.cellsPerSeries * 3);
+      this.cells[series] = cells;
+    }
+    const at = slot * 3;
+    cells[at] = (cells[at] as number) + v;
+    const n = (cells[at + 1] as number) + 1;
+    cells[at + 1] = n;
+    if (n === 1 || t > (cells[at + 2] as number)) cells[at + 2] = t;
+  }
+
+  /** The fold as typed arrays (see FoldState), copied so that they can be transferred. */
+  state(): FoldState {
+    const old = new Float64Array(this.old.length * 3);
+    this.old.forEach((o, series) => {
+      if (o) old.set(o, series * 3);
+    });
+    const raw = this.raw.columns();
+    return {
+      cells: Array.from(this.cells, (c) => c ?? null),
+      old,
+      raw: { series: raw.series.slice(), t: raw.t.slice(), v: raw.v.slice() },
+      fractional: this.fractional,
+    };
+  }
+
+  /**
+   * Adds a fold of the rows that follow this one's in the file (the next byte range), whose
+   * series `map` renumbers into this fold's. Cells add up, raw rows follow these.
+   */
+  absorb(state: FoldState, map: Int32Array): void {
+    if (state.fractional) this.fractional = true;
+    state.cells.forEach((cells, s) => {
+      if (!cells) return;
+      const series = map[s] as number;
+      const mine = this.cells[series];
+      if (!mine) {
+        this.cells[series] = cells;
+        return;
+      }
+      for (let at = 0; at < cells.length; at += 3) {
+        const n = cells[at + 1] as number;
+        if (n === 0) continue;
+        const before = mine[at + 1] as number;
+        mine[at] = (mine[at] as number) + (cells[at] as number);
+        mine[at + 1] = before + n;
+        if (before === 0 || (cells[at + 2] as number) > (mine[at + 2] as number)) mine[at + 2] = cells[at + 2] as number;
+      }
+    });
+    for (let s = 0; s * 3 < state.old.length; s++) {
+      const n = state.old[s * 3 + 1] as number;
+      if (n === 0) continue;
+      const series = map[s] as number;
+      const mine = this.old[series];
+      const [sum, , latest] = [state.old[s * 3] as number, n, state.old[s * 3 + 2] as number];
+      if (mine === undefined) this.old[series] = [sum, n, latest];
+      else {
+        mine[0] += sum;
+        mine[1] += n;
+        if (latest > mine[2]) mine[2] = latest;
+      }
+    }
+    const { series, t, v } = state.raw;
+    for (let i = 0; i < t.length; i++) this.raw.row(map[series[i] as number] as number, t[i] as number, v[i] as number);
+  }
+
+  /** Whether some value was not a whole number (then a fold absorbed from ranges may differ in the last bits from one made in one pass). */
+  get hasFractions(): boolean {
+    return this.fractional;
+  }
+
+  /** The folded samples; `names` are each series' key names (region first), as the scan gave them. */
+  samples(names: readonly (readonly string[])[]): SamplesOf<K>[] {
+    const out: SamplesOf<K>[] = [];
+    const make = this.maker(names);
+    this.old.forEach((old, series) => {
+      if (old) out.push(make(series, old[2], old[0], old[1]));
+    });
+    this.cells.forEach((cells, series) => {
+      if (!cells) return;
+      for (let at = 0; at < cells.length; at += 3) {
+        const n = cells[at + 1] as number;
+        if (n > 0) out.push(make(series, cells[at + 2] as number, cells[at] as number, n));
+      }
+    });
+    this.raw.replay({ row: (series, t, v) => out.push(make(series, t, v, 1)) });
+    return out;
+  }
+
+  /** A sample from a series, a time and a sum of `n` values: traces keep the sum (a count), the others the mean. */
+  private maker(names: readonly (readonly string[])[]): (series: number, t: number, sum: number, n: number) => SamplesOf<K> {
+    const name = (series: number, i: number) => names[series]?.[i] as string;
+    switch (this.table) {
+      case 'traffic':
+        return (s, t, sum, n) => ({ t, region: name(s, 0), device: name(s, 1), value: sum / n }) as SamplesOf<K>;
+      case 'demand':
+        return (s, t, sum, n) => ({ t, region: name(s, 0), service: name(s, 1), value: sum / n }) as SamplesOf<K>;
+      default:
+        return (s, t, sum) => ({ t, region: name(s, 0), service: name(s, 1), device: name(s, 2), count: sum }) as SamplesOf<K>;
+    }
+  }
+
+  private inEvacuation(t: number): boolean {
+    for (const e of this.evacuations) if (t >= e.start && t < e.end) return true;
+    return false;
+  }
+}

@@ -1,0 +1,114 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { EvacError, inputError, unwrap } from '../../src/errors.ts';
+import { planEvacuation } from '../../src/services/plan.ts';
+import { type ScanResult, scanCsv } from '../../src/sources/csv-scan.ts';
+import { DATA_FILES, readTraffic } from '../../src/sources/data-files.ts';
+import type { DataSource } from '../../src/sources/data-source.ts';
+import { FilesSource, readDataDir } from '../../src/sources/files-source.ts';
+import { ROOT } from '../support/run-cli.ts';
+
+const FIXTURES = path.join(ROOT, 'fixtures');
+const config = unwrap(loadConfig(path.join(ROOT, 'metrics-config')));
+const regions = new Set(config.evacuation.regions);
+const AT = [Date.parse('2026-11-23T20:00:00Z') / 1000, Date.parse('2026-11-22T14:31:00Z') / 1000];
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'evac-parallel-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A copy of the fixtures with the trace table rewritten by `edit`. */
+function fixturesWithTraces(name: string, edit: (lines: string[]) => string[]): string {
+  const dir = path.join(tmp, name);
+  cpSync(FIXTURES, dir, { recursive: true });
+  const file = path.join(dir, 'trace-samples.csv');
+  writeFileSync(file, `${edit(readFileSync(file, 'utf8').trimEnd().split('\n')).join('\n')}\n`);
+  return dir;
+}
+
+function rowByRow(dir: string): DataSource {
+  const data = unwrap(readDataDir(dir, regions));
+  return { load: async () => ({ data, unreachable: [], apiCalls: {}, description: `files in ${dir}` }) };
+}
+
+async function samePlans(dir: string): Promise<void> {
+  const expected = rowByRow(dir);
+  const parallel = new FilesSource(dir, { workers: 'always' });
+  for (const at of AT) {
+    for (const failedRegion of ['us-west-2', 'sa-east-1']) {
+      const want = await planEvacuation({ config, source: expected, failedRegion, at, windowMinutes: 240 });
+      const got = await planEvacuation({ config, source: parallel, failedRegion, at, windowMinutes: 240 });
+      expect(got).toStrictEqual(want);
+    }
+  }
+}
+
+describe('reading big tables on two threads', () => {
+  test('with the trace table in two byte ranges on worker threads, plans as the row-by-row reader does', async () => {
+    await samePlans(FIXTURES);
+  }, 60_000);
+
+  test('a split trace table holding fractions is read again in one pass: the same plans, bit for bit', async () => {
+    const dir = fixturesWithTraces('fractions', (lines) =>
+      lines.map((line, i) => (i === 0 ? line : line.replace(/,(\d+)$/, (_, n: string) => `,${Number(n) / 3 + 0.1}`))),
+    );
+    expect(readFileSync(path.join(dir, 'trace-samples.csv'), 'utf8')).toMatch(/\.\d{5}/);
+    await samePlans(dir);
+  }, 60_000);
+
+  test('names bad rows in either half with their line in the whole file, as the checker does', async () => {
+    const dir = fixturesWithTraces('bad', (lines) => {
+      const out = [...lines];
+      const early = 10;
+      const late = lines.length - 10;
+      out[early] = (out[early] as string).replace(/,\d+$/, ',many');
+      out[late] = (out[late] as string).replace(/^[^,]+/, 'yesterday');
+      return out;
+    });
+    const checked = readDataDir(dir, regions);
+    expect(checked.ok).toBe(false);
+    const want = checked.ok ? 'unreachable' : inputError(checked.issues).message;
+    let got = '';
+    try {
+      await new FilesSource(dir, { workers: 'always' }).load({ config, scopes: [], from: 0, to: AT[0] as number });
+    } catch (error) {
+      if (!(error instanceof EvacError)) throw error;
+      got = error.message;
+    }
+    expect(got).toContain(want);
+    expect(got).toMatch(/trace-samples\.csv:11: /);
+  }, 60_000);
+});
+
+describe('scanning a file in byte ranges', () => {
+  const file = path.join(tmp, 'device-traffic.csv');
+  writeFileSync(
+    file,
+    'timestamp,region,device_type,value\r\n1763892000,us-east-1,tv,1.5\n\n1763892300,us-west-2,"ios",2\n1763892600,eu-west-1,web,3\r\nbad,eu-west-1,web,4\n1763892900,us-east-1,tv,5',
+  );
+  const { keys, value } = { keys: ['region', 'device_type'], value: 'value' };
+  const spec = { columns: DATA_FILES.traffic.columns, time: 'timestamp', keys, value };
+  const read = (range?: { start: number; end: number }) => {
+    const rows: string[] = [];
+    const scan = scanCsv(file, spec, regions, { row: (s, t, v) => rows.push(`${s}:${t}:${v}`) }, undefined, range) as ScanResult;
+    return { rows: rows.map((r) => r.replace(/^\d+/, (s) => (scan.series[Number(s)] ?? []).join('/'))), scan };
+  };
+
+  test('at every split point, the two ranges hold every line once, in order, with the same line numbers', () => {
+    const whole = read();
+    expect(whole.rows).toHaveLength(4);
+    // Line 6 ("bad"), as the row-by-row checker numbers it.
+    const checker = readTraffic(file, regions);
+    expect(checker.ok ? [] : checker.issues.map((i) => i.line)).toEqual([6]);
+    expect(whole.scan.issues.map((i) => i.line)).toEqual([6]);
+    const size = readFileSync(file).length;
+    for (let split = 1; split < size; split++) {
+      const first = read({ start: 0, end: split });
+      const second = read({ start: split, end: Number.MAX_SAFE_INTEGER });
+      expect([...first.rows, ...second.rows]).toEqual(whole.rows);
+      const lines = [...first.scan.issues.map((i) => i.line), ...second.scan.issues.map((i) => (i.line ?? 0) + first.scan.lastLine)];
+      expect(lines).toEqual([6]);
+    }
+  });
+});
