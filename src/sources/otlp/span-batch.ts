@@ -149,8 +149,8 @@ export class SpanBatchBuilder {
         tws[tw + 2] = w2;
         tws[tw + 3] = w3;
         ids[i * 3] = HEX_ID;
-      } else this.stringId(b, trace, tw, 3 * i, 4);
-    } else this.stringId(b, trace, tw, 3 * i, 4);
+      } else this.stringId(b, trace, tws, tw, 4, 3 * i);
+    } else this.stringId(b, trace, tws, tw, 4, 3 * i);
     this.spanId(b, id, i * 4, i * 3 + 1);
     if (parent.end === parent.start) {
       this.idWords[i * 4 + 2] = 0;
@@ -204,8 +204,9 @@ export class SpanBatchBuilder {
     return i;
   }
 
-  private stringId(b: Buffer, at: ByteSpan, word: number, slot: number, words: number): void {
-    for (let k = 0; k < words; k++) (words === 4 ? this.traceWords : this.idWords)[word + k] = 0;
+  /** An id that is not hex: its words zeroed (`words` of them in `into`), its string interned. */
+  private stringId(b: Buffer, at: ByteSpan, into: Uint32Array, word: number, words: number, slot: number): void {
+    into.fill(0, word, word + words);
     this.idStrings[slot] = this.intern(b.toString('utf8', at.start, at.end));
   }
 
@@ -220,7 +221,7 @@ export class SpanBatchBuilder {
         return;
       }
     }
-    this.stringId(b, at, word, slot, 2);
+    this.stringId(b, at, this.idWords, word, 2, slot);
   }
 
   private grow(cap: number): void {
