@@ -37,6 +37,15 @@ const TRUE = key('true');
 const FALSE = key('false');
 const NULL = key('null');
 
+/** The span fields the scanner reads (see spanKey). */
+const F_OTHER = 0;
+const F_TRACE_ID = 1;
+const F_SPAN_ID = 2;
+const F_PARENT_SPAN_ID = 3;
+const F_KIND = 4;
+const F_START = 5;
+const F_ATTRIBUTES = 6;
+
 function isDigit(c: number): boolean {
   return c >= ZERO && c <= NINE;
 }
@@ -82,6 +91,8 @@ export class OtlpScanner {
   private strEnd = 0;
   private strEscaped = false;
   private readonly names: (Buffer | undefined)[];
+  /** By byte length (255: any longer), the slots of the names that long, as bits. */
+  private readonly nameLengths = new Int32Array(256);
   /** The picked attributes of the span being read (scratch). */
   private readonly spanPicked: PickedAttributes = [undefined, undefined, undefined, undefined, undefined];
   private readonly trace: ByteSpan = { start: 0, end: 0 };
@@ -90,6 +101,9 @@ export class OtlpScanner {
 
   constructor(names: readonly (string | undefined)[]) {
     this.names = names.map((n) => (n === undefined ? undefined : Buffer.from(n, 'utf8')));
+    this.names.forEach((n, slot) => {
+      if (n !== undefined) this.nameLengths[Math.min(n.length, 255)]! |= 1 << slot;
+    });
   }
 
   /** Reads b[start, end) into the builder; false (nothing written, once the caller rolls back to its mark) when it leaves the line to JSON.parse. */
@@ -201,59 +215,40 @@ export class OtlpScanner {
     let picked: PickedAttributes | undefined;
     if (!this.objectStart()) throw GIVE_UP;
     do {
-      this.key();
-      switch (this.keyLength) {
-        case 7:
-          if (this.keyIs(TRACE_ID)) {
-            if (trace.start >= 0) throw GIVE_UP;
-            this.plainString();
-            trace.start = this.strStart;
-            trace.end = this.strEnd;
-            continue;
-          }
-          break;
-        case 6:
-          if (this.keyIs(SPAN_ID)) {
-            if (id.start >= 0) throw GIVE_UP;
-            this.plainString();
-            id.start = this.strStart;
-            id.end = this.strEnd;
-            continue;
-          }
-          break;
-        case 12:
-          if (this.keyIs(PARENT_SPAN_ID)) {
-            if (parent.start >= 0) throw GIVE_UP;
-            this.plainString();
-            parent.start = this.strStart;
-            parent.end = this.strEnd;
-            continue;
-          }
-          break;
-        case 4:
-          if (this.keyIs(KIND)) {
-            if (kindSeen) throw GIVE_UP;
-            kindSeen = true;
-            request = this.kind();
-            continue;
-          }
-          break;
-        case 17:
-          if (this.keyIs(START)) {
-            if (start >= 0) throw GIVE_UP;
-            start = this.startSeconds();
-            continue;
-          }
-          break;
-        case 10:
-          if (this.keyIs(ATTRIBUTES)) {
-            if (picked !== undefined) throw GIVE_UP;
-            picked = this.spanPicked;
-            picked.fill(undefined);
-            this.attributes(picked);
-            continue;
-          }
-          break;
+      switch (this.spanKey()) {
+        case F_TRACE_ID:
+          if (trace.start >= 0) throw GIVE_UP;
+          this.plainString();
+          trace.start = this.strStart;
+          trace.end = this.strEnd;
+          continue;
+        case F_SPAN_ID:
+          if (id.start >= 0) throw GIVE_UP;
+          this.plainString();
+          id.start = this.strStart;
+          id.end = this.strEnd;
+          continue;
+        case F_PARENT_SPAN_ID:
+          if (parent.start >= 0) throw GIVE_UP;
+          this.plainString();
+          parent.start = this.strStart;
+          parent.end = this.strEnd;
+          continue;
+        case F_KIND:
+          if (kindSeen) throw GIVE_UP;
+          kindSeen = true;
+          request = this.kind();
+          continue;
+        case F_START:
+          if (start >= 0) throw GIVE_UP;
+          start = this.startSeconds();
+          continue;
+        case F_ATTRIBUTES:
+          if (picked !== undefined) throw GIVE_UP;
+          picked = this.spanPicked;
+          picked.fill(undefined);
+          this.attributes(picked);
+          continue;
       }
       this.skipValue();
     } while (this.nextMember());
@@ -263,6 +258,27 @@ export class OtlpScanner {
     let has = false;
     if (picked !== undefined) for (let s = 0; s < picked.length; s++) if (s !== SERVICE && s !== REGION && picked[s] !== undefined) has = true;
     into.span(this.b, trace, id, parent, request, start, has ? picked : undefined);
+  }
+
+  /** The key of a span's member and its colon, as a field number (F_OTHER for a key evac does not read). */
+  private spanKey(): number {
+    this.key();
+    switch (this.keyLength) {
+      case 7:
+        return this.keyIs(TRACE_ID) ? F_TRACE_ID : F_OTHER;
+      case 6:
+        return this.keyIs(SPAN_ID) ? F_SPAN_ID : F_OTHER;
+      case 12:
+        return this.keyIs(PARENT_SPAN_ID) ? F_PARENT_SPAN_ID : F_OTHER;
+      case 4:
+        return this.keyIs(KIND) ? F_KIND : F_OTHER;
+      case 17:
+        return this.keyIs(START) ? F_START : F_OTHER;
+      case 10:
+        return this.keyIs(ATTRIBUTES) ? F_ATTRIBUTES : F_OTHER;
+      default:
+        return F_OTHER;
+    }
   }
 
   /** A span's kind: whether it counts as a request (`countsAsRequest` of the value). */
@@ -325,7 +341,8 @@ export class OtlpScanner {
       this.ws();
       if (!this.compactAttribute()) this.attribute();
       const { attrKeyStart: keyStart, attrKeyEnd: keyEnd, attrValueStart: valueStart, attrValueEnd: valueEnd } = this;
-      if (keyEnd < 0) continue;
+      // Most attributes are of no interest: their key's length rules them out.
+      if (keyEnd < 0 || (this.nameLengths[Math.min(keyEnd - keyStart, 255)]! & ~done) === 0) continue;
       for (let s = 0; s < names.length; s++) {
         const name = names[s];
         if (name === undefined || (done & (1 << s)) !== 0 || !this.bytesAre(keyStart, keyEnd, name)) continue;

@@ -197,6 +197,8 @@ export class TraceAssembler {
         }
         order[n++] = s;
       }
+      // The list runs newest first: reversed, it is in reading order but for batches that came out of order.
+      order.subarray(0, n).reverse();
       sortByOrdinal(order, n, this.ordinal);
       ids.reset(n);
       for (let k = 0; k < n; k++) {
@@ -413,7 +415,7 @@ function grown<T extends Typed>(a: T, length: number): T {
   return b;
 }
 
-/** Sorts order[0, n) by ordinal (insertion sort: traces are small, and usually nearly sorted backwards). */
+/** Sorts order[0, n) by ordinal (insertion sort: traces are small, and nearly sorted). */
 function sortByOrdinal(order: Int32Array, n: number, ordinal: Float64Array): void {
   if (n > 64) {
     const sorted = Array.from(order.subarray(0, n)).sort((a, b) => ordinal[a]! - ordinal[b]!);
