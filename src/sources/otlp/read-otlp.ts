@@ -4,8 +4,9 @@ import type { TracesConfig } from '../../config/evacuation-config.ts';
 import type { InputIssue, Result } from '../../errors.ts';
 import type { TraceSample } from '../../model/planning-data.ts';
 import { otlpFiles } from './otlp-files.ts';
-import { MAX_ISSUES, readSpanFile, type SpanFileSetup } from './span-file.ts';
-import { readFilesInWorkers } from './span-workers.ts';
+import type { SpanBatch } from './span-batch.ts';
+import { MAX_ISSUES, MAX_RANGES, readSpanFile, type SpanFileSetup, type SpanFileTask } from './span-file.ts';
+import { readTasksInWorkers, type TaskResult } from './span-workers.ts';
 import { TraceAssembler } from './trace-assembler.ts';
 import type { TraceReport } from './trace-report.ts';
 
@@ -17,10 +18,13 @@ export interface OtlpReadOptions {
   readonly regions: ReadonlySet<string>;
   readonly bucketMinutes: number;
   /**
-   * Worker threads reading the files (0: all in this thread). Default: one per core (at most one
-   * per file) when the input is large enough to pay for starting them, see `readerThreads`.
+   * Worker threads reading the files (0: all in this thread). Default: one per core when the
+   * input is large enough to pay for starting them, see `readerThreads`. With threads, a big
+   * plain file is read in ranges, one per thread.
    */
   readonly threads?: number;
+  /** With threads, plain files this big or bigger are read in ranges (default SPLIT_FROM_BYTES; tests set 1). */
+  readonly rangesFromBytes?: number;
 }
 
 export interface OtlpTraces {
@@ -45,17 +49,51 @@ export async function readOtlpTraces(options: OtlpReadOptions): Promise<Result<O
     return { ok: false, issues: [{ file: options.path, message: 'no OTLP files: expected *.json, *.jsonl, *.json.gz or *.jsonl.gz (see docs/traces.md)' }] };
   const setup: SpanFileSetup = { traces: options.traces, bucketSeconds: options.bucketMinutes * 60 };
   const assembler = new TraceAssembler(setup.bucketSeconds, options.regions);
-  const threads = options.threads ?? readerThreads(files);
-  let perFile: InputIssue[][];
-  if (threads > 0) perFile = await readFilesInWorkers(files, setup, threads, (batch) => assembler.add(batch));
+  const sizes = files.map((f) => statSync(f).size);
+  const threads = options.threads ?? readerThreads(files, sizes);
+  const tasks = readTasks(files, sizes, threads, options.rangesFromBytes ?? SPLIT_FROM_BYTES);
+  const onBatch = (batch: SpanBatch) => assembler.add(batch);
+  let results: TaskResult[];
+  if (threads > 0) results = await readTasksInWorkers(tasks, setup, threads, onBatch);
   else {
-    perFile = [];
-    for (const [fileIndex, file] of files.entries()) perFile.push(await readSpanFile(file, fileIndex, setup, (batch) => assembler.add(batch)));
+    results = [];
+    for (const task of tasks) results.push(await readSpanFile(task, setup, onBatch));
   }
   const issues: InputIssue[] = [];
-  for (const fileIssues of perFile) for (const issue of fileIssues) if (issue.line === undefined || issues.length < MAX_ISSUES) issues.push(issue);
+  let linesBefore = 0;
+  for (const [t, { issues: found, lines }] of results.entries()) {
+    // A range's lines are numbered from 1: add the lines of the ranges before it in its file.
+    if (tasks[t]!.range === undefined || tasks[t]!.range?.index === 0) linesBefore = 0;
+    for (const issue of found) {
+      if (issue.line !== undefined && issues.length >= MAX_ISSUES) continue;
+      issues.push(issue.line === undefined ? issue : { ...issue, line: issue.line + linesBefore });
+    }
+    linesBefore += lines;
+  }
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, data: assembler.finish(files.length) };
+}
+
+/** A plain file at least this big is read in one byte range per thread, when threads read. */
+export const SPLIT_FROM_BYTES = 64 << 20;
+
+/** The files to read, a plain file of `splitFrom` bytes or more cut in `threads` ranges when threads read (so that one big file keeps every core busy). */
+function readTasks(files: readonly string[], sizes: readonly number[], threads: number, splitFrom: number): SpanFileTask[] {
+  const tasks: SpanFileTask[] = [];
+  for (const [fileIndex, file] of files.entries()) {
+    const size = sizes[fileIndex]!;
+    const parts = Math.min(threads, MAX_RANGES);
+    if (parts < 2 || file.endsWith('.gz') || size < splitFrom) {
+      tasks.push({ file, fileIndex });
+      continue;
+    }
+    for (let index = 0; index < parts; index++) {
+      const start = Math.floor((size * index) / parts);
+      const end = index === parts - 1 ? Number.POSITIVE_INFINITY : Math.floor((size * (index + 1)) / parts);
+      tasks.push({ file, fileIndex, range: { start, end, index } });
+    }
+  }
+  return tasks;
 }
 
 /**
@@ -68,13 +106,12 @@ export const THREADS_FROM_BYTES = 128 << 20;
 const GZIP_RATIO = 10;
 
 /**
- * How many worker threads read `files`: none for small input (starting a thread costs tens of
- * milliseconds from the bundle, several hundred through tsx), else one per core, at most one per
- * file (a file is read by one thread).
+ * How many worker threads read `files` (of `sizes` bytes): none for small input (a thread starts
+ * in tens of milliseconds from the bundle, several hundred through tsx, and then warms up), else
+ * one per core.
  */
-export function readerThreads(files: readonly string[]): number {
+export function readerThreads(files: readonly string[], sizes: readonly number[]): number {
   let bytes = 0;
-  for (const f of files) bytes += statSync(f).size * (f.endsWith('.gz') ? GZIP_RATIO : 1);
-  if (bytes < THREADS_FROM_BYTES) return 0;
-  return Math.min(files.length, availableParallelism());
+  for (const [i, f] of files.entries()) bytes += sizes[i]! * (f.endsWith('.gz') ? GZIP_RATIO : 1);
+  return bytes < THREADS_FROM_BYTES ? 0 : availableParallelism();
 }

@@ -22,7 +22,7 @@ export interface SpanBatch {
   readonly request: Uint8Array;
   /** Per span: its bucket occurrence, floor(start seconds / bucket seconds). */
   readonly occurrence: Float64Array;
-  /** Per span: its place in the reading order of all spans (file index * 2^32 + span number in the file). */
+  /** Per span: its place in the reading order of all spans (part number * 2^32 + span number in the part, see SpanBatchBuilder). */
   readonly ordinal: Float64Array;
   /** Per span: the device type its own and its resource's attributes give (index in `strings`), or -1. */
   readonly device: Int32Array;
@@ -93,14 +93,20 @@ export class SpanBatchBuilder {
   private resourceDevice = -1;
   /** Spans of the file before this batch (for ordinals). */
   private spanNumber = 0;
-  private readonly fileBase: number;
+  private readonly partBase: number;
 
+  /**
+   * @param part the number of the part of the input read (in reading order: file, then range in the file)
+   * @param file the file's index in the sorted file list
+   */
   constructor(
+    part: number,
     private readonly file: number,
     private readonly bucketSeconds: number,
     private readonly rule: DeviceRule,
   ) {
-    this.fileBase = file * SPAN_NUMBER_LIMIT;
+    this.partBase = part * SPAN_NUMBER_LIMIT;
+    if (!Number.isSafeInteger(this.partBase + SPAN_NUMBER_LIMIT)) throw new Error(`part ${part}: too many files to number their spans exactly`);
     this.grow(4096);
   }
 
@@ -159,7 +165,7 @@ export class SpanBatchBuilder {
     } else this.spanId(b, parent, i * 4 + 2, i * 3 + 2);
     this.request[i] = request ? 1 : 0;
     this.occurrence[i] = Math.floor(start / this.bucketSeconds);
-    this.ordinal[i] = this.fileBase + this.spanNumber + i;
+    this.ordinal[i] = this.partBase + this.spanNumber + i;
     this.device[i] = attributes === undefined ? this.resourceDevice : this.intern(this.rule(attributes, this.resourceAttributes));
     this.resourceOf[i] = this.services.length - 1;
   }
@@ -182,7 +188,7 @@ export class SpanBatchBuilder {
       file: this.file,
       strings: this.strings,
     };
-    if (this.spanNumber + n >= SPAN_NUMBER_LIMIT) throw new Error(`more than ${SPAN_NUMBER_LIMIT} spans in one file: split it`);
+    if (this.spanNumber + n >= SPAN_NUMBER_LIMIT) throw new Error(`more than ${SPAN_NUMBER_LIMIT} spans in one part of a file: split it`);
     this.spanNumber += n;
     // Taken between lines only: every span of the next line follows its resource in that line.
     this.n = 0;

@@ -2,39 +2,45 @@ import type { Worker } from 'node:worker_threads';
 import type { InputIssue } from '../../errors.ts';
 import { startWorkerThread } from '../worker-thread.ts';
 import type { SpanBatch } from './span-batch.ts';
-import type { SpanFileSetup } from './span-file.ts';
+import type { SpanFileSetup, SpanFileTask } from './span-file.ts';
 
-type WorkerMessage = { batch: SpanBatch } | { done: number; issues: InputIssue[] };
+/** What reading a task found: its problems and how many lines it read. */
+export interface TaskResult {
+  readonly issues: InputIssue[];
+  readonly lines: number;
+}
+
+type WorkerMessage = { batch: SpanBatch } | { done: number; result: TaskResult };
 
 /**
- * Reads span files in `threads` worker threads (span-worker.ts), a file at a time each, handing
- * every batch to `onBatch` on this thread as it arrives (in no particular order). Resolves to
- * each file's problems, by file index.
+ * Reads span files (or ranges of them) in `threads` worker threads (span-worker.ts), a task at a
+ * time each, handing every batch to `onBatch` on this thread as it arrives (in no particular
+ * order). Resolves to each task's result, in task order.
  */
-export async function readFilesInWorkers(
-  files: readonly string[],
+export async function readTasksInWorkers(
+  tasks: readonly SpanFileTask[],
   setup: SpanFileSetup,
   threads: number,
   onBatch: (batch: SpanBatch) => void,
-): Promise<InputIssue[][]> {
-  const issues: InputIssue[][] = files.map(() => []);
-  let nextFile = 0;
+): Promise<TaskResult[]> {
+  const results: TaskResult[] = tasks.map(() => ({ issues: [], lines: 0 }));
+  let next = 0;
   const workers: Worker[] = [];
   try {
     await Promise.all(
-      Array.from({ length: Math.min(threads, files.length) }, () => {
+      Array.from({ length: Math.min(threads, tasks.length) }, () => {
         const worker = startWorker(setup);
         workers.push(worker);
         return new Promise<void>((resolve, reject) => {
           const give = () => {
-            if (nextFile === files.length) return resolve();
-            const fileIndex = nextFile++;
-            worker.postMessage({ file: files[fileIndex], fileIndex });
+            if (next === tasks.length) return resolve();
+            const task = next++;
+            worker.postMessage({ task: tasks[task], index: task });
           };
           worker.on('message', (m: WorkerMessage) => {
             if ('batch' in m) onBatch(m.batch);
             else {
-              issues[m.done] = m.issues;
+              results[m.done] = m.result;
               give();
             }
           });
@@ -50,7 +56,7 @@ export async function readFilesInWorkers(
       void w.terminate();
     }
   }
-  return issues;
+  return results;
 }
 
 /** A span-worker thread (span-worker.ts). */

@@ -34,7 +34,7 @@ function records(batch: SpanBatch) {
 
 /** Reads a line as evac does (the scanner, JSON.parse for what it leaves), or with JSON.parse only. */
 function read(line: string, how: 'scanner' | 'json') {
-  const builder = new SpanBatchBuilder(0, 900, deviceRule(traces));
+  const builder = new SpanBatchBuilder(0, 0, 900, deviceRule(traces));
   const issues: string[] = [];
   const bytes = Buffer.from(line, 'utf8');
   const mark = builder.mark();

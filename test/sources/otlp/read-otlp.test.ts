@@ -191,8 +191,11 @@ describe('readOtlpTraces', () => {
     const options = { path: dir, traces, regions: new Set(['us-east-1', 'eu-west-1']), bucketMinutes: 15 };
     const single = await readOtlpTraces({ ...options, threads: 0 });
     const workers = await readOtlpTraces({ ...options, threads: 2 });
+    // Every plain file cut in two byte ranges, read by two threads.
+    const ranges = await readOtlpTraces({ ...options, threads: 2, rangesFromBytes: 1 });
     expect(single.ok && workers.ok).toBe(true);
     expect(JSON.stringify(workers)).toBe(JSON.stringify(single));
+    expect(JSON.stringify(ranges)).toBe(JSON.stringify(single));
     // Spans of other regions are reported as read (the duplicate too): they are not counted either way.
     expect(single.ok && single.data.report).toMatchObject({
       files: 6,
@@ -200,6 +203,25 @@ describe('readOtlpTraces', () => {
       duplicateSpans: 1,
       otherRegions: { 'ap-south-1': 2, 'us-west-2': expect.any(Number) },
     });
+  });
+
+  test('names the same lines of a file read in byte ranges by worker threads as in one thread', async () => {
+    const sdk = new SdkSpans();
+    const lines: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      sdk.span('edge', { at: AT, attributes: { 'app.device.type': 'tv' } });
+      lines.push(otlpLine(sdk.take()));
+    }
+    lines.splice(3, 0, '{"resourceSpans": 1}');
+    lines.push('', 'not json');
+    const dir = writeOtlpDir({ 'a.jsonl': lines });
+    dirs.push(dir);
+    const options = { path: dir, traces, regions: new Set(['us-east-1']), bucketMinutes: 15 };
+    const single = await readOtlpTraces({ ...options, threads: 0 });
+    const ranges = await readOtlpTraces({ ...options, threads: 2, rangesFromBytes: 1 });
+    const where = (r: typeof single) => (r.ok ? [] : r.issues.map((i) => `${i.line}: ${i.path}`));
+    expect(where(single)).toEqual(['4: resourceSpans', '43: (line)']);
+    expect(where(ranges)).toEqual(where(single));
   });
 
   test('rejects a directory with no OTLP files', async () => {
