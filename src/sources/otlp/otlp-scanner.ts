@@ -15,7 +15,20 @@ const MINUS = 0x2d;
 const ZERO = 0x30;
 const NINE = 0x39;
 
-const key = (s: string) => Buffer.from(s, 'latin1');
+/** Bytes to compare with, and their first 4-byte groups as little-endian numbers. */
+interface Literal {
+  readonly bytes: Buffer;
+  readonly words: Int32Array;
+  readonly length: number;
+}
+
+function literal(bytes: Buffer): Literal {
+  const words = new Int32Array(bytes.length >> 2);
+  for (let w = 0; w < words.length; w++) words[w] = bytes.readInt32LE(4 * w);
+  return { bytes, words, length: bytes.length };
+}
+
+const key = (s: string) => literal(Buffer.from(s, 'latin1'));
 const RESOURCE_SPANS = key('resourceSpans');
 const RESOURCE = key('resource');
 const SCOPE_SPANS = key('scopeSpans');
@@ -90,7 +103,7 @@ export class OtlpScanner {
   private strStart = 0;
   private strEnd = 0;
   private strEscaped = false;
-  private readonly names: (Buffer | undefined)[];
+  private readonly names: (Literal | undefined)[];
   /** By byte length (255: any longer), the slots of the names that long, as bits. */
   private readonly nameLengths = new Int32Array(256);
   /** The picked attributes of the span being read (scratch). */
@@ -100,7 +113,7 @@ export class OtlpScanner {
   private readonly parent: ByteSpan = { start: 0, end: 0 };
 
   constructor(names: readonly (string | undefined)[]) {
-    this.names = names.map((n) => (n === undefined ? undefined : Buffer.from(n, 'utf8')));
+    this.names = names.map((n) => (n === undefined ? undefined : literal(Buffer.from(n, 'utf8'))));
     this.names.forEach((n, slot) => {
       if (n !== undefined) this.nameLengths[Math.min(n.length, 255)]! |= 1 << slot;
     });
@@ -523,18 +536,24 @@ export class OtlpScanner {
     }
   }
 
-  private keyIs(name: Buffer): boolean {
+  private keyIs(name: Literal): boolean {
     return this.keyLength === name.length && this.bytesAre(this.keyStart, this.keyStart + this.keyLength, name);
   }
 
-  private stringIs(name: Buffer): boolean {
+  private stringIs(name: Literal): boolean {
     return this.bytesAre(this.strStart, this.strEnd, name);
   }
 
-  private bytesAre(start: number, end: number, name: Buffer): boolean {
-    if (end - start !== name.length || end > this.end) return false;
+  private bytesAre(start: number, end: number, name: Literal): boolean {
+    const n = name.length;
+    if (end - start !== n || end > this.end) return false;
+    // 4 bytes at a time, then the rest.
+    const view = this.view;
+    const words = name.words;
+    for (let w = 0; w < words.length; w++) if (view.getInt32(start + 4 * w, true) !== words[w]) return false;
     const b = this.b;
-    for (let i = 0; i < name.length; i++) if (b[start + i] !== name[i]) return false;
+    const bytes = name.bytes;
+    for (let i = words.length * 4; i < n; i++) if (b[start + i] !== bytes[i]) return false;
     return true;
   }
 
@@ -594,7 +613,7 @@ export class OtlpScanner {
     this.p = p;
   }
 
-  private literal(word: Buffer): void {
+  private literal(word: Literal): void {
     if (this.p + word.length > this.end || !this.bytesAre(this.p, this.p + word.length, word)) throw GIVE_UP;
     this.p += word.length;
   }
