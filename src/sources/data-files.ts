@@ -8,30 +8,11 @@ import { directoryIssues, inspectPath, MAX_JSON_BYTES, readTextFile } from '../i
 import type { CapacityRecord, DemandSample, EvacuationWindow, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { writeFileAtomic } from '../state/atomic-write.ts';
 import { type ColumnKind, type CsvRow, parseCsv, parseTime } from './csv-table.ts';
+import { DATA_FILES, dataFile } from './data-tables.ts';
 
 /** What to do when a data file is too big to read as one string. */
 export const TOO_BIG_HINT =
   'aggregate it upstream to one row per series and time-of-day bucket (the layout evac precompute writes), or read the history from CloudWatch with --source aws and fold it with evac precompute';
-
-/** The CSV files of the files source, by name, with their columns. */
-export const DATA_FILES = {
-  traffic: { file: 'device-traffic.csv', required: true, columns: { timestamp: 'time', region: 'text', device_type: 'text', value: 'number' } },
-  traces: { file: 'trace-samples.csv', required: true, columns: { timestamp: 'time', region: 'text', service: 'text', device_type: 'text', count: 'number' } },
-  demand: { file: 'service-demand.csv', required: true, columns: { timestamp: 'time', region: 'text', service: 'text', value: 'number' } },
-  capacity: {
-    file: 'capacity.csv',
-    required: true,
-    columns: {
-      region: 'text',
-      service: 'text',
-      current_capacity: 'optional-number',
-      min_capacity: 'number',
-      max_capacity: 'number',
-      timestamp: 'optional-time',
-    },
-  },
-  evacuations: { file: 'evacuations.csv', required: false, columns: { start: 'time', end: 'time', failed_region: 'text' } },
-} as const satisfies Record<string, { file: string; required: boolean; columns: Record<string, ColumnKind> }>;
 
 /** Checks made while reading data files beyond their format. */
 export interface ReadChecks {
@@ -152,10 +133,6 @@ export function readEvacuations(file: string, regions: ReadonlySet<string>, chec
     .filter((r) => r.end <= r.start)
     .map((r) => ({ file, line: r.line, message: `end is not after start: expected start < end` }));
   return issues.length > 0 ? { ok: false, issues } : { ok: true, data: rows.data.map((r) => ({ start: r.start, end: r.end, failedRegion: r.failed_region })) };
-}
-
-export function dataFile(dir: string, key: keyof typeof DATA_FILES): string {
-  return path.join(dir, DATA_FILES[key].file);
 }
 
 /** `precompute.json`: what a precomputed data directory holds and how it was made. */

@@ -5,7 +5,8 @@ import type { InputIssue, Result } from '../errors.ts';
 import type { CapacityRecord, EvacuationWindow, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { engineWindow, type EngineWindow, type SeriesTable, type SqlEvacuation } from './aggregate-sql.ts';
 import { mergeScanIssues } from './csv-scan.ts';
-import { DATA_FILES, dataFile, readCapacity, readDemand, readEvacuations, readTraces, readTraffic } from './data-files.ts';
+import { readCapacity, readDemand, readEvacuations, readTraces, readTraffic } from './data-files.ts';
+import { DATA_FILES, dataFile } from './data-tables.ts';
 import { EngineHandle } from './engine-open.ts';
 import { type ParallelOptions, scanSeriesTables, type TableJob } from './parallel-scan.ts';
 import type { ProgressSink } from './progress-line.ts';
@@ -25,6 +26,8 @@ export interface EngineLoadOptions {
   readonly progress?: ProgressSink | undefined;
   /** Trace counts read already (from OTLP spans, see trace-input.ts): the trace table is not read. */
   readonly traces?: readonly TraceSample[];
+  /** The time-of-day buckets the caller will plan for (see SeriesFold); absent: all. */
+  readonly buckets?: readonly number[] | undefined;
   /** Worker threads for big CSV tables (see parallel-scan.ts). */
   readonly workers?: ParallelOptions['workers'];
 }
@@ -91,7 +94,8 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
     const capacity: Result<CapacityRecord[]> = await small('capacity', readCapacity);
     const evacuations: Result<EvacuationWindow[]> = await small('evacuations', readEvacuations);
     const evacuationWindows: SqlEvacuation[] = evacuations.ok ? evacuations.data.map((e) => ({ start: e.start, end: e.end })) : [];
-    const fold = <K extends SeriesTable>(key: K, window: EngineWindow) => new SeriesFold(key, options.bucketMinutes, window, evacuationWindows);
+    const fold = <K extends SeriesTable>(key: K, window: EngineWindow) =>
+      new SeriesFold(key, options.bucketMinutes, window, evacuationWindows, options.buckets);
     const trafficTable = located.get('traffic') ?? null;
     const firstAt = Math.min(options.at, options.from + options.lookbackDays * 86_400);
 
@@ -131,7 +135,7 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
     });
     const scanned = await scanSeriesTables(
       csvJobs,
-      { regions: options.regions, bucketMinutes: options.bucketMinutes, window, evacuations: evacuationWindows },
+      { regions: options.regions, bucketMinutes: options.bucketMinutes, window, evacuations: evacuationWindows, buckets: options.buckets },
       options,
     );
     const series = async <K extends 'demand' | 'traces'>(key: K): Promise<Result<SamplesOf<K>[]>> => {

@@ -122,7 +122,7 @@ function merge(job: TableJob, params: FoldParams, parts: readonly Part[]): Resul
   const issues: InputIssue[] = mergeScanIssues(job.file, scans);
   if (issues.length > 0) return { ok: false, issues };
   if (parts.length > 1 && parts.some((p) => p.state?.fractional)) return 'refold';
-  const fold = new SeriesFold(job.table, params.bucketMinutes, params.window, params.evacuations);
+  const fold = new SeriesFold(job.table, params.bucketMinutes, params.window, params.evacuations, params.buckets);
   const names: (readonly string[])[] = [];
   const index = new Map<string, number>();
   for (const part of parts) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { EngineWindow, SeriesTable, SqlEvacuation } from './aggregate-sql.ts';
 import { SERIES_TABLES } from './aggregate-sql.ts';
 import { type ByteRange, type ScanResult, type ScanSink, scanCsv } from './csv-scan.ts';
-import { DATA_FILES } from './data-files.ts';
+import { DATA_FILES } from './data-tables.ts';
 import { type ProgressSink, readProgress } from './progress-line.ts';
 import { SeriesFold } from './series-fold.ts';
 
@@ -13,6 +13,8 @@ export interface FoldParams {
   readonly bucketMinutes: number;
   readonly window: EngineWindow;
   readonly evacuations: readonly SqlEvacuation[];
+  /** The buckets wanted (see SeriesFold); absent: all. */
+  readonly buckets?: readonly number[] | undefined;
 }
 
 /** One CSV series table, or one byte range of it, to scan and fold (plain data: it crosses to worker threads). */
@@ -56,7 +58,7 @@ export function scanTable(
 
 /** Scans and folds one task: what a worker thread runs, and the main thread too. */
 export function runScanTask(task: ScanTask, progress?: ProgressSink): { readonly scan: ScanResult | null; readonly fold: SeriesFold<SeriesTable> } {
-  const fold = new SeriesFold(task.table, task.bucketMinutes, task.window, task.evacuations);
+  const fold = new SeriesFold(task.table, task.bucketMinutes, task.window, task.evacuations, task.buckets);
   const scan = scanTable(task.file, task.table, new Set(task.regions), fold, progress, task.range);
   return { scan, fold };
 }

@@ -16,6 +16,8 @@ export interface FoldState {
   readonly raw: { readonly series: Int32Array; readonly t: Float64Array; readonly v: Float64Array };
   /** Some value is not a whole number: sums of cells depend on the order of addition. */
   readonly fractional: boolean;
+  /** Per series, [t, value] of its latest row in a bucket not wanted (t NaN: none). */
+  readonly skipped: Float64Array;
 }
 
 export type SamplesOf<K extends SeriesTable> = K extends 'traffic' ? TrafficSample : K extends 'demand' ? DemandSample : TraceSample;
@@ -30,6 +32,11 @@ export type SamplesOf<K extends SeriesTable> = K extends 'traffic' ? TrafficSamp
  *
  * Cells are summed in file order, as the planner sums the rows of a cell: planning from the
  * result gives the same plans, bit for bit, as planning from every row.
+ *
+ * `buckets`: the time-of-day buckets the caller will plan for (a plan's window and capacity
+ * buckets); rows of other buckets are checked as read but not kept, except each series' latest
+ * (so that every series stays known) and the rows of the end's days and of past evacuations
+ * (where the data ends, and whether some of it lies in the future, are told from them).
  */
 export class SeriesFold<K extends SeriesTable> implements ScanSink {
   private readonly bucketSeconds: number;
@@ -41,15 +48,29 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
   private readonly old: [sum: number, count: number, latest: number][] = [];
   private readonly raw = new RowLog();
   private fractional = false;
+  /** The first and last UTC day any past evacuation touches (Infinity, -Infinity: none). */
+  private readonly evacuationDays: readonly [number, number];
+  /** 1 for each bucket wanted, or null: all. */
+  private readonly wanted: Uint8Array | null;
+  /** Per series, its latest row in a bucket not wanted: [t, value]. */
+  private readonly skipped: [t: number, v: number][] = [];
 
   constructor(
     private readonly table: K,
     bucketMinutes: number,
     private readonly window: EngineWindow,
     private readonly evacuations: readonly SqlEvacuation[],
+    buckets?: readonly number[],
   ) {
     this.bucketSeconds = bucketMinutes * 60;
     this.bucketCount = bucketsPerDay(bucketMinutes);
+    // Past evacuations span few days: most rows are told apart by their day alone.
+    this.evacuationDays = [
+      Math.min(...evacuations.map((e) => Math.floor(e.start / 86_400))),
+      Math.max(...evacuations.map((e) => Math.floor(e.end / 86_400))),
+    ];
+    this.wanted = buckets === undefined ? null : new Uint8Array(this.bucketCount);
+    for (const b of buckets ?? []) if (this.wanted && b >= 0 && b < this.bucketCount) this.wanted[b] = 1;
     this.firstMiddleDay = window.lastStartDay + 1;
     const middleDays = Math.max(0, window.endDay - this.firstMiddleDay);
     this.cellsPerSeries = table === 'traces' ? this.bucketCount : middleDays * this.bucketCount;
@@ -59,7 +80,24 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
     if (v % 1 !== 0) this.fractional = true;
     const day = Math.floor(t / 86_400);
     const { window } = this;
-    if (day >= window.endDay || (day >= window.firstStartDay && day <= window.lastStartDay) || this.inEvacuation(t)) {
+    // The end's days and past evacuations as read, whatever their bucket (they tell where the
+    // data ends, and what the evacuations did).
+    if (day >= window.endDay || (day >= this.evacuationDays[0] && day <= this.evacuationDays[1] && this.inEvacuation(t))) {
+      this.raw.row(series, t, v);
+      return;
+    }
+    const bucket = Math.floor((t - day * 86_400) / this.bucketSeconds);
+    if (this.wanted !== null && this.wanted[bucket] !== 1) {
+      // Not needed, but the series stays known.
+      const last = this.skipped[series];
+      if (last === undefined) this.skipped[series] = [t, v];
+      else if (t >= last[0]) {
+        last[0] = t;
+        last[1] = v;
+      }
+      return;
+    }
+    if (day >= window.firstStartDay && day <= window.lastStartDay) {
       this.raw.row(series, t, v);
       return;
     }
@@ -73,7 +111,6 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
       }
       return;
     }
-    const bucket = Math.floor((t - day * 86_400) / this.bucketSeconds);
     const slot = this.table === 'traces' ? bucket : (day - this.firstMiddleDay) * this.bucketCount + bucket;
     let cells = this.cells[series];
     if (cells === undefined) {
@@ -94,7 +131,12 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
       if (o) old.set(o, series * 3);
     });
     const raw = this.raw.columns();
+    const skipped = new Float64Array(this.skipped.length * 2).fill(Number.NaN);
+    this.skipped.forEach((row, series) => {
+      if (row) skipped.set(row, series * 2);
+    });
     return {
+      skipped,
       cells: Array.from(this.cells, (c) => c ?? null),
       old,
       raw: { series: raw.series.slice(), t: raw.t.slice(), v: raw.v.slice() },
@@ -140,6 +182,13 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
     }
     const { series, t, v } = state.raw;
     for (let i = 0; i < t.length; i++) this.raw.row(map[series[i] as number] as number, t[i] as number, v[i] as number);
+    for (let s = 0; s * 2 < state.skipped.length; s++) {
+      const at = state.skipped[s * 2] as number;
+      if (Number.isNaN(at)) continue;
+      const series = map[s] as number;
+      const mine = this.skipped[series];
+      if (mine === undefined || at >= mine[0]) this.skipped[series] = [at, state.skipped[s * 2 + 1] as number];
+    }
   }
 
   /** Whether some value was not a whole number (then a fold absorbed from ranges may differ in the last bits from one made in one pass). */
@@ -162,6 +211,9 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
       }
     });
     this.raw.replay({ row: (series, t, v) => out.push(make(series, t, v, 1)) });
+    this.skipped.forEach((row, series) => {
+      if (row) out.push(make(series, row[0], row[1], 1));
+    });
     return out;
   }
 

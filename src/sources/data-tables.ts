@@ -1,0 +1,26 @@
+import path from 'node:path';
+import type { ColumnKind } from './csv-table.ts';
+
+/** The CSV files of the files source, by name, with their columns. */
+export const DATA_FILES = {
+  traffic: { file: 'device-traffic.csv', required: true, columns: { timestamp: 'time', region: 'text', device_type: 'text', value: 'number' } },
+  traces: { file: 'trace-samples.csv', required: true, columns: { timestamp: 'time', region: 'text', service: 'text', device_type: 'text', count: 'number' } },
+  demand: { file: 'service-demand.csv', required: true, columns: { timestamp: 'time', region: 'text', service: 'text', value: 'number' } },
+  capacity: {
+    file: 'capacity.csv',
+    required: true,
+    columns: {
+      region: 'text',
+      service: 'text',
+      current_capacity: 'optional-number',
+      min_capacity: 'number',
+      max_capacity: 'number',
+      timestamp: 'optional-time',
+    },
+  },
+  evacuations: { file: 'evacuations.csv', required: false, columns: { start: 'time', end: 'time', failed_region: 'text' } },
+} as const satisfies Record<string, { file: string; required: boolean; columns: Record<string, ColumnKind> }>;
+
+export function dataFile(dir: string, key: keyof typeof DATA_FILES): string {
+  return path.join(dir, DATA_FILES[key].file);
+}

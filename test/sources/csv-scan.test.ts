@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, test } from 'vitest';
+import { type ScanResult, mergeScanIssues, parseNumberBytes, parseTimeBytes, scanCsv } from '../../src/sources/csv-scan.ts';
+import { parseNumber, parseTime } from '../../src/sources/csv-table.ts';
+import { readTraffic } from '../../src/sources/data-files.ts';
+import { DATA_FILES } from '../../src/sources/data-tables.ts';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'evac-scan-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const regions = new Set(['us-east-1', 'eu-west-1']);
+const spec = { columns: DATA_FILES.traffic.columns, time: 'timestamp', keys: ['region', 'device_type'], value: 'value' };
+
+/** What the scanner makes of a file: its rows (names, time, value) in order, or its issues. */
+function scanned(file: string): { rows: string[] } | { issues: string[] } | null {
+  const rows: [number, number, number][] = [];
+  const scan: ScanResult | null = scanCsv(file, spec, regions, { row: (s, t, v) => rows.push([s, t, v]) });
+  if (scan === null) return null;
+  const issues = mergeScanIssues(file, [scan]);
+  if (issues.length > 0) return { issues: issues.map((i) => `${i.line}: ${i.message}`) };
+  return { rows: rows.map(([s, t, v]) => `${(scan.series[s] ?? []).join('/')} ${t} ${v}`) };
+}
+
+/** What the row-by-row checker makes of it. */
+function checked(file: string): { rows: string[] } | { issues: string[] } {
+  const r = readTraffic(file, regions);
+  if (!r.ok) return { issues: r.issues.map((i) => `${i.line}: ${i.message}`) };
+  return { rows: r.data.map((s) => `${s.region}/${s.device} ${s.t} ${s.value}`) };
+}
+
+// Cells in every form the checker knows, plain and not.
+const time = fc.oneof(
+  fc.integer({ min: 0, max: 99_999_999_999 }).map(String),
+  fc.tuple(fc.integer({ min: 1_700_000_000, max: 1_800_000_000 }), fc.integer({ min: 0, max: 999_999 })).map(([s, f]) => `${s}.${f}`),
+  fc
+    .tuple(
+      fc.integer({ min: 1969, max: 2100 }),
+      fc.integer({ min: 0, max: 13 }),
+      fc.integer({ min: 0, max: 32 }),
+      fc.integer({ min: 0, max: 24 }),
+      fc.integer({ min: 0, max: 60 }),
+      fc.constantFrom('', ':00', ':59', ':60', ':07.5', ':07.25', ':07.125', ':07.1234'),
+      fc.constantFrom('Z', '+00:00', '-05:00', '+05:30', '+0530', '+24:00', 'z', ''),
+    )
+    .map(
+      ([y, mo, d, h, mi, sec, zone]) =>
+        `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}${sec}${zone}`,
+    ),
+  fc.constantFrom('', ' 1763892000', '1763892000 ', 'yesterday', '-5', '1e9', '0x10', '123456789012'),
+);
+const value = fc.oneof(
+  fc.integer({ min: 0, max: 10 ** 9 }).map(String),
+  fc.tuple(fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 0, max: 99_999_999 })).map(([a, b]) => `${a}.${b}`),
+  fc.double({ min: 0, max: 1e16, noNaN: true }).map(String),
+  fc.constantFrom('', '0', '0.0', '+5', '-1', '1e3', '.5', '5.', '1e-10', '0.0000000001', '1000000000000001', '9007199254740993', 'NaN', ' 7', '"8"'),
+);
+const name = fc.constantFrom('us-east-1', 'eu-west-1', 'sa-east-1', 'tv', 'web', ' tv', 'tv ', '', '"tv"', '"a,b"', 'a"b', 'ünï', 'x y');
+const line = fc.oneof(
+  { weight: 8, arbitrary: fc.tuple(time, name, name, value).map((cells) => cells.join(',')) },
+  { weight: 1, arbitrary: fc.constantFrom('', ' ', '1763892000,us-east-1,tv', '1763892000,us-east-1,tv,1,extra', '"', '1763892000,"us-east-1",tv,3') },
+);
+
+describe('the byte scanner', () => {
+  test('reads every file as the row-by-row checker does: the same rows and values, or the same issues at the same lines', () => {
+    let n = 0;
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), fc.constantFrom('\n', '\r\n'), fc.boolean(), (lines, eol, finalEol) => {
+        const file = path.join(tmp, `t${n++}.csv`);
+        writeFileSync(file, `timestamp,region,device_type,value${eol}${lines.join(eol)}${finalEol ? eol : ''}`);
+        expect(scanned(file)).toStrictEqual(checked(file));
+      }),
+      { seed: 20261125, numRuns: 400 },
+    );
+  });
+
+  test('parses plain numbers and times to the very double the checker gives, and leaves the rest to it', () => {
+    const bytes = (text: string) => Buffer.from(text);
+    fc.assert(
+      fc.property(value, (text) => {
+        const fast = parseNumberBytes(bytes(text), 0, text.length);
+        if (fast >= 0) expect(fast).toBe(parseNumber(text));
+      }),
+      { seed: 7, numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(time, (text) => {
+        const fast = parseTimeBytes(bytes(text), 0, text.length);
+        if (fast >= 0) expect(fast).toBe(parseTime(text));
+      }),
+      { seed: 8, numRuns: 2000 },
+    );
+    // The common forms do take the fast path.
+    expect(parseTimeBytes(bytes('2026-11-23T10:05:00Z'), 0, 20)).toBe(Date.parse('2026-11-23T10:05:00Z') / 1000);
+    expect(parseTimeBytes(bytes('2026-11-23T10:05:00.125+05:30'), 0, 29)).toBe(Date.parse('2026-11-23T10:05:00.125+05:30') / 1000);
+    expect(parseNumberBytes(bytes('0.1'), 0, 3)).toBe(0.1);
+    expect(parseNumberBytes(bytes('1e3'), 0, 3)).toBe(-1);
+  });
+
+  test('hands a file whose header it does not map to the checker (null)', () => {
+    const file = path.join(tmp, 'quoted-header.csv');
+    writeFileSync(file, '"timestamp",region,device_type,value\n1763892000,us-east-1,tv,1\n');
+    expect(scanned(file)).toBeNull();
+    const missing = path.join(tmp, 'missing-column.csv');
+    writeFileSync(missing, 'timestamp,region,value\n1763892000,us-east-1,1\n');
+    expect(scanned(missing)).toBeNull();
+  });
+});
