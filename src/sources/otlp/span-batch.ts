@@ -55,16 +55,18 @@ for (let i = 0; i < 6; i++) {
   HEX[0x41 + i] = 10 + i;
 }
 
+/** Two hex digits (the first in the low byte, as read little-endian) as their value, else -1. */
+const HEX_PAIR = new Int16Array(1 << 16).fill(-1);
+for (let a = 0; a < 256; a++) for (let b = 0; b < 256; b++) if (HEX[a]! >= 0 && HEX[b]! >= 0) HEX_PAIR[a | (b << 8)] = HEX[a]! * 16 + HEX[b]!;
+
 /** 8 hex digits at b[i..i+8) as an unsigned 32-bit number, or -1 when one is not a hex digit. */
 function hexWord(b: Uint8Array, i: number): number {
-  let bad = 0;
-  let w = 0;
-  for (let k = 0; k < 8; k++) {
-    const v = HEX[b[i + k]!]!;
-    bad |= v;
-    w = (w << 4) | (v & 15);
-  }
-  return bad < 0 ? -1 : w >>> 0;
+  const p0 = HEX_PAIR[b[i]! | (b[i + 1]! << 8)]!;
+  const p1 = HEX_PAIR[b[i + 2]! | (b[i + 3]! << 8)]!;
+  const p2 = HEX_PAIR[b[i + 4]! | (b[i + 5]! << 8)]!;
+  const p3 = HEX_PAIR[b[i + 6]! | (b[i + 7]! << 8)]!;
+  if ((p0 | p1 | p2 | p3) < 0) return -1;
+  return ((p0 << 24) | (p1 << 16) | (p2 << 8) | p3) >>> 0;
 }
 
 const SPAN_NUMBER_LIMIT = 2 ** 32;
