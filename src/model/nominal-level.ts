@@ -1,7 +1,6 @@
 import { median } from 'simple-statistics';
-import { bucketOf, utcDay } from './bucket.ts';
+import { bucketOf, bucketsPerDay, utcDay } from './bucket.ts';
 import type { DayType } from './day-type.ts';
-import { getOrInsert } from './get-or-insert.ts';
 
 /** A nominal level for one day type, and whether it had to use all dates instead. */
 export interface DayTypeLevel {
@@ -16,9 +15,6 @@ export const MIN_DATES_PER_DAY_TYPE = 2;
 /** Says which day type a series' date is, given the series key and the start of its bucket that date. */
 export type DayTypeOf = (key: string, t: number) => DayType;
 
-// [sum, count, 1 when the date is a weekend for this series]
-type Cell = [number, number, number];
-
 /**
  * Accumulates a time series per key into the nominal level of each time-of-day bucket:
  * the median over UTC dates of the mean of that date's samples in the bucket, over all dates
@@ -28,44 +24,80 @@ type Cell = [number, number, number];
  * buckets asked for are kept, so one pass over months of samples stays cheap: O(n) to add,
  * O(k log k) per level for k dates. A date's day type is decided once, at the start of its
  * bucket (in the series' time zone, through `dayTypeOf`).
+ *
+ * Stored compactly, as `evac precompute` keeps every bucket of thousands of series (10M cells
+ * take about 25 bytes each): one cell per (key, bucket, date) in typed arrays, the cells of a
+ * (key, bucket) chained in the order their dates were first seen.
  */
 export class NominalLevels {
-  // key -> bucket -> day -> cell
-  private readonly acc = new Map<string, Map<number, Map<number, Cell>>>();
+  private readonly ids = new Map<string, number>();
+  /** Bucket -> its slot among the buckets kept, or -1. */
+  private readonly slotOf: Int32Array;
+  private readonly slots: number;
+  /** Per (key id, slot): its first and last cell, or -1. */
+  private head = new Int32Array(0);
+  private tail = new Int32Array(0);
+  private cells = 0;
+  private day = new Int32Array(0);
+  private sum = new Float64Array(0);
+  private count = new Uint32Array(0);
+  private weekend = new Uint8Array(0);
+  private next = new Int32Array(0);
 
   constructor(
     private readonly bucketMinutes: number,
-    private readonly buckets: ReadonlySet<number>,
+    buckets: ReadonlySet<number>,
     private readonly dayTypeOf?: DayTypeOf,
-  ) {}
+  ) {
+    this.slotOf = new Int32Array(bucketsPerDay(bucketMinutes)).fill(-1);
+    let slots = 0;
+    for (const b of [...buckets].sort((x, y) => x - y)) if (b >= 0 && b < this.slotOf.length) this.slotOf[b] = slots++;
+    this.slots = slots;
+  }
 
   /** Adds one sample (already filtered to the lookback window). */
   add(key: string, t: number, value: number): void {
     const bucket = bucketOf(t, this.bucketMinutes);
-    if (!this.buckets.has(bucket)) return;
-    const byBucket = getOrInsert(this.acc, key, () => new Map<number, Map<number, Cell>>());
-    const byDay = getOrInsert(byBucket, bucket, () => new Map<number, Cell>());
-    const day = utcDay(t);
-    const cell = byDay.get(day);
-    if (cell) {
-      cell[0] += value;
-      cell[1] += 1;
-    } else {
-      const weekend = this.dayTypeOf?.(key, day * 86_400 + bucket * this.bucketMinutes * 60) === 'weekend' ? 1 : 0;
-      byDay.set(day, [value, 1, weekend]);
+    const slot = this.slotOf[bucket] ?? -1;
+    if (slot < 0) return;
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(key, id);
+      this.growSeries(id + 1);
     }
+    const h = id * this.slots + slot;
+    const day = utcDay(t);
+    let c = this.tail[h] ?? -1;
+    // Samples mostly come in time order: the date is the last one seen, else walk the chain.
+    if (c >= 0 && this.day[c] !== day) for (c = this.head[h] ?? -1; c >= 0 && this.day[c] !== day; c = this.next[c] ?? -1);
+    if (c >= 0) {
+      this.sum[c] = (this.sum[c] ?? 0) + value;
+      this.count[c] = (this.count[c] ?? 0) + 1;
+      return;
+    }
+    const n = this.cells++;
+    if (n >= this.day.length) this.growCells(Math.max(1024, Math.ceil(n * 1.5)));
+    this.day[n] = day;
+    this.sum[n] = value;
+    this.count[n] = 1;
+    this.weekend[n] = this.dayTypeOf?.(key, day * 86_400 + bucket * this.bucketMinutes * 60) === 'weekend' ? 1 : 0;
+    this.next[n] = -1;
+    const last = this.tail[h] ?? -1;
+    if (last >= 0) this.next[last] = n;
+    else this.head[h] = n;
+    this.tail[h] = n;
   }
 
   /** Every key that has at least one sample. */
   keys(): IterableIterator<string> {
-    return this.acc.keys();
+    return this.ids.keys();
   }
 
   /** The nominal level of a key in a bucket over all dates, or undefined when no date has a sample there. */
   level(key: string, bucket: number): number | undefined {
-    const byDay = this.acc.get(key)?.get(bucket);
-    if (!byDay || byDay.size === 0) return undefined;
-    return median(Array.from(byDay.values(), ([sum, count]) => sum / count));
+    const means = Array.from(this.cellsOf(key, bucket), (c) => (this.sum[c] ?? 0) / (this.count[c] ?? 1));
+    return means.length === 0 ? undefined : median(means);
   }
 
   /**
@@ -75,24 +107,54 @@ export class NominalLevels {
    * Undefined when no date has a sample.
    */
   levelOn(key: string, bucket: number, dayType: DayType | undefined): DayTypeLevel | undefined {
-    const byDay = this.acc.get(key)?.get(bucket);
-    if (!byDay || byDay.size === 0) return undefined;
     const all: number[] = [];
     const same: number[] = [];
     const weekend = dayType === 'weekend' ? 1 : 0;
-    for (const [sum, count, w] of byDay.values()) {
-      all.push(sum / count);
-      if (w === weekend) same.push(sum / count);
+    for (const c of this.cellsOf(key, bucket)) {
+      const mean = (this.sum[c] ?? 0) / (this.count[c] ?? 1);
+      all.push(mean);
+      if (this.weekend[c] === weekend) same.push(mean);
     }
+    if (all.length === 0) return undefined;
     if (dayType === undefined) return { value: median(all), fallback: false };
     if (same.length >= MIN_DATES_PER_DAY_TYPE) return { value: median(same), fallback: false };
     return { value: median(all), fallback: true };
   }
 
-  /** Each date's mean in a bucket: [UTC day number, mean], in insertion order. */
+  /** Each date's mean in a bucket: [UTC day number, mean], in the order the dates were first seen. */
   *dates(key: string, bucket: number): Generator<[number, number]> {
-    const byDay = this.acc.get(key)?.get(bucket);
-    if (!byDay) return;
-    for (const [day, [sum, count]] of byDay) yield [day, sum / count];
+    for (const c of this.cellsOf(key, bucket)) yield [this.day[c] ?? 0, (this.sum[c] ?? 0) / (this.count[c] ?? 1)];
   }
+
+  /** The cells of a key in a bucket, in the order their dates were first seen. */
+  private *cellsOf(key: string, bucket: number): Generator<number> {
+    const id = this.ids.get(key);
+    const slot = this.slotOf[bucket] ?? -1;
+    if (id === undefined || slot < 0) return;
+    for (let c = this.head[id * this.slots + slot] ?? -1; c >= 0; c = this.next[c] ?? -1) yield c;
+  }
+
+  private growSeries(count: number): void {
+    const size = count * this.slots;
+    if (size <= this.head.length) return;
+    const capacity = Math.max(size, Math.ceil(this.head.length * 1.5));
+    this.head = grown(this.head, capacity, -1);
+    this.tail = grown(this.tail, capacity, -1);
+  }
+
+  private growCells(capacity: number): void {
+    this.day = grown(this.day, capacity, 0);
+    this.sum = grown(this.sum, capacity, 0);
+    this.count = grown(this.count, capacity, 0);
+    this.weekend = grown(this.weekend, capacity, 0);
+    this.next = grown(this.next, capacity, -1);
+  }
+}
+
+/** A copy of a typed array with room for `capacity` elements, the new ones set to `fill`. */
+function grown<A extends Int32Array | Uint32Array | Uint8Array | Float64Array>(array: A, capacity: number, fill: number): A {
+  const copy = new (array.constructor as new (n: number) => A)(capacity);
+  copy.set(array);
+  if (fill !== 0) copy.fill(fill, array.length);
+  return copy;
 }

@@ -12,6 +12,7 @@ import { PLAN_SCHEMA_VERSION, type Plan, type PlanEntry, type PlanFlag, PlanSche
 import type { DataSource, LoadResult } from '../sources/data-source.ts';
 import { dataBoundProblem } from '../sources/number-bounds.ts';
 import { FUTURE_TOLERANCE_SECONDS, STALE_DATA_SECONDS } from './data-age.ts';
+import { planBuckets } from './plan-buckets.ts';
 import { buildPlanIndex, type DayTypes, key, type PlanIndex, regionDayType, regionLevels, regionLevelsOn } from './plan-index.ts';
 
 export interface PlanOptions {
@@ -55,11 +56,19 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
   const healthyRegions = evac.regions.filter((r) => r !== failedRegion);
 
   const configured = configuredScopes(config, healthyRegions);
+  const scopes = configured.flatMap((c) => c.scopes);
   const loaded = await options.source.load({
     config,
-    scopes: configured.flatMap((c) => c.scopes),
+    scopes,
     from: (options.historyEnd ?? at) - evac.lookbackDays * 86_400,
     to: options.historyEnd ?? at,
+    buckets: planBuckets({
+      windowBuckets: bucketsCovered(at, windowMinutes, evac.bucketMinutes),
+      bucketMinutes: evac.bucketMinutes,
+      lookbackDays: evac.lookbackDays,
+      historyEnd: options.historyEnd ?? at,
+      minTraceSamples: Math.max(evac.defaults.minTraceSamples, ...scopes.map((s) => s.minTraceSamples ?? 0)),
+    }),
   });
   const { data } = loaded;
   const bound = dataBoundProblem(data);

@@ -4,7 +4,7 @@ import { EvacError } from '../errors.ts';
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
 import type { DemandSample, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
-import type { PrecomputeManifest } from '../sources/data-files.ts';
+import type { DataDirContent, PrecomputeManifest } from '../sources/data-files.ts';
 import type { DataSource } from '../sources/data-source.ts';
 import { buildPlanIndex, splitKey } from './plan-index.ts';
 
@@ -17,10 +17,22 @@ export interface PrecomputeOptions {
 
 export interface Precomputed {
   /** The history folded to one sample per series and bucket, in the files source's layout. */
-  readonly data: PlanningData;
-  /** What to write beside it (writeDataDir adds the row counts). */
-  readonly manifest: Omit<PrecomputeManifest, 'rows'>;
+  readonly data: PrecomputedData;
+  /** What to write beside it (writeDataDir adds the row counts and the index by bucket). */
+  readonly manifest: Omit<PrecomputeManifest, 'rows' | 'byBucket'>;
   readonly unreachable: readonly { readonly region: string; readonly reason: string }[];
+}
+
+/**
+ * The folded history: its traces and demand are made as they are iterated (each time), sorted
+ * by time-of-day bucket then time, so that millions of folded demand samples are written out
+ * without being held at once. `collect` turns it into PlanningData.
+ */
+export type PrecomputedData = DataDirContent;
+
+/** Every row of precomputed data, held in memory (for a plan straight from it). */
+export function collect(data: PrecomputedData): PlanningData {
+  return { ...data, traces: [...data.traces], demand: [...data.demand] };
 }
 
 /**
@@ -34,21 +46,14 @@ export interface Precomputed {
  * stamped at the start of its latest occurrence before the history's end. Past evacuations are
  * already left out. Planning from the result, at any time after that end, gives the same
  * ratios, intervals and capacities as planning from the full history (a test holds it to that).
- * Capacity rows are copied as read: at incident time, prefer live ones.
+ * Capacity rows are copied as read: at incident time, prefer live ones. Traces and demand come
+ * sorted by time-of-day bucket (then time), traffic by time.
  */
 export async function precompute(options: PrecomputeOptions): Promise<Precomputed> {
   const { config, now } = options;
-  const { bucketMinutes, lookbackDays, regions } = config.evacuation;
-  const scopes = config.services.flatMap((s) => planUnits(s.config).flatMap((unit) => regions.map((r) => resolveScope(s.config, unit, r))));
-  const loaded = await options.source.load({ config, scopes, from: now - lookbackDays * 86_400, to: now });
-  const { data } = loaded;
-  if (data.traffic.length === 0) throw new EvacError('no regional traffic data: nothing to precompute', { hint: 'check the data source' });
-  let latest = loaded.latestTraffic ?? Number.NEGATIVE_INFINITY;
-  if (loaded.latestTraffic === undefined) for (const s of data.traffic) if (s.t > latest) latest = s.t;
-  const window = lookbackWindow(now, latest, lookbackDays);
-  const bucketCount = bucketsPerDay(bucketMinutes);
-  const buckets = Array.from({ length: bucketCount }, (_, b) => b);
-  const index = buildPlanIndex(data, sampleFilter(window, data.evacuations), bucketMinutes, new Set(buckets));
+  const { bucketMinutes, lookbackDays } = config.evacuation;
+  // Folded in its own function: the samples read can be freed before the output is made.
+  const { index, window, capacity, loaded } = await fold(options);
 
   // Each bucket's latest start at or before the end, all within the last 24 hours; the end's
   // own bucket at the end itself, so that a plan from the result reports the same history end.
@@ -59,29 +64,43 @@ export async function precompute(options: PrecomputeOptions): Promise<Precompute
   const step = bucketMinutes * 60;
   const endDay = Math.floor(window.end / 86_400);
   const dateStamp = (day: number, b: number) => (day === endDay && b === endBucket ? window.end : Math.max(window.start + 1, day * 86_400 + b * step));
+  const buckets = Array.from({ length: index.bucketCount }, (_, b) => b);
   const traffic: TrafficSample[] = [];
   for (const k of index.traffic.keys()) {
     const [region, device] = splitKey(k);
     for (const b of buckets) for (const [day, value] of index.traffic.dates(k, b)) traffic.push({ t: dateStamp(day, b), region, device, value });
   }
-  const traces: TraceSample[] = [];
-  for (const [k, byDevice] of index.traceCounts) {
-    const [region, service] = splitKey(k);
-    for (const [device, counts] of byDevice) {
-      for (const b of buckets) {
+  traffic.sort((a, b) => a.t - b.t);
+  // Traces and demand by bucket, then time: writeDataDir indexes where each bucket's rows lie,
+  // and a plan reads only the buckets it needs.
+  const traceSeries = [...index.traceCounts].flatMap(([k, byDevice]) => [...byDevice].map(([device, counts]) => ({ key: splitKey(k), device, counts })));
+  const demandKeys = Array.from(index.demand.keys(), (k) => ({ k, key: splitKey(k) }));
+  const traces = function* (): Generator<TraceSample> {
+    for (const b of buckets) {
+      for (const {
+        key: [region, service],
+        device,
+        counts,
+      } of traceSeries) {
         const count = counts[b] ?? 0;
-        if (count > 0) traces.push({ t: stamp(b), region, service, device, count });
+        if (count > 0) yield { t: stamp(b), region, service, device, count };
       }
     }
-  }
-  const demand: DemandSample[] = [];
-  for (const k of index.demand.keys()) {
-    const [region, service] = splitKey(k);
-    for (const b of buckets) for (const [day, value] of index.demand.dates(k, b)) demand.push({ t: dateStamp(day, b), region, service, value });
-  }
-  const byTime = <T extends { t: number }>(rows: T[]) => rows.sort((a, b) => a.t - b.t);
+  };
+  const demand = function* (): Generator<DemandSample> {
+    for (const b of buckets) {
+      const rows: DemandSample[] = [];
+      for (const {
+        k,
+        key: [region, service],
+      } of demandKeys) {
+        for (const [day, value] of index.demand.dates(k, b)) rows.push({ t: dateStamp(day, b), region, service, value });
+      }
+      yield* rows.sort((x, y) => x.t - y.t);
+    }
+  };
   return {
-    data: { traffic: byTime(traffic), traces: byTime(traces), demand: byTime(demand), capacity: [...data.capacity], evacuations: [] },
+    data: { traffic, traces: { [Symbol.iterator]: traces }, demand: { [Symbol.iterator]: demand }, capacity, evacuations: [] },
     manifest: {
       schemaVersion: 1,
       kind: 'evac-precomputed-history',
@@ -95,4 +114,21 @@ export async function precompute(options: PrecomputeOptions): Promise<Precompute
     },
     unreachable: loaded.unreachable,
   };
+}
+
+/** Reads the history and folds it into every bucket's levels and counts; only those, capacity and what the load said are kept. */
+async function fold(options: PrecomputeOptions) {
+  const { config, now } = options;
+  const { bucketMinutes, lookbackDays, regions } = config.evacuation;
+  const scopes = config.services.flatMap((s) => planUnits(s.config).flatMap((unit) => regions.map((r) => resolveScope(s.config, unit, r))));
+  const loaded = await options.source.load({ config, scopes, from: now - lookbackDays * 86_400, to: now });
+  const { data } = loaded;
+  if (data.traffic.length === 0) throw new EvacError('no regional traffic data: nothing to precompute', { hint: 'check the data source' });
+  let latest = loaded.latestTraffic ?? Number.NEGATIVE_INFINITY;
+  if (loaded.latestTraffic === undefined) for (const s of data.traffic) if (s.t > latest) latest = s.t;
+  const window = lookbackWindow(now, latest, lookbackDays);
+  const buckets = Array.from({ length: bucketsPerDay(bucketMinutes) }, (_, b) => b);
+  const index = buildPlanIndex(data, sampleFilter(window, data.evacuations), bucketMinutes, new Set(buckets));
+  const { description, warnings, unreachable } = loaded;
+  return { index, window, capacity: [...data.capacity], loaded: { description, warnings, unreachable } };
 }

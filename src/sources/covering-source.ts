@@ -27,7 +27,9 @@ export class CoveringSource implements DataSource {
     const from = c && c.config === request.config ? Math.min(c.from, request.from) : request.from;
     const to = c && c.config === request.config ? Math.max(c.to, request.to) : request.to;
     this.loads += 1;
-    const result = this.inner.load({ ...request, scopes: allRegionScopes(request.config), from, to });
+    // The load answers later requests too: every bucket, not this request's.
+    const { buckets: _, ...whole } = request;
+    const result = this.inner.load({ ...whole, scopes: allRegionScopes(request.config), from, to });
     const entry: Cached = { config: request.config, from, to, result };
     this.cached = entry;
     result.catch(() => {

@@ -5,6 +5,7 @@ import type { EvacuationConfig } from '../config/evacuation-config.ts';
 import { parseJsonText } from '../config/json-file.ts';
 import type { InputIssue, Result } from '../errors.ts';
 import { directoryIssues, inspectPath, MAX_JSON_BYTES, readTextFile } from '../input-file.ts';
+import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import type { CapacityRecord, DemandSample, EvacuationWindow, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { writeFileAtomic } from '../state/atomic-write.ts';
 import { type ColumnKind, type CsvRow, parseCsv, parseTime } from './csv-table.ts';
@@ -27,6 +28,15 @@ export interface ReadChecks {
 /** The columns `ReadChecks.notAfter` applies to: when a sample was taken (an evacuation may end later). */
 const SAMPLE_TIME_COLUMNS = ['timestamp', 'start'];
 
+/** A row's region that evacuation.yaml does not list. */
+export function unknownRegion(file: string, line: number, region: string, column: string, regions: ReadonlySet<string>): InputIssue {
+  return {
+    file,
+    line,
+    message: `unknown region "${region}" in column "${column}": expected one of the regions in evacuation.yaml (${[...regions].join(', ')})`,
+  };
+}
+
 function readRows<C extends Record<string, ColumnKind>, T>(
   file: string,
   spec: { readonly columns: C },
@@ -48,13 +58,7 @@ function readRows<C extends Record<string, ColumnKind>, T>(
   const issues: InputIssue[] = [];
   const parsed = parseCsv(text.data, file, spec.columns, (row) => {
     const region = row[regionColumn] as unknown as string;
-    if (!regions.has(region) && issues.length < 20) {
-      issues.push({
-        file,
-        line: row.line,
-        message: `unknown region "${region}" in column "${regionColumn}": expected one of the regions in evacuation.yaml (${[...regions].join(', ')})`,
-      });
-    }
+    if (!regions.has(region) && issues.length < 20) issues.push(unknownRegion(file, row.line, region, regionColumn, regions));
     if (checks.notAfter !== undefined) {
       for (const column of SAMPLE_TIME_COLUMNS) {
         const t = (row as Record<string, unknown>)[column];
@@ -135,6 +139,15 @@ export function readEvacuations(file: string, regions: ReadonlySet<string>, chec
   return issues.length > 0 ? { ok: false, issues } : { ok: true, data: rows.data.map((r) => ({ start: r.start, end: r.end, failedRegion: r.failed_region })) };
 }
 
+/** One table's rows by bucket: the file's size when written, and for each bucket (index = bucket) its rows' byte range and first line. */
+const BucketRangesSchema = z.strictObject({
+  /** The file's size in bytes: a file of another size was changed since, and is read whole. */
+  bytes: z.number().int().nonnegative(),
+  /** [byte offset, byte length, line number of the first row] of each bucket's rows. */
+  ranges: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), z.number().int().min(2)])),
+});
+export type BucketRanges = z.infer<typeof BucketRangesSchema>;
+
 /** `precompute.json`: what a precomputed data directory holds and how it was made. */
 export const PrecomputeManifestSchema = z.strictObject({
   schemaVersion: z.literal(1),
@@ -150,7 +163,23 @@ export const PrecomputeManifestSchema = z.strictObject({
   rows: z.record(z.string(), z.number().int().nonnegative()),
   /** Problems found in the input when it was precomputed (e.g. the OTLP trace report): plans from it repeat them. */
   warnings: z.array(z.string()).optional(),
+  /**
+   * Where each time-of-day bucket's rows lie in the trace and demand files (written sorted by
+   * bucket), so that a plan reads only the buckets it needs (see precomputed-ranges.ts).
+   * Absent in directories written before it existed: they are read whole.
+   */
+  byBucket: z
+    .strictObject({
+      traces: BucketRangesSchema,
+      demand: BucketRangesSchema,
+      /** Distinct service names in the trace, demand and capacity files. */
+      services: z.number().int().nonnegative(),
+      /** Distinct (region, service) series in the trace file. */
+      traceSeries: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
+
 export type PrecomputeManifest = z.infer<typeof PrecomputeManifestSchema>;
 export const MANIFEST_FILE = 'precompute.json';
 
@@ -226,58 +255,125 @@ export function precomputeOutIssues(out: string, dataDir: string | undefined): I
 }
 
 /**
+ * What writeDataDir writes: planning data whose traces and demand may be made as they are
+ * iterated (millions of folded samples are then never held at once).
+ */
+export interface DataDirContent extends Omit<PlanningData, 'traces' | 'demand'> {
+  readonly traces: Iterable<TraceSample>;
+  readonly demand: Iterable<DemandSample>;
+}
+
+/**
  * Writes planning data as a files-source directory (each file atomically), with a manifest.
  * Numbers are written in full precision, so reading the files back gives the same values.
+ * Trace and demand rows given sorted by time-of-day bucket (as `evac precompute` makes them)
+ * get a byte-range index per bucket in the manifest (`byBucket`).
  */
-export function writeDataDir(dir: string, data: PlanningData, manifest: Omit<PrecomputeManifest, 'rows'>): PrecomputeManifest {
-  const csv = (header: string, rows: readonly (readonly (string | number | null)[])[]) =>
-    `${header}\n${rows.map((r) => r.map((v) => (v === null ? '' : typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : String(v))).join(',')).join('\n')}${rows.length > 0 ? '\n' : ''}`;
+export function writeDataDir(dir: string, data: DataDirContent, manifest: Omit<PrecomputeManifest, 'rows' | 'byBucket'>): PrecomputeManifest {
+  const cell = (v: string | number | null) => (v === null ? '' : typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : String(v));
   const cols = (key: keyof typeof DATA_FILES) => Object.keys(DATA_FILES[key].columns).join(',');
-  writeFileAtomic(
-    dataFile(dir, 'traffic'),
-    csv(
-      cols('traffic'),
-      data.traffic.map((s) => [s.t, s.region, s.device, s.value]),
-    ),
+  const rows: Record<string, number> = {};
+  const table = <T>(key: keyof typeof DATA_FILES, items: Iterable<T>, fields: (r: T) => readonly (string | number | null)[], ranges?: RangeRecorder<T>) => {
+    const counted = { rows: 0 };
+    writeFileAtomic(
+      dataFile(dir, key),
+      csvChunks(cols(key), items, (r) => fields(r).map(cell).join(','), counted, ranges),
+    );
+    rows[key] = counted.rows;
+  };
+  const bucketOfRow = (r: { t: number }) => bucketOf(r.t, manifest.bucketMinutes);
+  const traceRanges = new RangeRecorder<TraceSample>(bucketOfRow, bucketsPerDay(manifest.bucketMinutes));
+  const demandRanges = new RangeRecorder<DemandSample>(bucketOfRow, bucketsPerDay(manifest.bucketMinutes));
+  const services = new Set<string>();
+  const traceSeries = new Set<string>();
+  table('traffic', data.traffic, (s) => [s.t, s.region, s.device, s.value]);
+  table(
+    'traces',
+    data.traces,
+    (s) => {
+      services.add(s.service);
+      traceSeries.add(`${s.region}\u0000${s.service}`);
+      return [s.t, s.region, s.service, s.device, s.count];
+    },
+    traceRanges,
   );
-  writeFileAtomic(
-    dataFile(dir, 'traces'),
-    csv(
-      cols('traces'),
-      data.traces.map((s) => [s.t, s.region, s.service, s.device, s.count]),
-    ),
+  table(
+    'demand',
+    data.demand,
+    (s) => {
+      services.add(s.service);
+      return [s.t, s.region, s.service, s.value];
+    },
+    demandRanges,
   );
-  writeFileAtomic(
-    dataFile(dir, 'demand'),
-    csv(
-      cols('demand'),
-      data.demand.map((s) => [s.t, s.region, s.service, s.value]),
-    ),
-  );
-  writeFileAtomic(
-    dataFile(dir, 'capacity'),
-    csv(
-      cols('capacity'),
-      data.capacity.map((c) => [c.region, c.service, c.current, c.min, c.max, c.observedAt ?? null]),
-    ),
-  );
-  writeFileAtomic(
-    dataFile(dir, 'evacuations'),
-    csv(
-      cols('evacuations'),
-      data.evacuations.map((e) => [new Date(e.start * 1000).toISOString(), new Date(e.end * 1000).toISOString(), e.failedRegion]),
-    ),
-  );
+  table('capacity', data.capacity, (c) => [c.region, c.service, c.current, c.min, c.max, c.observedAt ?? null]);
+  table('evacuations', data.evacuations, (e) => [new Date(e.start * 1000).toISOString(), new Date(e.end * 1000).toISOString(), e.failedRegion]);
+  for (const r of data.capacity) services.add(r.service);
+  const traces = traceRanges.result();
+  const demand = demandRanges.result();
   const full: PrecomputeManifest = {
     ...manifest,
-    rows: {
-      traffic: data.traffic.length,
-      traces: data.traces.length,
-      demand: data.demand.length,
-      capacity: data.capacity.length,
-      evacuations: data.evacuations.length,
-    },
+    rows,
+    ...(traces && demand ? { byBucket: { traces, demand, services: services.size, traceSeries: traceSeries.size } } : {}),
   };
   writeFileAtomic(path.join(dir, MANIFEST_FILE), `${JSON.stringify(full, null, 2)}\n`);
   return full;
+}
+
+/** A CSV file as chunks of about 1 MiB: a big table is never held as one string. */
+function* csvChunks<T>(header: string, rows: Iterable<T>, line: (r: T) => string, counted: { rows: number }, ranges?: RangeRecorder<T>): Generator<string> {
+  let chunk = `${header}\n`;
+  ranges?.start(Buffer.byteLength(chunk));
+  for (const r of rows) {
+    counted.rows += 1;
+    const text = `${line(r)}\n`;
+    ranges?.row(r, Buffer.byteLength(text));
+    chunk += text;
+    if (chunk.length >= 2 ** 20) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield chunk;
+}
+
+/** Records where each bucket's rows lie while a table is written; nothing when the rows are not sorted by bucket. */
+class RangeRecorder<T> {
+  private readonly ranges: [number, number, number][];
+  private offset = 0;
+  private line = 1;
+  private last = -1;
+  private sorted = true;
+
+  constructor(
+    private readonly bucket: (row: T) => number,
+    bucketCount: number,
+  ) {
+    this.ranges = Array.from({ length: bucketCount }, () => [0, 0, 2]);
+  }
+
+  start(headerBytes: number): void {
+    this.offset = headerBytes;
+    for (const r of this.ranges) r.splice(0, 3, headerBytes, 0, 2);
+  }
+
+  row(row: T, bytes: number): void {
+    const b = this.bucket(row);
+    this.line += 1;
+    if (b < this.last) this.sorted = false;
+    if (b !== this.last) {
+      // Empty buckets before this one start where it starts.
+      for (let e = this.last + 1; e <= b && e < this.ranges.length; e++) this.ranges[e] = [this.offset, 0, this.line];
+      this.last = b;
+    }
+    const range = this.ranges[b];
+    if (range) range[1] += bytes;
+    this.offset += bytes;
+  }
+
+  result(): BucketRanges | undefined {
+    if (!this.sorted) return undefined;
+    for (let e = this.last + 1; e < this.ranges.length; e++) this.ranges[e] = [this.offset, 0, this.line + 1];
+    return { bytes: this.offset, ranges: this.ranges };
+  }
 }

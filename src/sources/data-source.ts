@@ -15,6 +15,28 @@ export interface LoadRequest {
    */
   readonly from: number;
   readonly to: number;
+  /**
+   * The time-of-day buckets of trace and demand data the caller needs, when it needs only some
+   * (a plan). A source that can read by bucket (a precomputed directory) may return only those
+   * rows, plus all traffic, capacity and evacuations; others ignore it. A source that serves one
+   * load to many requests (MemoSource, CoveringSource) must not pass it on.
+   */
+  readonly buckets?: BucketsWanted;
+}
+
+/**
+ * Which buckets of trace and of demand rows are needed, given what is read so far (all traffic,
+ * capacity and evacuations, and every row of the buckets in `read`) and whether some trace
+ * series of the source has no row there yet. Asked again after each read until it asks for no
+ * new bucket, so it may widen on what it sees (trace counts pooled around a bucket).
+ */
+export type BucketsWanted = (partial: PlanningData, read: BucketsRead) => { readonly traces: Iterable<number>; readonly demand: Iterable<number> };
+
+/** The buckets a source has read of each table, and whether a trace series has no row in them. */
+export interface BucketsRead {
+  readonly traces: ReadonlySet<number>;
+  readonly demand: ReadonlySet<number>;
+  readonly unseenTraceSeries: boolean;
 }
 
 /** A region whose data could not be had (endpoint down, timed out, denied). */

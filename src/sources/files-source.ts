@@ -7,6 +7,7 @@ import { dataFile } from './data-tables.ts';
 import type { DataSource, LoadRequest, LoadResult } from './data-source.ts';
 import { dataDirTraces, readTraceInput, type TraceReportSink, traceInputNotes } from './trace-input.ts';
 import { loadDataDir } from './engine-load.ts';
+import { readPrecomputedBuckets } from './precomputed-ranges.ts';
 import type { ProgressSink } from './progress-line.ts';
 
 /**
@@ -38,8 +39,11 @@ export class FilesSource implements DataSource {
     if (notes.lines.length > 0) this.options.onTraceReport?.(notes.lines);
     const { regions, lookbackDays, bucketMinutes } = request.config.evacuation;
     const reader = this.options.reader ?? 'auto';
+    // A precomputed directory indexed by bucket: only the buckets the caller needs.
+    const some = manifest && request.buckets && otlp === undefined ? readPrecomputedBuckets(this.dir, manifest, new Set(regions), request.buckets) : null;
     const result =
-      reader === 'rows'
+      some ??
+      (reader === 'rows'
         ? readDataDir(this.dir, new Set(regions), {}, otlp?.samples)
         : await loadDataDir(this.dir, {
             regions,
@@ -50,7 +54,7 @@ export class FilesSource implements DataSource {
             progress: this.options.progress,
             workers: this.options.workers,
             ...(otlp === undefined ? {} : { traces: otlp.samples }),
-          });
+          }));
     if (!result.ok) throw inputError(result.issues, hint);
     const description = manifest
       ? `history precomputed in ${this.dir} (to ${manifest.dataEnd}, from ${manifest.source}, made ${manifest.createdAt})`

@@ -17,13 +17,13 @@ export interface LiveCapacitySourceOptions {
  * The incident source: the history from a precomputed directory (`evac precompute`), and only
  * today's capacity and Min/Max live from AWS, for the regions being planned. The failed region
  * is never called: a plan needs nothing from its APIs. A planned region that cannot be read is
- * reported unreachable (its entries are flagged capacity-unknown and region-unreachable).
+ * reported unreachable (its entries are flagged capacity-unknown and region-unreachable). The
+ * live capacity is read first: the buckets of history a plan needs depend on it.
  */
 export class LiveCapacitySource implements DataSource {
   constructor(private readonly options: LiveCapacitySourceOptions) {}
 
   async load(request: LoadRequest): Promise<LoadResult> {
-    const history = await this.options.history.load(request);
     const regions = [...new Set(request.scopes.map((s) => s.region))].sort();
     const now = Math.floor(this.options.now?.() ?? Date.now() / 1000);
     const live = await readRegions(this.options.clients, regions, this.options.regionTimeoutMs, (region, signal) =>
@@ -35,8 +35,12 @@ export class LiveCapacitySource implements DataSource {
         signal,
       ),
     );
+    const capacity = live.loaded.flat();
+    // The buckets wanted depend on the capacity planned with (its observation times): the live one.
+    const wanted = request.buckets;
+    const history = await this.options.history.load(wanted ? { ...request, buckets: (partial, read) => wanted({ ...partial, capacity }, read) } : request);
     return {
-      data: { ...history.data, capacity: live.loaded.flat() },
+      data: { ...history.data, capacity },
       unreachable: [...history.unreachable, ...live.unreachable],
       apiCalls: live.apiCalls,
       description: `${history.description}; capacity and Min/Max live from AWS (${regions.length - live.unreachable.length}/${regions.length} regions)`,

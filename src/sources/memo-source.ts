@@ -16,7 +16,9 @@ export class MemoSource implements DataSource {
 
   load(request: LoadRequest): Promise<LoadResult> {
     this.calls += 1;
-    this.first ??= this.inner.load(request);
+    // The first load answers every later request: it must hold every bucket, not the first's.
+    const { buckets: _, ...whole } = request;
+    this.first ??= this.inner.load(whole);
     return this.first;
   }
 

@@ -65,10 +65,7 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
     this.bucketSeconds = bucketMinutes * 60;
     this.bucketCount = bucketsPerDay(bucketMinutes);
     // Past evacuations span few days: most rows are told apart by their day alone.
-    this.evacuationDays = [
-      Math.min(...evacuations.map((e) => Math.floor(e.start / 86_400))),
-      Math.max(...evacuations.map((e) => Math.floor(e.end / 86_400))),
-    ];
+    this.evacuationDays = [Math.min(...evacuations.map((e) => Math.floor(e.start / 86_400))), Math.max(...evacuations.map((e) => Math.floor(e.end / 86_400)))];
     this.wanted = buckets === undefined ? null : new Uint8Array(this.bucketCount);
     for (const b of buckets ?? []) if (this.wanted && b >= 0 && b < this.bucketCount) this.wanted[b] = 1;
     this.firstMiddleDay = window.lastStartDay + 1;

@@ -5,13 +5,14 @@ import { describeFsError, errorCode, inspectPath } from '../input-file.ts';
 
 /**
  * Writes a file so that readers see the old content or the new, never a torn one:
- * write a temp file beside it, fsync, rename over the target, fsync the directory.
+ * write a temp file beside it, fsync, rename over the target, fsync the directory. `content`
+ * may be a sequence of chunks (a generator), written as they come.
  *
  * @throws EvacError (exit 2) naming the file when it cannot be written (a directory in its
  * place, a parent that is a file, no permission, a full disk); the temp file is removed and
  * the old content, if any, is left as it was.
  */
-export function writeFileAtomic(file: string, content: string): void {
+export function writeFileAtomic(file: string, content: string | Iterable<string>): void {
   const target = inspectPath(file);
   if (target.kind === 'directory' || target.kind === 'other') {
     throw writeError(file, `is ${target.kind === 'directory' ? 'a directory' : target.what}: expected a file path to write`);
@@ -26,7 +27,9 @@ export function writeFileAtomic(file: string, content: string): void {
   try {
     const fd = openSync(tmp, 'wx', 0o644);
     try {
-      writeSync(fd, content);
+      // Chunks (a big table written as it is formatted) are written one by one, never joined.
+      if (typeof content === 'string') writeSync(fd, content);
+      else for (const chunk of content) writeSync(fd, chunk);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

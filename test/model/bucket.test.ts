@@ -74,4 +74,20 @@ describe('NominalLevels', () => {
   test('is undefined without samples', () => {
     expect(new NominalLevels(15, new Set([40])).level('k', 40)).toBeUndefined();
   });
+  test('folds samples given in any order into their dates, listed in the order first seen', () => {
+    const levels = new NominalLevels(15, new Set([40, 41]));
+    levels.add('k', at('2026-11-21T10:00:00Z'), 30);
+    levels.add('j', at('2026-11-20T10:15:00Z'), 7);
+    levels.add('k', at('2026-11-20T10:00:00Z'), 10);
+    levels.add('k', at('2026-11-21T10:05:00Z'), 50); // 11-21 again, after another date
+    levels.add('k', at('2026-11-20T10:05:00Z'), 20);
+    const day = (iso: string) => Date.parse(iso) / 86_400_000;
+    expect([...levels.dates('k', 40)]).toEqual([
+      [day('2026-11-21'), 40],
+      [day('2026-11-20'), 15],
+    ]);
+    expect([...levels.dates('j', 41)]).toEqual([[day('2026-11-20'), 7]]);
+    expect(levels.level('j', 40)).toBeUndefined();
+    expect([...levels.keys()]).toEqual(['k', 'j']);
+  });
 });

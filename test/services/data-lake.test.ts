@@ -9,7 +9,7 @@ import type { PlanningData } from '../../src/model/planning-data.ts';
 import type { Plan } from '../../src/report/plan-schema.ts';
 import { lakeSql } from '../../src/services/lake-sql.ts';
 import { planEvacuation } from '../../src/services/plan.ts';
-import { precompute } from '../../src/services/precompute.ts';
+import { collect, precompute } from '../../src/services/precompute.ts';
 import { AggregatesSource } from '../../src/sources/aggregates-source.ts';
 import { readEvacuations } from '../../src/sources/data-files.ts';
 import { dataFile } from '../../src/sources/data-tables.ts';
@@ -59,8 +59,8 @@ describe('the data-lake path', () => {
     expect(fromLake.manifest.dataEnd).toBe(fromFiles.manifest.dataEnd);
     const later = NOW + 3 * 3600;
     for (const failedRegion of config.evacuation.regions) {
-      const a = await planEvacuation({ config, source: memory(fromLake.data), failedRegion, at: later, windowMinutes: 240 });
-      const b = await planEvacuation({ config, source: memory(fromFiles.data), failedRegion, at: later, windowMinutes: 240 });
+      const a = await planEvacuation({ config, source: memory(collect(fromLake.data)), failedRegion, at: later, windowMinutes: 240 });
+      const b = await planEvacuation({ config, source: memory(collect(fromFiles.data)), failedRegion, at: later, windowMinutes: 240 });
       expect(content(a)).toStrictEqual(content(b));
     }
   });

@@ -1,0 +1,77 @@
+import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
+import { getOrInsert } from '../model/get-or-insert.ts';
+import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
+import { traceShares } from '../model/trace-shares.ts';
+import type { BucketsWanted } from '../sources/data-source.ts';
+import { key } from './plan-index.ts';
+
+export interface PlanBucketsInput {
+  /** The buckets of the planning window. */
+  readonly windowBuckets: readonly number[];
+  readonly bucketMinutes: number;
+  readonly lookbackDays: number;
+  /** The end of the history asked for (the plan's `historyEnd ?? at`), epoch seconds. */
+  readonly historyEnd: number;
+  /** The most trace samples any entry needs before its buckets are pooled. */
+  readonly minTraceSamples: number;
+}
+
+/**
+ * The buckets of trace and demand data a plan reads (see LoadRequest.buckets), so that a
+ * precomputed directory answers with a few buckets instead of the whole day:
+ *
+ * - the window's buckets (nominal demand and trace shares there), of both tables;
+ * - of demand, each capacity observation's bucket (its nominal demand rescales capacity) and the
+ *   buckets on either side (the demand sample nearest the observation, within one bucket, may
+ *   lie there);
+ * - of traces, the buckets trace shares pool around each window bucket: given the counts read
+ *   so far, those `traceShares` pools with the largest `minTraceSamples` of any entry (an entry
+ *   needing fewer pools no wider), on each series' counts of all device types together. Counts
+ *   are filtered by the same lookback window and past evacuations as the plan's, so they are
+ *   never more than the plan's and the pool never too narrow; a series with no trace in the
+ *   buckets read yet widens the ring read around each window bucket.
+ */
+export function planBuckets(input: PlanBucketsInput): BucketsWanted {
+  const bucketCount = bucketsPerDay(input.bucketMinutes);
+  return (partial, read) => {
+    const demand = new Set(input.windowBuckets);
+    for (const c of partial.capacity) {
+      if (c.observedAt === undefined || c.observedAt === null) continue;
+      const b = bucketOf(c.observedAt, input.bucketMinutes);
+      for (const d of [-1, 0, 1]) demand.add((b + d + bucketCount) % bucketCount);
+    }
+    const wanted = new Set(input.windowBuckets);
+    if (partial.traffic.length === 0) return { traces: wanted, demand };
+    let latest = Number.NEGATIVE_INFINITY;
+    for (const s of partial.traffic) if (s.t > latest) latest = s.t;
+    const keep = sampleFilter(lookbackWindow(input.historyEnd, latest, input.lookbackDays), partial.evacuations);
+    // Per series, the count of every device type together: the pool widens on that sum alone.
+    const totals = new Map<string, number[]>();
+    for (const s of partial.traces) {
+      if (!keep(s.t)) continue;
+      const perBucket = getOrInsert(totals, key(s.region, s.service), () => []);
+      const b = bucketOf(s.t, input.bucketMinutes);
+      perBucket[b] = (perBucket[b] ?? 0) + s.count;
+    }
+    // Summed in another order than the plan sums them, the totals may differ from its in the
+    // last bits: asking a hair more than minTraceSamples pools at least as wide as the plan.
+    const threshold = input.minTraceSamples * (1 + 1e-9);
+    for (const perBucket of totals.values()) {
+      const series = new Map([['', perBucket]]);
+      for (const b0 of input.windowBuckets) for (const b of traceShares(series, b0, bucketCount, threshold).buckets) wanted.add(b);
+    }
+    // A series with no trace yet pools past every bucket read around b0 (its count there is 0):
+    // the next ring out, until it shows up or the whole day is read.
+    if (read.unseenTraceSeries && input.minTraceSamples > 0) {
+      for (const b0 of input.windowBuckets) {
+        for (let k = 0; k <= bucketCount / 2; k++) {
+          const ring = [(b0 - k + bucketCount) % bucketCount, (b0 + k) % bucketCount];
+          if (ring.every((b) => read.traces.has(b))) continue;
+          for (const b of ring) wanted.add(b);
+          break;
+        }
+      }
+    }
+    return { traces: wanted, demand };
+  };
+}
