@@ -46,10 +46,19 @@ export interface EvacuationWindow {
   readonly failedRegion: string;
 }
 
+/**
+ * A source's samples of one table: an array, or a compact store that makes each sample as it
+ * is iterated (millions of folded cells are held as typed arrays, not as objects). Read them
+ * with `for...of`; iterating again gives the same samples in the same order.
+ */
+export interface Samples<T> extends Iterable<T> {
+  readonly length: number;
+}
+
 export interface PlanningData {
-  readonly traffic: readonly TrafficSample[];
-  readonly traces: readonly TraceSample[];
-  readonly demand: readonly DemandSample[];
+  readonly traffic: Samples<TrafficSample>;
+  readonly traces: Samples<TraceSample>;
+  readonly demand: Samples<DemandSample>;
   readonly capacity: readonly CapacityRecord[];
   readonly evacuations: readonly EvacuationWindow[];
 }

@@ -71,7 +71,7 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     capacity: d.capacity.length,
     evacuations: d.evacuations.length,
   };
-  const traceNames = new Set(d.traces.map((t) => `${t.region}/${t.service}`));
+  const traceNames = new Set(Array.from(d.traces, (t) => `${t.region}/${t.service}`));
   const capacity = new Set(d.capacity.map((c) => `${c.region}/${c.service}`));
   for (const { unit, file, config: service } of units) {
     for (const region of evacuation.regions) {

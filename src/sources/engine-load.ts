@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { InputIssue, Result } from '../errors.ts';
-import type { CapacityRecord, EvacuationWindow, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
+import type { CapacityRecord, EvacuationWindow, PlanningData, Samples, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { engineWindow, type EngineWindow, type SeriesTable, type SqlEvacuation } from './aggregate-sql.ts';
 import { mergeScanIssues } from './csv-scan.ts';
 import { readCapacity, readDemand, readEvacuations, readTraces, readTraffic } from './data-files.ts';
@@ -26,8 +26,11 @@ export interface EngineLoadOptions {
   readonly progress?: ProgressSink | undefined;
   /** Trace counts read already (from OTLP spans, see trace-input.ts): the trace table is not read. */
   readonly traces?: readonly TraceSample[];
-  /** The time-of-day buckets the caller will plan for (see SeriesFold); absent: all. */
-  readonly buckets?: readonly number[] | undefined;
+  /**
+   * The demand buckets the caller will plan for (see SeriesFold), given the traffic, capacity
+   * and evacuations read (LoadRequest.buckets for one plan); absent: all.
+   */
+  readonly demandBuckets?: ((partial: PlanningData) => Iterable<number>) | undefined;
   /** Worker threads for big CSV tables (see parallel-scan.ts). */
   readonly workers?: ParallelOptions['workers'];
 }
@@ -94,13 +97,12 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
     const capacity: Result<CapacityRecord[]> = await small('capacity', readCapacity);
     const evacuations: Result<EvacuationWindow[]> = await small('evacuations', readEvacuations);
     const evacuationWindows: SqlEvacuation[] = evacuations.ok ? evacuations.data.map((e) => ({ start: e.start, end: e.end })) : [];
-    const fold = <K extends SeriesTable>(key: K, window: EngineWindow) =>
-      new SeriesFold(key, options.bucketMinutes, window, evacuationWindows, options.buckets);
+    const fold = <K extends SeriesTable>(key: K, window: EngineWindow) => new SeriesFold(key, options.bucketMinutes, window, evacuationWindows);
     const trafficTable = located.get('traffic') ?? null;
     const firstAt = Math.min(options.at, options.from + options.lookbackDays * 86_400);
 
     // Traffic first: its latest timestamp decides where the history windows can fall.
-    let traffic: Result<TrafficSample[]>;
+    let traffic: Result<Samples<TrafficSample>>;
     let window: EngineWindow;
     if (trafficTable?.format === 'csv') {
       const log = new RowLog();
@@ -114,7 +116,8 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
         traffic = { ok: true, data: folded.samples(scan.series) };
       }
       if (scan === null && traffic.ok) {
-        const latest = traffic.data.reduce<number | null>((m, s) => (m === null || s.t > m ? s.t : m), null);
+        let latest: number | null = null;
+        for (const s of traffic.data) if (latest === null || s.t > latest) latest = s.t;
         window = engineWindow(firstAt, latest ?? options.at, options.lookbackDays);
       }
     } else if (trafficTable) {
@@ -129,23 +132,29 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
 
     // The CSV tables of demand and traces together (on two cores when they are big), then the others.
     const wanted: ('demand' | 'traces')[] = options.traces === undefined ? ['traces', 'demand'] : ['demand'];
+    // Demand by bucket when the caller needs only some (one plan): the buckets depend on capacity.
+    const demandBuckets =
+      options.demandBuckets && traffic.ok && capacity.ok && evacuations.ok
+        ? [...options.demandBuckets({ traffic: traffic.data, traces: [], demand: [], capacity: capacity.data, evacuations: evacuations.data })]
+        : undefined;
     const csvJobs = wanted.flatMap((key): TableJob[] => {
       const table = located.get(key);
-      return table?.format === 'csv' ? [{ table: key, file: table.path, bytes: fileBytes(table.path) }] : [];
+      if (table?.format !== 'csv') return [];
+      return [{ table: key, file: table.path, bytes: fileBytes(table.path), ...(key === 'demand' && demandBuckets ? { buckets: demandBuckets } : {}) }];
     });
     const scanned = await scanSeriesTables(
       csvJobs,
-      { regions: options.regions, bucketMinutes: options.bucketMinutes, window, evacuations: evacuationWindows, buckets: options.buckets },
+      { regions: options.regions, bucketMinutes: options.bucketMinutes, window, evacuations: evacuationWindows },
       options,
     );
-    const series = async <K extends 'demand' | 'traces'>(key: K): Promise<Result<SamplesOf<K>[]>> => {
+    const series = async <K extends 'demand' | 'traces'>(key: K): Promise<Result<Samples<SamplesOf<K>>>> => {
       const table = located.get(key) ?? null;
-      if (!table) return CHECKERS[key](dataFile(dir, key), regions) as Result<SamplesOf<K>[]>;
+      if (!table) return CHECKERS[key](dataFile(dir, key), regions) as Result<Samples<SamplesOf<K>>>;
       if (table.format === 'parquet') return parquetTable(await engine.get(), table, key, { ...options, window, evacuations: evacuationWindows });
       const result = scanned[csvJobs.findIndex((j) => j.table === key)];
-      return (result ?? CHECKERS[key](table.path, regions)) as Result<SamplesOf<K>[]>;
+      return (result ?? CHECKERS[key](table.path, regions)) as Result<Samples<SamplesOf<K>>>;
     };
-    const traces: Result<TraceSample[]> = options.traces === undefined ? await series('traces') : { ok: true, data: [...options.traces] };
+    const traces: Result<Samples<TraceSample>> = options.traces === undefined ? await series('traces') : { ok: true, data: [...options.traces] };
     const demand = await series('demand');
 
     const issues: InputIssue[] = [];

@@ -53,6 +53,8 @@ export class FilesSource implements DataSource {
             from: request.from,
             progress: this.options.progress,
             workers: this.options.workers,
+            // One plan needs demand in a few buckets (its window, its capacity observations).
+            demandBuckets: request.buckets && ((partial) => request.buckets?.(partial, NOTHING_READ).demand ?? []),
             ...(otlp === undefined ? {} : { traces: otlp.samples }),
           }));
     if (!result.ok) throw inputError(result.issues, hint);
@@ -63,6 +65,9 @@ export class FilesSource implements DataSource {
     return { data: result.data, unreachable: [], apiCalls: {}, description, ...(warnings.length > 0 ? { warnings } : {}) };
   }
 }
+
+/** What a first ask of LoadRequest.buckets has read: no trace or demand bucket yet. */
+const NOTHING_READ = { traces: new Set<number>(), demand: new Set<number>(), unseenTraceSeries: false } as const;
 
 export interface FilesSourceOptions {
   /** Receives a line now and then while a big file is read. */

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { InputIssue, Result } from '../errors.ts';
+import type { Samples } from '../model/planning-data.ts';
 import type { SeriesTable } from './aggregate-sql.ts';
 import { mergeScanIssues, type ScanResult } from './csv-scan.ts';
 import type { ProgressSink } from './progress-line.ts';
@@ -13,6 +14,8 @@ export interface TableJob<K extends SeriesTable = SeriesTable> {
   readonly table: K;
   readonly file: string;
   readonly bytes: number;
+  /** The time-of-day buckets wanted of this table (see SeriesFold); absent: all. */
+  readonly buckets?: readonly number[] | undefined;
 }
 
 /** Below this many bytes of series tables together, one thread reads them (a worker costs ~40 ms to start). */
@@ -46,13 +49,13 @@ export async function scanSeriesTables(
   jobs: readonly TableJob[],
   params: FoldParams,
   options: ParallelOptions = {},
-): Promise<(Result<SamplesOf<SeriesTable>[]> | null)[]> {
+): Promise<(Result<Samples<SamplesOf<SeriesTable>>> | null)[]> {
   const total = jobs.reduce((sum, j) => sum + j.bytes, 0);
   const parallel =
     options.workers === 'always' || (options.workers !== 'never' && total >= PARALLEL_MIN_BYTES && os.availableParallelism() >= 2 && jobs.length > 0);
   const tasks: { job: number; task: ScanTask }[] = [];
   jobs.forEach((job, i) => {
-    const base = { ...params, file: job.file, table: job.table };
+    const base = { ...params, file: job.file, table: job.table, buckets: job.buckets };
     const split = parallel && job.table === 'traces' && (job.bytes >= SPLIT_MIN_BYTES || options.workers === 'always');
     if (!split) tasks.push({ job: i, task: base });
     else {
@@ -116,13 +119,13 @@ function startWorker(task: ScanTask): Worker {
 }
 
 /** One table's parts in file order: samples, issues, null (the checker reads it), or `refold`. */
-function merge(job: TableJob, params: FoldParams, parts: readonly Part[]): Result<SamplesOf<SeriesTable>[]> | null | 'refold' {
+function merge(job: TableJob, params: FoldParams, parts: readonly Part[]): Result<Samples<SamplesOf<SeriesTable>>> | null | 'refold' {
   if (parts.some((p) => p.scan === null || p.state === null)) return null;
   const scans = parts.map((p) => p.scan as ScanResult);
   const issues: InputIssue[] = mergeScanIssues(job.file, scans);
   if (issues.length > 0) return { ok: false, issues };
   if (parts.length > 1 && parts.some((p) => p.state?.fractional)) return 'refold';
-  const fold = new SeriesFold(job.table, params.bucketMinutes, params.window, params.evacuations, params.buckets);
+  const fold = new SeriesFold(job.table, params.bucketMinutes, params.window, params.evacuations, job.buckets);
   const names: (readonly string[])[] = [];
   const index = new Map<string, number>();
   for (const part of parts) {

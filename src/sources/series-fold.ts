@@ -1,5 +1,5 @@
 import { bucketsPerDay } from '../model/bucket.ts';
-import type { DemandSample, TraceSample, TrafficSample } from '../model/planning-data.ts';
+import type { DemandSample, Samples, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import type { EngineWindow, SeriesTable, SqlEvacuation } from './aggregate-sql.ts';
 import type { ScanSink } from './csv-scan.ts';
 import { RowLog } from './row-log.ts';
@@ -193,25 +193,47 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
     return this.fractional;
   }
 
-  /** The folded samples; `names` are each series' key names (region first), as the scan gave them. */
-  samples(names: readonly (readonly string[])[]): SamplesOf<K>[] {
-    const out: SamplesOf<K>[] = [];
+  /**
+   * The folded samples, made as they are iterated (the cells stay in typed arrays: a few bytes
+   * each instead of an object); `names` are each series' key names (region first), as the scan
+   * gave them. Rows before every window first, then cells, then rows as read, in file order.
+   */
+  samples(names: readonly (readonly string[])[]): Samples<SamplesOf<K>> {
     const make = this.maker(names);
-    this.old.forEach((old, series) => {
-      if (old) out.push(make(series, old[2], old[0], old[1]));
+    const { old, cells, skipped } = this;
+    const raw = this.raw.columns();
+    let length = raw.t.length;
+    old.forEach(() => {
+      length += 1;
     });
-    this.cells.forEach((cells, series) => {
-      if (!cells) return;
-      for (let at = 0; at < cells.length; at += 3) {
-        const n = cells[at + 1] as number;
-        if (n > 0) out.push(make(series, cells[at + 2] as number, cells[at] as number, n));
-      }
+    skipped.forEach(() => {
+      length += 1;
     });
-    this.raw.replay({ row: (series, t, v) => out.push(make(series, t, v, 1)) });
-    this.skipped.forEach((row, series) => {
-      if (row) out.push(make(series, row[0], row[1], 1));
+    cells.forEach((c) => {
+      if (c) for (let at = 1; at < c.length; at += 3) if ((c[at] as number) > 0) length += 1;
     });
-    return out;
+    return {
+      length,
+      *[Symbol.iterator]() {
+        for (let series = 0; series < old.length; series++) {
+          const o = old[series];
+          if (o) yield make(series, o[2], o[0], o[1]);
+        }
+        for (let series = 0; series < cells.length; series++) {
+          const c = cells[series];
+          if (!c) continue;
+          for (let at = 0; at < c.length; at += 3) {
+            const n = c[at + 1] as number;
+            if (n > 0) yield make(series, c[at + 2] as number, c[at] as number, n);
+          }
+        }
+        for (let i = 0; i < raw.t.length; i++) yield make(raw.series[i] as number, raw.t[i] as number, raw.v[i] as number, 1);
+        for (let series = 0; series < skipped.length; series++) {
+          const row = skipped[series];
+          if (row) yield make(series, row[0], row[1], 1);
+        }
+      },
+    };
   }
 
   /** A sample from a series, a time and a sum of `n` values: traces keep the sum (a count), the others the mean. */

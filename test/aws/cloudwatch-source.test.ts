@@ -63,10 +63,10 @@ describe('CloudWatchSource', () => {
     expect(result.unreachable).toEqual([]);
     // 3 regions x 3 devices x 48 hours
     expect(result.data.traffic).toHaveLength(3 * 3 * 48);
-    expect(result.data.traffic.filter((s) => s.region === FAILED && s.device === 'ios')).toHaveLength(48);
+    expect([...result.data.traffic].filter((s) => s.region === FAILED && s.device === 'ios')).toHaveLength(48);
     // 4 services x 2 healthy regions x 48 hours (the metric-math one included)
     expect(result.data.demand).toHaveLength(4 * 2 * 48);
-    expect(new Set(result.data.demand.map((d) => d.service))).toEqual(new Set(['drm-fairplay', 'playback-authz', 'catalog', 'telemetry']));
+    expect(new Set([...result.data.demand].map((d) => d.service))).toEqual(new Set(['drm-fairplay', 'playback-authz', 'catalog', 'telemetry']));
     expect(result.data.traces.length).toBeGreaterThan(0);
     // Capacity is observed when it is read (now): plans for other hours rescale it (capacity-rescaled).
     const capacity = [...result.data.capacity].sort((a, b) => a.region.localeCompare(b.region) || a.service.localeCompare(b.service));
@@ -87,7 +87,7 @@ describe('CloudWatchSource', () => {
     const { clients, cw } = source({ all: moto.url, byRegion: {} });
     const result = await cw.load(request());
     clients.destroy();
-    const times = result.data.traffic.filter((s) => s.region === 'us-east-1' && s.device === 'tv').map((s) => s.t);
+    const times = [...result.data.traffic].filter((s) => s.region === 'us-east-1' && s.device === 'tv').map((s) => s.t);
     expect(times[0]).toBe(AT - 48 * 3600);
     expect(times.at(-1)).toBe(AT - 3600);
     expect(times.every((t) => t % 3600 === 0)).toBe(true);
@@ -101,7 +101,7 @@ describe('CloudWatchSource', () => {
     clients.destroy();
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(result.unreachable).toEqual([{ region: FAILED, reason: expect.stringMatching(/ECONNREFUSED/) }]);
-    expect(new Set(result.data.traffic.map((s) => s.region))).toEqual(new Set(HEALTHY));
+    expect(new Set([...result.data.traffic].map((s) => s.region))).toEqual(new Set(HEALTHY));
     expect(result.data.capacity).toHaveLength(6);
   });
 
