@@ -7,8 +7,9 @@ import { build } from 'esbuild';
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  // The worker thread that reads big CSV tables on a second core (src/sources/parallel-scan.ts).
-  entryPoints: { evac: 'cli/main.ts', 'scan-worker': 'src/sources/scan-worker.ts' },
+  // Worker threads: big CSV tables on a second core (src/sources/parallel-scan.ts), OTLP span
+  // files (src/sources/otlp/span-workers.ts); src/sources/worker-thread.ts finds them beside the bundle.
+  entryPoints: { evac: 'cli/main.ts', 'scan-worker': 'src/sources/scan-worker.ts', 'otlp-worker': 'src/sources/otlp/span-worker.ts' },
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { InputIssue, Result } from '../errors.ts';
 import type { Samples } from '../model/planning-data.ts';
 import type { SeriesTable } from './aggregate-sql.ts';
@@ -9,6 +7,7 @@ import { mergeScanIssues, type ScanResult } from './csv-scan.ts';
 import type { ProgressSink } from './progress-line.ts';
 import { type FoldParams, runScanTask, type ScanTask } from './scan-task.ts';
 import { type FoldState, type SamplesOf, SeriesFold } from './series-fold.ts';
+import { startWorkerThread } from './worker-thread.ts';
 
 /** A CSV series table to read. */
 export interface TableJob<K extends SeriesTable = SeriesTable> {
@@ -116,16 +115,7 @@ function inWorker(task: ScanTask): Promise<Part> {
  * through tsx when evac runs from its sources (an edited checkout, the tests).
  */
 function startWorker(task: ScanTask): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const source = new URL('./scan-worker.ts', here).href;
-    const code = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)}))`;
-    return new Worker(code, { eval: true, workerData: task });
-  }
-  const dir = new URL('.', here);
-  const candidates = [new URL('scan-worker.mjs', dir), new URL('../scan-worker.mjs', dir)];
-  const script = candidates.find((u) => existsSync(fileURLToPath(u))) ?? candidates[0];
-  return new Worker(script as URL, { workerData: task });
+  return startWorkerThread(import.meta.url, './scan-worker.ts', 'scan-worker.mjs', task);
 }
 
 /** One table's parts in file order: samples, issues, null (the checker reads it), or `refold`. */

@@ -1,14 +1,9 @@
 import type { TracesConfig } from '../../config/evacuation-config.ts';
 import { userRegex } from '../../config/user-regex.ts';
-import { attributeString } from './otlp-attributes.ts';
+import { DEVICE, LEGACY_USER_AGENT, type PickedAttributes, USER_AGENT } from './otlp-attributes.ts';
 
-/** The OpenTelemetry semantic-convention attribute holding the user agent. */
-export const USER_AGENT_ATTRIBUTE = 'user_agent.original';
-/** The older name of the same attribute (semantic conventions before 1.21), still written by many instrumentations. */
-export const LEGACY_USER_AGENT_ATTRIBUTE = 'http.user_agent';
-
-/** Gives the device type of a span from its own attributes and its resource's, or undefined. */
-export type DeviceRule = (spanAttributes: unknown, resourceAttributes: unknown) => string | undefined;
+/** Gives the device type of a span from its own attributes and its resource's (as picked by `pickAttributes`), or undefined. */
+export type DeviceRule = (span: PickedAttributes, resource: PickedAttributes) => string | undefined;
 
 /**
  * The configured device-type rules as one function. First rule that yields a value wins:
@@ -18,7 +13,7 @@ export type DeviceRule = (spanAttributes: unknown, resourceAttributes: unknown) 
  * Patterns were checked when the config was loaded; one that does not compile here is a bug.
  *
  * @example deviceRule({deviceType: {userAgent: [{match: '(?i)iphone', device: 'ios'}]}, ...})
- *   (spanAttrs with user_agent.original "Mozilla/5.0 (iPhone...)", []) // 'ios'
+ *   (picked span attributes with user_agent.original "Mozilla/5.0 (iPhone...)", none) // 'ios'
  */
 export function deviceRule(config: TracesConfig): DeviceRule {
   const { attribute, userAgent } = config.deviceType;
@@ -29,17 +24,13 @@ export function deviceRule(config: TracesConfig): DeviceRule {
   });
   return (span, resource) => {
     if (attribute !== undefined) {
-      const value = attributeString(span, attribute) ?? attributeString(resource, attribute);
+      const value = span[DEVICE] ?? resource[DEVICE];
       if (value !== undefined) return value;
     }
     if (agents.length === 0) return undefined;
-    const agent = userAgentOf(span) ?? userAgentOf(resource);
+    const agent = span[USER_AGENT] ?? span[LEGACY_USER_AGENT] ?? resource[USER_AGENT] ?? resource[LEGACY_USER_AGENT];
     if (agent === undefined) return undefined;
     for (const a of agents) if (a.regex.test(agent)) return a.device;
     return undefined;
   };
-}
-
-function userAgentOf(attributes: unknown): string | undefined {
-  return attributeString(attributes, USER_AGENT_ATTRIBUTE) ?? attributeString(attributes, LEGACY_USER_AGENT_ATTRIBUTE);
 }

@@ -1,11 +1,12 @@
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { TracesConfig } from '../../config/evacuation-config.ts';
 import type { InputIssue, Result } from '../../errors.ts';
 import type { TraceSample } from '../../model/planning-data.ts';
-import { deviceRule } from './device-rules.ts';
-import { fileLines } from './line-reader.ts';
-import { attributeString } from './otlp-attributes.ts';
 import { otlpFiles } from './otlp-files.ts';
-import { countsAsRequest } from './span-kind.ts';
+import type { SpanBatch } from './span-batch.ts';
+import { MAX_ISSUES, MAX_RANGES, readSpanFile, type SpanFileSetup, type SpanFileTask } from './span-file.ts';
+import { readTasksInWorkers, type TaskResult } from './span-workers.ts';
 import { TraceAssembler } from './trace-assembler.ts';
 import type { TraceReport } from './trace-report.ts';
 
@@ -16,6 +17,14 @@ export interface OtlpReadOptions {
   /** The regions of evacuation.yaml: spans of other regions are reported, not counted. */
   readonly regions: ReadonlySet<string>;
   readonly bucketMinutes: number;
+  /**
+   * Worker threads reading the files (0: all in this thread). Default: one per core when the
+   * input is large enough to pay for starting them, see `readerThreads`. With threads, a big
+   * plain file is read in ranges, one per thread.
+   */
+  readonly threads?: number;
+  /** With threads, plain files this big or bigger are read in ranges (default SPLIT_FROM_BYTES; tests set 1). */
+  readonly rangesFromBytes?: number;
 }
 
 export interface OtlpTraces {
@@ -24,95 +33,85 @@ export interface OtlpTraces {
   readonly report: TraceReport;
 }
 
-const MAX_ISSUES = 20;
-
 /**
  * Reads OTLP/JSON span files (the OpenTelemetry Collector file exporter's format: one
  * ExportTraceServiceRequest per line, optionally gzipped) and counts requests per service,
  * region, device type and bucket occurrence. See docs/traces.md for the rules.
  * A line that is not an ExportTraceServiceRequest is an issue naming the file, line and field.
+ * The files are read in worker threads when large (the result is the same either way); this
+ * thread assembles the traces.
  */
 export async function readOtlpTraces(options: OtlpReadOptions): Promise<Result<OtlpTraces>> {
-  const { traces, regions } = options;
   const listed = otlpFiles(options.path);
   if (!listed.ok) return listed;
   const files = listed.data;
   if (files.length === 0)
     return { ok: false, issues: [{ file: options.path, message: 'no OTLP files: expected *.json, *.jsonl, *.json.gz or *.jsonl.gz (see docs/traces.md)' }] };
-  const rule = deviceRule(traces);
-  const assembler = new TraceAssembler(options.bucketMinutes * 60);
+  const setup: SpanFileSetup = { traces: options.traces, bucketSeconds: options.bucketMinutes * 60 };
+  const assembler = new TraceAssembler(setup.bucketSeconds, options.regions);
+  const sizes = files.map((f) => statSync(f).size);
+  const threads = options.threads ?? readerThreads(files, sizes);
+  const tasks = readTasks(files, sizes, threads, options.rangesFromBytes ?? SPLIT_FROM_BYTES);
+  const onBatch = (batch: SpanBatch) => assembler.add(batch);
+  let results: TaskResult[];
+  if (threads > 0) results = await readTasksInWorkers(tasks, setup, threads, onBatch);
+  else {
+    results = [];
+    for (const task of tasks) results.push(await readSpanFile(task, setup, onBatch));
+  }
   const issues: InputIssue[] = [];
-  let noService = 0;
-  let noRegion = 0;
-  const otherRegions: Record<string, number> = {};
-  for (const [fileIndex, file] of files.entries()) {
-    try {
-      for await (const { line, text } of fileLines(file)) {
-        const fail = (path: string, message: string) => {
-          if (issues.length < MAX_ISSUES) issues.push({ file, line, path, message });
-        };
-        let request: unknown;
-        try {
-          request = JSON.parse(text);
-        } catch (error) {
-          fail('(line)', `not JSON (${(error as Error).message}): expected one OTLP ExportTraceServiceRequest per line`);
-          continue;
-        }
-        const resourceSpans = (request as { resourceSpans?: unknown } | null)?.resourceSpans;
-        if (!Array.isArray(resourceSpans)) {
-          fail('resourceSpans', 'missing: expected an OTLP ExportTraceServiceRequest ({"resourceSpans": [...]}) per line');
-          continue;
-        }
-        for (let r = 0; r < resourceSpans.length; r++) {
-          const rs = resourceSpans[r] as { resource?: { attributes?: unknown }; scopeSpans?: unknown };
-          const resource = rs?.resource?.attributes;
-          const service = attributeString(resource, traces.serviceAttribute);
-          const region = attributeString(resource, traces.regionAttribute);
-          const counted = service !== undefined && region !== undefined && regions.has(region) ? { service, region } : undefined;
-          const scopeSpans = rs?.scopeSpans;
-          if (!Array.isArray(scopeSpans)) continue;
-          for (let s = 0; s < scopeSpans.length; s++) {
-            const spans = (scopeSpans[s] as { spans?: unknown } | null)?.spans;
-            if (!Array.isArray(spans)) continue;
-            for (let k = 0; k < spans.length; k++) {
-              const span = spans[k] as Record<string, unknown>;
-              const where = `resourceSpans.${r}.scopeSpans.${s}.spans.${k}`;
-              const { traceId, spanId } = span;
-              const parentSpanId = span.parentSpanId ?? '';
-              if (typeof traceId !== 'string' || traceId === '' || typeof spanId !== 'string' || spanId === '' || typeof parentSpanId !== 'string') {
-                fail(where, 'expected traceId and spanId as non-empty strings (hex), parentSpanId a string or absent');
-                continue;
-              }
-              const start = epochSeconds(span.startTimeUnixNano);
-              if (start === undefined) {
-                fail(`${where}.startTimeUnixNano`, `${JSON.stringify(span.startTimeUnixNano)}: expected nanoseconds since the epoch, as a string of digits`);
-                continue;
-              }
-              const isRequest = countsAsRequest(span.kind);
-              if (isRequest && counted === undefined) {
-                if (service === undefined) noService += 1;
-                else if (region === undefined) noRegion += 1;
-                else otherRegions[region] = (otherRegions[region] ?? 0) + 1;
-              }
-              const isRoot = parentSpanId === '';
-              const device = assembler.wantsDevice(traceId, isRoot) ? rule(span.attributes, resource) : undefined;
-              assembler.add({ traceId, spanId, parentSpanId, start, counted: isRequest ? counted : undefined }, fileIndex, device);
-            }
-          }
-        }
-      }
-    } catch (error) {
-      issues.push({ file, message: `cannot read: ${(error as Error).message}` });
+  let linesBefore = 0;
+  for (const [t, { issues: found, lines }] of results.entries()) {
+    // A range's lines are numbered from 1: add the lines of the ranges before it in its file.
+    if (tasks[t]!.range === undefined || tasks[t]!.range?.index === 0) linesBefore = 0;
+    for (const issue of found) {
+      if (issue.line !== undefined && issues.length >= MAX_ISSUES) continue;
+      issues.push(issue.line === undefined ? issue : { ...issue, line: issue.line + linesBefore });
     }
+    linesBefore += lines;
   }
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, data: assembler.finish(files.length, { noService, noRegion, otherRegions }) };
+  return { ok: true, data: assembler.finish(files.length) };
 }
 
-/** `startTimeUnixNano` (a decimal string in OTLP/JSON, a number in some writers) as epoch seconds. */
-function epochSeconds(nanos: unknown): number | undefined {
-  if (typeof nanos === 'number') return Number.isFinite(nanos) && nanos >= 0 ? nanos / 1e9 : undefined;
-  if (typeof nanos !== 'string' || !/^\d{1,20}$/.test(nanos)) return undefined;
-  // Whole seconds and the fraction separately: the nanoseconds do not fit a double exactly.
-  return nanos.length > 9 ? Number(nanos.slice(0, -9)) + Number(nanos.slice(-9)) / 1e9 : Number(nanos) / 1e9;
+/** A plain file at least this big is read in one byte range per thread, when threads read. */
+export const SPLIT_FROM_BYTES = 64 << 20;
+
+/** The files to read, a plain file of `splitFrom` bytes or more cut in `threads` ranges when threads read (so that one big file keeps every core busy). */
+function readTasks(files: readonly string[], sizes: readonly number[], threads: number, splitFrom: number): SpanFileTask[] {
+  const tasks: SpanFileTask[] = [];
+  for (const [fileIndex, file] of files.entries()) {
+    const size = sizes[fileIndex]!;
+    const parts = Math.min(threads, MAX_RANGES);
+    if (parts < 2 || file.endsWith('.gz') || size < splitFrom) {
+      tasks.push({ file, fileIndex });
+      continue;
+    }
+    for (let index = 0; index < parts; index++) {
+      const start = Math.floor((size * index) / parts);
+      const end = index === parts - 1 ? Number.POSITIVE_INFINITY : Math.floor((size * (index + 1)) / parts);
+      tasks.push({ file, fileIndex, range: { start, end, index } });
+    }
+  }
+  return tasks;
+}
+
+/**
+ * Bytes of plain OTLP/JSON below which worker threads cost more than they save: each thread
+ * starts cold (its own compiler warm-up), 120 to 200 ms of CPU; measured on 2 cores, threads
+ * lost up to 65 MB (100,000 spans) on a busy machine. About 200,000 spans.
+ */
+export const THREADS_FROM_BYTES = 128 << 20;
+/** Gzipped OTLP/JSON is about this many times smaller than plain. */
+const GZIP_RATIO = 10;
+
+/**
+ * How many worker threads read `files` (of `sizes` bytes): none for small input (a thread starts
+ * in tens of milliseconds from the bundle, several hundred through tsx, and then warms up), else
+ * one per core.
+ */
+export function readerThreads(files: readonly string[], sizes: readonly number[]): number {
+  let bytes = 0;
+  for (const [i, f] of files.entries()) bytes += sizes[i]! * (f.endsWith('.gz') ? GZIP_RATIO : 1);
+  return bytes < THREADS_FROM_BYTES ? 0 : availableParallelism();
 }

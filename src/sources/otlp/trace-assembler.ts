@@ -1,154 +1,494 @@
 import type { TraceSample } from '../../model/planning-data.ts';
+import { HEX_ID, NO_PARENT, type SpanBatch } from './span-batch.ts';
 import { type TraceReport, UNKNOWN_DEVICE } from './trace-report.ts';
 
-/** One span as the assembler needs it; `counted` is set for SERVER/CONSUMER spans with a service and region. */
-export interface SpanRecord {
-  readonly traceId: string;
-  readonly spanId: string;
-  /** Empty for a root span. */
-  readonly parentSpanId: string;
-  /** Start time, epoch seconds. */
-  readonly start: number;
-  readonly counted: { readonly service: string; readonly region: string } | undefined;
-}
+/** Span flags: its id is a string (index in `names`), its parent id is, it is a root. */
+const ID_STRING = 1;
+const PARENT_STRING = 2;
+const ROOT = 4;
+/** Trace flags. */
+const HAS_ROOT = 1;
+const SPLIT = 2;
 
-/**
- * What is kept of a pending trace: its span ids (duplicates, orphans), parent ids, and per
- * counted span only (span index, service-region id, bucket occurrence), in flat arrays.
- */
-interface PendingTrace {
-  readonly ids: string[];
-  readonly parents: string[];
-  /** Triples: index into ids, service-region id, bucket occurrence (floor(start / bucket seconds)). */
-  readonly counted: number[];
-  rootDevice: string | undefined;
-  anyDevice: string | undefined;
-  hasRoot: boolean;
-  lastFile: number;
-  split: boolean;
-}
+/** A resource's pair id when its requests are not counted: why. */
+const NO_SERVICE = -1;
+const NO_REGION = -2;
+const OTHER_REGION = -3;
 
 /**
  * Groups spans by trace id across lines and files, then counts requests per (service, region,
  * device type, bucket occurrence): the aggregate shape `trace-samples.csv` holds.
  *
  * A trace's device type is only known once all its spans are seen (its root may come last, in
- * another file), so every trace stays pending until `finish`: memory grows with the spans read
- * (the id strings and three numbers per counted span; see README, "Traces from OpenTelemetry").
+ * another file), so every trace stays pending until `finish`, in typed arrays: per span its two
+ * ids (as 64-bit values, or string numbers), its counted service-region pair and bucket
+ * occurrence and its reading-order ordinal, about 45 bytes (see README, "Performance").
+ *
+ * The result does not depend on the order batches are added in (worker threads deliver them in
+ * any order): every "first" (the device type of a trace, the copy of a duplicate span that is
+ * counted) is the first in reading order, by ordinal.
  */
 export class TraceAssembler {
-  private readonly pending = new Map<string, PendingTrace>();
+  private readonly names: string[] = [];
+  private readonly nameIndex = new Map<string, number>();
   private readonly pairs = new Map<string, number>();
   private readonly pairNames: { service: string; region: string }[] = [];
-  private spans = 0;
+  private noService = 0;
+  private noRegion = 0;
+  private readonly otherRegions = new Map<string, number>();
 
-  /** @param bucketSeconds width of a time-of-day bucket: counts are summed per occurrence of each bucket */
-  constructor(private readonly bucketSeconds: number) {}
+  // Traces: an open-addressing table on the hex id's 4 words, and a map for string ids.
+  private slots = new Int32Array(1 << 16).fill(-1);
+  private traceCount = 0;
+  private traceCap = 0;
+  private traceKeys = new Uint32Array(0);
+  private head = new Int32Array(0);
+  private firstFile = new Int32Array(0);
+  private traceFlags = new Uint8Array(0);
+  private rootDevice = new Int32Array(0);
+  private rootOrdinal = new Float64Array(0);
+  private anyDevice = new Int32Array(0);
+  private anyOrdinal = new Float64Array(0);
+  private readonly stringTraces = new Map<number, number>();
 
-  /** Whether the trace still needs a device type from this span (so the caller can skip the rules). */
-  wantsDevice(traceId: string, isRoot: boolean): boolean {
-    const t = this.pending.get(traceId);
-    if (t === undefined) return true;
-    return isRoot ? t.rootDevice === undefined : t.rootDevice === undefined && t.anyDevice === undefined;
+  // Spans, linked per trace (`next`).
+  private spanCount = 0;
+  private spanCap = 0;
+  private next = new Int32Array(0);
+  private idWords = new Uint32Array(0);
+  private spanFlags = new Uint8Array(0);
+  private pair = new Int32Array(0);
+  private occurrence = new Float64Array(0);
+  private ordinal = new Float64Array(0);
+
+  /**
+   * @param bucketSeconds width of a time-of-day bucket: counts are summed per occurrence of each bucket
+   * @param regions the regions of evacuation.yaml: requests of other regions are reported, not counted
+   */
+  constructor(
+    private readonly bucketSeconds: number,
+    private readonly regions: ReadonlySet<string>,
+  ) {
+    this.growTraces(1 << 15);
+    this.growSpans(1 << 16);
   }
 
-  /** Adds a span read from file number `file`, with the device type its own attributes give (if asked). */
-  add(span: SpanRecord, file: number, device: string | undefined): void {
-    this.spans += 1;
-    let t = this.pending.get(span.traceId);
-    if (t === undefined) {
-      t = { ids: [], parents: [], counted: [], rootDevice: undefined, anyDevice: undefined, hasRoot: false, lastFile: file, split: false };
-      this.pending.set(span.traceId, t);
-    } else if (t.lastFile !== file) {
-      t.split = true;
-      t.lastFile = file;
+  /** Adds a batch of spans (in any order relative to other batches). */
+  add(batch: SpanBatch): void {
+    const g = new Int32Array(batch.strings.length);
+    for (let i = 0; i < g.length; i++) g[i] = this.name(batch.strings[i]!);
+    const resourcePair = new Int32Array(batch.services.length);
+    const resourceRegion = new Int32Array(batch.services.length);
+    for (let r = 0; r < resourcePair.length; r++) {
+      const s = batch.services[r]!;
+      const rg = batch.regions[r]!;
+      resourceRegion[r] = rg < 0 ? -1 : g[rg]!;
+      if (s < 0) resourcePair[r] = NO_SERVICE;
+      else if (rg < 0) resourcePair[r] = NO_REGION;
+      else if (!this.regions.has(this.names[g[rg]!]!)) resourcePair[r] = OTHER_REGION;
+      else resourcePair[r] = this.pairOf(this.names[g[s]!]!, this.names[g[rg]!]!);
     }
-    const isRoot = span.parentSpanId === '';
-    if (isRoot) t.hasRoot = true;
-    if (device !== undefined) {
-      if (isRoot) t.rootDevice ??= device;
-      else t.anyDevice ??= device;
-    }
-    if (span.counted !== undefined) {
-      const key = `${span.counted.service}\u0000${span.counted.region}`;
-      let pair = this.pairs.get(key);
-      if (pair === undefined) {
-        pair = this.pairNames.length;
-        this.pairs.set(key, pair);
-        this.pairNames.push({ service: span.counted.service, region: span.counted.region });
+    if (this.spanCount + batch.count > this.spanCap) this.growSpans(Math.max(this.spanCap * 2, this.spanCount + batch.count));
+    const { traceWords, idWords, idStrings, request, occurrence, ordinal, device, resource } = batch;
+    for (let i = 0; i < batch.count; i++) {
+      let pair = -1;
+      if (request[i] === 1) {
+        const r = resource[i]!;
+        pair = resourcePair[r]!;
+        if (pair === NO_SERVICE) this.noService += 1;
+        else if (pair === NO_REGION) this.noRegion += 1;
+        else if (pair === OTHER_REGION) {
+          const region = this.names[resourceRegion[r]!]!;
+          this.otherRegions.set(region, (this.otherRegions.get(region) ?? 0) + 1);
+        }
+        if (pair < 0) pair = -1;
       }
-      t.counted.push(t.ids.length, pair, Math.floor(span.start / this.bucketSeconds));
+      const traceString = idStrings[i * 3]!;
+      const t =
+        traceString === HEX_ID
+          ? this.hexTrace(traceWords[i * 4]!, traceWords[i * 4 + 1]!, traceWords[i * 4 + 2]!, traceWords[i * 4 + 3]!, batch.file)
+          : this.stringTrace(g[traceString]!, batch.file);
+      if (this.firstFile[t] !== batch.file) this.traceFlags[t]! |= SPLIT;
+      const ord = ordinal[i]!;
+      const d = device[i]!;
+      const parentString = idStrings[i * 3 + 2]!;
+      const isRoot = parentString === NO_PARENT;
+      if (isRoot) this.traceFlags[t]! |= HAS_ROOT;
+      if (d >= 0) {
+        if (isRoot) {
+          if (ord < this.rootOrdinal[t]!) {
+            this.rootOrdinal[t] = ord;
+            this.rootDevice[t] = g[d]!;
+          }
+        } else if (ord < this.anyOrdinal[t]!) {
+          this.anyOrdinal[t] = ord;
+          this.anyDevice[t] = g[d]!;
+        }
+      }
+      const s = this.spanCount++;
+      this.next[s] = this.head[t]!;
+      this.head[t] = s;
+      let flags = isRoot ? ROOT : 0;
+      const spanString = idStrings[i * 3 + 1]!;
+      const w = s * 4;
+      if (spanString === HEX_ID) {
+        this.idWords[w] = idWords[i * 4]!;
+        this.idWords[w + 1] = idWords[i * 4 + 1]!;
+      } else {
+        this.idWords[w] = g[spanString]!;
+        this.idWords[w + 1] = 0;
+        flags |= ID_STRING;
+      }
+      if (parentString === HEX_ID) {
+        this.idWords[w + 2] = idWords[i * 4 + 2]!;
+        this.idWords[w + 3] = idWords[i * 4 + 3]!;
+      } else if (parentString >= 0) {
+        this.idWords[w + 2] = g[parentString]!;
+        this.idWords[w + 3] = 0;
+        flags |= PARENT_STRING;
+      }
+      this.spanFlags[s] = flags;
+      this.pair[s] = pair;
+      this.occurrence[s] = occurrence[i]!;
+      this.ordinal[s] = ord;
     }
-    t.ids.push(span.spanId);
-    t.parents.push(span.parentSpanId);
   }
 
   /**
    * Finalizes every trace: one sample per (service, region, device, bucket occurrence) with
    * the summed count, stamped at the occurrence's start; and the report of what was found.
    */
-  finish(files: number, report: Pick<TraceReport, 'noService' | 'noRegion' | 'otherRegions'>): { samples: TraceSample[]; report: TraceReport } {
-    const devices = new Map<string, number>();
+  finish(files: number): { samples: TraceSample[]; report: TraceReport } {
+    const unknownId = this.name(UNKNOWN_DEVICE);
+    // Device types as dense numbers, for the cell keys.
+    const deviceOf = new Map<number, number>();
     const deviceNames: string[] = [];
-    const cells = new Map<string, number>();
+    const dense = (id: number) => {
+      let d = deviceOf.get(id);
+      if (d === undefined) {
+        d = deviceNames.length;
+        deviceOf.set(id, d);
+        deviceNames.push(this.names[id]!);
+      }
+      return d;
+    };
+    const cells = new Map<number, number>();
+    const cellParts: [number, number, number][] = [];
+    const cellIndex = new Map<string, number>();
+    const pairs = this.pairNames.length;
     let requests = 0;
     let duplicateSpans = 0;
     let splitAcrossFiles = 0;
-    const unknown = { traces: 0, requests: 0, byService: {} as Record<string, number> };
+    let unknownTraces = 0;
+    let unknownRequests = 0;
+    const unknownByPair = new Float64Array(pairs);
     const broken = { traces: 0, orphanSpans: 0, noRoot: 0 };
-    for (const t of this.pending.values()) {
-      const seen = new Set<string>();
-      const duplicate: boolean[] = new Array(t.ids.length).fill(false);
-      for (let i = 0; i < t.ids.length; i++) {
-        const id = t.ids[i]!;
-        if (seen.has(id)) {
-          duplicate[i] = true;
-          duplicateSpans += 1;
-        } else seen.add(id);
+    const ids = new IdSet();
+    let order = new Int32Array(64);
+    let duplicate = new Uint8Array(64);
+    for (let t = 0; t < this.traceCount; t++) {
+      let n = 0;
+      for (let s = this.head[t]!; s >= 0; s = this.next[s]!) {
+        if (n === order.length) {
+          const bigger = new Int32Array(n * 2);
+          bigger.set(order);
+          order = bigger;
+          duplicate = new Uint8Array(n * 2);
+        }
+        order[n++] = s;
+      }
+      // The list runs newest first: reversed, it is in reading order but for batches that came out of order.
+      order.subarray(0, n).reverse();
+      sortByOrdinal(order, n, this.ordinal);
+      ids.reset(n);
+      for (let k = 0; k < n; k++) {
+        const s = order[k]!;
+        const isDuplicate = !ids.add(this.spanFlags[s]! & ID_STRING, this.idWords[s * 4]!, this.idWords[s * 4 + 1]!);
+        duplicate[k] = isDuplicate ? 1 : 0;
+        if (isDuplicate) duplicateSpans += 1;
       }
       let orphans = 0;
-      for (let i = 0; i < t.parents.length; i++) {
-        const parent = t.parents[i]!;
-        if (!duplicate[i] && parent !== '' && !seen.has(parent)) orphans += 1;
+      for (let k = 0; k < n; k++) {
+        const s = order[k]!;
+        const flags = this.spanFlags[s]!;
+        if (
+          duplicate[k] === 0 &&
+          (flags & ROOT) === 0 &&
+          !ids.has((flags & PARENT_STRING) === 0 ? 0 : ID_STRING, this.idWords[s * 4 + 2]!, this.idWords[s * 4 + 3]!)
+        )
+          orphans += 1;
       }
-      if (orphans > 0 || !t.hasRoot) {
+      const hasRoot = (this.traceFlags[t]! & HAS_ROOT) !== 0;
+      if (orphans > 0 || !hasRoot) {
         broken.traces += 1;
         broken.orphanSpans += orphans;
-        if (!t.hasRoot) broken.noRoot += 1;
+        if (!hasRoot) broken.noRoot += 1;
       }
-      if (t.split) splitAcrossFiles += 1;
-      const device = t.rootDevice ?? t.anyDevice ?? UNKNOWN_DEVICE;
-      let deviceId = devices.get(device);
-      if (deviceId === undefined) {
-        deviceId = deviceNames.length;
-        devices.set(device, deviceId);
-        deviceNames.push(device);
-      }
-      const isUnknown = t.rootDevice === undefined && t.anyDevice === undefined;
-      if (isUnknown) unknown.traces += 1;
-      for (let i = 0; i < t.counted.length; i += 3) {
-        if (duplicate[t.counted[i]!]) continue;
-        const pair = t.counted[i + 1]!;
-        const key = `${pair}:${deviceId}:${t.counted[i + 2]!}`;
-        cells.set(key, (cells.get(key) ?? 0) + 1);
+      if ((this.traceFlags[t]! & SPLIT) !== 0) splitAcrossFiles += 1;
+      const known = this.rootDevice[t]! >= 0 ? this.rootDevice[t]! : this.anyDevice[t]!;
+      const isUnknown = known < 0;
+      if (isUnknown) unknownTraces += 1;
+      const device = dense(isUnknown ? unknownId : known);
+      for (let k = 0; k < n; k++) {
+        const s = order[k]!;
+        const pair = this.pair[s]!;
+        if (pair < 0 || duplicate[k] === 1) continue;
+        const occ = this.occurrence[s]!;
+        const key = (occ * 4096 + device) * pairs + pair;
+        if (device < 4096 && Number.isSafeInteger(key)) cells.set(key, (cells.get(key) ?? 0) + 1);
+        else {
+          // Beyond what a number key holds exactly (absurd start times, thousands of device types).
+          const name = `${occ}:${device}:${pair}`;
+          let c = cellIndex.get(name);
+          if (c === undefined) {
+            c = cellParts.length;
+            cellIndex.set(name, c);
+            cellParts.push([occ, device, pair]);
+          }
+          cells.set(-1 - c, (cells.get(-1 - c) ?? 0) + 1);
+        }
         requests += 1;
         if (isUnknown) {
-          unknown.requests += 1;
-          const service = this.pairNames[pair]!.service;
-          unknown.byService[service] = (unknown.byService[service] ?? 0) + 1;
+          unknownRequests += 1;
+          unknownByPair[pair]! += 1;
         }
       }
     }
     const samples: TraceSample[] = [];
     for (const [key, count] of cells) {
-      const [pair, deviceId, occurrence] = key.split(':').map(Number) as [number, number, number];
+      let occ: number;
+      let device: number;
+      let pair: number;
+      if (key >= 0) {
+        pair = key % pairs;
+        const rest = (key - pair) / pairs;
+        device = rest % 4096;
+        occ = (rest - device) / 4096;
+      } else [occ, device, pair] = cellParts[-1 - key]!;
       const { service, region } = this.pairNames[pair]!;
-      samples.push({ t: occurrence * this.bucketSeconds, region, service, device: deviceNames[deviceId]!, count });
+      samples.push({ t: occ * this.bucketSeconds, region, service, device: deviceNames[device]!, count });
     }
     samples.sort((a, b) => a.t - b.t || a.region.localeCompare(b.region) || a.service.localeCompare(b.service) || a.device.localeCompare(b.device));
+    const byService = new Map<string, number>();
+    for (let p = 0; p < pairs; p++) {
+      if (unknownByPair[p]! === 0) continue;
+      const service = this.pairNames[p]!.service;
+      byService.set(service, (byService.get(service) ?? 0) + unknownByPair[p]!);
+    }
     return {
       samples,
-      report: { files, spans: this.spans, traces: this.pending.size, requests, unknownDevice: unknown, broken, duplicateSpans, splitAcrossFiles, ...report },
+      report: {
+        files,
+        spans: this.spanCount,
+        traces: this.traceCount,
+        requests,
+        unknownDevice: { traces: unknownTraces, requests: unknownRequests, byService: sortedRecord(byService) },
+        broken,
+        duplicateSpans,
+        splitAcrossFiles,
+        noService: this.noService,
+        noRegion: this.noRegion,
+        otherRegions: sortedRecord(this.otherRegions),
+      },
     };
   }
+
+  /** Bytes held per pending span (span and trace arrays, at their current capacity), for the benchmark. */
+  bytesPerSpan(): number {
+    const spanBytes = this.spanCap * (4 + 16 + 1 + 4 + 8 + 8);
+    const traceBytes = this.traceCap * (16 + 4 + 4 + 1 + 4 + 8 + 4 + 8) + this.slots.length * 4;
+    return (spanBytes + traceBytes) / Math.max(1, this.spanCount);
+  }
+
+  private name(s: string): number {
+    let i = this.nameIndex.get(s);
+    if (i === undefined) {
+      i = this.names.length;
+      this.names.push(s);
+      this.nameIndex.set(s, i);
+    }
+    return i;
+  }
+
+  private pairOf(service: string, region: string): number {
+    const key = `${service}\u0000${region}`;
+    let p = this.pairs.get(key);
+    if (p === undefined) {
+      p = this.pairNames.length;
+      this.pairs.set(key, p);
+      this.pairNames.push({ service, region });
+    }
+    return p;
+  }
+
+  private hexTrace(w0: number, w1: number, w2: number, w3: number, file: number): number {
+    const mask = this.slots.length - 1;
+    let h = Math.imul(w0 ^ Math.imul(w1, 0x9e3779b1) ^ Math.imul(w2, 0x85ebca77) ^ Math.imul(w3, 0xc2b2ae3d), 0x27d4eb2f);
+    h = (h ^ (h >>> 15)) & mask;
+    const keys = this.traceKeys;
+    for (;;) {
+      const t = this.slots[h]!;
+      if (t < 0) break;
+      if (keys[t * 4] === w0 && keys[t * 4 + 1] === w1 && keys[t * 4 + 2] === w2 && keys[t * 4 + 3] === w3) return t;
+      h = (h + 1) & mask;
+    }
+    const t = this.newTrace(file);
+    this.traceKeys[t * 4] = w0;
+    this.traceKeys[t * 4 + 1] = w1;
+    this.traceKeys[t * 4 + 2] = w2;
+    this.traceKeys[t * 4 + 3] = w3;
+    this.slots[h] = t;
+    if (this.traceCount * 2 > this.slots.length) this.rehash();
+    return t;
+  }
+
+  private stringTrace(id: number, file: number): number {
+    let t = this.stringTraces.get(id);
+    if (t === undefined) {
+      t = this.newTrace(file);
+      this.stringTraces.set(id, t);
+    }
+    return t;
+  }
+
+  private newTrace(file: number): number {
+    if (this.traceCount === this.traceCap) this.growTraces(this.traceCap * 2);
+    const t = this.traceCount++;
+    this.head[t] = -1;
+    this.firstFile[t] = file;
+    this.traceFlags[t] = 0;
+    this.rootDevice[t] = -1;
+    this.rootOrdinal[t] = Number.POSITIVE_INFINITY;
+    this.anyDevice[t] = -1;
+    this.anyOrdinal[t] = Number.POSITIVE_INFINITY;
+    return t;
+  }
+
+  private rehash(): void {
+    const stringIds = new Uint8Array(this.traceCount);
+    for (const t of this.stringTraces.values()) stringIds[t] = 1;
+    this.slots = new Int32Array(this.slots.length * 2).fill(-1);
+    const mask = this.slots.length - 1;
+    const keys = this.traceKeys;
+    for (let t = 0; t < this.traceCount; t++) {
+      if (stringIds[t] === 1) continue;
+      const w0 = keys[t * 4]!;
+      let h = Math.imul(
+        w0 ^ Math.imul(keys[t * 4 + 1]!, 0x9e3779b1) ^ Math.imul(keys[t * 4 + 2]!, 0x85ebca77) ^ Math.imul(keys[t * 4 + 3]!, 0xc2b2ae3d),
+        0x27d4eb2f,
+      );
+      h = (h ^ (h >>> 15)) & mask;
+      while (this.slots[h]! >= 0) h = (h + 1) & mask;
+      this.slots[h] = t;
+    }
+  }
+
+  private growTraces(cap: number): void {
+    this.traceKeys = grown(this.traceKeys, cap * 4);
+    this.head = grown(this.head, cap);
+    this.firstFile = grown(this.firstFile, cap);
+    this.traceFlags = grown(this.traceFlags, cap);
+    this.rootDevice = grown(this.rootDevice, cap);
+    this.rootOrdinal = grown(this.rootOrdinal, cap);
+    this.anyDevice = grown(this.anyDevice, cap);
+    this.anyOrdinal = grown(this.anyOrdinal, cap);
+    this.traceCap = cap;
+  }
+
+  private growSpans(cap: number): void {
+    this.next = grown(this.next, cap);
+    this.idWords = grown(this.idWords, cap * 4);
+    this.spanFlags = grown(this.spanFlags, cap);
+    this.pair = grown(this.pair, cap);
+    this.occurrence = grown(this.occurrence, cap);
+    this.ordinal = grown(this.ordinal, cap);
+    this.spanCap = cap;
+  }
+}
+
+type Typed = Uint32Array | Int32Array | Uint8Array | Float64Array;
+
+/** A copy of `a` with room for `length` elements. */
+function grown<T extends Typed>(a: T, length: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
+  b.set(a);
+  return b;
+}
+
+/** Sorts order[0, n) by ordinal (insertion sort: traces are small, and nearly sorted). */
+function sortByOrdinal(order: Int32Array, n: number, ordinal: Float64Array): void {
+  if (n > 64) {
+    const sorted = Array.from(order.subarray(0, n)).sort((a, b) => ordinal[a]! - ordinal[b]!);
+    order.set(sorted);
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const s = order[i]!;
+    const o = ordinal[s]!;
+    let j = i - 1;
+    while (j >= 0 && ordinal[order[j]!]! > o) {
+      order[j + 1] = order[j]!;
+      j--;
+    }
+    order[j + 1] = s;
+  }
+}
+
+/** A set of span ids (string flag, two words) for one trace at a time: open addressing, cleared by a generation stamp. */
+class IdSet {
+  private stamp = new Int32Array(256);
+  private kind = new Uint8Array(256);
+  private hi = new Uint32Array(256);
+  private lo = new Uint32Array(256);
+  private generation = 0;
+  private mask = 255;
+
+  reset(n: number): void {
+    if (n * 2 > this.stamp.length) {
+      let size = this.stamp.length;
+      while (n * 2 > size) size *= 2;
+      this.stamp = new Int32Array(size);
+      this.kind = new Uint8Array(size);
+      this.hi = new Uint32Array(size);
+      this.lo = new Uint32Array(size);
+      this.generation = 0;
+      this.mask = size - 1;
+    }
+    this.generation += 1;
+  }
+
+  /** Adds the id; false when it was there already. */
+  add(kind: number, hi: number, lo: number): boolean {
+    let h = this.slot(hi, lo);
+    while (this.stamp[h] === this.generation) {
+      if (this.kind[h] === kind && this.hi[h] === hi && this.lo[h] === lo) return false;
+      h = (h + 1) & this.mask;
+    }
+    this.stamp[h] = this.generation;
+    this.kind[h] = kind;
+    this.hi[h] = hi;
+    this.lo[h] = lo;
+    return true;
+  }
+
+  has(kind: number, hi: number, lo: number): boolean {
+    let h = this.slot(hi, lo);
+    while (this.stamp[h] === this.generation) {
+      if (this.kind[h] === kind && this.hi[h] === hi && this.lo[h] === lo) return true;
+      h = (h + 1) & this.mask;
+    }
+    return false;
+  }
+
+  private slot(hi: number, lo: number): number {
+    const h = Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca77);
+    return (h ^ (h >>> 16)) & this.mask;
+  }
+}
+
+/** A map as a record with its keys sorted (so the report does not depend on reading order). */
+function sortedRecord(map: ReadonlyMap<string, number>): Record<string, number> {
+  const record: Record<string, number> = {};
+  for (const key of [...map.keys()].sort()) record[key] = map.get(key)!;
+  return record;
 }

@@ -5,6 +5,7 @@ import { TracesConfigSchema } from '../../../src/config/evacuation-config.ts';
 import { formatIssue } from '../../../src/errors.ts';
 import { readOtlpTraces } from '../../../src/sources/otlp/read-otlp.ts';
 import { traceReportLines, traceReportWarnings } from '../../../src/sources/otlp/trace-report.ts';
+import { writeOtlpBench } from '../../../bench/otlp-spans.ts';
 import { otlpLine, SdkSpans, SpanKind, writeOtlpDir } from '../../support/otlp-spans.ts';
 
 const traces = TracesConfigSchema.parse({ deviceType: { attribute: 'app.device.type', userAgent: [{ match: '(?i)iphone', device: 'ios' }] } });
@@ -174,6 +175,53 @@ describe('readOtlpTraces', () => {
     symlinkSync(path.join(dir, 'gone.jsonl'), path.join(dir, 'spans.jsonl'));
     const result = await readOtlpTraces({ path: dir, traces, regions: new Set(['us-east-1']), bucketMinutes: 15 });
     expect(!result.ok && formatIssue(result.issues[0]!).replace(dir, 'DIR')).toMatch(/^DIR\/spans\.jsonl: dangling symbolic link/);
+  });
+
+  test('gives the same samples and report in one thread and with worker threads', async () => {
+    const sdk = new SdkSpans();
+    const root = sdk.span('edge', { at: AT, attributes: { 'app.device.type': 'tv' } });
+    sdk.span('api', { at: AT, parent: root });
+    sdk.span('edge', { at: AT, region: 'ap-south-1', attributes: { 'app.device.type': 'web' } });
+    const [rootSpan, child, other] = sdk.take();
+    // A trace split across files (its child in the first file read), a duplicate line, a region not in evacuation.yaml.
+    const dir = writeOtlpDir({ 'a.jsonl': [otlpLine([child!])], 'z.jsonl.gz': [otlpLine([rootSpan!, other!]), otlpLine([other!])] });
+    dirs.push(dir);
+    await writeOtlpBench({ dir, spans: 30_000, files: 3, from: AT / 1000, days: 2, seed: 3 });
+    await writeOtlpBench({ dir: path.join(dir), spans: 5_000, files: 1, from: AT / 1000, days: 1, seed: 4, gzip: true });
+    const options = { path: dir, traces, regions: new Set(['us-east-1', 'eu-west-1']), bucketMinutes: 15 };
+    const single = await readOtlpTraces({ ...options, threads: 0 });
+    const workers = await readOtlpTraces({ ...options, threads: 2 });
+    // Every plain file cut in two byte ranges, read by two threads.
+    const ranges = await readOtlpTraces({ ...options, threads: 2, rangesFromBytes: 1 });
+    expect(single.ok && workers.ok).toBe(true);
+    expect(JSON.stringify(workers)).toBe(JSON.stringify(single));
+    expect(JSON.stringify(ranges)).toBe(JSON.stringify(single));
+    // Spans of other regions are reported as read (the duplicate too): they are not counted either way.
+    expect(single.ok && single.data.report).toMatchObject({
+      files: 6,
+      splitAcrossFiles: 1,
+      duplicateSpans: 1,
+      otherRegions: { 'ap-south-1': 2, 'us-west-2': expect.any(Number) },
+    });
+  });
+
+  test('names the same lines of a file read in byte ranges by worker threads as in one thread', async () => {
+    const sdk = new SdkSpans();
+    const lines: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      sdk.span('edge', { at: AT, attributes: { 'app.device.type': 'tv' } });
+      lines.push(otlpLine(sdk.take()));
+    }
+    lines.splice(3, 0, '{"resourceSpans": 1}');
+    lines.push('', 'not json');
+    const dir = writeOtlpDir({ 'a.jsonl': lines });
+    dirs.push(dir);
+    const options = { path: dir, traces, regions: new Set(['us-east-1']), bucketMinutes: 15 };
+    const single = await readOtlpTraces({ ...options, threads: 0 });
+    const ranges = await readOtlpTraces({ ...options, threads: 2, rangesFromBytes: 1 });
+    const where = (r: typeof single) => (r.ok ? [] : r.issues.map((i) => `${i.line}: ${i.path}`));
+    expect(where(single)).toEqual(['4: resourceSpans', '43: (line)']);
+    expect(where(ranges)).toEqual(where(single));
   });
 
   test('rejects a directory with no OTLP files', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { TracesConfigSchema } from '../../../src/config/evacuation-config.ts';
 import { userRegex } from '../../../src/config/user-regex.ts';
 import { deviceRule } from '../../../src/sources/otlp/device-rules.ts';
-import { attributeString } from '../../../src/sources/otlp/otlp-attributes.ts';
+import { attributeNames, attributeString, pickAttributes } from '../../../src/sources/otlp/otlp-attributes.ts';
 import { countsAsRequest } from '../../../src/sources/otlp/span-kind.ts';
 
 const attrs = (o: Record<string, string>) => Object.entries(o).map(([key, v]) => ({ key, value: { stringValue: v } }));
@@ -62,17 +62,18 @@ describe('attributeString', () => {
 });
 
 describe('deviceRule', () => {
-  const rule = deviceRule(
-    TracesConfigSchema.parse({
-      deviceType: {
-        attribute: 'app.device.type',
-        userAgent: [
-          { match: '(?i)android', device: 'android' },
-          { match: '(?i)iphone|ipad|ios', device: 'ios' },
-        ],
-      },
-    }),
-  );
+  const config = TracesConfigSchema.parse({
+    deviceType: {
+      attribute: 'app.device.type',
+      userAgent: [
+        { match: '(?i)android', device: 'android' },
+        { match: '(?i)iphone|ipad|ios', device: 'ios' },
+      ],
+    },
+  });
+  const configured = deviceRule(config);
+  // The rule reads the attributes evac picks from the span's and the resource's lists.
+  const rule = (span: unknown, resource: unknown) => configured(pickAttributes(span, attributeNames(config)), pickAttributes(resource, attributeNames(config)));
 
   test('takes the attribute first, from the span', () => {
     expect(rule(attrs({ 'app.device.type': 'tv', 'user_agent.original': 'Android' }), [])).toBe('tv');

@@ -1,0 +1,77 @@
+import type { TracesConfig } from '../../config/evacuation-config.ts';
+import type { InputIssue } from '../../errors.ts';
+import { deviceRule } from './device-rules.ts';
+import { readRequestJson } from './json-request.ts';
+import { type ByteRange, fileLines } from './line-reader.ts';
+import { attributeNames } from './otlp-attributes.ts';
+import { OtlpScanner } from './otlp-scanner.ts';
+import { type SpanBatch, SpanBatchBuilder } from './span-batch.ts';
+
+/** What reading a span file needs: plain data, so that it crosses to a worker thread. */
+export interface SpanFileSetup {
+  readonly traces: TracesConfig;
+  readonly bucketSeconds: number;
+}
+
+/** At most this many problems are reported per file (and over all files). */
+export const MAX_ISSUES = 20;
+/** Spans per batch handed to the assembler. */
+const BATCH_SPANS = 1 << 15;
+
+/** How many lines of a file each reader took (the benchmark reports it). */
+export interface SpanFileStats {
+  scanned: number;
+  parsed: number;
+}
+
+/** A file to read, or a byte range of it (the `range`-th of a plain file cut in parts). */
+export interface SpanFileTask {
+  readonly file: string;
+  /** Its index in the sorted file list. */
+  readonly fileIndex: number;
+  readonly range?: ByteRange & { readonly index: number };
+}
+
+/** At most this many ranges per file (ordinals leave room for them). */
+export const MAX_RANGES = 64;
+
+/**
+ * Reads the spans of one OTLP/JSON file (or range of one) into batches handed to `emit`: each
+ * line by the byte scanner, or by JSON.parse when the scanner leaves it (both write the same
+ * records, see otlp-scanner.ts). Returns the problems found (a line that is not a request, a span
+ * without ids...), with file and line (in the range: see `rangeLines`), up to MAX_ISSUES, then a
+ * read error if reading failed; and the number of lines read.
+ */
+export async function readSpanFile(
+  task: SpanFileTask,
+  setup: SpanFileSetup,
+  emit: (batch: SpanBatch) => void,
+  stats: SpanFileStats = { scanned: 0, parsed: 0 },
+): Promise<{ issues: InputIssue[]; lines: number }> {
+  const { file } = task;
+  const names = attributeNames(setup.traces);
+  const rangeIndex = task.range?.index ?? 0;
+  if (rangeIndex >= MAX_RANGES) throw new Error(`range ${rangeIndex} of ${file}: at most ${MAX_RANGES}`);
+  const builder = new SpanBatchBuilder(task.fileIndex * MAX_RANGES + rangeIndex, task.fileIndex, setup.bucketSeconds, deviceRule(setup.traces));
+  const scanner = new OtlpScanner(names);
+  const issues: InputIssue[] = [];
+  const counted = { lines: 0 };
+  try {
+    for await (const { line, bytes, start, end } of fileLines(file, task.range, counted)) {
+      const mark = builder.mark();
+      if (scanner.scan(bytes, start, end, builder)) stats.scanned += 1;
+      else {
+        builder.rollback(mark);
+        stats.parsed += 1;
+        readRequestJson(bytes.toString('utf8', start, end), names, builder, (path, message) => {
+          if (issues.length < MAX_ISSUES) issues.push({ file, line, path, message });
+        });
+      }
+      if (builder.count >= BATCH_SPANS) emit(builder.take());
+    }
+    if (builder.count > 0) emit(builder.take());
+  } catch (error) {
+    issues.push({ file, message: `cannot read: ${(error as Error).message}` });
+  }
+  return { issues, lines: counted.lines };
+}

@@ -1,0 +1,65 @@
+import type { Worker } from 'node:worker_threads';
+import type { InputIssue } from '../../errors.ts';
+import { startWorkerThread } from '../worker-thread.ts';
+import type { SpanBatch } from './span-batch.ts';
+import type { SpanFileSetup, SpanFileTask } from './span-file.ts';
+
+/** What reading a task found: its problems and how many lines it read. */
+export interface TaskResult {
+  readonly issues: InputIssue[];
+  readonly lines: number;
+}
+
+type WorkerMessage = { batch: SpanBatch } | { done: number; result: TaskResult };
+
+/**
+ * Reads span files (or ranges of them) in `threads` worker threads (span-worker.ts), a task at a
+ * time each, handing every batch to `onBatch` on this thread as it arrives (in no particular
+ * order). Resolves to each task's result, in task order.
+ */
+export async function readTasksInWorkers(
+  tasks: readonly SpanFileTask[],
+  setup: SpanFileSetup,
+  threads: number,
+  onBatch: (batch: SpanBatch) => void,
+): Promise<TaskResult[]> {
+  const results: TaskResult[] = tasks.map(() => ({ issues: [], lines: 0 }));
+  let next = 0;
+  const workers: Worker[] = [];
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(threads, tasks.length) }, () => {
+        const worker = startWorker(setup);
+        workers.push(worker);
+        return new Promise<void>((resolve, reject) => {
+          const give = () => {
+            if (next === tasks.length) return resolve();
+            const task = next++;
+            worker.postMessage({ task: tasks[task], index: task });
+          };
+          worker.on('message', (m: WorkerMessage) => {
+            if ('batch' in m) onBatch(m.batch);
+            else {
+              results[m.done] = m.result;
+              give();
+            }
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => reject(new Error(`span reader thread exited (code ${code})`)));
+          give();
+        });
+      }),
+    );
+  } finally {
+    for (const w of workers) {
+      w.removeAllListeners('exit');
+      void w.terminate();
+    }
+  }
+  return results;
+}
+
+/** A span-worker thread (span-worker.ts). */
+function startWorker(setup: SpanFileSetup): Worker {
+  return startWorkerThread(import.meta.url, './span-worker.ts', 'otlp-worker.mjs', setup);
+}
