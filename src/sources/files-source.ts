@@ -34,7 +34,7 @@ export class FilesSource implements DataSource {
     const tracesPath = unwrap(dataDirTraces(this.dir), hint);
     // OTLP spans are read here (streamed) and handed to the table reader, which then skips
     // trace-samples; a CSV or Parquet trace table is read with the other tables.
-    const otlp = tracesPath === null ? undefined : unwrap(await readTraceInput(tracesPath, request.config), hint);
+    const otlp = tracesPath === null ? undefined : unwrap(await readTraceInput(tracesPath, request.config, {}, this.options.workers), hint);
     const notes = otlp === undefined ? { lines: [], warnings: [] } : traceInputNotes(otlp);
     if (notes.lines.length > 0) this.options.onTraceReport?.(notes.lines);
     const { regions, lookbackDays, bucketMinutes } = request.config.evacuation;

@@ -22,13 +22,20 @@ export type TraceReportSink = (lines: readonly string[]) => void;
  * Reads trace counts from a path: OTLP spans when it is a directory or a `.json[l][.gz]`
  * file (see docs/traces.md), else a `trace-samples.csv`.
  */
-export async function readTraceInput(file: string, config: LoadedConfig, checks: ReadChecks = {}): Promise<Result<TraceInput>> {
+export async function readTraceInput(
+  file: string,
+  config: LoadedConfig,
+  checks: ReadChecks = {},
+  workers: 'auto' | 'never' | 'always' = 'auto',
+): Promise<Result<TraceInput>> {
   const regions = new Set(config.evacuation.regions);
   if (!isOtlpPath(file)) {
     const csv = readTraces(file, regions, checks);
     return csv.ok ? { ok: true, data: { samples: csv.data } } : csv;
   }
-  const otlp = await readOtlpTraces({ path: file, traces: config.evacuation.traces, regions, bucketMinutes: config.evacuation.bucketMinutes });
+  // Worker threads as for CSV tables (EVAC_WORKERS): never none, always two, else when the input pays for them.
+  const threads = workers === 'never' ? { threads: 0 } : workers === 'always' ? { threads: 2 } : {};
+  const otlp = await readOtlpTraces({ path: file, traces: config.evacuation.traces, regions, bucketMinutes: config.evacuation.bucketMinutes, ...threads });
   return otlp.ok ? { ok: true, data: { samples: otlp.data.samples, report: otlp.data.report } } : otlp;
 }
 
