@@ -26,8 +26,8 @@ export type DayTypeOf = (key: string, t: number) => DayType;
  * bucket (in the series' time zone, through `dayTypeOf`).
  *
  * Stored compactly, as `evac precompute` keeps every bucket of thousands of series (10M cells
- * take about 25 bytes each): one cell per (key, bucket, date) in typed arrays, the cells of a
- * (key, bucket) chained in the order their dates were first seen.
+ * take about 25 bytes each): one cell per (key, bucket, date) in chunks of typed arrays, the
+ * cells of a (key, bucket) chained in the order their dates were first seen.
  */
 export class NominalLevels {
   private readonly ids = new Map<string, number>();
@@ -38,30 +38,18 @@ export class NominalLevels {
   private head = new Int32Array(0);
   private tail = new Int32Array(0);
   private cells = 0;
-  private day = new Int32Array(0);
-  private sum = new Float64Array(0);
-  private count = new Uint32Array(0);
-  private weekend = new Uint8Array(0);
-  private next = new Int32Array(0);
+  /** The cells, CELL_CHUNK at a time: growing never copies (nor holds the cells twice). */
+  private readonly chunks: CellChunk[] = [];
 
-  /**
-   * @param expectedSamples how many samples will be added, when known: room for the cells of
-   * the buckets kept is made at once (growing by copies holds the cells twice for a moment,
-   * what decides the peak memory of a precompute)
-   */
   constructor(
     private readonly bucketMinutes: number,
     buckets: ReadonlySet<number>,
     private readonly dayTypeOf?: DayTypeOf,
-    expectedSamples = 0,
   ) {
     this.slotOf = new Int32Array(bucketsPerDay(bucketMinutes)).fill(-1);
     let slots = 0;
     for (const b of [...buckets].sort((x, y) => x - y)) if (b >= 0 && b < this.slotOf.length) this.slotOf[b] = slots++;
     this.slots = slots;
-    // Samples spread over the day's buckets: those of the kept buckets, one cell each at most.
-    const cells = Math.ceil((expectedSamples * slots) / this.slotOf.length);
-    if (cells > 1024) this.growCells(cells);
   }
 
   /** Adds one sample (already filtered to the lookback window). */
@@ -79,23 +67,41 @@ export class NominalLevels {
     const day = utcDay(t);
     let c = this.tail[h] ?? -1;
     // Samples mostly come in time order: the date is the last one seen, else walk the chain.
-    if (c >= 0 && this.day[c] !== day) for (c = this.head[h] ?? -1; c >= 0 && this.day[c] !== day; c = this.next[c] ?? -1);
+    if (c >= 0 && this.cell(c).day[c & CELL_MASK] !== day) {
+      for (c = this.head[h] ?? -1; c >= 0 && this.cell(c).day[c & CELL_MASK] !== day; c = this.cell(c).next[c & CELL_MASK] ?? -1);
+    }
     if (c >= 0) {
-      this.sum[c] = (this.sum[c] ?? 0) + value;
-      this.count[c] = (this.count[c] ?? 0) + 1;
+      const k = this.cell(c);
+      const i = c & CELL_MASK;
+      k.sum[i] = (k.sum[i] ?? 0) + value;
+      k.count[i] = (k.count[i] ?? 0) + 1;
       return;
     }
     const n = this.cells++;
-    if (n >= this.day.length) this.growCells(Math.max(1024, Math.ceil(n * 1.5)));
-    this.day[n] = day;
-    this.sum[n] = value;
-    this.count[n] = 1;
-    this.weekend[n] = this.dayTypeOf?.(key, day * 86_400 + bucket * this.bucketMinutes * 60) === 'weekend' ? 1 : 0;
-    this.next[n] = -1;
+    if (n >>> CELL_BITS >= this.chunks.length) this.chunks.push(newCellChunk());
+    const k = this.cell(n);
+    const i = n & CELL_MASK;
+    k.day[i] = day;
+    k.sum[i] = value;
+    k.count[i] = 1;
+    k.weekend[i] = this.dayTypeOf?.(key, day * 86_400 + bucket * this.bucketMinutes * 60) === 'weekend' ? 1 : 0;
+    k.next[i] = -1;
     const last = this.tail[h] ?? -1;
-    if (last >= 0) this.next[last] = n;
+    if (last >= 0) this.cell(last).next[last & CELL_MASK] = n;
     else this.head[h] = n;
     this.tail[h] = n;
+  }
+
+  /** The chunk holding cell `c`. */
+  private cell(c: number): CellChunk {
+    return this.chunks[c >>> CELL_BITS] as CellChunk;
+  }
+
+  /** A cell's mean. */
+  private mean(c: number): number {
+    const k = this.cell(c);
+    const i = c & CELL_MASK;
+    return (k.sum[i] ?? 0) / (k.count[i] ?? 1);
   }
 
   /** Every key that has at least one sample. */
@@ -105,7 +111,7 @@ export class NominalLevels {
 
   /** The nominal level of a key in a bucket over all dates, or undefined when no date has a sample there. */
   level(key: string, bucket: number): number | undefined {
-    const means = Array.from(this.cellsOf(key, bucket), (c) => (this.sum[c] ?? 0) / (this.count[c] ?? 1));
+    const means = Array.from(this.cellsOf(key, bucket), (c) => this.mean(c));
     return means.length === 0 ? undefined : median(means);
   }
 
@@ -120,9 +126,9 @@ export class NominalLevels {
     const same: number[] = [];
     const weekend = dayType === 'weekend' ? 1 : 0;
     for (const c of this.cellsOf(key, bucket)) {
-      const mean = (this.sum[c] ?? 0) / (this.count[c] ?? 1);
+      const mean = this.mean(c);
       all.push(mean);
-      if (this.weekend[c] === weekend) same.push(mean);
+      if (this.cell(c).weekend[c & CELL_MASK] === weekend) same.push(mean);
     }
     if (all.length === 0) return undefined;
     if (dayType === undefined) return { value: median(all), fallback: false };
@@ -132,7 +138,7 @@ export class NominalLevels {
 
   /** Each date's mean in a bucket: [UTC day number, mean], in the order the dates were first seen. */
   *dates(key: string, bucket: number): Generator<[number, number]> {
-    for (const c of this.cellsOf(key, bucket)) yield [this.day[c] ?? 0, (this.sum[c] ?? 0) / (this.count[c] ?? 1)];
+    for (const c of this.cellsOf(key, bucket)) yield [this.cell(c).day[c & CELL_MASK] ?? 0, this.mean(c)];
   }
 
   /** The cells of a key in a bucket, in the order their dates were first seen. */
@@ -140,7 +146,7 @@ export class NominalLevels {
     const id = this.ids.get(key);
     const slot = this.slotOf[bucket] ?? -1;
     if (id === undefined || slot < 0) return;
-    for (let c = this.head[id * this.slots + slot] ?? -1; c >= 0; c = this.next[c] ?? -1) yield c;
+    for (let c = this.head[id * this.slots + slot] ?? -1; c >= 0; c = this.cell(c).next[c & CELL_MASK] ?? -1) yield c;
   }
 
   private growSeries(count: number): void {
@@ -150,14 +156,30 @@ export class NominalLevels {
     this.head = grown(this.head, capacity, -1);
     this.tail = grown(this.tail, capacity, -1);
   }
+}
 
-  private growCells(capacity: number): void {
-    this.day = grown(this.day, capacity, 0);
-    this.sum = grown(this.sum, capacity, 0);
-    this.count = grown(this.count, capacity, 0);
-    this.weekend = grown(this.weekend, capacity, 0);
-    this.next = grown(this.next, capacity, -1);
-  }
+const CELL_BITS = 14;
+/** Cells a chunk holds (16,384: 344 KB). */
+const CELL_CHUNK = 1 << CELL_BITS;
+const CELL_MASK = CELL_CHUNK - 1;
+
+/** Per cell: its UTC date, the sum and count of its samples, 1 for a weekend date, and the next cell of its (key, bucket) or -1. */
+interface CellChunk {
+  readonly day: Int32Array;
+  readonly sum: Float64Array;
+  readonly count: Uint32Array;
+  readonly weekend: Uint8Array;
+  readonly next: Int32Array;
+}
+
+function newCellChunk(): CellChunk {
+  return {
+    day: new Int32Array(CELL_CHUNK),
+    sum: new Float64Array(CELL_CHUNK),
+    count: new Uint32Array(CELL_CHUNK),
+    weekend: new Uint8Array(CELL_CHUNK),
+    next: new Int32Array(CELL_CHUNK),
+  };
 }
 
 /** A copy of a typed array with room for `capacity` elements, the new ones set to `fill`. */

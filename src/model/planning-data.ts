@@ -55,6 +55,20 @@ export interface Samples<T> extends Iterable<T> {
   readonly length: number;
 }
 
+/**
+ * A compact store that can also be read once while it frees what it has handed out (`drain`):
+ * afterwards it is empty. For a reader that reads each sample once and keeps what it folds (the
+ * levels `evac precompute` builds), so that the store and the levels are not held whole at once.
+ */
+export interface Drainable<T> {
+  drain(): Iterable<T>;
+}
+
+/** The samples of `samples`, freed as they are read when the store can (see Drainable): read them once only. */
+export function drainOnce<T>(samples: Samples<T>): Iterable<T> {
+  return 'drain' in samples && typeof samples.drain === 'function' ? (samples as unknown as Drainable<T>).drain() : samples;
+}
+
 export interface PlanningData {
   readonly traffic: Samples<TrafficSample>;
   readonly traces: Samples<TraceSample>;

@@ -3,7 +3,7 @@ import { type DayType, type DayTypeRule, dayTypeOf } from '../model/day-type.ts'
 import { getOrInsert } from '../model/get-or-insert.ts';
 import { type DayTypeOf, NominalLevels } from '../model/nominal-level.ts';
 import { NearestSample } from '../model/capacity-rescale.ts';
-import type { CapacityRecord, PlanningData } from '../model/planning-data.ts';
+import { type CapacityRecord, drainOnce, type PlanningData } from '../model/planning-data.ts';
 
 const SEP = '\u0000';
 export const key = (a: string, b: string): string => `${a}${SEP}${b}`;
@@ -78,12 +78,14 @@ export function buildPlanIndex(
   bucketMinutes: number,
   buckets: ReadonlySet<number>,
   dayTypes?: DayTypes,
+  /** Read traces and demand once, freeing a compact store as it goes (see Drainable): `data` is not to be read again. */
+  drain = false,
 ): PlanIndex {
   const bucketCount = bucketsPerDay(bucketMinutes);
   // Keys start with the region: its zone decides the day type of each date.
   const typeOf: DayTypeOf | undefined = dayTypes ? (k, t) => dayTypeOf(t, dayTypes.timeZones[splitKey(k)[0]]) : undefined;
   const keys = new Keys();
-  const traffic = new NominalLevels(bucketMinutes, buckets, typeOf, data.traffic.length);
+  const traffic = new NominalLevels(bucketMinutes, buckets, typeOf);
   const devices = new Map<string, Set<string>>();
   for (const s of data.traffic) {
     getOrInsert(devices, s.region, () => new Set<string>()).add(s.device);
@@ -91,7 +93,7 @@ export function buildPlanIndex(
   }
 
   const traceCounts = new Map<string, Map<string, Float64Array>>();
-  for (const s of data.traces) {
+  for (const s of drain ? drainOnce(data.traces) : data.traces) {
     if (!keep(s.t)) continue;
     const byDevice = getOrInsert(traceCounts, keys.of(s.region, s.service), () => new Map<string, Float64Array>());
     const counts = getOrInsert(byDevice, s.device, () => new Float64Array(bucketCount));
@@ -109,8 +111,8 @@ export function buildPlanIndex(
     if (c.observedAt !== undefined && c.observedAt !== null) nearest.set(key(c.region, c.service), new NearestSample(c.observedAt, bucketMinutes * 60));
   }
 
-  const demand = new NominalLevels(bucketMinutes, buckets, typeOf, data.demand.length);
-  for (const s of data.demand) {
+  const demand = new NominalLevels(bucketMinutes, buckets, typeOf);
+  for (const s of drain ? drainOnce(data.demand) : data.demand) {
     const k = keys.of(s.region, s.service);
     if (keep(s.t)) demand.add(k, s.t, s.value);
     // Any sample, in the lookback or not: the capacity may have been observed after the planned time.

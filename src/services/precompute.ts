@@ -128,7 +128,8 @@ async function fold(options: PrecomputeOptions) {
   if (loaded.latestTraffic === undefined) for (const s of data.traffic) if (s.t > latest) latest = s.t;
   const window = lookbackWindow(now, latest, lookbackDays);
   const buckets = Array.from({ length: bucketsPerDay(bucketMinutes) }, (_, b) => b);
-  const index = buildPlanIndex(data, sampleFilter(window, data.evacuations), bucketMinutes, new Set(buckets));
+  // The samples read are let go as they are folded into the levels (only the levels are kept).
+  const index = buildPlanIndex(data, sampleFilter(window, data.evacuations), bucketMinutes, new Set(buckets), undefined, true);
   const { description, warnings, unreachable } = loaded;
   return { index, window, capacity: [...data.capacity], loaded: { description, warnings, unreachable } };
 }

@@ -270,7 +270,17 @@ export interface DataDirContent extends Omit<PlanningData, 'traces' | 'demand'> 
  * get a byte-range index per bucket in the manifest (`byBucket`).
  */
 export function writeDataDir(dir: string, data: DataDirContent, manifest: Omit<PrecomputeManifest, 'rows' | 'byBucket'>): PrecomputeManifest {
-  const cell = (v: string | number | null) => (v === null ? '' : typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : String(v));
+  // Names repeat on every row: each is quoted (or not) once.
+  const quoted = new Map<string, string>();
+  const quote = (v: string) => {
+    let q = quoted.get(v);
+    if (q === undefined) {
+      q = /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+      quoted.set(v, q);
+    }
+    return q;
+  };
+  const cell = (v: string | number | null) => (v === null ? '' : typeof v === 'string' ? quote(v) : String(v));
   const cols = (key: keyof typeof DATA_FILES) => Object.keys(DATA_FILES[key].columns).join(',');
   const rows: Record<string, number> = {};
   const table = <T>(key: keyof typeof DATA_FILES, items: Iterable<T>, fields: (r: T) => readonly (string | number | null)[], ranges?: RangeRecorder<T>) => {

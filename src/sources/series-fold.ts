@@ -1,5 +1,5 @@
 import { bucketsPerDay } from '../model/bucket.ts';
-import type { DemandSample, Samples, TraceSample, TrafficSample } from '../model/planning-data.ts';
+import type { DemandSample, Drainable, Samples, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import type { EngineWindow, SeriesTable, SqlEvacuation } from './aggregate-sql.ts';
 import type { ScanSink } from './csv-scan.ts';
 import { type RowColumns, RowLog } from './row-log.ts';
@@ -206,10 +206,13 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
    * each instead of an object); `names` are each series' key names (region first), as the scan
    * gave them. Rows before every window first, then cells, then rows as read, in file order.
    */
-  samples(names: readonly (readonly string[])[]): Samples<SamplesOf<K>> {
+  samples(names: readonly (readonly string[])[]): Samples<SamplesOf<K>> & Drainable<SamplesOf<K>> {
     const make = this.maker(names);
-    const { old, cells, skipped } = this;
-    const runs = this.raw.runs();
+    const old = this.old;
+    const skipped = this.skipped;
+    // The store's own lists: draining empties them (the fold itself is let go by its reader).
+    const cells: (Cells | undefined)[] = [...this.cells];
+    const runs: (RowColumns | undefined)[] = this.raw.runs();
     let length = this.raw.length;
     old.forEach(() => {
       length += 1;
@@ -220,28 +223,32 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
     cells.forEach((c) => {
       if (c) for (const n of c.counts) if (n > 0) length += 1;
     });
-    return {
-      length,
-      *[Symbol.iterator]() {
-        for (let series = 0; series < old.length; series++) {
-          const o = old[series];
-          if (o) yield make(series, o[2], o[0], o[1]);
+    function* iterate(drain: boolean): Generator<SamplesOf<K>> {
+      for (let series = 0; series < old.length; series++) {
+        const o = old[series];
+        if (o) yield make(series, o[2], o[0], o[1]);
+      }
+      for (let series = 0; series < cells.length; series++) {
+        const c = cells[series];
+        if (!c) continue;
+        if (drain) cells[series] = undefined;
+        for (let slot = 0; slot < c.counts.length; slot++) {
+          const n = c.counts[slot] as number;
+          if (n > 0) yield make(series, c.values[slot * 2 + 1] as number, c.values[slot * 2] as number, n);
         }
-        for (let series = 0; series < cells.length; series++) {
-          const c = cells[series];
-          if (!c) continue;
-          for (let slot = 0; slot < c.counts.length; slot++) {
-            const n = c.counts[slot] as number;
-            if (n > 0) yield make(series, c.values[slot * 2 + 1] as number, c.values[slot * 2] as number, n);
-          }
-        }
-        for (const run of runs) for (let i = 0; i < run.t.length; i++) yield make(run.series[i] as number, run.t[i] as number, run.v[i] as number, 1);
-        for (let series = 0; series < skipped.length; series++) {
-          const row = skipped[series];
-          if (row) yield make(series, row[0], row[1], 1);
-        }
-      },
-    };
+      }
+      for (let r = 0; r < runs.length; r++) {
+        const run = runs[r];
+        if (!run) continue;
+        if (drain) runs[r] = undefined;
+        for (let i = 0; i < run.t.length; i++) yield make(run.series[i] as number, run.t[i] as number, run.v[i] as number, 1);
+      }
+      for (let series = 0; series < skipped.length; series++) {
+        const row = skipped[series];
+        if (row) yield make(series, row[0], row[1], 1);
+      }
+    }
+    return { length, [Symbol.iterator]: () => iterate(false), drain: () => iterate(true) };
   }
 
   /** A sample from a series, a time and a sum of `n` values: traces keep the sum (a count), the others the mean. */
