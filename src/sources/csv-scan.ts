@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { InputIssue } from '../errors.ts';
 import { type ColumnKind, parseCsv } from './csv-table.ts';
+import { unknownRegion } from './data-tables.ts';
 import { MAX_VALUE, MIN_POSITIVE } from './number-bounds.ts';
 
 /** One series table's columns, as the row-by-row checker reads them (see DATA_FILES). */
@@ -317,8 +318,7 @@ class Scanner {
     if (row === undefined) return; // blank
     const region = row.names[0] as string;
     if (!this.regions.has(region)) {
-      if (this.regionIssues.length < MAX_ISSUES)
-        this.regionIssues.push({ file: this.file, line: lineNo, message: unknownRegion(region, keys[0] as string, this.regions) });
+      if (this.regionIssues.length < MAX_ISSUES) this.regionIssues.push(unknownRegion(this.file, lineNo, region, keys[0] as string, this.regions));
       return;
     }
     const key = row.names.join('\u0000');
@@ -365,11 +365,6 @@ export function mergeScanIssues(file: string, parts: readonly ScanResult[]): Inp
 function nextQuote(buf: Buffer, from: number, end: number): number {
   const at = buf.indexOf(QUOTE, from);
   return at === -1 || at >= end ? Number.POSITIVE_INFINITY : at;
-}
-
-/** The checker's message for a row of a region evac.yaml does not list (see data-files.ts). */
-export function unknownRegion(region: string, column: string, regions: ReadonlySet<string>): string {
-  return `unknown region "${region}" in column "${column}": expected one of the regions in evacuation.yaml (${[...regions].join(', ')})`;
 }
 
 /**

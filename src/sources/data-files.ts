@@ -9,7 +9,7 @@ import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import type { CapacityRecord, DemandSample, EvacuationWindow, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { writeFileAtomic } from '../state/atomic-write.ts';
 import { type ColumnKind, type CsvRow, parseCsv, parseTime } from './csv-table.ts';
-import { DATA_FILES, dataFile } from './data-tables.ts';
+import { DATA_FILES, dataFile, unknownRegion } from './data-tables.ts';
 
 /** What to do when a data file is too big to read as one string. */
 export const TOO_BIG_HINT =
@@ -27,15 +27,6 @@ export interface ReadChecks {
 
 /** The columns `ReadChecks.notAfter` applies to: when a sample was taken (an evacuation may end later). */
 const SAMPLE_TIME_COLUMNS = ['timestamp', 'start'];
-
-/** A row's region that evacuation.yaml does not list. */
-export function unknownRegion(file: string, line: number, region: string, column: string, regions: ReadonlySet<string>): InputIssue {
-  return {
-    file,
-    line,
-    message: `unknown region "${region}" in column "${column}": expected one of the regions in evacuation.yaml (${[...regions].join(', ')})`,
-  };
-}
 
 function readRows<C extends Record<string, ColumnKind>, T>(
   file: string,

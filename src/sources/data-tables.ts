@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { InputIssue } from '../errors.ts';
 import type { ColumnKind } from './csv-table.ts';
 
 /** The CSV files of the files source, by name, with their columns. */
@@ -23,4 +24,13 @@ export const DATA_FILES = {
 
 export function dataFile(dir: string, key: keyof typeof DATA_FILES): string {
   return path.join(dir, DATA_FILES[key].file);
+}
+
+/** A row's region that evacuation.yaml does not list. */
+export function unknownRegion(file: string, line: number, region: string, column: string, regions: ReadonlySet<string>): InputIssue {
+  return {
+    file,
+    line,
+    message: `unknown region "${region}" in column "${column}": expected one of the regions in evacuation.yaml (${[...regions].join(', ')})`,
+  };
 }
