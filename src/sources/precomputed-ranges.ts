@@ -1,12 +1,11 @@
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { InputIssue, Result } from '../errors.ts';
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import { getOrInsert } from '../model/get-or-insert.ts';
 import type { DemandSample, PlanningData, TraceSample } from '../model/planning-data.ts';
-import { SERIES_TABLES } from './aggregate-sql.ts';
-import { mergeScanIssues, scanCsv } from './csv-scan.ts';
+import { type ColumnKind, type CsvRow, parseCsv } from './csv-table.ts';
 import { type BucketRanges, type PrecomputeManifest, readCapacity, readEvacuations, readTraffic } from './data-files.ts';
-import { DATA_FILES, dataFile } from './data-tables.ts';
+import { DATA_FILES, dataFile, unknownRegion } from './data-tables.ts';
 import type { BucketsWanted } from './data-source.ts';
 
 /**
@@ -60,18 +59,18 @@ export function readPrecomputedBuckets(
     const traceBuckets = next('traces');
     const demandBuckets = next('demand');
     if (traceBuckets.length === 0 && demandBuckets.length === 0) break;
-    const t = readBuckets(dataFile(dir, 'traces'), 'traces', index.traces, traceBuckets, regions, manifest.bucketMinutes, (names, time, count) => ({
-      t: time,
-      region: names[0] as string,
-      service: names[1] as string,
-      device: names[2] as string,
-      count,
+    const t = readBuckets(dataFile(dir, 'traces'), DATA_FILES.traces.columns, index.traces, traceBuckets, regions, manifest.bucketMinutes, (r) => ({
+      t: r.timestamp,
+      region: r.region,
+      service: r.service,
+      device: r.device_type,
+      count: r.count,
     }));
-    const d = readBuckets(dataFile(dir, 'demand'), 'demand', index.demand, demandBuckets, regions, manifest.bucketMinutes, (names, time, value) => ({
-      t: time,
-      region: names[0] as string,
-      service: names[1] as string,
-      value,
+    const d = readBuckets(dataFile(dir, 'demand'), DATA_FILES.demand.columns, index.demand, demandBuckets, regions, manifest.bucketMinutes, (r) => ({
+      t: r.timestamp,
+      region: r.region,
+      service: r.service,
+      value: r.value,
     }));
     if (t === null || d === null) return null;
     if (!t.ok || !d.ok) return { ok: false, issues: [t, d].flatMap((r) => (r.ok ? [] : r.issues)) };
@@ -102,43 +101,57 @@ function fileSize(file: string): number | undefined {
 }
 
 /**
- * The rows of some buckets of a table, read by the byte scanner from their ranges and checked as
- * a read of the whole file checks them (the header is the file's own), their line numbers those
- * of the file. Null when a row is outside its
+ * The rows of some buckets of a table, checked as `parseCsv` checks a whole file (the header is
+ * the file's own), their line numbers those of the file. Null when a row is outside its
  * bucket (the file changed since it was indexed).
  */
-function readBuckets<T extends { t: number }>(
+function readBuckets<C extends Record<string, ColumnKind>, T extends { t: number }>(
   file: string,
-  table: 'traces' | 'demand',
+  columns: C,
   index: BucketRanges,
   buckets: readonly number[],
   regions: ReadonlySet<string>,
   bucketMinutes: number,
-  build: (names: readonly string[], t: number, value: number) => T,
+  build: (row: CsvRow<C> & { region: string }) => T,
 ): Result<T[]> | null {
-  const { keys, value } = SERIES_TABLES[table];
-  const spec = { columns: DATA_FILES[table].columns, time: 'timestamp', keys, value };
-  const out: T[] = [];
-  const issues: InputIssue[] = [];
-  for (const b of buckets) {
-    const [offset, bytes, line] = index.ranges[b] ?? [0, 0, 2];
-    if (bytes === 0) continue;
-    let outside = false;
-    const rows: [number, number, number][] = [];
-    // The rows that start in the range, checked as the whole-file reader checks them.
-    const scan = scanCsv(file, spec, regions, { row: (series, t, v) => rows.push([series, t, v]) }, undefined, { start: offset, end: offset + bytes });
-    if (scan === null) return null;
-    // The range's first line is `line` of the file.
-    const found = mergeScanIssues(file, [scan]).map((i) => (i.line === undefined ? i : { ...i, line: i.line - 1 + line }));
-    if (found.length > 0) {
-      issues.push(...found);
-      continue;
+  const fd = openSync(file, 'r');
+  try {
+    const first = index.ranges.reduce((m, [offset]) => Math.min(m, offset), index.bytes);
+    const header = readText(fd, 0, first);
+    const out: T[] = [];
+    const issues: InputIssue[] = [];
+    for (const b of buckets) {
+      const [offset, bytes, line] = index.ranges[b] ?? [0, 0, 2];
+      if (bytes === 0) continue;
+      let outside = false;
+      // The header, then the range: the range's first row is line 2 of this text.
+      const toFile = (l: number) => l - 2 + line;
+      const parsed = parseCsv(`${header}${readText(fd, offset, bytes)}`, file, columns, (row) => {
+        const r = row as CsvRow<C> & { region: string; timestamp: number };
+        if (bucketOf(r.timestamp, bucketMinutes) !== b) outside = true;
+        if (!regions.has(r.region) && issues.length < 20) issues.push(unknownRegion(file, toFile(row.line), r.region, 'region', regions));
+        return build(r);
+      });
+      if (outside) return null;
+      if (!parsed.ok) {
+        for (const i of parsed.issues) issues.push(i.line === undefined || i.line < 2 ? i : { ...i, line: toFile(i.line) });
+        continue;
+      }
+      for (const s of parsed.data) out.push(s);
     }
-    for (const [series, t, v] of rows) {
-      if (bucketOf(t, bucketMinutes) !== b) outside = true;
-      out.push(build(scan.series[series] ?? [], t, v));
-    }
-    if (outside) return null;
+    return issues.length > 0 ? { ok: false, issues } : { ok: true, data: out };
+  } finally {
+    closeSync(fd);
   }
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, data: out };
+}
+
+function readText(fd: number, offset: number, bytes: number): string {
+  const buffer = Buffer.allocUnsafe(bytes);
+  let done = 0;
+  while (done < bytes) {
+    const n = readSync(fd, buffer, done, bytes - done, offset + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return buffer.toString('utf8', 0, done);
 }
