@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { InputIssue } from '../errors.ts';
+import { getOrInsert } from '../model/get-or-insert.ts';
 import { type ColumnKind, parseCsv } from './csv-table.ts';
 import { unknownRegion } from './data-tables.ts';
 import { MAX_VALUE, MIN_POSITIVE } from './number-bounds.ts';
@@ -292,14 +293,12 @@ class Scanner {
       names.push(name);
     }
     if (!this.regions.has(names[0] as string)) return -1;
-    const key = names.join('\u0000');
-    let series = this.seriesByKey.get(key);
-    if (series === undefined) {
-      series = this.series.length;
-      this.series.push(names);
-      this.seriesByKey.set(key, series);
-    }
-    return series;
+    return this.seriesOf(names);
+  }
+
+  /** The number of the series these key names name (a new one the first time). */
+  private seriesOf(names: string[]): number {
+    return getOrInsert(this.seriesByKey, names.join('\u0000'), () => this.series.push(names) - 1);
   }
 
   /** A line the fast path does not take: the checker reads it (its rules, its words). */
@@ -321,15 +320,8 @@ class Scanner {
       if (this.regionIssues.length < MAX_ISSUES) this.regionIssues.push(unknownRegion(this.file, lineNo, region, keys[0] as string, this.regions));
       return;
     }
-    const key = row.names.join('\u0000');
-    let series = this.seriesByKey.get(key);
-    if (series === undefined) {
-      series = this.series.length;
-      this.series.push(row.names);
-      this.seriesByKey.set(key, series);
-    }
     this.rows += 1;
-    this.sink.row(series, row.t, row.v);
+    this.sink.row(this.seriesOf(row.names), row.t, row.v);
   }
 
   private fail(issue: InputIssue): void {

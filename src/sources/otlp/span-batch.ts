@@ -1,3 +1,4 @@
+import { getOrInsert } from '../../model/get-or-insert.ts';
 import type { DeviceRule } from './device-rules.ts';
 import { type PickedAttributes, REGION, SERVICE } from './otlp-attributes.ts';
 
@@ -203,13 +204,7 @@ export class SpanBatchBuilder {
 
   private intern(s: string | undefined): number {
     if (s === undefined) return -1;
-    let i = this.stringIndex.get(s);
-    if (i === undefined) {
-      i = this.strings.length;
-      this.strings.push(s);
-      this.stringIndex.set(s, i);
-    }
-    return i;
+    return getOrInsert(this.stringIndex, s, () => this.strings.push(s) - 1);
   }
 
   /** An id that is not hex: its words zeroed (`words` of them in `into`), its string interned. */

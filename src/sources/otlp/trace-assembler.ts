@@ -1,3 +1,4 @@
+import { getOrInsert } from '../../model/get-or-insert.ts';
 import type { TraceSample } from '../../model/planning-data.ts';
 import { HEX_ID, NO_PARENT, type SpanBatch } from './span-batch.ts';
 import { type TraceReport, UNKNOWN_DEVICE } from './trace-report.ts';
@@ -301,13 +302,7 @@ export class TraceAssembler {
   }
 
   private name(s: string): number {
-    let i = this.nameIndex.get(s);
-    if (i === undefined) {
-      i = this.names.length;
-      this.names.push(s);
-      this.nameIndex.set(s, i);
-    }
-    return i;
+    return getOrInsert(this.nameIndex, s, () => this.names.push(s) - 1);
   }
 
   private pairOf(service: string, region: string): number {
