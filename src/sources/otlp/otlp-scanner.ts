@@ -450,24 +450,21 @@ export class OtlpScanner {
 
   /** Expects `{`; true when the object has members (the first key comes next). */
   private objectStart(): boolean {
-    this.ws();
-    if (this.p >= this.end || this.b[this.p] !== LBRACE) throw GIVE_UP;
-    this.p++;
-    this.ws();
-    if (this.p < this.end && this.b[this.p] === RBRACE) {
-      this.p++;
-      return false;
-    }
-    return true;
+    return this.opens(LBRACE, RBRACE);
   }
 
   /** Expects `[`; true when the array has elements. */
   private arrayStart(): boolean {
+    return this.opens(LBRACKET, RBRACKET);
+  }
+
+  /** Expects the byte `open`; false when `close` follows at once (empty), else true. */
+  private opens(open: number, close: number): boolean {
     this.ws();
-    if (this.p >= this.end || this.b[this.p] !== LBRACKET) throw GIVE_UP;
+    if (this.p >= this.end || this.b[this.p] !== open) throw GIVE_UP;
     this.p++;
     this.ws();
-    if (this.p < this.end && this.b[this.p] === RBRACKET) {
+    if (this.p < this.end && this.b[this.p] === close) {
       this.p++;
       return false;
     }
