@@ -108,8 +108,9 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
       const log = new RowLog();
       const scan = scanTable(trafficTable.path, 'traffic', regions, log, options.progress);
       window = engineWindow(firstAt, log.latest ?? options.at, options.lookbackDays);
+      const issues = scan === null ? [] : mergeScanIssues(trafficTable.path, [scan]);
       if (scan === null) traffic = readTraffic(trafficTable.path, regions);
-      else if (mergeScanIssues(trafficTable.path, [scan]).length > 0) traffic = { ok: false, issues: mergeScanIssues(trafficTable.path, [scan]) };
+      else if (issues.length > 0) traffic = { ok: false, issues };
       else {
         const folded = fold('traffic', window);
         log.replay(folded);
