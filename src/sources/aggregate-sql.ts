@@ -133,6 +133,11 @@ export interface EngineWindow {
   readonly firstStartDay: number;
   readonly lastStartDay: number;
   readonly endDay: number;
+  /**
+   * More days whose rows are kept as read: for demand, the days of capacity observations (the
+   * sample nearest each, within a bucket, must be a row, not a cell's mean).
+   */
+  readonly rawDays?: readonly number[];
 }
 
 /**
@@ -188,7 +193,7 @@ export function engineSql(options: EngineOptions): string {
   const bucketSeconds = sqlNumber(options.bucketMinutes * 60);
   const kind = `CASE
       WHEN ts IS NULL OR v IS NULL OR ${keys.map((k) => `${k} IS NULL`).join(' OR ')} OR region NOT IN (${options.regions.map(sqlString).join(', ')}) THEN ${ROW_KIND.bad}
-      WHEN ${inEvacuationExpr('ts', options.evacuations)} OR day >= ${window.endDay} OR (day >= ${window.firstStartDay} AND day <= ${window.lastStartDay}) THEN ${ROW_KIND.raw}
+      WHEN ${inEvacuationExpr('ts', options.evacuations)} OR day >= ${window.endDay} OR (day >= ${window.firstStartDay} AND day <= ${window.lastStartDay})${window.rawDays && window.rawDays.length > 0 ? ` OR day IN (${window.rawDays.map(sqlNumber).join(', ')})` : ''} THEN ${ROW_KIND.raw}
       WHEN day < ${window.firstStartDay} THEN ${ROW_KIND.old}
       ELSE ${ROW_KIND.cell} END`;
   // One number says where a row goes inside its series: its timestamp (raw), its cell, or nothing (old).

@@ -138,10 +138,16 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
       options.demandBuckets && traffic.ok && capacity.ok && evacuations.ok
         ? [...options.demandBuckets({ traffic: traffic.data, traces: [], demand: [], capacity: capacity.data, evacuations: evacuations.data })]
         : undefined;
+    // Demand on the days capacity was observed as read: the sample nearest each observation (within a bucket) is a row.
+    const bucketSeconds = options.bucketMinutes * 60;
+    const observed = capacity.ok ? capacity.data.flatMap((c) => (c.observedAt === undefined || c.observedAt === null ? [] : [c.observedAt])) : [];
+    const rawDays = [...new Set(observed.flatMap((t) => [t - bucketSeconds, t, t + bucketSeconds].map((x) => Math.floor(x / 86_400))))];
+    const demandWindow: EngineWindow = rawDays.length > 0 ? { ...window, rawDays } : window;
     const csvJobs = wanted.flatMap((key): TableJob[] => {
       const table = located.get(key);
       if (table?.format !== 'csv') return [];
-      return [{ table: key, file: table.path, bytes: fileBytes(table.path), ...(key === 'demand' && demandBuckets ? { buckets: demandBuckets } : {}) }];
+      const demandOnly = key === 'demand' ? { window: demandWindow, ...(demandBuckets ? { buckets: demandBuckets } : {}) } : {};
+      return [{ table: key, file: table.path, bytes: fileBytes(table.path), ...demandOnly }];
     });
     const scanned = await scanSeriesTables(
       csvJobs,
@@ -151,7 +157,8 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
     const series = async <K extends 'demand' | 'traces'>(key: K): Promise<Result<Samples<SamplesOf<K>>>> => {
       const table = located.get(key) ?? null;
       if (!table) return CHECKERS[key](dataFile(dir, key), regions) as Result<Samples<SamplesOf<K>>>;
-      if (table.format === 'parquet') return parquetTable(await engine.get(), table, key, { ...options, window, evacuations: evacuationWindows });
+      if (table.format === 'parquet')
+        return parquetTable(await engine.get(), table, key, { ...options, window: key === 'demand' ? demandWindow : window, evacuations: evacuationWindows });
       const result = scanned[csvJobs.findIndex((j) => j.table === key)];
       return (result ?? CHECKERS[key](table.path, regions)) as Result<Samples<SamplesOf<K>>>;
     };

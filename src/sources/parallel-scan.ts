@@ -16,6 +16,8 @@ export interface TableJob<K extends SeriesTable = SeriesTable> {
   readonly bytes: number;
   /** The time-of-day buckets wanted of this table (see SeriesFold); absent: all. */
   readonly buckets?: readonly number[] | undefined;
+  /** This table's window, when it is not the shared one (demand keeps capacity observation days as read). */
+  readonly window?: FoldParams['window'] | undefined;
 }
 
 /** Below this many bytes of series tables together, one thread reads them (a worker costs ~40 ms to start). */
@@ -55,7 +57,7 @@ export async function scanSeriesTables(
     options.workers === 'always' || (options.workers !== 'never' && total >= PARALLEL_MIN_BYTES && os.availableParallelism() >= 2 && jobs.length > 0);
   const tasks: { job: number; task: ScanTask }[] = [];
   jobs.forEach((job, i) => {
-    const base = { ...params, file: job.file, table: job.table, buckets: job.buckets };
+    const base = { ...params, window: job.window ?? params.window, file: job.file, table: job.table, buckets: job.buckets };
     const split = parallel && job.table === 'traces' && (job.bytes >= SPLIT_MIN_BYTES || options.workers === 'always');
     if (!split) tasks.push({ job: i, task: base });
     else {
@@ -75,7 +77,9 @@ export async function scanSeriesTables(
     const merged = merge(job, params, mine);
     if (merged !== 'refold') return merged;
     // Fractions summed in two ranges: read again in one pass (see above).
-    const again = merge(job, params, [runHere({ ...params, file: job.file, table: job.table }, options.progress)]);
+    const again = merge(job, params, [
+      runHere({ ...params, window: job.window ?? params.window, file: job.file, table: job.table, buckets: job.buckets }, options.progress),
+    ]);
     return again === 'refold' ? null : again;
   });
 }
@@ -125,7 +129,7 @@ function merge(job: TableJob, params: FoldParams, parts: readonly Part[]): Resul
   const issues: InputIssue[] = mergeScanIssues(job.file, scans);
   if (issues.length > 0) return { ok: false, issues };
   if (parts.length > 1 && parts.some((p) => p.state?.fractional)) return 'refold';
-  const fold = new SeriesFold(job.table, params.bucketMinutes, params.window, params.evacuations, job.buckets);
+  const fold = new SeriesFold(job.table, params.bucketMinutes, job.window ?? params.window, params.evacuations, job.buckets);
   const names: (readonly string[])[] = [];
   const index = new Map<string, number>();
   for (const part of parts) {

@@ -57,6 +57,8 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
   private fractional = false;
   /** The first and last UTC day any past evacuation touches (Infinity, -Infinity: none). */
   private readonly evacuationDays: readonly [number, number];
+  /** The window's more days kept as read (see EngineWindow.rawDays), or null. */
+  private readonly rawDays: ReadonlySet<number> | null;
   /** 1 for each bucket wanted, or null: all. */
   private readonly wanted: Uint8Array | null;
   /** Per series, its latest row in a bucket not wanted: [t, value]. */
@@ -73,6 +75,7 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
     this.bucketCount = bucketsPerDay(bucketMinutes);
     // Past evacuations span few days: most rows are told apart by their day alone.
     this.evacuationDays = [Math.min(...evacuations.map((e) => Math.floor(e.start / 86_400))), Math.max(...evacuations.map((e) => Math.floor(e.end / 86_400)))];
+    this.rawDays = window.rawDays && window.rawDays.length > 0 ? new Set(window.rawDays) : null;
     this.wanted = buckets === undefined ? null : new Uint8Array(this.bucketCount);
     for (const b of buckets ?? []) if (this.wanted && b >= 0 && b < this.bucketCount) this.wanted[b] = 1;
     this.firstMiddleDay = window.lastStartDay + 1;
@@ -84,9 +87,13 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
     if (v % 1 !== 0) this.fractional = true;
     const day = Math.floor(t / 86_400);
     const { window } = this;
-    // The end's days and past evacuations as read, whatever their bucket (they tell where the
-    // data ends, and what the evacuations did).
-    if (day >= window.endDay || (day >= this.evacuationDays[0] && day <= this.evacuationDays[1] && this.inEvacuation(t))) {
+    // The end's days, past evacuations and the window's raw days as read, whatever their bucket
+    // (they tell where the data ends, what the evacuations did, the demand at capacity observations).
+    if (
+      day >= window.endDay ||
+      (day >= this.evacuationDays[0] && day <= this.evacuationDays[1] && this.inEvacuation(t)) ||
+      (this.rawDays !== null && this.rawDays.has(day))
+    ) {
       this.raw.row(series, t, v);
       return;
     }

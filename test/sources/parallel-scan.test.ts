@@ -113,3 +113,32 @@ describe('scanning a file in byte ranges', () => {
     }
   });
 });
+
+describe('capacity observed days before the history ends', () => {
+  test('the demand nearest each observation is a row as read, not a cell: the same plans as the row-by-row reader', async () => {
+    const dir = path.join(tmp, 'old-capacity');
+    cpSync(FIXTURES, dir, { recursive: true });
+    // Demand every 5 minutes, each 15-minute cell of three different values.
+    const demand = path.join(dir, 'service-demand.csv');
+    const [header, ...rows] = readFileSync(demand, 'utf8').trimEnd().split('\n');
+    const finer = rows.flatMap((row) => {
+      const [t, region, service, value] = row.split(',');
+      return [0, 1, 2].map((k) => `${Number(t) + 300 * k},${region},${service},${Number(value) + 7 * k}`);
+    });
+    writeFileSync(demand, `${[header, ...finer].join('\n')}\n`);
+    const file = path.join(dir, 'capacity.csv');
+    // Every observation moved 6 days and 7 minutes back: inside the days that fold to cells.
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    writeFileSync(file, `${lines.map((l, i) => (i === 0 ? l : l.replace(/,(\d+)$/, (_, t: string) => `,${Number(t) - 6 * 86_400 - 420}`))).join('\n')}\n`);
+    const expected = rowByRow(dir);
+    for (const workers of ['never', 'always'] as const) {
+      const source = new FilesSource(dir, { workers });
+      for (const at of AT) {
+        const want = await planEvacuation({ config, source: expected, failedRegion: 'us-west-2', at, windowMinutes: 60 });
+        const got = await planEvacuation({ config, source, failedRegion: 'us-west-2', at, windowMinutes: 60 });
+        expect(got.services.some((e) => e.flags.includes('capacity-rescaled'))).toBe(true);
+        expect(got).toStrictEqual(want);
+      }
+    }
+  }, 60_000);
+});
