@@ -4,7 +4,7 @@ import type { InputIssue } from '../errors.ts';
 import type { TraceSample } from '../model/planning-data.ts';
 import { manifestIssues, readManifest } from '../sources/data-files.ts';
 import { dataFile } from '../sources/data-tables.ts';
-import { readDataDir } from '../sources/files-source.ts';
+import { checkDataDir } from '../sources/table-check.ts';
 import { dataDirTraces, readTraceInput, traceInputNotes } from '../sources/trace-input.ts';
 import { FUTURE_TOLERANCE_SECONDS } from './data-age.ts';
 import { STEERING_TOLERANCE, steeringDrift } from './evacuation-steering.ts';
@@ -15,6 +15,8 @@ export interface ValidateOptions {
   readonly dataDir?: string;
   /** The clock, epoch seconds (read at the edge): sample times after now + 1 day are errors. */
   readonly now?: number;
+  /** Trace and demand files bigger than this are checked streaming (see checkDataDir); default: what one string holds. */
+  readonly streamFromBytes?: number;
 }
 
 export interface ValidationReport {
@@ -61,17 +63,10 @@ export async function validate(options: ValidateOptions): Promise<ValidationRepo
     otlpTraces = otlp.data.samples;
     for (const w of traceInputNotes(otlp.data).warnings) warnings.push({ file: tracesPath.data, message: w });
   }
-  const data = readDataDir(options.dataDir, new Set(evacuation.regions), checks, otlpTraces);
-  if (!data.ok) return { errors: data.issues, warnings, summary };
-  const d = data.data;
-  summary.rows = {
-    traffic: d.traffic.length,
-    traces: d.traces.length,
-    demand: d.demand.length,
-    capacity: d.capacity.length,
-    evacuations: d.evacuations.length,
-  };
-  const traceNames = new Set(Array.from(d.traces, (t) => `${t.region}/${t.service}`));
+  const checked = checkDataDir(options.dataDir, new Set(evacuation.regions), checks, otlpTraces, options.streamFromBytes);
+  if (!checked.ok) return { errors: checked.issues, warnings, summary };
+  const { data: d, traceNames } = checked.data;
+  summary.rows = { ...checked.data.rows };
   const capacity = new Set(d.capacity.map((c) => `${c.region}/${c.service}`));
   for (const { unit, file, config: service } of units) {
     for (const region of evacuation.regions) {

@@ -17,8 +17,11 @@ export interface ScanColumns {
 
 /** Receives the good rows of a scan, in file order. */
 export interface ScanSink {
-  /** A row of series `series` (an index into `ScanResult.series`). */
-  row(series: number, t: number, value: number): void;
+  /**
+   * A row of series `series` (an index into `ScanResult.series`), on line `line` (of the file,
+   * or of the range: see ScanResult.lastLine).
+   */
+  row(series: number, t: number, value: number, line: number): void;
 }
 
 export interface ScanResult {
@@ -279,7 +282,7 @@ class Scanner {
     }
     if (series < 0) return false;
     this.rows += 1;
-    this.sink.row(series, t, v);
+    this.sink.row(series, t, v, this.lineNo);
     return true;
   }
 
@@ -321,7 +324,7 @@ class Scanner {
       return;
     }
     this.rows += 1;
-    this.sink.row(this.seriesOf(row.names), row.t, row.v);
+    this.sink.row(this.seriesOf(row.names), row.t, row.v, lineNo);
   }
 
   private fail(issue: InputIssue): void {

@@ -9,7 +9,7 @@ import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import type { CapacityRecord, DemandSample, EvacuationWindow, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { writeFileAtomic } from '../state/atomic-write.ts';
 import { type ColumnKind, type CsvRow, parseCsv, parseTime } from './csv-table.ts';
-import { DATA_FILES, dataFile, unknownRegion } from './data-tables.ts';
+import { DATA_FILES, dataFile, futureSample, unknownRegion } from './data-tables.ts';
 
 /** What to do when a data file is too big to read as one string. */
 export const TOO_BIG_HINT =
@@ -53,14 +53,7 @@ function readRows<C extends Record<string, ColumnKind>, T>(
     if (checks.notAfter !== undefined) {
       for (const column of SAMPLE_TIME_COLUMNS) {
         const t = (row as Record<string, unknown>)[column];
-        if (typeof t === 'number' && t > checks.notAfter && issues.length < 20) {
-          const iso = (s: number) => new Date(s * 1000).toISOString();
-          issues.push({
-            file,
-            line: row.line,
-            message: `column "${column}": ${iso(t)} is after now + 1 day (${iso(checks.notAfter)}): a clock or unit error? expected a time in the past (epoch seconds, not milliseconds)`,
-          });
-        }
+        if (typeof t === 'number' && t > checks.notAfter && issues.length < 20) issues.push(futureSample(file, row.line, column, t, checks.notAfter));
       }
     }
     return build(row);

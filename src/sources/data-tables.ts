@@ -34,3 +34,13 @@ export function unknownRegion(file: string, line: number, region: string, column
     message: `unknown region "${region}" in column "${column}": expected one of the regions in evacuation.yaml (${[...regions].join(', ')})`,
   };
 }
+
+/** A sample dated after now + 1 day (`evac validate`'s check): a clock or unit error. */
+export function futureSample(file: string, line: number, column: string, t: number, notAfter: number): InputIssue {
+  const iso = (s: number) => new Date(s * 1000).toISOString();
+  return {
+    file,
+    line,
+    message: `column "${column}": ${iso(t)} is after now + 1 day (${iso(notAfter)}): a clock or unit error? expected a time in the past (epoch seconds, not milliseconds)`,
+  };
+}

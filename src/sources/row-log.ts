@@ -83,9 +83,9 @@ export class RowLog implements ScanSink {
     }
   }
 
-  /** Hands every row to `sink`, in the order logged. */
+  /** Hands every row to `sink`, in the order logged (its line is not kept: 0). */
   replay(sink: ScanSink): void {
-    for (const run of this.runs()) for (let i = 0; i < run.t.length; i++) sink.row(run.series[i] as number, run.t[i] as number, run.v[i] as number);
+    for (const run of this.runs()) for (let i = 0; i < run.t.length; i++) sink.row(run.series[i] as number, run.t[i] as number, run.v[i] as number, 0);
   }
 }
 

@@ -89,11 +89,7 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
     const { window } = this;
     // The end's days, past evacuations and the window's raw days as read, whatever their bucket
     // (they tell where the data ends, what the evacuations did, the demand at capacity observations).
-    if (
-      day >= window.endDay ||
-      (day >= this.evacuationDays[0] && day <= this.evacuationDays[1] && this.inEvacuation(t)) ||
-      (this.rawDays !== null && this.rawDays.has(day))
-    ) {
+    if (day >= window.endDay || (day >= this.evacuationDays[0] && day <= this.evacuationDays[1] && this.inEvacuation(t)) || this.rawDays?.has(day) === true) {
       this.raw.row(series, t, v);
       return;
     }
