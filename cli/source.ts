@@ -33,7 +33,7 @@ export async function sourceFromArgs(
     case 'files':
       return new FilesSource(stringOpt(args, 'data') ?? 'fixtures', {
         progress: progressTo(io),
-        workers: workersFromEnv(),
+        workers: workersFromEnv(io),
         ...(onTraceReport === undefined ? {} : { onTraceReport }),
       });
     case 'aws': {
@@ -46,8 +46,8 @@ export async function sourceFromArgs(
 }
 
 /** `EVAC_WORKERS`: worker threads for big CSV tables, `auto` (default), `never` or `always` (README, "Parquet, large files"). */
-function workersFromEnv(): 'auto' | 'never' | 'always' {
-  const value = process.env.EVAC_WORKERS ?? 'auto';
+function workersFromEnv(io: CliIO): 'auto' | 'never' | 'always' {
+  const value = io.env.EVAC_WORKERS ?? 'auto';
   if (value === 'auto' || value === 'never' || value === 'always') return value;
   throw new EvacError(`EVAC_WORKERS="${value}": expected auto, never or always`);
 }

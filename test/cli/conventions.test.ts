@@ -32,6 +32,16 @@ describe('evac CLI conventions', () => {
     expect((await runCli(['pln'])).stderr).toContain('unknown command "pln"; did you mean "plan"?');
   });
 
+  test('EVAC_WORKERS takes auto, never or always; anything else is exit 2 naming it', async () => {
+    const args = ['plan', '-f', 'us-west-2', '--at', '02:15', '--format', 'json'];
+    const bad = await runCli(args, { EVAC_WORKERS: 'sometimes' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('EVAC_WORKERS="sometimes": expected auto, never or always');
+    const never = await runCli(args, { EVAC_WORKERS: 'never' });
+    expect(never.code).toBe(0);
+    expect(PlanSchema.parse(JSON.parse(never.stdout)).services.length).toBeGreaterThan(0);
+  });
+
   test('closestFlag takes a unique prefix or a small typo, and nothing far off', () => {
     expect(closestFlag('win', ['window', 'verbose'])).toBe('window');
     expect(closestFlag('fromat', ['format', 'failed'])).toBe('format');
