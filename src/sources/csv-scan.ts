@@ -120,24 +120,20 @@ class Scanner {
   ) {}
 
   run(range?: ByteRange): ScanResult | null {
-    let headerEnd: number;
-    if (range === undefined || range.start === 0) {
-      headerEnd = this.header_(0);
-      if (headerEnd < 0) return null;
-      return this.body(headerEnd, range?.end ?? Number.POSITIVE_INFINITY);
-    }
-    if (this.header_(0) < 0) return null;
+    const headerEnd = this.headerLine();
+    if (headerEnd < 0) return null;
+    if (range === undefined || range.start === 0) return this.body(headerEnd, range?.end ?? Number.POSITIVE_INFINITY);
     // Lines are counted from the range's start; the caller adds those before it.
     this.lineNo = 0;
     return this.body(range.start - 1, range.end, true);
   }
 
   /** Reads and maps the header line at the file's start; returns where the next line starts, or -1. */
-  private header_(from: number): number {
+  private headerLine(): number {
     let buf = Buffer.allocUnsafe(1 << 16);
     let filled = 0;
     for (;;) {
-      const n = readSync(this.fd, buf, filled, buf.length - filled, from + filled);
+      const n = readSync(this.fd, buf, filled, buf.length - filled, filled);
       const nl = buf.indexOf(NEWLINE, filled);
       filled += n;
       if (nl !== -1 && nl < filled) return this.readHeader(buf.toString('utf8', 0, nl)) ? nl + 1 : -1;
