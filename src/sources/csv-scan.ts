@@ -48,6 +48,8 @@ export interface ByteRange {
 
 export const MAX_ISSUES = 20;
 const CHUNK = 1 << 22;
+/** A line this long is not a row of a data table (the longest real ones are under 200 bytes). */
+const MAX_LINE_BYTES = 1 << 24;
 const COMMA = 44;
 const QUOTE = 34;
 const NEWLINE = 10;
@@ -156,6 +158,15 @@ class Scanner {
     let skip = skipFirst;
     for (;;) {
       if (filled === this.buf.length) {
+        // One line fills the buffer: rows are short, so this is not the CSV it claims to be.
+        if (filled >= MAX_LINE_BYTES) {
+          this.fail({
+            file: this.file,
+            line: this.lineNo + 1,
+            message: `longer than ${MAX_LINE_BYTES / 2 ** 20} MiB without a line break: expected CSV rows (is this the file it claims to be?)`,
+          });
+          break;
+        }
         const bigger = Buffer.allocUnsafe(this.buf.length * 2);
         this.buf.copy(bigger, 0, 0, filled);
         this.buf = bigger;

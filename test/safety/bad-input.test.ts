@@ -110,11 +110,20 @@ describe('CSV data files', () => {
     expectBadInput(r, 'service-demand.csv: is a directory: expected a file', 'trace-samples.csv: is a named pipe (FIFO): expected a regular file');
   });
 
-  test('a data file over 512 MiB exits 2 before reading it, pointing to precompute', async () => {
+  test('a small table over 512 MiB exits 2 before reading it, pointing to precompute', async () => {
     const w = writeWorld();
-    truncateSync(path.join(w.dataDir, 'trace-samples.csv'), 600 * 1024 * 1024);
+    truncateSync(path.join(w.dataDir, 'capacity.csv'), 600 * 1024 * 1024);
     const r = await validate(w);
-    expectBadInput(r, 'trace-samples.csv: is 600.0 MiB: expected at most 512.0 MiB', 'evac precompute');
+    expectBadInput(r, 'capacity.csv: is 600.0 MiB: expected at most 512.0 MiB', 'evac precompute');
+  });
+
+  test('a trace file of 600 MiB is read streaming; one that is not CSV (a line of 600 MiB) exits 2 naming the line', async () => {
+    const w = writeWorld();
+    const file = path.join(w.dataDir, 'trace-samples.csv');
+    const lines = readFileSync(file, 'utf8').split('\n').length;
+    truncateSync(file, 600 * 1024 * 1024);
+    for (const r of [await validate(w), await plan(w)])
+      expectBadInput(r, `trace-samples.csv:${lines}: longer than 16 MiB without a line break: expected CSV rows`);
   });
 
   test('--data that is a file exits 2 naming it', async () => {
