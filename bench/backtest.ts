@@ -4,32 +4,12 @@
  * `npm run bench` or `npx tsx bench/backtest.ts`; BENCH_RUNS sets the runs (default 5).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { median } from 'simple-statistics';
+import { timeCommand } from './time-command.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-
-function timeCommand(args: string[]): { medianMs: number; minMs: number; maxRssMb: number | null } {
-  const times: number[] = [];
-  let maxRss: number | null = null;
-  const timeBin = existsSync('/usr/bin/time');
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    const r = timeBin
-      ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, path.join(ROOT, 'bin/evac.js'), ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 })
-      : spawnSync(process.execPath, [path.join(ROOT, 'bin/evac.js'), ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
-    times.push(performance.now() - start);
-    if (r.status !== 0) throw new Error(`evac ${args.join(' ')} failed: ${r.stderr}`);
-    if (timeBin) {
-      const kb = Number(r.stderr.trim().split('\n').at(-1));
-      if (Number.isFinite(kb)) maxRss = Math.max(maxRss ?? 0, kb / 1024);
-    }
-  }
-  return { medianMs: median(times), minMs: Math.min(...times), maxRssMb: maxRss };
-}
 
 export async function benchBacktest(): Promise<void> {
   const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
@@ -44,7 +24,7 @@ export async function benchBacktest(): Promise<void> {
     ['evac backtest --evacuation 2026-11-22T14:00:00Z', ['backtest', '--evacuation', '2026-11-22T14:00:00Z']],
   ];
   for (const [name, args] of cases) {
-    const r = timeCommand(args);
+    const r = timeCommand(args, RUNS);
     console.log(
       `${name.padEnd(48)} ${r.medianMs.toFixed(0).padStart(6)} ms (${r.minMs.toFixed(0)})${r.maxRssMb === null ? '' : `  max RSS ${r.maxRssMb.toFixed(0)} MB`}`,
     );

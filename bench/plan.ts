@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { median } from 'simple-statistics';
+import { timeCommand } from './time-command.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { unwrap } from '../src/errors.ts';
 import { planEvacuation } from '../src/services/plan.ts';
@@ -15,25 +15,6 @@ import { FilesSource, readDataDir } from '../src/sources/files-source.ts';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const AT = '2026-11-23T20:00:00Z';
-
-function timeCommand(args: string[]): { medianMs: number; minMs: number; maxRssMb: number | null } {
-  const times: number[] = [];
-  let maxRss: number | null = null;
-  const timeBin = existsSync('/usr/bin/time');
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    const r = timeBin
-      ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, path.join(ROOT, 'bin/evac.js'), ...args], { cwd: ROOT, encoding: 'utf8' })
-      : spawnSync(process.execPath, [path.join(ROOT, 'bin/evac.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
-    times.push(performance.now() - start);
-    if (r.status !== 0) throw new Error(`evac ${args.join(' ')} failed: ${r.stderr}`);
-    if (timeBin) {
-      const kb = Number(r.stderr.trim().split('\n').at(-1));
-      if (Number.isFinite(kb)) maxRss = Math.max(maxRss ?? 0, kb / 1024);
-    }
-  }
-  return { medianMs: median(times), minMs: Math.min(...times), maxRssMb: maxRss };
-}
 
 async function phases(): Promise<Record<string, number>> {
   const t0 = performance.now();
@@ -82,7 +63,7 @@ export async function benchPlan(): Promise<void> {
     ['evac validate', ['validate']],
   ];
   for (const [name, args] of cases) {
-    const r = timeCommand(args);
+    const r = timeCommand(args, RUNS);
     console.log(
       `${name.padEnd(48)} ${r.medianMs.toFixed(0).padStart(6)} ms (${r.minMs.toFixed(0)})${r.maxRssMb === null ? '' : `  max RSS ${r.maxRssMb.toFixed(0)} MB`}`,
     );
