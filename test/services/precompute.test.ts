@@ -9,25 +9,12 @@ import { planEvacuation } from '../../src/services/plan.ts';
 import { precompute } from '../../src/services/precompute.ts';
 import { writeDataDir } from '../../src/sources/data-files.ts';
 import { FilesSource } from '../../src/sources/files-source.ts';
-import { ROOT, runCli } from '../support/run-cli.ts';
-import { SMALL_WORLD_AT, writeWorld } from '../support/small-world.ts';
+import { roundedEntries } from '../support/rounded-plan.ts';
 
 /** Everything a plan entry says, but where its data came from. */
-const comparable = (p: Plan) =>
-  p.services.map(({ configFile: _c, ...e }) => ({
-    ...e,
-    weightedRatio: round(e.weightedRatio),
-    uniformRatio: round(e.uniformRatio),
-    uniformError: round(e.uniformError),
-    ci95: e.ci95.map(round),
-    deviceContributions: e.deviceContributions.map((c) => ({ ...c, share: round(c.share), ratio: round(c.ratio), contribution: round(c.contribution) })),
-    demand: e.demand && {
-      nominal: round(e.demand.nominal),
-      predicted: round(e.demand.predicted),
-      byDevice: e.demand.byDevice.map((d) => ({ ...d, predicted: round(d.predicted) })),
-    },
-  }));
-const round = (x: number) => Math.round(x * 1e9) / 1e9;
+const comparable = (p: Plan) => roundedEntries(p, { withoutConfigFile: true });
+import { ROOT, runCli } from '../support/run-cli.ts';
+import { SMALL_WORLD_AT, writeWorld } from '../support/small-world.ts';
 
 async function precomputeInto(configDir: string, dataDir: string, now: number): Promise<string> {
   const config = unwrap(loadConfig(configDir));

@@ -12,6 +12,7 @@ import { precompute } from '../../../src/services/precompute.ts';
 import { readManifest, writeDataDir } from '../../../src/sources/data-files.ts';
 import { FilesSource } from '../../../src/sources/files-source.ts';
 import { runCli } from '../../support/run-cli.ts';
+import { roundedEntries } from '../../support/rounded-plan.ts';
 
 const world = otlpWorld();
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'evac-otlp-fixture-'));
@@ -20,23 +21,6 @@ const configDir = path.join(OTLP_FIXTURE_DIR, 'config');
 const dataDir = path.join(OTLP_FIXTURE_DIR, 'data');
 /** After the end of the sample's history (2026-11-21T23:45Z), as planning at incident time is. */
 const AT = Date.parse('2026-11-22T20:00:00Z') / 1000;
-
-const round = (x: number) => Math.round(x * 1e9) / 1e9;
-/** Everything a plan entry says, to 9 decimals. */
-const comparable = (p: Plan) =>
-  p.services.map((e) => ({
-    ...e,
-    weightedRatio: round(e.weightedRatio),
-    uniformRatio: round(e.uniformRatio),
-    uniformError: round(e.uniformError),
-    ci95: e.ci95.map(round),
-    deviceContributions: e.deviceContributions.map((c) => ({ ...c, share: round(c.share), ratio: round(c.ratio), contribution: round(c.contribution) })),
-    demand: e.demand && {
-      nominal: round(e.demand.nominal),
-      predicted: round(e.demand.predicted),
-      byDevice: e.demand.byDevice.map((d) => ({ ...d, predicted: round(d.predicted) })),
-    },
-  }));
 
 describe('the OTLP sample (fixtures/otlp)', () => {
   test('holds exactly what fixtures/generate-otlp.ts writes', () => {
@@ -65,7 +49,7 @@ describe('the OTLP sample (fixtures/otlp)', () => {
         const options = { config, failedRegion, at: AT, windowMinutes };
         const fromSpans = await planEvacuation({ ...options, source: new FilesSource(dataDir) });
         const fromCsv = await planEvacuation({ ...options, source: new FilesSource(csvWorld.dataDir) });
-        expect(comparable(fromSpans)).toEqual(comparable(fromCsv));
+        expect(roundedEntries(fromSpans)).toEqual(roundedEntries(fromCsv));
         expect(fromSpans.services.length).toBe(1 * 3);
         expect(fromSpans.warnings).toEqual([
           'traces: 79 of 1928 traces have no device type (no rule in traces.deviceType matched): their 271 requests count as device "unknown" (catalog 168, playback-api 79, license-worker 24)',
@@ -80,7 +64,7 @@ describe('the OTLP sample (fixtures/otlp)', () => {
     const options = { config, failedRegion: 'eu-west-1', at: AT, windowMinutes: 60 };
     const engine = await planEvacuation({ ...options, source: new FilesSource(dataDir, { reader: 'engine' }) });
     const rows = await planEvacuation({ ...options, source: new FilesSource(dataDir, { reader: 'rows' }) });
-    expect(comparable(engine)).toEqual(comparable(rows));
+    expect(roundedEntries(engine)).toEqual(roundedEntries(rows));
     expect(engine.warnings).toEqual(rows.warnings);
   });
 
@@ -93,7 +77,7 @@ describe('the OTLP sample (fixtures/otlp)', () => {
     const options = { config, failedRegion: 'us-east-1', at: AT + 3600, windowMinutes: 60 };
     const fromSpans = await planEvacuation({ ...options, source: new FilesSource(dataDir) });
     const fromPrecomputed = await planEvacuation({ ...options, source: new FilesSource(out) });
-    expect(comparable(fromPrecomputed)).toEqual(comparable(fromSpans));
+    expect(roundedEntries(fromPrecomputed)).toEqual(roundedEntries(fromSpans));
     expect(fromPrecomputed.warnings).toEqual(fromSpans.warnings);
   });
 
