@@ -6,7 +6,6 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { OTLP_FIXTURE_CONFIG, OTLP_FIXTURE_DIR, otlpWorld, writeOtlpWorld } from '../../../fixtures/generate-otlp.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
 import { unwrap } from '../../../src/errors.ts';
-import type { Plan } from '../../../src/report/plan-schema.ts';
 import { planEvacuation } from '../../../src/services/plan.ts';
 import { precompute } from '../../../src/services/precompute.ts';
 import { readManifest, writeDataDir } from '../../../src/sources/data-files.ts';
@@ -21,7 +20,6 @@ const configDir = path.join(OTLP_FIXTURE_DIR, 'config');
 const dataDir = path.join(OTLP_FIXTURE_DIR, 'data');
 /** After the end of the sample's history (2026-11-21T23:45Z), as planning at incident time is. */
 const AT = Date.parse('2026-11-22T20:00:00Z') / 1000;
-
 describe('the OTLP sample (fixtures/otlp)', () => {
   test('holds exactly what fixtures/generate-otlp.ts writes', () => {
     for (const [name, text] of Object.entries(OTLP_FIXTURE_CONFIG)) expect(readFileSync(path.join(configDir, name), 'utf8')).toBe(text);
