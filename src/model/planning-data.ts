@@ -53,6 +53,26 @@ export interface EvacuationWindow {
  */
 export interface Samples<T> extends Iterable<T> {
   readonly length: number;
+  /** The same samples without an object each, when the store holds them as columns (see SeriesRows). */
+  readonly rows?: SeriesRows;
+}
+
+/**
+ * A compact store's samples as its series and columns: each series' key names once, then per
+ * sample its series, time and value, with no object made per sample. For readers of many samples
+ * that look up per series, not per sample (the plan index).
+ */
+export interface SeriesRows {
+  /**
+   * Each series' key names, region first: [region, device] (traffic), [region, service]
+   * (demand), [region, service, device] (traces).
+   */
+  readonly names: readonly (readonly string[])[];
+  /**
+   * Calls `row` for every sample, in the order iterating the store gives them: its series (an
+   * index into `names`), its time and its value (a trace sample's count; the others' value).
+   */
+  forEach(row: (series: number, t: number, value: number) => void): void;
 }
 
 /**

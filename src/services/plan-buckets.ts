@@ -47,11 +47,28 @@ export function planBuckets(input: PlanBucketsInput): BucketsWanted {
     const keep = sampleFilter(lookbackWindow(input.historyEnd, latest, input.lookbackDays), partial.evacuations);
     // Per series, the count of every device type together: the pool widens on that sum alone.
     const totals = new Map<string, number[]>();
-    for (const s of partial.traces) {
-      if (!keep(s.t)) continue;
-      const perBucket = getOrInsert(totals, key(s.region, s.service), () => []);
-      const b = bucketOf(s.t, input.bucketMinutes);
-      perBucket[b] = (perBucket[b] ?? 0) + s.count;
+    const rows = partial.traces.rows;
+    if (rows) {
+      // Each series' totals looked up once, at its first sample kept (a key per series, not per sample).
+      const seriesTotals: (number[] | undefined)[] = [];
+      rows.forEach((series, t, count) => {
+        if (!keep(t)) return;
+        let perBucket = seriesTotals[series];
+        if (perBucket === undefined) {
+          const [region, service] = rows.names[series] as [string, string];
+          perBucket = getOrInsert(totals, key(region, service), () => []);
+          seriesTotals[series] = perBucket;
+        }
+        const b = bucketOf(t, input.bucketMinutes);
+        perBucket[b] = (perBucket[b] ?? 0) + count;
+      });
+    } else {
+      for (const s of partial.traces) {
+        if (!keep(s.t)) continue;
+        const perBucket = getOrInsert(totals, key(s.region, s.service), () => []);
+        const b = bucketOf(s.t, input.bucketMinutes);
+        perBucket[b] = (perBucket[b] ?? 0) + s.count;
+      }
     }
     // Summed in another order than the plan sums them, the totals may differ from its in the
     // last bits: asking a hair more than minTraceSamples pools at least as wide as the plan.

@@ -83,22 +83,70 @@ export function buildPlanIndex(
 ): PlanIndex {
   const bucketCount = bucketsPerDay(bucketMinutes);
   // Keys start with the region: its zone decides the day type of each date.
-  const typeOf: DayTypeOf | undefined = dayTypes ? (k, t) => dayTypeOf(t, dayTypes.timeZones[splitKey(k)[0]]) : undefined;
+  // Each key's zone found once (not a split key per cell); 'UTC' for a region without one.
+  const zones = new Map<string, string>();
+  const typeOf: DayTypeOf | undefined = dayTypes
+    ? (k, t) => {
+        let zone = zones.get(k);
+        if (zone === undefined) {
+          zone = dayTypes.timeZones[splitKey(k)[0]] ?? 'UTC';
+          zones.set(k, zone);
+        }
+        return dayTypeOf(t, zone);
+      }
+    : undefined;
   const keys = new Keys();
   const traffic = new NominalLevels(bucketMinutes, buckets, typeOf);
   const devices = new Map<string, Set<string>>();
-  for (const s of data.traffic) {
-    getOrInsert(devices, s.region, () => new Set<string>()).add(s.device);
-    if (keep(s.t)) traffic.add(keys.of(s.region, s.device), s.t, s.value);
+  const trafficRows = data.traffic.rows;
+  if (trafficRows) {
+    // Per series, not per sample: its key and its region's device set once.
+    const seriesKeys = trafficRows.names.map(([region, device]) => {
+      getOrInsert(devices, region as string, () => new Set<string>()).add(device as string);
+      return keys.of(region as string, device as string);
+    });
+    trafficRows.forEach((series, t, value) => {
+      if (keep(t)) traffic.add(seriesKeys[series] as string, t, value);
+    });
+  } else {
+    for (const s of data.traffic) {
+      getOrInsert(devices, s.region, () => new Set<string>()).add(s.device);
+      if (keep(s.t)) traffic.add(keys.of(s.region, s.device), s.t, s.value);
+    }
   }
 
   const traceCounts = new Map<string, Map<string, Float64Array>>();
-  for (const s of drain ? drainOnce(data.traces) : data.traces) {
-    if (!keep(s.t)) continue;
-    const byDevice = getOrInsert(traceCounts, keys.of(s.region, s.service), () => new Map<string, Float64Array>());
-    const counts = getOrInsert(byDevice, s.device, () => new Float64Array(bucketCount));
-    const b = bucketOf(s.t, bucketMinutes);
-    counts[b] = (counts[b] ?? 0) + s.count;
+  const traceRows = drain ? undefined : data.traces.rows;
+  if (traceRows) {
+    // Each series' counts looked up once, when its first kept sample comes; all of them views of
+    // one buffer (tens of thousands of series: one allocation, not one each for the collector).
+    const seriesCounts: (Float64Array | undefined)[] = [];
+    let slab: Float64Array | undefined;
+    traceRows.forEach((series, t, count) => {
+      if (!keep(t)) return;
+      let counts = seriesCounts[series];
+      if (counts === undefined) {
+        const [region, service, device] = traceRows.names[series] as [string, string, string];
+        const byDevice = getOrInsert(traceCounts, keys.of(region, service), () => new Map<string, Float64Array>());
+        counts = byDevice.get(device);
+        if (counts === undefined) {
+          slab ??= new Float64Array(traceRows.names.length * bucketCount);
+          counts = slab.subarray(series * bucketCount, (series + 1) * bucketCount);
+          byDevice.set(device, counts);
+        }
+        seriesCounts[series] = counts;
+      }
+      const b = bucketOf(t, bucketMinutes);
+      counts[b] = (counts[b] ?? 0) + count;
+    });
+  } else {
+    for (const s of drain ? drainOnce(data.traces) : data.traces) {
+      if (!keep(s.t)) continue;
+      const byDevice = getOrInsert(traceCounts, keys.of(s.region, s.service), () => new Map<string, Float64Array>());
+      const counts = getOrInsert(byDevice, s.device, () => new Float64Array(bucketCount));
+      const b = bucketOf(s.t, bucketMinutes);
+      counts[b] = (counts[b] ?? 0) + s.count;
+    }
   }
   // Device types in name order, not in order of first appearance: the shares are summed in
   // this order, so the last bits of a ratio must not depend on how a source ordered its rows.
@@ -112,11 +160,21 @@ export function buildPlanIndex(
   }
 
   const demand = new NominalLevels(bucketMinutes, buckets, typeOf);
-  for (const s of drain ? drainOnce(data.demand) : data.demand) {
-    const k = keys.of(s.region, s.service);
-    if (keep(s.t)) demand.add(k, s.t, s.value);
-    // Any sample, in the lookback or not: the capacity may have been observed after the planned time.
-    if (nearest.size > 0) nearest.get(k)?.offer(s.t, s.value);
+  const demandRows = drain ? undefined : data.demand.rows;
+  if (demandRows) {
+    const seriesKeys = demandRows.names.map(([region, service]) => keys.of(region as string, service as string));
+    const seriesNearest = seriesKeys.map((k) => nearest.get(k));
+    demandRows.forEach((series, t, value) => {
+      if (keep(t)) demand.add(seriesKeys[series] as string, t, value);
+      seriesNearest[series]?.offer(t, value);
+    });
+  } else {
+    for (const s of drain ? drainOnce(data.demand) : data.demand) {
+      const k = keys.of(s.region, s.service);
+      if (keep(s.t)) demand.add(k, s.t, s.value);
+      // Any sample, in the lookback or not: the capacity may have been observed after the planned time.
+      if (nearest.size > 0) nearest.get(k)?.offer(s.t, s.value);
+    }
   }
   const demandAtCapacity = new Map<string, number>();
   for (const [k, n] of nearest) if (n.value !== undefined) demandAtCapacity.set(k, n.value);

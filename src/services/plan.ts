@@ -9,11 +9,15 @@ import { type EvacuationRatio, evacuationRatio, hasHistory, isUnbounded } from '
 import { type LookbackWindow, lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
 import { type TraceShares, traceShares } from '../model/trace-shares.ts';
 import { PLAN_SCHEMA_VERSION, type Plan, type PlanEntry, type PlanFlag, PlanSchema } from '../report/plan-schema.ts';
+import { type Guard, schemaGuard } from '../report/schema-guard.ts';
 import type { DataSource, LoadResult } from '../sources/data-source.ts';
 import { dataBoundProblem } from '../sources/number-bounds.ts';
 import { FUTURE_TOLERANCE_SECONDS, STALE_DATA_SECONDS } from './data-age.ts';
 import { planBuckets } from './plan-buckets.ts';
 import { buildPlanIndex, type DayTypes, key, type PlanIndex, regionDayType, regionLevels, regionLevelsOn } from './plan-index.ts';
+
+/** A region's nominal traffic at a slot of the window (see regionLevelsOn). */
+type RegionLevelsAt = ReturnType<typeof regionLevelsOn>;
 
 export interface PlanOptions {
   readonly config: LoadedConfig;
@@ -95,7 +99,12 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
     c.observedAt === undefined || c.observedAt === null ? [] : [bucketOf(c.observedAt, evac.bucketMinutes)],
   );
   const index = buildPlanIndex(data, sampleFilter(window, data.evacuations), evac.bucketMinutes, new Set([...windowBuckets, ...capacityBuckets]), dayTypes);
-  const windowSlots = windowBuckets.map((bucket, k) => ({ bucket, t: times[k] ?? at }));
+  // Each region's nominal traffic at each slot, the same for every entry: found once.
+  const windowSlots = windowBuckets.map((bucket, k) => {
+    const t = times[k] ?? at;
+    const levels = new Map(evac.regions.map((region) => [region, regionLevelsOn(index, region, bucket, regionDayType(dayTypes, region, t))]));
+    return { bucket, t, levels };
+  });
 
   const units = [...configured, ...unconfiguredUnits(configured, data, healthyRegions)];
   const unreachable = new Set(loaded.unreachable.map((u) => u.region));
@@ -169,7 +178,10 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
  * failure impossible, so it is a bug (exit 1), never a silent `null` in the JSON.
  */
 export function checkedPlan(plan: Plan): Plan {
-  const parsed = PlanSchema.safeParse(plan);
+  // The guard compiled from PlanSchema answers "valid" in a fraction of zod's parse (a plan has
+  // thousands of entries); when it does not, zod decides and words the problem.
+  planGuard ??= schemaGuard(PlanSchema);
+  const parsed = planGuard(plan) ? { success: true as const } : PlanSchema.safeParse(plan);
   if (!parsed.success) {
     const first = parsed.error.issues.slice(0, 5).map((i) => {
       const value = i.path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey], plan);
@@ -186,6 +198,8 @@ export function checkedPlan(plan: Plan): Plan {
   }
   return plan;
 }
+
+let planGuard: Guard | undefined;
 
 /** A (region, bucket) of the plan with no traffic sample in the lookback window. */
 interface MissingHistory {
@@ -316,7 +330,13 @@ function unconfiguredUnits(configured: readonly UnitScopes[], data: LoadResult['
     for (const s of u.scopes) known.add(s.traceName);
   }
   const names = new Set<string>();
-  for (const rows of [data.capacity, data.demand, data.traces]) for (const r of rows) if (!known.has(r.service)) names.add(r.service);
+  for (const c of data.capacity) if (!known.has(c.service)) names.add(c.service);
+  for (const samples of [data.demand, data.traces]) {
+    // A compact store names its series once: the service is their second name.
+    if (samples.rows) for (const series of samples.rows.names) names.add(series[1] as string);
+    else for (const r of samples) names.add(r.service);
+  }
+  for (const name of known) names.delete(name);
   return [...names].sort().map((name) => {
     const unit = { name, service: name };
     return { unit, file: null, scopes: regions.map((r) => defaultScope(unit, r)) };
@@ -333,8 +353,8 @@ interface EntryInput {
   readonly unit: UnitScopes;
   readonly failedRegion: string;
   readonly weight: number;
-  /** Each bucket of the window with the time it is planned for (its day type). */
-  readonly windowSlots: readonly { readonly bucket: number; readonly t: number }[];
+  /** Each bucket of the window with the time it is planned for (its day type), and each region's nominal traffic there (regionLevelsOn). */
+  readonly windowSlots: readonly { readonly bucket: number; readonly t: number; readonly levels: ReadonlyMap<string, RegionLevelsAt> }[];
   readonly dayTypes: DayTypes;
   readonly config: LoadedConfig;
 }
@@ -357,10 +377,10 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
   let uniformMax = 0;
   let noHistory = false;
   let unbounded = false;
-  for (const [k, { bucket, t }] of windowSlots.entries()) {
+  for (const [k, { bucket, t, levels }] of windowSlots.entries()) {
     const shares = traceShares(counts, bucket, index.bucketCount, minSamples);
-    const healthy = regionLevelsOn(index, scope.region, bucket, regionDayType(dayTypes, scope.region, t));
-    const failed = regionLevelsOn(index, failedRegion, bucket, regionDayType(dayTypes, failedRegion, t));
+    const healthy = levels.get(scope.region) ?? regionLevelsOn(index, scope.region, bucket, regionDayType(dayTypes, scope.region, t));
+    const failed = levels.get(failedRegion) ?? regionLevelsOn(index, failedRegion, bucket, regionDayType(dayTypes, failedRegion, t));
     const ratio = evacuationRatio(shares, healthy, failed, weight);
     uniformMax = Math.max(uniformMax, ratio.uniformRatio);
     // A bucket without history would hide behind the others' higher ratios: flag the entry.

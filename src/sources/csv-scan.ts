@@ -89,6 +89,42 @@ export function scanCsv(
   }
 }
 
+/**
+ * A byte scan of one file read in several byte ranges (a precomputed table's buckets, see
+ * precomputed-ranges.ts): the header is read once and series are numbered once across the
+ * ranges, so a series has the same number in every range and its names are interned once.
+ */
+export interface RangeScan {
+  /**
+   * Reads the lines that start in `range`, the first of them line `firstLine` of the file;
+   * false (nothing read) when `range` does not start a line.
+   */
+  read(range: ByteRange, firstLine: number): boolean;
+  /** What the reads so far found: the series, the issues (their lines the file's), the rows. */
+  result(): ScanResult;
+  close(): void;
+}
+
+/** Opens `file` for reads by range (see RangeScan); null when its header is not one the scanner maps. */
+export function openRangeScan(file: string, spec: ScanColumns, regions: ReadonlySet<string>, sink: ScanSink): RangeScan | null {
+  const fd = openSync(file, 'r');
+  try {
+    const scanner = new Scanner(fd, file, spec, regions, sink);
+    if (!scanner.mapHeader()) {
+      closeSync(fd);
+      return null;
+    }
+    return {
+      read: (range, firstLine) => scanner.readRange(range, firstLine),
+      result: () => scanner.result(),
+      close: () => closeSync(fd),
+    };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
 class Scanner {
   private buf = Buffer.allocUnsafe(CHUNK);
   private readonly names = new SpanTable();
@@ -128,6 +164,25 @@ class Scanner {
     // Lines are counted from the range's start; the caller adds those before it.
     this.lineNo = 0;
     return this.body(range.start - 1, range.end, true);
+  }
+
+  /** Reads and maps the header (see readRange); false when the checker must read the file. */
+  mapHeader(): boolean {
+    return this.headerLine() >= 0;
+  }
+
+  /** Reads the lines that start in `range`, the first one line `firstLine`; false when `range` does not start a line. */
+  readRange(range: ByteRange, firstLine: number): boolean {
+    if (range.start <= 0) return false;
+    const before = Buffer.allocUnsafe(1);
+    if (readSync(this.fd, before, 0, 1, range.start - 1) !== 1 || before[0] !== NEWLINE) return false;
+    this.lineNo = firstLine - 1;
+    this.body(range.start, range.end);
+    return true;
+  }
+
+  result(): ScanResult {
+    return { series: this.series, issues: this.issues, more: this.more, regionIssues: this.regionIssues, rows: this.rows, lastLine: this.lineNo };
   }
 
   /** Reads and maps the header line at the file's start; returns where the next line starts, or -1. */
@@ -171,7 +226,9 @@ class Scanner {
         this.buf.copy(bigger, 0, 0, filled);
         this.buf = bigger;
       }
-      const n = readSync(this.fd, this.buf, filled, this.buf.length - filled, position);
+      // Not far past a range's end: its last line ends there, or soon after.
+      const room = this.buf.length - filled;
+      const n = readSync(this.fd, this.buf, filled, limit === Number.POSITIVE_INFINITY ? room : Math.min(room, Math.max(0, limit - position) + 4096), position);
       position += n;
       const end = filled + n;
       const base = position - end;
@@ -201,7 +258,7 @@ class Scanner {
       filled = end - pos;
       this.progress?.(position - from, this.rows);
     }
-    return { series: this.series, issues: this.issues, more: this.more, regionIssues: this.regionIssues, rows: this.rows, lastLine: this.lineNo };
+    return this.result();
   }
 
   /** Maps the header (the checker's reading of it); false when the checker must read the file. */

@@ -7,7 +7,7 @@ import type { DemandSample, TraceSample, TrafficSample } from '../model/planning
 import { type EngineWindow, engineSql, ROW_KIND, SERIES_TABLES, type SeriesTable, type SqlEvacuation, sqlString } from './aggregate-sql.ts';
 import { MAX_VALUE, MIN_POSITIVE } from './number-bounds.ts';
 import { type ProgressSink, withProgress } from './progress-line.ts';
-import type { SamplesOf } from './series-fold.ts';
+import type { SamplesOf } from './series-samples.ts';
 import type { TableFile } from './table-file.ts';
 
 /**

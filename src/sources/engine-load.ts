@@ -12,7 +12,8 @@ import { type ParallelOptions, scanSeriesTables, type TableJob } from './paralle
 import type { ProgressSink } from './progress-line.ts';
 import { RowLog } from './row-log.ts';
 import { scanTable } from './scan-task.ts';
-import { type SamplesOf, SeriesFold } from './series-fold.ts';
+import { SeriesFold } from './series-fold.ts';
+import type { SamplesOf } from './series-samples.ts';
 import { locateTable, type TableFile } from './table-file.ts';
 
 export interface EngineLoadOptions {

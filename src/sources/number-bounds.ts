@@ -1,4 +1,4 @@
-import type { PlanningData } from '../model/planning-data.ts';
+import type { DemandSample, PlanningData, Samples, TraceSample } from '../model/planning-data.ts';
 
 /**
  * The numbers evac accepts in data (traffic, trace counts, demand, capacity): 0, or between
@@ -29,14 +29,10 @@ export function dataBoundProblem(data: PlanningData): string | undefined {
     const p = numberBoundProblem(s.value);
     if (p) return `traffic of ${s.device} in ${s.region} at ${iso(s.t)}: ${s.value} ${p}`;
   }
-  for (const s of data.traces) {
-    const p = numberBoundProblem(s.count);
-    if (p) return `trace count of ${s.service} (${s.device}) in ${s.region} at ${iso(s.t)}: ${s.count} ${p}`;
-  }
-  for (const s of data.demand) {
-    const p = numberBoundProblem(s.value);
-    if (p) return `demand of ${s.service} in ${s.region} at ${iso(s.t)}: ${s.value} ${p}`;
-  }
+  const traces = firstOutOfBounds(data.traces);
+  if (traces) return `trace count of ${traces.service} (${traces.device}) in ${traces.region} at ${iso(traces.t)}: ${traces.count} ${numberBoundProblem(traces.count)}`;
+  const demand = firstOutOfBounds(data.demand);
+  if (demand) return `demand of ${demand.service} in ${demand.region} at ${iso(demand.t)}: ${demand.value} ${numberBoundProblem(demand.value)}`;
   for (const c of data.capacity) {
     for (const [name, v] of [
       ['current', c.current],
@@ -47,5 +43,24 @@ export function dataBoundProblem(data: PlanningData): string | undefined {
       if (p) return `${name} capacity of ${c.service} in ${c.region}: ${v} ${p}`;
     }
   }
+  return undefined;
+}
+
+/** The first sample whose value (a trace sample's count) is out of bounds; a compact store is read without an object per sample. */
+function firstOutOfBounds<T extends TraceSample | DemandSample>(samples: Samples<T>): T | undefined {
+  const value = (s: T) => ('count' in s ? s.count : s.value);
+  if (!samples.rows) {
+    for (const s of samples) if (numberBoundProblem(value(s)) !== undefined) return s;
+    return undefined;
+  }
+  let bad = -1;
+  let k = 0;
+  samples.rows.forEach((_series, _t, v) => {
+    if (bad < 0 && numberBoundProblem(v) !== undefined) bad = k;
+    k += 1;
+  });
+  if (bad < 0) return undefined;
+  k = 0;
+  for (const s of samples) if (k++ === bad) return s;
   return undefined;
 }

@@ -6,7 +6,8 @@ import type { SeriesTable } from './aggregate-sql.ts';
 import { mergeScanIssues, type ScanResult } from './csv-scan.ts';
 import type { ProgressSink } from './progress-line.ts';
 import { type FoldParams, runScanTask, type ScanTask } from './scan-task.ts';
-import { type FoldState, type SamplesOf, SeriesFold } from './series-fold.ts';
+import { type FoldState, SeriesFold } from './series-fold.ts';
+import type { SamplesOf } from './series-samples.ts';
 import { startWorkerThread } from './worker-thread.ts';
 
 /** A CSV series table to read. */

@@ -1,12 +1,15 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { InputIssue, Result } from '../errors.ts';
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
-import { getOrInsert } from '../model/get-or-insert.ts';
-import type { DemandSample, PlanningData, TraceSample } from '../model/planning-data.ts';
-import { type ColumnKind, type CsvRow, parseCsv } from './csv-table.ts';
+import type { PlanningData, Samples, TrafficSample } from '../model/planning-data.ts';
+import { SERIES_TABLES } from './aggregate-sql.ts';
+import { mergeScanIssues, openRangeScan, type RangeScan, type ScanResult, type ScanSink } from './csv-scan.ts';
 import { type BucketRanges, type PrecomputeManifest, readCapacity, readEvacuations, readTraffic } from './data-files.ts';
-import { DATA_FILES, dataFile, unknownRegion } from './data-tables.ts';
+import { DATA_FILES, dataFile } from './data-tables.ts';
 import type { BucketsWanted } from './data-source.ts';
+import { RowLog } from './row-log.ts';
+import { scanTable } from './scan-task.ts';
+import { loggedSamples, type SamplesOf } from './series-samples.ts';
 
 /**
  * Reads a precomputed directory's traces and demand only in the time-of-day buckets a caller
@@ -36,60 +39,49 @@ export function readPrecomputedBuckets(
   for (const [key, ranges] of Object.entries(tables) as ['traces' | 'demand', BucketRanges][]) {
     if (ranges.ranges.length !== bucketCount || fileSize(dataFile(dir, key)) !== ranges.bytes) return null;
   }
-  const traffic = readTraffic(dataFile(dir, 'traffic'), regions);
+  const traffic = readWholeTable(dataFile(dir, 'traffic'), 'traffic', regions);
   const capacity = readCapacity(dataFile(dir, 'capacity'), regions);
   const evacuations = readEvacuations(dataFile(dir, 'evacuations'), regions);
   if (!traffic.ok || !capacity.ok || !evacuations.ok) {
     return { ok: false, issues: [traffic, capacity, evacuations].flatMap((r) => (r.ok ? [] : r.issues)) };
   }
-  const traces: TraceSample[] = [];
-  const demand: DemandSample[] = [];
-  const data: PlanningData = { traffic: traffic.data, traces, demand, capacity: capacity.data, evacuations: evacuations.data };
-  const read = { traces: new Set<number>(), demand: new Set<number>() };
-  // Region -> services with a trace row read (no key string made per row).
-  const traceSeries = new Map<string, Set<string>>();
-  let traceSeriesSeen = 0;
-  for (;;) {
-    const wants = wanted(data, { ...read, unseenTraceSeries: traceSeriesSeen < index.traceSeries });
-    const next = (table: 'traces' | 'demand') => {
-      const buckets = [...wants[table]].filter((b) => Number.isInteger(b) && b >= 0 && b < bucketCount && !read[table].has(b)).sort((a, b) => a - b);
-      for (const b of buckets) read[table].add(b);
-      return buckets;
+  const traces = BucketTable.open(dataFile(dir, 'traces'), 'traces', index.traces, regions, manifest.bucketMinutes);
+  const demand = traces && BucketTable.open(dataFile(dir, 'demand'), 'demand', index.demand, regions, manifest.bucketMinutes);
+  try {
+    if (!traces || !demand) return null;
+    const data: PlanningData = {
+      traffic: traffic.data,
+      traces: traces.samples,
+      demand: demand.samples,
+      capacity: capacity.data,
+      evacuations: evacuations.data,
     };
-    const traceBuckets = next('traces');
-    const demandBuckets = next('demand');
-    if (traceBuckets.length === 0 && demandBuckets.length === 0) break;
-    const t = readBuckets(dataFile(dir, 'traces'), DATA_FILES.traces.columns, index.traces, traceBuckets, regions, manifest.bucketMinutes, (r) => ({
-      t: r.timestamp,
-      region: r.region,
-      service: r.service,
-      device: r.device_type,
-      count: r.count,
-    }));
-    const d = readBuckets(dataFile(dir, 'demand'), DATA_FILES.demand.columns, index.demand, demandBuckets, regions, manifest.bucketMinutes, (r) => ({
-      t: r.timestamp,
-      region: r.region,
-      service: r.service,
-      value: r.value,
-    }));
-    if (t === null || d === null) return null;
-    if (!t.ok || !d.ok) return { ok: false, issues: [t, d].flatMap((r) => (r.ok ? [] : r.issues)) };
-    for (const s of t.data) {
-      traces.push(s);
-      const seen = getOrInsert(traceSeries, s.region, () => new Set<string>());
-      if (!seen.has(s.service)) {
-        seen.add(s.service);
-        traceSeriesSeen += 1;
-      }
+    const read = { traces: new Set<number>(), demand: new Set<number>() };
+    for (;;) {
+      const wants = wanted(data, { ...read, unseenTraceSeries: traces.traceSeries() < index.traceSeries });
+      const next = (table: 'traces' | 'demand') => {
+        const buckets = [...wants[table]].filter((b) => Number.isInteger(b) && b >= 0 && b < bucketCount && !read[table].has(b)).sort((a, b) => a - b);
+        for (const b of buckets) read[table].add(b);
+        return buckets;
+      };
+      const traceBuckets = next('traces');
+      const demandBuckets = next('demand');
+      if (traceBuckets.length === 0 && demandBuckets.length === 0) break;
+      if (!traces.read(traceBuckets) || !demand.read(demandBuckets)) return null;
+      const issues = [...traces.issues(), ...demand.issues()];
+      if (issues.length > 0) return { ok: false, issues };
     }
-    for (const s of d.data) demand.push(s);
+    const services = new Set<string>();
+    for (const names of [...traces.series(), ...demand.series()]) services.add(names[1] as string);
+    for (const c of capacity.data) services.add(c.service);
+    if (services.size < index.services || traces.traceSeries() < index.traceSeries) return null;
+    if (traffic.data.length === 0)
+      return { ok: false, issues: [{ file: dataFile(dir, 'traffic'), message: 'no rows: expected regional traffic by device type' }] };
+    return { ok: true, data };
+  } finally {
+    traces?.close();
+    demand?.close();
   }
-  const services = new Set<string>();
-  for (const rows of [traces, demand, capacity.data]) for (const r of rows) services.add(r.service);
-  if (services.size < index.services || traceSeriesSeen < index.traceSeries) return null;
-  if (traffic.data.length === 0)
-    return { ok: false, issues: [{ file: dataFile(dir, 'traffic'), message: 'no rows: expected regional traffic by device type' }] };
-  return { ok: true, data };
 }
 
 function fileSize(file: string): number | undefined {
@@ -101,57 +93,105 @@ function fileSize(file: string): number | undefined {
 }
 
 /**
- * The rows of some buckets of a table, checked as `parseCsv` checks a whole file (the header is
- * the file's own), their line numbers those of the file. Null when a row is outside its
- * bucket (the file changed since it was indexed).
+ * A table read whole by the byte scanner into a log of its rows as read (each a sample), or by
+ * the row-by-row checker when the scanner does not map it; problems in the checker's words.
  */
-function readBuckets<C extends Record<string, ColumnKind>, T extends { t: number }>(
-  file: string,
-  columns: C,
-  index: BucketRanges,
-  buckets: readonly number[],
-  regions: ReadonlySet<string>,
-  bucketMinutes: number,
-  build: (row: CsvRow<C> & { region: string }) => T,
-): Result<T[]> | null {
-  const fd = openSync(file, 'r');
-  try {
-    const first = index.ranges.reduce((m, [offset]) => Math.min(m, offset), index.bytes);
-    const header = readText(fd, 0, first);
-    const out: T[] = [];
-    const issues: InputIssue[] = [];
-    for (const b of buckets) {
-      const [offset, bytes, line] = index.ranges[b] ?? [0, 0, 2];
-      if (bytes === 0) continue;
-      let outside = false;
-      // The header, then the range: the range's first row is line 2 of this text.
-      const toFile = (l: number) => l - 2 + line;
-      const parsed = parseCsv(`${header}${readText(fd, offset, bytes)}`, file, columns, (row) => {
-        const r = row as CsvRow<C> & { region: string; timestamp: number };
-        if (bucketOf(r.timestamp, bucketMinutes) !== b) outside = true;
-        if (!regions.has(r.region) && issues.length < 20) issues.push(unknownRegion(file, toFile(row.line), r.region, 'region', regions));
-        return build(r);
-      });
-      if (outside) return null;
-      if (!parsed.ok) {
-        for (const i of parsed.issues) issues.push(i.line === undefined || i.line < 2 ? i : { ...i, line: toFile(i.line) });
-        continue;
-      }
-      for (const s of parsed.data) out.push(s);
-    }
-    return issues.length > 0 ? { ok: false, issues } : { ok: true, data: out };
-  } finally {
-    closeSync(fd);
-  }
+function readWholeTable(file: string, table: 'traffic', regions: ReadonlySet<string>): Result<Samples<TrafficSample>> {
+  const log = new RowLog();
+  const scan = scanTable(file, table, regions, log);
+  if (scan === null) return readTraffic(file, regions);
+  const issues = mergeScanIssues(file, [scan]);
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, data: loggedSamples(table, log, scan.series) };
 }
 
-function readText(fd: number, offset: number, bytes: number): string {
-  const buffer = Buffer.allocUnsafe(bytes);
-  let done = 0;
-  while (done < bytes) {
-    const n = readSync(fd, buffer, done, bytes - done, offset + done);
-    if (n === 0) break;
-    done += n;
+/**
+ * The rows of some buckets of a series table, read by byte range with one scan (its series
+ * numbered once across the ranges) into a log of rows as read: each row of a precomputed table
+ * is one sample already (a cell's mean, or a trace bucket's count). Rows are checked as the
+ * whole-file reader checks them, their lines the file's.
+ */
+class BucketTable<K extends 'traces' | 'demand'> implements ScanSink {
+  private readonly log = new RowLog();
+  private scan: RangeScan | null = null;
+  /** The bucket being read, and whether a row of another was met (the file changed since it was indexed). */
+  private bucket = -1;
+  private outside = false;
+  /** Distinct (region, service) of the trace series, counted up to series `counted`. */
+  private readonly pairs = new Set<string>();
+  private counted = 0;
+
+  /** Null when the scanner does not map the file (its header), or it cannot be opened: the caller reads the directory whole, whose reader names the problem. */
+  static open<K extends 'traces' | 'demand'>(
+    file: string,
+    table: K,
+    index: BucketRanges,
+    regions: ReadonlySet<string>,
+    bucketMinutes: number,
+  ): BucketTable<K> | null {
+    const t = new BucketTable(file, table, index, bucketMinutes);
+    const { keys, value } = SERIES_TABLES[table];
+    try {
+      t.scan = openRangeScan(file, { columns: DATA_FILES[table].columns, time: 'timestamp', keys, value }, regions, t);
+    } catch {
+      return null;
+    }
+    return t.scan ? t : null;
   }
-  return buffer.toString('utf8', 0, done);
+
+  private constructor(
+    private readonly file: string,
+    private readonly table: K,
+    private readonly index: BucketRanges,
+    private readonly bucketMinutes: number,
+  ) {}
+
+  row(series: number, t: number, value: number): void {
+    if (bucketOf(t, this.bucketMinutes) !== this.bucket) this.outside = true;
+    this.log.row(series, t, value);
+  }
+
+  /** Reads these buckets' rows; false when a range does not hold its bucket's rows (the file changed since it was indexed). */
+  read(buckets: readonly number[]): boolean {
+    for (const b of buckets) {
+      const [offset, bytes, line] = this.index.ranges[b] ?? [0, 0, 2];
+      if (bytes === 0) continue;
+      this.bucket = b;
+      if (!this.scan?.read({ start: offset, end: offset + bytes }, line) || this.outside) return false;
+    }
+    return true;
+  }
+
+  /** The rows read so far, as samples (read live: later reads add to them). */
+  get samples(): Samples<SamplesOf<K>> {
+    return loggedSamples(this.table, this.log, this.series());
+  }
+
+  /** Each series' key names (region first), numbered as the rows' series. */
+  series(): readonly (readonly string[])[] {
+    return this.result().series;
+  }
+
+  /** The problems of the rows read (malformed rows first, else unknown regions), lines the file's. */
+  issues(): readonly InputIssue[] {
+    const result = this.result();
+    return result.issues.length + result.regionIssues.length === 0 ? [] : mergeScanIssues(this.file, [result]);
+  }
+
+  /** Distinct (region, service) among the series read (traces: how many trace series were seen). */
+  traceSeries(): number {
+    const all = this.series();
+    for (; this.counted < all.length; this.counted++) {
+      const [region, service] = all[this.counted] as readonly string[];
+      this.pairs.add(`${region}\u0000${service}`);
+    }
+    return this.pairs.size;
+  }
+
+  close(): void {
+    this.scan?.close();
+  }
+
+  private result(): ScanResult {
+    return this.scan?.result() ?? { series: [], issues: [], more: 0, regionIssues: [], rows: 0, lastLine: 0 };
+  }
 }

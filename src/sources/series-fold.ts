@@ -1,8 +1,9 @@
 import { bucketsPerDay } from '../model/bucket.ts';
-import type { DemandSample, Drainable, Samples, TraceSample, TrafficSample } from '../model/planning-data.ts';
+import type { Drainable, Samples } from '../model/planning-data.ts';
 import type { EngineWindow, SeriesTable, SqlEvacuation } from './aggregate-sql.ts';
 import type { ScanSink } from './csv-scan.ts';
 import { type RowColumns, RowLog } from './row-log.ts';
+import { type SamplesOf, sampleMaker } from './series-samples.ts';
 
 /**
  * A fold's state as plain typed arrays, to hand a fold made on a worker thread to the main
@@ -26,8 +27,6 @@ export interface Cells {
   readonly values: Float64Array;
   readonly counts: Uint32Array;
 }
-
-export type SamplesOf<K extends SeriesTable> = K extends 'traffic' ? TrafficSample : K extends 'demand' ? DemandSample : TraceSample;
 
 /**
  * Folds a series table's rows as they are read (see `engineSql`, which does the same in SQL
@@ -210,7 +209,7 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
    * gave them. Rows before every window first, then cells, then rows as read, in file order.
    */
   samples(names: readonly (readonly string[])[]): Samples<SamplesOf<K>> & Drainable<SamplesOf<K>> {
-    const make = this.maker(names);
+    const make = sampleMaker(this.table, names);
     const old = this.old;
     const skipped = this.skipped;
     // The store's own lists: draining empties them (the fold itself is let go by its reader).
@@ -251,20 +250,29 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
         if (row) yield make(series, row[0], row[1], 1);
       }
     }
-    return { length, [Symbol.iterator]: () => iterate(false), drain: () => iterate(true) };
-  }
-
-  /** A sample from a series, a time and a sum of `n` values: traces keep the sum (a count), the others the mean. */
-  private maker(names: readonly (readonly string[])[]): (series: number, t: number, sum: number, n: number) => SamplesOf<K> {
-    const name = (series: number, i: number) => names[series]?.[i] as string;
-    switch (this.table) {
-      case 'traffic':
-        return (s, t, sum, n) => ({ t, region: name(s, 0), device: name(s, 1), value: sum / n }) as SamplesOf<K>;
-      case 'demand':
-        return (s, t, sum, n) => ({ t, region: name(s, 0), service: name(s, 1), value: sum / n }) as SamplesOf<K>;
-      default:
-        return (s, t, sum) => ({ t, region: name(s, 0), service: name(s, 1), device: name(s, 2), count: sum }) as SamplesOf<K>;
-    }
+    // The same samples in the same order, as (series, t, value) without an object each.
+    const traces = this.table === 'traces';
+    const forEach = (row: (series: number, t: number, value: number) => void) => {
+      const cell = (series: number, t: number, sum: number, n: number) => row(series, t, traces ? sum : sum / n);
+      for (let series = 0; series < old.length; series++) {
+        const o = old[series];
+        if (o) cell(series, o[2], o[0], o[1]);
+      }
+      for (let series = 0; series < cells.length; series++) {
+        const c = cells[series];
+        if (!c) continue;
+        for (let slot = 0; slot < c.counts.length; slot++) {
+          const n = c.counts[slot] as number;
+          if (n > 0) cell(series, c.values[slot * 2 + 1] as number, c.values[slot * 2] as number, n);
+        }
+      }
+      for (const run of runs) if (run) for (let i = 0; i < run.t.length; i++) row(run.series[i] as number, run.t[i] as number, run.v[i] as number);
+      for (let series = 0; series < skipped.length; series++) {
+        const r = skipped[series];
+        if (r) row(series, r[0], r[1]);
+      }
+    };
+    return { length, [Symbol.iterator]: () => iterate(false), drain: () => iterate(true), rows: { names, forEach } };
   }
 
   private inEvacuation(t: number): boolean {
