@@ -75,6 +75,17 @@ export interface SeriesRows {
   forEach(row: (series: number, t: number, value: number) => void): void;
 }
 
+/** The latest time of any sample, or -Infinity when there is none; a compact store is read without an object per sample. */
+export function latestTime(samples: Samples<{ readonly t: number }>): number {
+  let latest = Number.NEGATIVE_INFINITY;
+  if (samples.rows)
+    samples.rows.forEach((_series, t) => {
+      if (t > latest) latest = t;
+    });
+  else for (const s of samples) if (s.t > latest) latest = s.t;
+  return latest;
+}
+
 /**
  * A compact store that can also be read once while it frees what it has handed out (`drain`):
  * afterwards it is empty. For a reader that reads each sample once and keeps what it folds (the

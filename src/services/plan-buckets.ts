@@ -1,6 +1,7 @@
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import { getOrInsert } from '../model/get-or-insert.ts';
 import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
+import { latestTime } from '../model/planning-data.ts';
 import { traceShares } from '../model/trace-shares.ts';
 import type { BucketsWanted } from '../sources/data-source.ts';
 import { key } from './plan-index.ts';
@@ -42,8 +43,7 @@ export function planBuckets(input: PlanBucketsInput): BucketsWanted {
     }
     const wanted = new Set(input.windowBuckets);
     if (partial.traffic.length === 0) return { traces: wanted, demand };
-    let latest = Number.NEGATIVE_INFINITY;
-    for (const s of partial.traffic) if (s.t > latest) latest = s.t;
+    const latest = latestTime(partial.traffic);
     const keep = sampleFilter(lookbackWindow(input.historyEnd, latest, input.lookbackDays), partial.evacuations);
     // Per series, the count of every device type together: the pool widens on that sum alone.
     const totals = new Map<string, number[]>();

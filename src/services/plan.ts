@@ -83,11 +83,16 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
   let latestUpToAt = Number.NEGATIVE_INFINITY;
   let future = 0;
   const futureAfter = options.now === undefined ? Number.POSITIVE_INFINITY : options.now + FUTURE_TOLERANCE_SECONDS;
-  for (const s of data.traffic) {
-    if (s.t > latest) latest = s.t;
-    if (s.t <= at && s.t > latestUpToAt) latestUpToAt = s.t;
-    if (s.t > futureAfter) future += 1;
-  }
+  const time = (t: number) => {
+    if (t > latest) latest = t;
+    if (t <= at && t > latestUpToAt) latestUpToAt = t;
+    if (t > futureAfter) future += 1;
+  };
+  if (data.traffic.rows)
+    data.traffic.rows.forEach((_series, t) => {
+      time(t);
+    });
+  else for (const s of data.traffic) time(s.t);
   // A source of aggregates says where its traffic ends (see LoadResult.latestTraffic).
   if (loaded.latestTraffic !== undefined) latest = loaded.latestTraffic;
   const window = lookbackWindow(options.historyEnd ?? at, latest, evac.lookbackDays);

@@ -1,6 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { InputIssue } from '../errors.ts';
-import { getOrInsert } from '../model/get-or-insert.ts';
 import { type ColumnKind, parseCsv } from './csv-table.ts';
 import { unknownRegion } from './data-tables.ts';
 import { MAX_VALUE, MIN_POSITIVE } from './number-bounds.ts';
@@ -130,8 +129,7 @@ class Scanner {
   private readonly names = new SpanTable();
   /** Span id -> series number, or -1 when the span's names need the checker (bad region, odd spacing). */
   private readonly spanSeries: number[] = [];
-  private readonly series: string[][] = [];
-  private readonly seriesByKey = new Map<string, number>();
+  private keyNames = new SeriesNames(0);
   private readonly issues: InputIssue[] = [];
   private readonly regionIssues: InputIssue[] = [];
   private more = 0;
@@ -147,6 +145,8 @@ class Scanner {
   private lineNo = 1;
   /** Where each field of the current line ends (a comma, or the line's end). */
   private ends = new Int32Array(0);
+  /** Scratch: a line's key name numbers (see SeriesNames). */
+  private readonly ids: number[] = [];
 
   constructor(
     private readonly fd: number,
@@ -182,7 +182,7 @@ class Scanner {
   }
 
   result(): ScanResult {
-    return { series: this.series, issues: this.issues, more: this.more, regionIssues: this.regionIssues, rows: this.rows, lastLine: this.lineNo };
+    return { series: this.keyNames.series, issues: this.issues, more: this.more, regionIssues: this.regionIssues, rows: this.rows, lastLine: this.lineNo };
   }
 
   /** Reads and maps the header line at the file's start; returns where the next line starts, or -1. */
@@ -277,6 +277,7 @@ class Scanner {
     this.timeField = field(time);
     this.valueField = field(value);
     this.keyFields = keys.map(field);
+    this.keyNames = new SeriesNames(keys.length);
     // The span from the first key field to the last names the series (other columns between them
     // make more spans of the same series: fine, if slower).
     this.spanFirst = Math.min(...this.keyFields);
@@ -341,7 +342,7 @@ class Scanner {
     const span = this.names.intern(buf, spanStart, spanEnd);
     let series = this.spanSeries[span];
     if (series === undefined) {
-      series = this.newSeries(buf.toString('utf8', spanStart, spanEnd));
+      series = this.newSeries(buf, from);
       this.spanSeries[span] = series;
     }
     if (series < 0) return false;
@@ -350,22 +351,24 @@ class Scanner {
     return true;
   }
 
-  /** The series a key span names, or -1 when a name needs the checker (empty, spaced, unknown region). */
-  private newSeries(span: string): number {
-    const cells = span.split(',');
-    const names: string[] = [];
-    for (const f of this.keyFields) {
-      const name = cells[f - this.spanFirst] as string;
-      if (name === '' || name.charCodeAt(0) <= 32 || name.charCodeAt(name.length - 1) <= 32) return -1;
-      names.push(name);
+  /** The series the key fields of the line at `from` name, or -1 when a name needs the checker (empty, spaced, unknown region). */
+  private newSeries(buf: Buffer, from: number): number {
+    const { ends, keyNames } = this;
+    const ids = this.ids;
+    for (let j = 0; j < this.keyFields.length; j++) {
+      const f = this.keyFields[j] as number;
+      const id = keyNames.idOfBytes(j, buf, f === 0 ? from : (ends[f - 1] as number) + 1, ends[f] as number);
+      if (id < 0) return -1;
+      ids[j] = id;
     }
-    if (!this.regions.has(names[0] as string)) return -1;
-    return this.seriesOf(names);
+    if (!this.regions.has(keyNames.name(0, ids[0] as number))) return -1;
+    return keyNames.seriesOf(ids);
   }
 
   /** The number of the series these key names name (a new one the first time). */
-  private seriesOf(names: string[]): number {
-    return getOrInsert(this.seriesByKey, names.join('\u0000'), () => this.series.push(names) - 1);
+  private seriesOf(names: readonly string[]): number {
+    for (let j = 0; j < names.length; j++) this.ids[j] = this.keyNames.idOf(j, names[j] as string);
+    return this.keyNames.seriesOf(this.ids);
   }
 
   /** A line the fast path does not take: the checker reads it (its rules, its words). */
@@ -538,6 +541,68 @@ function daysFromCivil(year: number, month: number, day: number): number {
 }
 
 /**
+ * Numbers series by their key names without making a string per series: each key field's
+ * distinct bytes are interned (SpanTable) and decoded once into a name, numbered per field; a
+ * series is found by its fields' name numbers. Bytes that decode to the same name (invalid
+ * UTF-8 becomes U+FFFD) get the same number, so a series is the same whatever bytes named it.
+ */
+class SeriesNames {
+  /** Each series' key names, by series number. */
+  readonly series: string[][] = [];
+  private readonly fields: { readonly spans: SpanTable; readonly idOfSpan: number[]; readonly ids: Map<string, number>; readonly names: string[] }[];
+  private readonly byIds = new Map<number | string, number>();
+
+  constructor(fieldCount: number) {
+    this.fields = Array.from({ length: fieldCount }, () => ({ spans: new SpanTable(), idOfSpan: [], ids: new Map(), names: [] }));
+  }
+
+  /** The number of field `j`'s name in buf[from, to), or -1 when it needs the checker (empty, or spaced at either end). */
+  idOfBytes(j: number, buf: Buffer, from: number, to: number): number {
+    const field = this.fields[j] as SeriesNames['fields'][number];
+    const span = field.spans.intern(buf, from, to);
+    let id = field.idOfSpan[span];
+    if (id === undefined) {
+      const name = buf.toString('utf8', from, to);
+      id = name === '' || name.charCodeAt(0) <= 32 || name.charCodeAt(name.length - 1) <= 32 ? -1 : this.idOf(j, name);
+      field.idOfSpan[span] = id;
+    }
+    return id;
+  }
+
+  /** The number of field `j`'s name `name` (a new one the first time). */
+  idOf(j: number, name: string): number {
+    const field = this.fields[j] as SeriesNames['fields'][number];
+    let id = field.ids.get(name);
+    if (id === undefined) {
+      id = field.names.push(name) - 1;
+      field.ids.set(name, id);
+    }
+    return id;
+  }
+
+  name(j: number, id: number): string {
+    return this.fields[j]?.names[id] as string;
+  }
+
+  /** The series of these name numbers (one per field), a new one the first time. */
+  seriesOf(ids: readonly number[]): number {
+    const n = this.fields.length;
+    // Up to 3 numbers below 2^16 make one number below 2^48 (exact); else a string of them.
+    let key: number | string = 0;
+    for (let j = 0; j < n && typeof key === 'number'; j++) {
+      const id = ids[j] as number;
+      key = n <= 3 && id < 65_536 ? key * 65_536 + id : ids.slice(0, n).join(',');
+    }
+    let series = this.byIds.get(key);
+    if (series === undefined) {
+      series = this.series.push(ids.slice(0, n).map((id, j) => this.name(j, id))) - 1;
+      this.byIds.set(key, series);
+    }
+    return series;
+  }
+}
+
+/**
  * Interns byte spans: the same bytes always get the same id (FNV-1a hash, open addressing,
  * bytes kept in one arena and compared on a hit).
  */
@@ -576,7 +641,9 @@ class SpanTable {
       this.arena.copy(bigger, 0, 0, this.used);
       this.arena = bigger;
     }
-    buf.copy(this.arena, this.used, from, to);
+    // Names are short: a loop copies them faster than Buffer#copy's call.
+    const arena = this.arena;
+    for (let i = 0; i < len; i++) arena[this.used + i] = buf[from + i] as number;
     this.hashes.push(h);
     this.offsets.push(this.used);
     this.lengths.push(len);

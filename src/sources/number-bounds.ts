@@ -1,4 +1,4 @@
-import type { DemandSample, PlanningData, Samples, TraceSample } from '../model/planning-data.ts';
+import type { DemandSample, PlanningData, Samples, TraceSample, TrafficSample } from '../model/planning-data.ts';
 
 /**
  * The numbers evac accepts in data (traffic, trace counts, demand, capacity): 0, or between
@@ -25,12 +25,11 @@ export function numberBoundProblem(v: number): string | undefined {
  */
 export function dataBoundProblem(data: PlanningData): string | undefined {
   const iso = (t: number) => new Date(t * 1000).toISOString();
-  for (const s of data.traffic) {
-    const p = numberBoundProblem(s.value);
-    if (p) return `traffic of ${s.device} in ${s.region} at ${iso(s.t)}: ${s.value} ${p}`;
-  }
+  const traffic = firstOutOfBounds(data.traffic);
+  if (traffic) return `traffic of ${traffic.device} in ${traffic.region} at ${iso(traffic.t)}: ${traffic.value} ${numberBoundProblem(traffic.value)}`;
   const traces = firstOutOfBounds(data.traces);
-  if (traces) return `trace count of ${traces.service} (${traces.device}) in ${traces.region} at ${iso(traces.t)}: ${traces.count} ${numberBoundProblem(traces.count)}`;
+  if (traces)
+    return `trace count of ${traces.service} (${traces.device}) in ${traces.region} at ${iso(traces.t)}: ${traces.count} ${numberBoundProblem(traces.count)}`;
   const demand = firstOutOfBounds(data.demand);
   if (demand) return `demand of ${demand.service} in ${demand.region} at ${iso(demand.t)}: ${demand.value} ${numberBoundProblem(demand.value)}`;
   for (const c of data.capacity) {
@@ -47,7 +46,7 @@ export function dataBoundProblem(data: PlanningData): string | undefined {
 }
 
 /** The first sample whose value (a trace sample's count) is out of bounds; a compact store is read without an object per sample. */
-function firstOutOfBounds<T extends TraceSample | DemandSample>(samples: Samples<T>): T | undefined {
+function firstOutOfBounds<T extends TraceSample | DemandSample | TrafficSample>(samples: Samples<T>): T | undefined {
   const value = (s: T) => ('count' in s ? s.count : s.value);
   if (!samples.rows) {
     for (const s of samples) if (numberBoundProblem(value(s)) !== undefined) return s;
