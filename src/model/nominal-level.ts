@@ -37,6 +37,8 @@ export class NominalLevels {
   /** Per (key id, slot): its first and last cell, or -1. */
   private head = new Int32Array(0);
   private tail = new Int32Array(0);
+  /** Per (key id, slot): 1 while its cells' dates were added in ascending order. */
+  private ascending = new Uint8Array(0);
   private cells = 0;
   /** The cells, CELL_CHUNK at a time: growing never copies (nor holds the cells twice). */
   private readonly chunks: CellChunk[] = [];
@@ -66,9 +68,12 @@ export class NominalLevels {
     const h = id * this.slots + slot;
     const day = utcDay(t);
     let c = this.tail[h] ?? -1;
-    // Samples mostly come in time order: the date is the last one seen, else walk the chain.
-    if (c >= 0 && this.cell(c).day[c & CELL_MASK] !== day) {
-      for (c = this.head[h] ?? -1; c >= 0 && this.cell(c).day[c & CELL_MASK] !== day; c = this.cell(c).next[c & CELL_MASK] ?? -1);
+    // Samples mostly come in time order: the date is the last one seen, or a later one than every
+    // date of the chain (its dates ascending so far); else walk the chain.
+    const tailDay = c >= 0 ? (this.cell(c).day[c & CELL_MASK] as number) : 0;
+    if (c >= 0 && tailDay !== day) {
+      if (this.ascending[h] === 1 && day > tailDay) c = -1;
+      else for (c = this.head[h] ?? -1; c >= 0 && this.cell(c).day[c & CELL_MASK] !== day; c = this.cell(c).next[c & CELL_MASK] ?? -1);
     }
     if (c >= 0) {
       const k = this.cell(c);
@@ -87,8 +92,13 @@ export class NominalLevels {
     k.weekend[i] = this.dayTypeOf?.(key, day * 86_400 + bucket * this.bucketMinutes * 60) === 'weekend' ? 1 : 0;
     k.next[i] = -1;
     const last = this.tail[h] ?? -1;
-    if (last >= 0) this.cell(last).next[last & CELL_MASK] = n;
-    else this.head[h] = n;
+    if (last >= 0) {
+      this.cell(last).next[last & CELL_MASK] = n;
+      if (day < tailDay) this.ascending[h] = 0;
+    } else {
+      this.head[h] = n;
+      this.ascending[h] = 1;
+    }
     this.tail[h] = n;
   }
 
@@ -155,6 +165,7 @@ export class NominalLevels {
     const capacity = Math.max(size, Math.ceil(this.head.length * 1.5));
     this.head = grown(this.head, capacity, -1);
     this.tail = grown(this.tail, capacity, -1);
+    this.ascending = grown(this.ascending, capacity, 0);
   }
 }
 

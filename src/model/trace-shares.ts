@@ -13,35 +13,30 @@ export interface TraceShares {
 }
 
 /**
+ * A device type's trace counts by time-of-day bucket: an array indexed by bucket (plain or
+ * typed), or a compact store that answers for the buckets it holds. Undefined: no count (0).
+ */
+export interface BucketCounts {
+  at(bucket: number): number | undefined;
+}
+
+/**
  * A service's device-type shares in one region at bucket b0, from sampled trace counts.
  *
  * If the count at b0 is below `minSamples`, the pool is widened symmetrically to b0±1,
  * b0±2, ... (wrapping around midnight) until it reaches `minSamples` or covers the whole
  * day. S[d] = pooled count of d / pooled total.
  *
- * @param counts device type -> trace count per bucket (index = bucket)
+ * @param counts device type -> trace count per bucket
  * @param bucketCount buckets per day
  */
-export function traceShares(counts: ReadonlyMap<string, ArrayLike<number>>, b0: number, bucketCount: number, minSamples: number): TraceShares {
-  const pooled = new Set<number>([b0]);
-  const order = [b0];
-  let total = sumBuckets(counts, order);
-  let k = 0;
-  while (total < minSamples && pooled.size < bucketCount) {
-    k += 1;
-    for (const b of [(b0 - k + bucketCount) % bucketCount, (b0 + k) % bucketCount]) {
-      if (!pooled.has(b)) {
-        pooled.add(b);
-        order.push(b);
-      }
-    }
-    total = sumBuckets(counts, order);
-  }
+export function traceShares(counts: ReadonlyMap<string, BucketCounts>, b0: number, bucketCount: number, minSamples: number): TraceShares {
+  const { buckets: order, total, widenedBy: k } = tracePool((buckets) => sumBuckets(counts, buckets), b0, bucketCount, minSamples);
   const shares = new Map<string, number>();
   if (total > 0) {
     for (const [device, perBucket] of counts) {
       let n = 0;
-      for (const b of order) n += perBucket[b] ?? 0;
+      for (const b of order) n += perBucket.at(b) ?? 0;
       if (n > 0) shares.set(device, n / total);
     }
   }
@@ -52,8 +47,39 @@ export function traceShares(counts: ReadonlyMap<string, ArrayLike<number>>, b0: 
   return { shares, total, widenedBy: k, buckets: order, flags };
 }
 
-function sumBuckets(counts: ReadonlyMap<string, ArrayLike<number>>, buckets: readonly number[]): number {
+function sumBuckets(counts: ReadonlyMap<string, BucketCounts>, buckets: readonly number[]): number {
   let total = 0;
-  for (const perBucket of counts.values()) for (const b of buckets) total += perBucket[b] ?? 0;
+  for (const perBucket of counts.values()) for (const b of buckets) total += perBucket.at(b) ?? 0;
   return total;
+}
+
+/** The pool of buckets around b0 that trace shares use (see traceShares), and its count. */
+export interface TracePool {
+  /** The buckets pooled, b0 first. */
+  readonly buckets: number[];
+  readonly total: number;
+  readonly widenedBy: number;
+}
+
+/**
+ * The widening rule of traceShares alone: b0, then b0±1, b0±2, ... (wrapping around midnight)
+ * until `countOf` the pooled buckets reaches `minSamples` or the pool covers the whole day.
+ * @param countOf the trace count of some buckets (all device types together)
+ */
+export function tracePool(countOf: (buckets: readonly number[]) => number, b0: number, bucketCount: number, minSamples: number): TracePool {
+  const pooled = new Set<number>([b0]);
+  const order = [b0];
+  let total = countOf(order);
+  let k = 0;
+  while (total < minSamples && pooled.size < bucketCount) {
+    k += 1;
+    for (const b of [(b0 - k + bucketCount) % bucketCount, (b0 + k) % bucketCount]) {
+      if (!pooled.has(b)) {
+        pooled.add(b);
+        order.push(b);
+      }
+    }
+    total = countOf(order);
+  }
+  return { buckets: order, total, widenedBy: k };
 }

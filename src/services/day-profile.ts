@@ -3,7 +3,7 @@ import { planUnits, resolveScope } from '../config/resolve-scope.ts';
 import { bucketsPerDay } from '../model/bucket.ts';
 import { evacuationRatio } from '../model/evacuation-ratio.ts';
 import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
-import { traceShares } from '../model/trace-shares.ts';
+import { type BucketCounts, traceShares } from '../model/trace-shares.ts';
 import type { Plan, PlanEntry } from '../report/plan-schema.ts';
 import type { LoadResult } from '../sources/data-source.ts';
 import { buildPlanIndex, key, type PlanIndex, regionLevels } from './plan-index.ts';
@@ -49,7 +49,7 @@ export function dayProfile(config: LoadedConfig, index: PlanIndex, plan: Plan, e
   const scope = service && unit ? resolveScope(service.config, unit, entry.region) : undefined;
   const traceName = scope?.traceName ?? entry.service;
   const minSamples = scope?.minTraceSamples ?? config.evacuation.defaults.minTraceSamples;
-  const counts = index.traceCounts.get(key(entry.region, traceName)) ?? new Map<string, Float64Array>();
+  const counts = index.traceCounts.get(key(entry.region, traceName)) ?? new Map<string, BucketCounts>();
   const weighted: number[] = [];
   const uniform: number[] = [];
   const receiving: number[] = [];

@@ -2,7 +2,7 @@ import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import { getOrInsert } from '../model/get-or-insert.ts';
 import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
 import { latestTime } from '../model/planning-data.ts';
-import { traceShares } from '../model/trace-shares.ts';
+import { tracePool } from '../model/trace-shares.ts';
 import type { BucketsWanted } from '../sources/data-source.ts';
 import { key } from './plan-index.ts';
 
@@ -70,12 +70,17 @@ export function planBuckets(input: PlanBucketsInput): BucketsWanted {
         perBucket[b] = (perBucket[b] ?? 0) + s.count;
       }
     }
-    // Summed in another order than the plan sums them, the totals may differ from its in the
-    // last bits: asking a hair more than minTraceSamples pools at least as wide as the plan.
+    // The pool traceShares would make (its rule: tracePool) of these totals. Summed in another
+    // order than the plan sums them, the totals may differ from its in the last bits: asking a
+    // hair more than minTraceSamples pools at least as wide as the plan.
     const threshold = input.minTraceSamples * (1 + 1e-9);
     for (const perBucket of totals.values()) {
-      const series = new Map([['', perBucket]]);
-      for (const b0 of input.windowBuckets) for (const b of traceShares(series, b0, bucketCount, threshold).buckets) wanted.add(b);
+      const countOf = (buckets: readonly number[]) => {
+        let n = 0;
+        for (const b of buckets) n += perBucket[b] ?? 0;
+        return n;
+      };
+      for (const b0 of input.windowBuckets) for (const b of tracePool(countOf, b0, bucketCount, threshold).buckets) wanted.add(b);
     }
     // A series with no trace yet pools past every bucket read around b0 (its count there is 0):
     // the next ring out, until it shows up or the whole day is read.

@@ -3,6 +3,7 @@ import { type DayType, type DayTypeRule, dayTypeOf } from '../model/day-type.ts'
 import { getOrInsert } from '../model/get-or-insert.ts';
 import { type DayTypeOf, NominalLevels } from '../model/nominal-level.ts';
 import { NearestSample } from '../model/capacity-rescale.ts';
+import type { BucketCounts } from '../model/trace-shares.ts';
 import { type CapacityRecord, drainOnce, type PlanningData } from '../model/planning-data.ts';
 
 const SEP = '\u0000';
@@ -35,6 +36,25 @@ class Keys {
   }
 }
 
+/** A series' trace counts in the buckets that have any (`slotOf`: bucket -> slot, or -1), held in a shared buffer. */
+class SlabCounts implements BucketCounts {
+  constructor(
+    private readonly slab: Float64Array,
+    private readonly base: number,
+    private readonly slotOf: Int32Array,
+  ) {}
+
+  at(bucket: number): number | undefined {
+    const slot = this.slotOf[bucket] ?? -1;
+    return slot < 0 ? undefined : this.slab[this.base + slot];
+  }
+
+  add(bucket: number, count: number): void {
+    const at = this.base + (this.slotOf[bucket] as number);
+    this.slab[at] = (this.slab[at] as number) + count;
+  }
+}
+
 /**
  * The planning data folded once into what the ratio math looks up: nominal levels for the
  * window's buckets, trace counts per bucket, device types per region, capacity rows.
@@ -46,7 +66,7 @@ export interface PlanIndex {
   /** Device types each region has anywhere in the traffic data. */
   readonly devicesByRegion: ReadonlyMap<string, readonly string[]>;
   /** key(region, traceName) -> device -> count per bucket. */
-  readonly traceCounts: ReadonlyMap<string, ReadonlyMap<string, Float64Array>>;
+  readonly traceCounts: ReadonlyMap<string, ReadonlyMap<string, BucketCounts>>;
   /** D[s,r,b]: key(region, service). */
   readonly demand: NominalLevels;
   /** key(region, service). */
@@ -55,6 +75,8 @@ export interface PlanIndex {
   readonly demandAtCapacity: ReadonlyMap<string, number>;
   readonly bucketCount: number;
   readonly bucketMinutes: number;
+  /** `key(a, b)`, the same string each time for the same pair (a lookup by it hashes no new string). */
+  readonly key: (a: string, b: string) => string;
 }
 
 /**
@@ -83,16 +105,25 @@ export function buildPlanIndex(
 ): PlanIndex {
   const bucketCount = bucketsPerDay(bucketMinutes);
   // Keys start with the region: its zone decides the day type of each date.
-  // Each key's zone found once (not a split key per cell); 'UTC' for a region without one.
-  const zones = new Map<string, string>();
+  // Each key's zone found once (not a split key per cell; 'UTC' for a region without one), and
+  // each zone's day types by minute since the epoch (a small integer key, unlike the time).
+  const zones = new Map<string, { readonly zone: string; readonly byMinute: Map<number, DayType> }>();
+  const byZone = new Map<string, Map<number, DayType>>();
   const typeOf: DayTypeOf | undefined = dayTypes
     ? (k, t) => {
-        let zone = zones.get(k);
-        if (zone === undefined) {
-          zone = dayTypes.timeZones[splitKey(k)[0]] ?? 'UTC';
-          zones.set(k, zone);
+        let z = zones.get(k);
+        if (z === undefined) {
+          const zone = dayTypes.timeZones[splitKey(k)[0]] ?? 'UTC';
+          z = { zone, byMinute: getOrInsert(byZone, zone, () => new Map()) };
+          zones.set(k, z);
         }
-        return dayTypeOf(t, zone);
+        if (t % 60 !== 0) return dayTypeOf(t, z.zone);
+        let type = z.byMinute.get(t / 60);
+        if (type === undefined) {
+          type = dayTypeOf(t, z.zone);
+          z.byMinute.set(t / 60, type);
+        }
+        return type;
       }
     : undefined;
   const keys = new Keys();
@@ -115,35 +146,36 @@ export function buildPlanIndex(
     }
   }
 
-  const traceCounts = new Map<string, Map<string, Float64Array>>();
+  const traceCounts = new Map<string, Map<string, BucketCounts>>();
   const traceRows = drain ? undefined : data.traces.rows;
   if (traceRows) {
-    // Each series' counts looked up once, when its first kept sample comes; all of them views of
-    // one buffer (tens of thousands of series: one allocation, not one each for the collector).
-    const seriesCounts: (Float64Array | undefined)[] = [];
-    let slab: Float64Array | undefined;
+    // A few buckets of the day have traces (those a plan read): each series holds a count for
+    // those only, in one buffer (tens of thousands of series x every bucket would be tens of MB).
+    const slotOf = new Int32Array(bucketCount).fill(-1);
+    let slots = 0;
+    traceRows.forEach((_series, t) => {
+      if (!keep(t)) return;
+      const b = bucketOf(t, bucketMinutes);
+      if (slotOf[b] === -1) slotOf[b] = slots++;
+    });
+    const slab = new Float64Array(traceRows.names.length * slots);
+    const seriesCounts: (SlabCounts | undefined)[] = [];
     traceRows.forEach((series, t, count) => {
       if (!keep(t)) return;
       let counts = seriesCounts[series];
       if (counts === undefined) {
         const [region, service, device] = traceRows.names[series] as [string, string, string];
-        const byDevice = getOrInsert(traceCounts, keys.of(region, service), () => new Map<string, Float64Array>());
-        counts = byDevice.get(device);
-        if (counts === undefined) {
-          slab ??= new Float64Array(traceRows.names.length * bucketCount);
-          counts = slab.subarray(series * bucketCount, (series + 1) * bucketCount);
-          byDevice.set(device, counts);
-        }
+        const byDevice = getOrInsert(traceCounts, keys.of(region, service), () => new Map<string, BucketCounts>());
+        counts = getOrInsert(byDevice, device, () => new SlabCounts(slab, series * slots, slotOf)) as SlabCounts;
         seriesCounts[series] = counts;
       }
-      const b = bucketOf(t, bucketMinutes);
-      counts[b] = (counts[b] ?? 0) + count;
+      counts.add(bucketOf(t, bucketMinutes), count);
     });
   } else {
     for (const s of drain ? drainOnce(data.traces) : data.traces) {
       if (!keep(s.t)) continue;
-      const byDevice = getOrInsert(traceCounts, keys.of(s.region, s.service), () => new Map<string, Float64Array>());
-      const counts = getOrInsert(byDevice, s.device, () => new Float64Array(bucketCount));
+      const byDevice = getOrInsert(traceCounts, keys.of(s.region, s.service), () => new Map<string, BucketCounts>());
+      const counts = getOrInsert(byDevice, s.device, () => new Float64Array(bucketCount)) as Float64Array;
       const b = bucketOf(s.t, bucketMinutes);
       counts[b] = (counts[b] ?? 0) + s.count;
     }
@@ -155,8 +187,9 @@ export function buildPlanIndex(
   const capacity = new Map<string, CapacityRecord>();
   const nearest = new Map<string, NearestSample>();
   for (const c of data.capacity) {
-    capacity.set(key(c.region, c.service), c);
-    if (c.observedAt !== undefined && c.observedAt !== null) nearest.set(key(c.region, c.service), new NearestSample(c.observedAt, bucketMinutes * 60));
+    const k = keys.of(c.region, c.service);
+    capacity.set(k, c);
+    if (c.observedAt !== undefined && c.observedAt !== null) nearest.set(k, new NearestSample(c.observedAt, bucketMinutes * 60));
   }
 
   const demand = new NominalLevels(bucketMinutes, buckets, typeOf);
@@ -181,7 +214,7 @@ export function buildPlanIndex(
 
   const devicesByRegion = new Map<string, string[]>();
   for (const [region, set] of devices) devicesByRegion.set(region, [...set].sort());
-  return { traffic, devicesByRegion, traceCounts, demand, capacity, demandAtCapacity, bucketCount, bucketMinutes };
+  return { traffic, devicesByRegion, traceCounts, demand, capacity, demandAtCapacity, bucketCount, bucketMinutes, key: (a, b) => keys.of(a, b) };
 }
 
 /** Nominal traffic of every device type of a region at a bucket. */

@@ -7,7 +7,7 @@ import { capacityRescale } from '../model/capacity-rescale.ts';
 import { capacityTarget, requiredCapacity } from '../model/capacity-target.ts';
 import { type EvacuationRatio, evacuationRatio, hasHistory, isUnbounded } from '../model/evacuation-ratio.ts';
 import { type LookbackWindow, lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
-import { type TraceShares, traceShares } from '../model/trace-shares.ts';
+import { type BucketCounts, type TraceShares, traceShares } from '../model/trace-shares.ts';
 import { PLAN_SCHEMA_VERSION, type Plan, type PlanEntry, type PlanFlag, PlanSchema } from '../report/plan-schema.ts';
 import { type Guard, schemaGuard } from '../report/schema-guard.ts';
 import type { DataSource, LoadResult } from '../sources/data-source.ts';
@@ -369,12 +369,12 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
   const defaults = config.evacuation.defaults;
   const minSamples = scope.minTraceSamples ?? defaults.minTraceSamples;
   const headroom = scope.headroom ?? defaults.headroom;
-  const counts = index.traceCounts.get(key(scope.region, scope.traceName)) ?? new Map<string, Float64Array>();
+  const counts = index.traceCounts.get(index.key(scope.region, scope.traceName)) ?? new Map<string, BucketCounts>();
 
   // The worst bucket of the window sizes the plan; ties keep the earliest. When capacity was
   // observed at a known hour it is carried to each bucket by demand, so the bucket that needs
   // the most capacity is the one with the most predicted demand (nominal demand x ratio).
-  const unitKey = key(scope.region, scope.name);
+  const unitKey = index.key(scope.region, scope.name);
   const timed = windowSlots.length > 1 && (index.capacity.get(unitKey)?.observedAt ?? null) !== null;
   const slotDemand = timed ? windowSlots.map(({ bucket, t }) => index.demand.levelOn(unitKey, bucket, regionDayType(dayTypes, scope.region, t))?.value) : [];
   const byDemand = timed && slotDemand.every((v) => v !== undefined);

@@ -82,7 +82,7 @@ export async function precompute(options: PrecomputeOptions): Promise<Precompute
         device,
         counts,
       } of traceSeries) {
-        const count = counts[b] ?? 0;
+        const count = counts.at(b) ?? 0;
         if (count > 0) yield { t: stamp(b), region, service, device, count };
       }
     }

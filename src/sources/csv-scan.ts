@@ -550,7 +550,7 @@ class SeriesNames {
   /** Each series' key names, by series number. */
   readonly series: string[][] = [];
   private readonly fields: { readonly spans: SpanTable; readonly idOfSpan: number[]; readonly ids: Map<string, number>; readonly names: string[] }[];
-  private readonly byIds = new Map<number | string, number>();
+  private readonly byIds: Trie = [];
 
   constructor(fieldCount: number) {
     this.fields = Array.from({ length: fieldCount }, () => ({ spans: new SpanTable(), idOfSpan: [], ids: new Map(), names: [] }));
@@ -587,20 +587,29 @@ class SeriesNames {
   /** The series of these name numbers (one per field), a new one the first time. */
   seriesOf(ids: readonly number[]): number {
     const n = this.fields.length;
-    // Up to 3 numbers below 2^16 make one number below 2^48 (exact); else a string of them.
-    let key: number | string = 0;
-    for (let j = 0; j < n && typeof key === 'number'; j++) {
+    // A trie of arrays indexed by the name numbers (small and dense): no key made per series.
+    let node = this.byIds;
+    for (let j = 0; j < n - 1; j++) {
       const id = ids[j] as number;
-      key = n <= 3 && id < 65_536 ? key * 65_536 + id : ids.slice(0, n).join(',');
+      let next = node[id] as Trie | undefined;
+      if (next === undefined) {
+        next = [];
+        node[id] = next;
+      }
+      node = next;
     }
-    let series = this.byIds.get(key);
+    const last = ids[n - 1] as number;
+    let series = node[last] as number | undefined;
     if (series === undefined) {
       series = this.series.push(ids.slice(0, n).map((id, j) => this.name(j, id))) - 1;
-      this.byIds.set(key, series);
+      node[last] = series;
     }
     return series;
   }
 }
+
+/** Series numbers by name numbers, one level per key field. */
+type Trie = (Trie | number | undefined)[];
 
 /**
  * Interns byte spans: the same bytes always get the same id (FNV-1a hash, open addressing,
