@@ -14,10 +14,7 @@ import type { DataSource, LoadResult } from '../sources/data-source.ts';
 import { dataBoundProblem } from '../sources/number-bounds.ts';
 import { FUTURE_TOLERANCE_SECONDS, STALE_DATA_SECONDS } from './data-age.ts';
 import { planBuckets } from './plan-buckets.ts';
-import { buildPlanIndex, type DayTypes, key, type PlanIndex, regionDayType, regionLevels, regionLevelsOn } from './plan-index.ts';
-
-/** A region's nominal traffic at a slot of the window (see regionLevelsOn). */
-type RegionLevelsAt = ReturnType<typeof regionLevelsOn>;
+import { buildPlanIndex, type DayTypes, type PlanIndex, regionDayType, regionLevels, regionLevelsOn } from './plan-index.ts';
 
 export interface PlanOptions {
   readonly config: LoadedConfig;
@@ -351,6 +348,9 @@ function unconfiguredUnits(configured: readonly UnitScopes[], data: LoadResult['
 function defaultScope(unit: PlanUnit, region: string): ScopedServiceConfig {
   return { ...unit, region, traceName: unit.name };
 }
+
+/** A region's nominal traffic at a slot of the window (see regionLevelsOn). */
+type RegionLevelsAt = ReturnType<typeof regionLevelsOn>;
 
 interface EntryInput {
   readonly index: PlanIndex;
