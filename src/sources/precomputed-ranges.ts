@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { InputIssue, Result } from '../errors.ts';
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
+import { getOrInsert } from '../model/get-or-insert.ts';
 import type { PlanningData, Samples, TrafficSample } from '../model/planning-data.ts';
 import { SERIES_TABLES } from './aggregate-sql.ts';
 import { mergeScanIssues, openRangeScan, type RangeScan, type ScanResult, type ScanSink } from './csv-scan.ts';
@@ -116,8 +117,9 @@ class BucketTable<K extends 'traces' | 'demand'> implements ScanSink {
   /** The bucket being read, and whether a row of another was met (the file changed since it was indexed). */
   private bucket = -1;
   private outside = false;
-  /** Distinct (region, service) of the trace series, counted up to series `counted`. */
-  private readonly pairs = new Set<string>();
+  /** Distinct (region, service) of the trace series (region -> services), counted up to series `counted`. */
+  private readonly pairs = new Map<string, Set<string>>();
+  private pairCount = 0;
   private counted = 0;
 
   /** Null when the scanner does not map the file (its header), or it cannot be opened: the caller reads the directory whole, whose reader names the problem. */
@@ -182,9 +184,13 @@ class BucketTable<K extends 'traces' | 'demand'> implements ScanSink {
     const all = this.series();
     for (; this.counted < all.length; this.counted++) {
       const [region, service] = all[this.counted] as readonly string[];
-      this.pairs.add(`${region}\u0000${service}`);
+      const services = getOrInsert(this.pairs, region as string, () => new Set<string>());
+      if (!services.has(service as string)) {
+        services.add(service as string);
+        this.pairCount += 1;
+      }
     }
-    return this.pairs.size;
+    return this.pairCount;
   }
 
   close(): void {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
-import { type ScanResult, mergeScanIssues, parseNumberBytes, parseTimeBytes, scanCsv } from '../../src/sources/csv-scan.ts';
+import { type ScanResult, mergeScanIssues, openRangeScan, parseNumberBytes, parseTimeBytes, scanCsv } from '../../src/sources/csv-scan.ts';
 import { parseNumber, parseTime } from '../../src/sources/csv-table.ts';
 import { readTraffic } from '../../src/sources/data-files.ts';
 import { DATA_FILES } from '../../src/sources/data-tables.ts';
@@ -96,6 +96,94 @@ describe('the byte scanner', () => {
     expect(parseTimeBytes(bytes('2026-11-23T10:05:00.125+05:30'), 0, 29)).toBe(Date.parse('2026-11-23T10:05:00.125+05:30') / 1000);
     expect(parseNumberBytes(bytes('0.1'), 0, 3)).toBe(0.1);
     expect(parseNumberBytes(bytes('1e3'), 0, 3)).toBe(-1);
+  });
+
+  test('reads a file by byte ranges, in any order, with one scan as one scan of it reads them: the same rows, issues at the lines of the file, a series numbered once', () => {
+    let n = 0;
+    fc.assert(
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (lines, cuts, shuffle) => {
+          const file = path.join(tmp, `r${n++}.csv`);
+          const text = `timestamp,region,device_type,value\n${lines.map((l) => `${l}\n`).join('')}`;
+          writeFileSync(file, text);
+          // Ranges of whole lines: [start, end) in bytes, and the line number of the first.
+          const starts: number[] = [];
+          let at = Buffer.byteLength('timestamp,region,device_type,value\n');
+          for (const l of lines) {
+            starts.push(at);
+            at += Buffer.byteLength(`${l}\n`);
+          }
+          const ranges: { start: number; end: number; line: number }[] = [];
+          for (const [i, start] of starts.entries()) {
+            if (i === 0 || cuts[i]) ranges.push({ start, end: at, line: i + 2 });
+            const last = ranges.at(-1);
+            if (last) last.end = starts[i + 1] ?? at;
+          }
+          const order = ranges.map((_, i) => i).sort((a, b) => ((a * 7919 + shuffle) % 101) - ((b * 7919 + shuffle) % 101));
+          const byRange = ranges.map(() => [] as [number, number, number][]);
+          let current = 0;
+          const scan = openRangeScan(file, spec, regions, { row: (series, t, v) => byRange[current]?.push([series, t, v]) });
+          if (!scan) throw new Error('the header is mapped');
+          try {
+            for (const i of order) {
+              current = i;
+              const range = ranges[i] as { start: number; end: number; line: number };
+              expect(scan.read(range, range.line)).toBe(true);
+            }
+            const result = scan.result();
+            const issues = mergeScanIssues(file, [result]).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+            const whole = scanned(file);
+            if (issues.length > 0) expect({ issues: issues.map((i) => `${i.line}: ${i.message}`) }).toStrictEqual(whole);
+            else expect({ rows: byRange.flat().map(([s, t, v]) => `${(result.series[s] ?? []).join('/')} ${t} ${v}`) }).toStrictEqual(whole);
+            const names = result.series.map((names) => names.join('/'));
+            expect(new Set(names).size).toBe(names.length);
+          } finally {
+            scan.close();
+          }
+        },
+      ),
+      { seed: 20261126, numRuns: 300 },
+    );
+  });
+
+  test('refuses a byte range that does not start a line (an index that no longer fits its file)', () => {
+    const file = path.join(tmp, 'ranges.csv');
+    const [header, first, second] = ['timestamp,region,device_type,value\n', '1763892000,us-east-1,tv,1\n', '1763892900,us-east-1,tv,2\n'];
+    writeFileSync(file, `${header}${first}${second}`);
+    const rows: number[] = [];
+    const scan = openRangeScan(file, spec, regions, { row: (_s, _t, v) => rows.push(v) });
+    const start = header.length + first.length;
+    expect(scan?.read({ start: start - 5, end: start + second.length }, 3)).toBe(false);
+    expect(scan?.read({ start, end: start + second.length }, 3)).toBe(true);
+    scan?.close();
+    expect(rows).toEqual([2]);
+  });
+
+  test('numbers a series by its names, whatever bytes named it (quoted, or invalid UTF-8 that reads as the same name)', () => {
+    const file = path.join(tmp, 'names.csv');
+    const bytes = Buffer.concat([
+      Buffer.from('timestamp,region,device_type,value\n1763892000,us-east-1,tv,1\n1763892000,us-east-1,"tv",2\n1763892000,us-east-1,'),
+      Buffer.from([0xff]),
+      Buffer.from(',3\n1763892000,us-east-1,'),
+      Buffer.from([0xfe]),
+      Buffer.from(',4\n'),
+    ]);
+    writeFileSync(file, bytes);
+    const rows: [number, number][] = [];
+    const scan = scanCsv(file, spec, regions, { row: (series, _t, v) => rows.push([series, v]) });
+    expect(scan?.series).toEqual([
+      ['us-east-1', 'tv'],
+      ['us-east-1', '\ufffd'],
+    ]);
+    expect(rows).toEqual([
+      [0, 1],
+      [0, 2],
+      [1, 3],
+      [1, 4],
+    ]);
   });
 
   test('hands a file whose header it does not map to the checker (null)', () => {

@@ -130,6 +130,40 @@ describe('a precomputed directory read by bucket', () => {
     expect([...(source.last?.data.demand ?? [])].some((s) => s.t === 1795300000 && s.value === 1000000)).toBe(true);
   });
 
+  test('a row of another bucket inside a bucket read (the file edited, its size kept) reads the directory whole, and plans as read', async () => {
+    const manifest = unwrap(readManifest(dir));
+    const at = Date.parse('2026-11-24T14:10:00Z') / 1000;
+    const [offset] = manifest?.byBucket?.demand.ranges[bucketOf(at, 15)] ?? [0, 0, 0];
+    // The bucket's first row moved 15 minutes on, to the next bucket: the same number of bytes.
+    const copy = editedCopy((text) => {
+      const end = text.indexOf(',', offset);
+      return `${text.slice(0, offset)}${Number(text.slice(offset, end)) + 900}${text.slice(end)}`;
+    });
+    const copyManifest = unwrap(readManifest(copy));
+    if (!copyManifest) throw new Error('no manifest');
+    expect(readPrecomputedBuckets(copy, copyManifest, new Set(config.evacuation.regions), () => ({ traces: [], demand: [bucketOf(at, 15)] }))).toBeNull();
+    const options = { config, failedRegion: 'us-west-2', at, allowPartialHistory: true };
+    const a = await planEvacuation({ ...options, source: whole(new FilesSource(copy)) });
+    const b = await planEvacuation({ ...options, source: new FilesSource(copy) });
+    expect({ ...b, source: '' }).toEqual({ ...a, source: '' });
+  });
+
+  test('a row of a region evacuation.yaml does not list, in a bucket read, is named by its file and line', async () => {
+    const manifest = unwrap(readManifest(dir));
+    const at = Date.parse('2026-11-24T14:10:00Z') / 1000;
+    const [offset, , line] = manifest?.byBucket?.demand.ranges[bucketOf(at, 15)] ?? [0, 0, 0];
+    // The bucket's first row's region, renamed to one of the same length that is not configured.
+    const copy = editedCopy((text) => {
+      const start = text.indexOf(',', offset) + 1;
+      const end = text.indexOf(',', start);
+      return `${text.slice(0, start)}${'x'.repeat(end - start)}${text.slice(end)}`;
+    });
+    const error = await planEvacuation({ config, source: new FilesSource(copy), failedRegion: 'us-west-2', at }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EvacError);
+    expect((error as EvacError).message).toContain(`${path.join(copy, 'service-demand.csv')}:${line}`);
+    expect((error as EvacError).message).toContain('unknown region');
+  });
+
   test('a bad row in a bucket read is named by its file and line', async () => {
     const manifest = unwrap(readManifest(dir));
     const at = Date.parse('2026-11-24T14:10:00Z') / 1000;
