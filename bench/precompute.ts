@@ -3,11 +3,14 @@
  * ~30M raw rows under 1 GiB of peak RSS, and `evac plan` from its output for 2,000 services x 3
  * healthy regions under 500 ms (whole process; goal 150 ms).
  *
- * Usage: `npx tsx bench/precompute.ts [OUT] [--services 2000] [--days 14] [--step 900] [--runs 5]`
- * generates OUT/set (bench/generate.ts: 2,000 services x 14 days every 15 minutes, traces every
- * 45 = 30.4M rows, 1.2 GB of CSV; kept and reused when its parameters match), runs
- * `evac precompute` once under /usr/bin/time, then the plans from its output, interleaved, each
- * `--runs` times. Not part of `npm run bench` (minutes of work and over 1.5 GB of disk).
+ * Usage: `npx tsx bench/precompute.ts [OUT] [--services 2000] [--days 14] [--step 900] [--runs 5]
+ * [--reuse] [--baseline DIR]` generates OUT/set (bench/generate.ts: 2,000 services x 14 days every
+ * 15 minutes, traces every 45 = 30.4M rows, 1.2 GB of CSV; kept and reused when its parameters
+ * match), runs `evac precompute` once under /usr/bin/time (with `--reuse`, not when
+ * OUT/precomputed holds a manifest already), then the plans from its output, interleaved, each
+ * `--runs` times. `--baseline DIR`: another checkout with its bundle built (e.g. a `git worktree`
+ * of main), whose `bin/evac.js` runs each command too, interleaved, as "before". Not part of
+ * `npm run bench` (minutes of work and over 1.5 GB of disk).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,10 +36,10 @@ interface Timed {
   readonly stdout: string;
 }
 
-/** One whole `evac` process under /usr/bin/time: wall time and peak RSS. */
-function evac(args: readonly string[]): Timed {
+/** One whole `evac` process (of the checkout `root`) under /usr/bin/time: wall time and peak RSS. */
+function evac(args: readonly string[], root = ROOT): Timed {
   const start = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, path.join(ROOT, 'bin/evac.js'), ...args], {
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, path.join(root, 'bin/evac.js'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 2 ** 30,
@@ -77,15 +80,18 @@ export async function benchPrecompute(argv: readonly string[]): Promise<void> {
   );
 
   const pre = path.join(out, 'precomputed');
-  rmSync(pre, { recursive: true, force: true });
   const config = path.join(set, 'config');
-  const p = evac(['precompute', '--data', path.join(set, 'data'), '--config', config, '--out', pre, '--at', '2026-11-24T00:00:00Z', '--format', 'json']);
-  const manifest = JSON.parse(p.stdout).manifest as { rows: Record<string, number> };
-  console.log(
-    `evac precompute: ${(p.ms / 1000).toFixed(1)} s, peak RSS ${p.rssMb.toFixed(0)} MiB (target: under 1,024 MiB) -> ${Object.entries(manifest.rows)
-      .map(([k, n]) => `${n.toLocaleString('en')} ${k}`)
-      .join(', ')}`,
-  );
+  if (argv.includes('--reuse') && existsSync(path.join(pre, 'precompute.json'))) console.log(`evac precompute: not run (--reuse: ${pre} is there)`);
+  else {
+    rmSync(pre, { recursive: true, force: true });
+    const p = evac(['precompute', '--data', path.join(set, 'data'), '--config', config, '--out', pre, '--at', '2026-11-24T00:00:00Z', '--format', 'json']);
+    const manifest = JSON.parse(p.stdout).manifest as { rows: Record<string, number> };
+    console.log(
+      `evac precompute: ${(p.ms / 1000).toFixed(1)} s, peak RSS ${p.rssMb.toFixed(0)} MiB (target: under 1,024 MiB) -> ${Object.entries(manifest.rows)
+        .map(([k, n]) => `${n.toLocaleString('en')} ${k}`)
+        .join(', ')}`,
+    );
+  }
 
   const plan = ['plan', '--data', pre, '--config', config, '--failed', 'us-west-2', '--at', AT];
   const cases: [string, string[]][] = [
@@ -94,18 +100,35 @@ export async function benchPrecompute(argv: readonly string[]): Promise<void> {
     ['evac plan --format json', [...plan, '--format', 'json']],
     ['evac plan --window 240 --format json', [...plan, '--window', '240', '--format', 'json']],
   ];
-  const results = cases.map(() => [] as Timed[]);
-  // Interleaved: round k runs every case once, so a busy machine slows them all alike.
-  for (let k = 0; k < runs; k++) for (const [i, [, args]] of cases.entries()) results[i]?.push(evac(args));
-  const entries = (JSON.parse(results[2]?.[0]?.stdout ?? '{}') as { services?: unknown[] }).services?.length ?? 0;
-  console.log(`plans of ${entries} entries; ${runs} runs each, median (min), whole process (target: under 500 ms, goal 150 ms)`);
-  for (const [i, [name]] of cases.entries()) {
-    const r = results[i] ?? [];
-    const ms = r.map((x) => x.ms);
-    console.log(
-      `${name.padEnd(40)} ${median(ms).toFixed(0).padStart(6)} ms (${Math.min(...ms).toFixed(0)})  max RSS ${Math.max(...r.map((x) => x.rssMb)).toFixed(0)} MiB`,
-    );
+  const baselineAt = argv.indexOf('--baseline');
+  const baseline = baselineAt === -1 ? undefined : path.resolve(argv[baselineAt + 1] ?? '');
+  const roots: [string, string][] = [...(baseline ? [['before', baseline] as [string, string]] : []), [baseline ? 'now' : '', ROOT]];
+  const results = roots.map(() => cases.map(() => [] as Timed[]));
+  // Interleaved: round k runs every case once (of each checkout), so a busy machine slows them all alike.
+  for (let k = 0; k < runs; k++)
+    for (const [c, [, root]] of roots.entries()) for (const [i, [, args]] of cases.entries()) results[c]?.[i]?.push(evac(args, root));
+  const now = results.at(-1) ?? [];
+  const entries = (JSON.parse(now[2]?.[0]?.stdout ?? '{}') as { services?: unknown[] }).services?.length ?? 0;
+  if (baseline) {
+    const same = (results[0]?.[2]?.[0]?.stdout ?? '') === (now[2]?.[0]?.stdout ?? '');
+    console.log(`before: ${baseline}; its JSON plan is ${same ? 'identical' : 'NOT identical'} to this checkout's`);
   }
+  console.log(`plans of ${entries} entries; ${runs} runs each, median (min), whole process (target: under 500 ms, goal 150 ms)`);
+  for (const [c, [label]] of roots.entries()) {
+    for (const [i, [name]] of cases.entries()) {
+      const r = results[c]?.[i] ?? [];
+      const ms = r.map((x) => x.ms);
+      console.log(
+        `${`${label ? `${label}: ` : ''}${name}`.padEnd(48)} ${median(ms).toFixed(0).padStart(6)} ms (${Math.min(...ms).toFixed(0)})  max RSS ${Math.max(...r.map((x) => x.rssMb)).toFixed(0)} MiB`,
+      );
+    }
+  }
+  console.log(
+    `load average after: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchPrecompute(process.argv.slice(2));
