@@ -59,12 +59,36 @@ export class NominalLevels {
     const bucket = bucketOf(t, this.bucketMinutes);
     const slot = this.slotOf[bucket] ?? -1;
     if (slot < 0) return;
+    this.addCell(this.idOf(key), key, slot, bucket, t, value);
+  }
+
+  /**
+   * `add` for the samples of one key, its id looked up once (for a reader that holds many
+   * samples per key, e.g. a compact store's series).
+   */
+  adderOf(key: string): (t: number, value: number) => void {
+    let id = -1;
+    return (t, value) => {
+      const bucket = bucketOf(t, this.bucketMinutes);
+      const slot = this.slotOf[bucket] ?? -1;
+      if (slot < 0) return;
+      if (id < 0) id = this.idOf(key);
+      this.addCell(id, key, slot, bucket, t, value);
+    };
+  }
+
+  /** A key's id (a new one the first time). */
+  private idOf(key: string): number {
     let id = this.ids.get(key);
     if (id === undefined) {
       id = this.ids.size;
       this.ids.set(key, id);
       this.growSeries(id + 1);
     }
+    return id;
+  }
+
+  private addCell(id: number, key: string, slot: number, bucket: number, t: number, value: number): void {
     const h = id * this.slots + slot;
     const day = utcDay(t);
     let c = this.tail[h] ?? -1;

@@ -132,12 +132,12 @@ export function buildPlanIndex(
   const trafficRows = data.traffic.rows;
   if (trafficRows) {
     // Per series, not per sample: its key and its region's device set once.
-    const seriesKeys = trafficRows.names.map(([region, device]) => {
+    const adders = trafficRows.names.map(([region, device]) => {
       getOrInsert(devices, region as string, () => new Set<string>()).add(device as string);
-      return keys.of(region as string, device as string);
+      return traffic.adderOf(keys.of(region as string, device as string));
     });
     trafficRows.forEach((series, t, value) => {
-      if (keep(t)) traffic.add(seriesKeys[series] as string, t, value);
+      if (keep(t)) (adders[series] as (t: number, value: number) => void)(t, value);
     });
   } else {
     for (const s of data.traffic) {
@@ -196,9 +196,10 @@ export function buildPlanIndex(
   const demandRows = drain ? undefined : data.demand.rows;
   if (demandRows) {
     const seriesKeys = demandRows.names.map(([region, service]) => keys.of(region as string, service as string));
+    const adders = seriesKeys.map((k) => demand.adderOf(k));
     const seriesNearest = seriesKeys.map((k) => nearest.get(k));
     demandRows.forEach((series, t, value) => {
-      if (keep(t)) demand.add(seriesKeys[series] as string, t, value);
+      if (keep(t)) (adders[series] as (t: number, value: number) => void)(t, value);
       seriesNearest[series]?.offer(t, value);
     });
   } else {
