@@ -84,11 +84,12 @@ export const MAX_RISK_LINES = 12;
 
 /** The footer of the to-do list: each risk of each risky entry, most urgent first, with what to do. */
 export function riskFooter(plan: Plan): string[] {
-  const lines = orderByRisk(plan.services).flatMap((e) => entryRisks(e).map((r) => `${RISK_LEVEL[r] === 'high' ? '!!' : '! '} ${riskAction(e, r)}`));
-  if (lines.length === 0) return ['No risky entries: every target can be reached with confidence.'];
-  const shown = lines.slice(0, MAX_RISK_LINES);
-  if (lines.length > shown.length) shown.push(`   ... and ${lines.length - shown.length} more (evac plan --format markdown lists every entry)`);
-  return [`To do (${lines.length} risk${lines.length > 1 ? 's' : ''}, most urgent first):`, ...shown];
+  const risks = orderByRisk(plan.services).flatMap((e) => entryRisks(e).map((r) => [e, r] as const));
+  if (risks.length === 0) return ['No risky entries: every target can be reached with confidence.'];
+  // Only the lines shown are written out (a big plan has thousands of risks).
+  const shown = risks.slice(0, MAX_RISK_LINES).map(([e, r]) => `${RISK_LEVEL[r] === 'high' ? '!!' : '! '} ${riskAction(e, r)}`);
+  if (risks.length > shown.length) shown.push(`   ... and ${risks.length - shown.length} more (evac plan --format markdown lists every entry)`);
+  return [`To do (${risks.length} risk${risks.length > 1 ? 's' : ''}, most urgent first):`, ...shown];
 }
 
 /**

@@ -2,9 +2,9 @@ import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import { getOrInsert } from '../model/get-or-insert.ts';
 import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
 import { latestTime } from '../model/planning-data.ts';
-import { tracePool } from '../model/trace-shares.ts';
+import { type BucketCounts, tracePool } from '../model/trace-shares.ts';
 import type { BucketsWanted } from '../sources/data-source.ts';
-import { key } from './plan-index.ts';
+import { key, SlabCounts } from './plan-index.ts';
 
 export interface PlanBucketsInput {
   /** The buckets of the planning window. */
@@ -46,38 +46,58 @@ export function planBuckets(input: PlanBucketsInput): BucketsWanted {
     const latest = latestTime(partial.traffic);
     const keep = sampleFilter(lookbackWindow(input.historyEnd, latest, input.lookbackDays), partial.evacuations);
     // Per series, the count of every device type together: the pool widens on that sum alone.
-    const totals = new Map<string, number[]>();
+    // Per series (region, service), the count of every device type together per bucket.
+    const totals: BucketCounts[] = [];
     const rows = partial.traces.rows;
     if (rows) {
-      // Each series' totals looked up once, at its first sample kept (a key per series, not per sample).
-      const seriesTotals: (number[] | undefined)[] = [];
+      // The buckets with a kept sample, and each (region, service)'s counts there in one buffer;
+      // each series' totals looked up once, at its first sample kept (no key made per sample).
+      const slotOf = new Int32Array(bucketCount).fill(-1);
+      let slots = 0;
+      rows.forEach((_series, t) => {
+        if (!keep(t)) return;
+        const b = bucketOf(t, input.bucketMinutes);
+        if (slotOf[b] === -1) slotOf[b] = slots++;
+      });
+      const slab = new Float64Array(rows.names.length * slots);
+      const byRegion = new Map<string, Map<string, SlabCounts>>();
+      const seriesTotals: (SlabCounts | undefined)[] = [];
       rows.forEach((series, t, count) => {
         if (!keep(t)) return;
         let perBucket = seriesTotals[series];
         if (perBucket === undefined) {
           const [region, service] = rows.names[series] as [string, string];
-          perBucket = getOrInsert(totals, key(region, service), () => []);
+          perBucket = getOrInsert(
+            getOrInsert(byRegion, region, () => new Map<string, SlabCounts>()),
+            service,
+            () => {
+              const counts = new SlabCounts(slab, totals.length * slots, slotOf);
+              totals.push(counts);
+              return counts;
+            },
+          );
           seriesTotals[series] = perBucket;
         }
-        const b = bucketOf(t, input.bucketMinutes);
-        perBucket[b] = (perBucket[b] ?? 0) + count;
+        perBucket.add(bucketOf(t, input.bucketMinutes), count);
       });
     } else {
+      const byKey = new Map<string, number[]>();
       for (const s of partial.traces) {
         if (!keep(s.t)) continue;
-        const perBucket = getOrInsert(totals, key(s.region, s.service), () => []);
+        const perBucket = getOrInsert(byKey, key(s.region, s.service), () => []);
         const b = bucketOf(s.t, input.bucketMinutes);
         perBucket[b] = (perBucket[b] ?? 0) + s.count;
       }
+      totals.push(...byKey.values());
     }
     // The pool traceShares would make (its rule: tracePool) of these totals. Summed in another
     // order than the plan sums them, the totals may differ from its in the last bits: asking a
     // hair more than minTraceSamples pools at least as wide as the plan.
     const threshold = input.minTraceSamples * (1 + 1e-9);
-    for (const perBucket of totals.values()) {
+    for (const perBucket of totals) {
       const countOf = (buckets: readonly number[]) => {
         let n = 0;
-        for (const b of buckets) n += perBucket[b] ?? 0;
+        for (const b of buckets) n += perBucket.at(b) ?? 0;
         return n;
       };
       for (const b0 of input.windowBuckets) for (const b of tracePool(countOf, b0, bucketCount, threshold).buckets) wanted.add(b);

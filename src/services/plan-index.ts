@@ -36,8 +36,11 @@ class Keys {
   }
 }
 
-/** A series' trace counts in the buckets that have any (`slotOf`: bucket -> slot, or -1), held in a shared buffer. */
-class SlabCounts implements BucketCounts {
+/**
+ * Trace counts by bucket held compactly: only the buckets that have any (`slotOf`: bucket ->
+ * slot, or -1), at `base` in a buffer shared by many series.
+ */
+export class SlabCounts implements BucketCounts {
   constructor(
     private readonly slab: Float64Array,
     private readonly base: number,
