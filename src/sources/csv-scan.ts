@@ -60,7 +60,7 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 /**
  * Reads a CSV series table byte by byte, streaming, without building a string or an object per
  * row: each row's timestamp, key names and value are parsed from the bytes and handed to the
- * sink with the series' number (its key columns interned once per distinct series).
+ * sink with the series' number (each key column's distinct names interned once, see SeriesNames).
  *
  * Only the plain forms are parsed here: epoch seconds, ISO 8601 `YYYY-MM-DDTHH:MM:SS[.fff]`
  * with `Z` or `±hh:mm`, decimal numbers without sign or exponent, names without surrounding
@@ -126,9 +126,8 @@ export function openRangeScan(file: string, spec: ScanColumns, regions: Readonly
 
 class Scanner {
   private buf = Buffer.allocUnsafe(CHUNK);
-  private readonly names = new SpanTable();
-  /** Span id -> series number, or -1 when the span's names need the checker (bad region, odd spacing). */
-  private readonly spanSeries: number[] = [];
+  /** Per name number of the region field: whether evacuation.yaml lists it. */
+  private readonly knownRegion: boolean[] = [];
   private keyNames = new SeriesNames(0);
   private readonly issues: InputIssue[] = [];
   private readonly regionIssues: InputIssue[] = [];
@@ -139,9 +138,6 @@ class Scanner {
   private timeField = 0;
   private valueField = 0;
   private keyFields: number[] = [];
-  /** The fields whose bytes, from the first's start to the last's end, name a row's series. */
-  private spanFirst = 0;
-  private spanLast = 0;
   private lineNo = 1;
   /** Where each field of the current line ends (a comma, or the line's end). */
   private ends = new Int32Array(0);
@@ -278,10 +274,6 @@ class Scanner {
     this.valueField = field(value);
     this.keyFields = keys.map(field);
     this.keyNames = new SeriesNames(keys.length);
-    // The span from the first key field to the last names the series (other columns between them
-    // make more spans of the same series: fine, if slower).
-    this.spanFirst = Math.min(...this.keyFields);
-    this.spanLast = Math.max(...this.keyFields);
     return true;
   }
 
@@ -336,33 +328,33 @@ class Scanner {
     const t = parseTimeBytes(buf, tf === 0 ? from : (ends[tf - 1] as number) + 1, ends[tf] as number);
     const v = parseNumberBytes(buf, vf === 0 ? from : (ends[vf - 1] as number) + 1, ends[vf] as number);
     if (t < 0 || v < 0) return false;
-    const first = this.spanFirst;
-    const spanStart = first === 0 ? from : (ends[first - 1] as number) + 1;
-    const spanEnd = ends[this.spanLast] as number;
-    const span = this.names.intern(buf, spanStart, spanEnd);
-    let series = this.spanSeries[span];
-    if (series === undefined) {
-      series = this.newSeries(buf, from);
-      this.spanSeries[span] = series;
-    }
+    const series = this.seriesOfLine(buf, from);
     if (series < 0) return false;
     this.rows += 1;
     this.sink.row(series, t, v, this.lineNo);
     return true;
   }
 
-  /** The series the key fields of the line at `from` name, or -1 when a name needs the checker (empty, spaced, unknown region). */
-  private newSeries(buf: Buffer, from: number): number {
-    const { ends, keyNames } = this;
+  /**
+   * The series the key fields of the line at `from` name (each field's bytes interned, see
+   * SeriesNames), or -1 when a name needs the checker (empty, spaced, an unknown region).
+   */
+  private seriesOfLine(buf: Buffer, from: number): number {
+    const { ends, keyNames, keyFields } = this;
     const ids = this.ids;
-    for (let j = 0; j < this.keyFields.length; j++) {
-      const f = this.keyFields[j] as number;
+    for (let j = 0; j < keyFields.length; j++) {
+      const f = keyFields[j] as number;
       const id = keyNames.idOfBytes(j, buf, f === 0 ? from : (ends[f - 1] as number) + 1, ends[f] as number);
       if (id < 0) return -1;
       ids[j] = id;
     }
-    if (!this.regions.has(keyNames.name(0, ids[0] as number))) return -1;
-    return keyNames.seriesOf(ids);
+    const region = ids[0] as number;
+    let known = this.knownRegion[region];
+    if (known === undefined) {
+      known = this.regions.has(keyNames.name(0, region));
+      this.knownRegion[region] = known;
+    }
+    return known ? keyNames.seriesOf(ids) : -1;
   }
 
   /** The number of the series these key names name (a new one the first time). */
