@@ -145,7 +145,8 @@ export class NominalLevels {
 
   /** The nominal level of a key in a bucket over all dates, or undefined when no date has a sample there. */
   level(key: string, bucket: number): number | undefined {
-    const means = Array.from(this.cellsOf(key, bucket), (c) => this.mean(c));
+    const means: number[] = [];
+    for (let c = this.firstCell(key, bucket); c >= 0; c = this.nextCell(c)) means.push(this.mean(c));
     return means.length === 0 ? undefined : median(means);
   }
 
@@ -159,7 +160,7 @@ export class NominalLevels {
     const all: number[] = [];
     const same: number[] = [];
     const weekend = dayType === 'weekend' ? 1 : 0;
-    for (const c of this.cellsOf(key, bucket)) {
+    for (let c = this.firstCell(key, bucket); c >= 0; c = this.nextCell(c)) {
       const mean = this.mean(c);
       all.push(mean);
       if (this.cell(c).weekend[c & CELL_MASK] === weekend) same.push(mean);
@@ -172,15 +173,20 @@ export class NominalLevels {
 
   /** Each date's mean in a bucket: [UTC day number, mean], in the order the dates were first seen. */
   *dates(key: string, bucket: number): Generator<[number, number]> {
-    for (const c of this.cellsOf(key, bucket)) yield [this.cell(c).day[c & CELL_MASK] ?? 0, this.mean(c)];
+    for (let c = this.firstCell(key, bucket); c >= 0; c = this.nextCell(c)) yield [this.cell(c).day[c & CELL_MASK] ?? 0, this.mean(c)];
   }
 
-  /** The cells of a key in a bucket, in the order their dates were first seen. */
-  private *cellsOf(key: string, bucket: number): Generator<number> {
+  /** The first cell of a key in a bucket (its cells are chained in the order their dates were first seen), or -1. */
+  private firstCell(key: string, bucket: number): number {
     const id = this.ids.get(key);
     const slot = this.slotOf[bucket] ?? -1;
-    if (id === undefined || slot < 0) return;
-    for (let c = this.head[id * this.slots + slot] ?? -1; c >= 0; c = this.cell(c).next[c & CELL_MASK] ?? -1) yield c;
+    if (id === undefined || slot < 0) return -1;
+    return this.head[id * this.slots + slot] ?? -1;
+  }
+
+  /** The cell after `c` in its chain, or -1. */
+  private nextCell(c: number): number {
+    return this.cell(c).next[c & CELL_MASK] ?? -1;
   }
 
   private growSeries(count: number): void {
