@@ -142,7 +142,7 @@ function shareOut(jobs: readonly TableJob[], whole: (job: TableJob) => ScanTask,
   const traces = jobs.findIndex((j) => j.table === 'traces');
   const tracesJob = jobs[traces];
   const rest = (away: boolean) => jobs.flatMap((job, i): Lane[] => (i === traces ? [] : [{ job: i, task: whole(job), away }]));
-  if (workers === 0 || tracesJob === undefined || tracesJob.bytes === 0) return [...jobs.map((job, i) => ({ job: i, task: whole(job), away: false }))];
+  if (workers === 0 || tracesJob === undefined || tracesJob.bytes === 0) return jobs.map((job, i) => ({ job: i, task: whole(job), away: false }));
   const split = (cut: number, frontAway: boolean): Lane[] => [
     { job: traces, task: { ...whole(tracesJob), range: { start: 0, end: cut } }, away: frontAway },
     { job: traces, task: { ...whole(tracesJob), range: { start: cut, end: Number.MAX_SAFE_INTEGER } }, away: !frontAway },
