@@ -1,7 +1,7 @@
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import { getOrInsert } from '../model/get-or-insert.ts';
 import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
-import { latestTime } from '../model/planning-data.ts';
+import { latestTime, type PlanningData } from '../model/planning-data.ts';
 import { type BucketCounts, tracePool } from '../model/trace-shares.ts';
 import type { BucketsWanted } from '../sources/data-source.ts';
 import { key, SlabCounts } from './plan-index.ts';
@@ -34,6 +34,8 @@ export interface PlanBucketsInput {
  */
 export function planBuckets(input: PlanBucketsInput): BucketsWanted {
   const bucketCount = bucketsPerDay(input.bucketMinutes);
+  let traffic: PlanningData['traffic'] | undefined;
+  let latest = Number.NEGATIVE_INFINITY;
   return (partial, read) => {
     const demand = new Set(input.windowBuckets);
     for (const c of partial.capacity) {
@@ -43,7 +45,11 @@ export function planBuckets(input: PlanBucketsInput): BucketsWanted {
     }
     const wanted = new Set(input.windowBuckets);
     if (partial.traffic.length === 0) return { traces: wanted, demand };
-    const latest = latestTime(partial.traffic);
+    // Traffic is read whole before the first ask: its latest time is found once.
+    if (traffic !== partial.traffic) {
+      traffic = partial.traffic;
+      latest = latestTime(traffic);
+    }
     const keep = sampleFilter(lookbackWindow(input.historyEnd, latest, input.lookbackDays), partial.evacuations);
     // Per series, the count of every device type together: the pool widens on that sum alone.
     // Per series (region, service), the count of every device type together per bucket.

@@ -64,6 +64,16 @@ export class RowLog implements ScanSink {
     return [...this.chunks, { series: series.slice(0, this.n), t: t.slice(0, this.n), v: v.slice(0, this.n) }];
   }
 
+  /** Calls `row` for every row, in the order logged (the log's own arrays, nothing copied). */
+  forEach(row: (series: number, t: number, value: number) => void): void {
+    const each = (run: RowColumns, n: number) => {
+      const { series, t, v } = run;
+      for (let i = 0; i < n; i++) row(series[i] as number, t[i] as number, v[i] as number);
+    };
+    for (const run of this.chunks) each(run, run.t.length);
+    each(this.current, this.n);
+  }
+
   /**
    * Appends runs of rows logged elsewhere (another fold's, from a worker thread), taking their
    * arrays over: `map` renumbers their series, in place.

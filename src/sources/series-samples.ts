@@ -38,14 +38,6 @@ export function loggedSamples<K extends SeriesTable>(table: K, log: RowLog, name
     *[Symbol.iterator]() {
       for (const run of log.runs()) for (let i = 0; i < run.t.length; i++) yield make(run.series[i] as number, run.t[i] as number, run.v[i] as number, 1);
     },
-    rows: {
-      names,
-      forEach(row) {
-        for (const run of log.runs()) {
-          const { series, t, v } = run;
-          for (let i = 0; i < t.length; i++) row(series[i] as number, t[i] as number, v[i] as number);
-        }
-      },
-    },
+    rows: { names, forEach: (row) => log.forEach(row) },
   };
 }
