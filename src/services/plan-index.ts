@@ -203,6 +203,7 @@ export function buildPlanIndex(
     const seriesNearest = seriesKeys.map((k) => nearest.get(k));
     demandRows.forEach((series, t, value) => {
       if (keep(t)) (adders[series] as (t: number, value: number) => void)(t, value);
+      // Any sample, in the lookback or not: the capacity may have been observed after the planned time.
       seriesNearest[series]?.offer(t, value);
     });
   } else {
