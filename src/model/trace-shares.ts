@@ -67,18 +67,17 @@ export interface TracePool {
  * @param countOf the trace count of some buckets (all device types together)
  */
 export function tracePool(countOf: (buckets: readonly number[]) => number, b0: number, bucketCount: number, minSamples: number): TracePool {
-  const pooled = new Set<number>([b0]);
   const order = [b0];
   let total = countOf(order);
   let k = 0;
-  while (total < minSamples && pooled.size < bucketCount) {
+  // While fewer than every bucket are pooled (2k - 1 < bucketCount), b0 - k and b0 + k are new
+  // buckets, the same one when 2k = bucketCount: no set of the pooled ones is needed.
+  while (total < minSamples && order.length < bucketCount) {
     k += 1;
-    for (const b of [(b0 - k + bucketCount) % bucketCount, (b0 + k) % bucketCount]) {
-      if (!pooled.has(b)) {
-        pooled.add(b);
-        order.push(b);
-      }
-    }
+    const before = (b0 - k + bucketCount) % bucketCount;
+    const after = (b0 + k) % bucketCount;
+    order.push(before);
+    if (after !== before) order.push(after);
     total = countOf(order);
   }
   return { buckets: order, total, widenedBy: k };
