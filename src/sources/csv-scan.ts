@@ -593,7 +593,9 @@ class SeriesNames {
     const last = ids[n - 1] as number;
     let series = node[last] as number | undefined;
     if (series === undefined) {
-      series = this.series.push(ids.slice(0, n).map((id, j) => this.name(j, id))) - 1;
+      const names: string[] = [];
+      for (let j = 0; j < n; j++) names.push(this.name(j, ids[j] as number));
+      series = this.series.push(names) - 1;
       node[last] = series;
     }
     return series;
