@@ -185,7 +185,10 @@ export function buildPlanIndex(
   }
   // Device types in name order, not in order of first appearance: the shares are summed in
   // this order, so the last bits of a ratio must not depend on how a source ordered its rows.
-  for (const [k, byDevice] of traceCounts) traceCounts.set(k, new Map([...byDevice].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  // (A map already in that order, as a file sorted by device gives them, is kept as it is.)
+  for (const [k, byDevice] of traceCounts) {
+    if (!inNameOrder(byDevice.keys())) traceCounts.set(k, new Map([...byDevice].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  }
 
   const capacity = new Map<string, CapacityRecord>();
   const nearest = new Map<string, NearestSample>();
@@ -220,6 +223,16 @@ export function buildPlanIndex(
   const devicesByRegion = new Map<string, string[]>();
   for (const [region, set] of devices) devicesByRegion.set(region, [...set].sort());
   return { traffic, devicesByRegion, traceCounts, demand, capacity, demandAtCapacity, bucketCount, bucketMinutes, key: (a, b) => keys.of(a, b) };
+}
+
+/** Whether names come in ascending order (as `<` orders strings). */
+function inNameOrder(names: Iterable<string>): boolean {
+  let previous: string | undefined;
+  for (const name of names) {
+    if (previous !== undefined && !(previous < name)) return false;
+    previous = name;
+  }
+  return true;
 }
 
 /** Nominal traffic of every device type of a region at a bucket. */
