@@ -1,8 +1,11 @@
 import { rmSync } from 'node:fs';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, test } from 'vitest';
 import { TracesConfigSchema } from '../../../src/config/evacuation-config.ts';
 import { formatIssue } from '../../../src/errors.ts';
+import { pickAttributes } from '../../../src/sources/otlp/otlp-attributes.ts';
+import { decodeTraceRequest } from '../../../src/sources/otlp/proto-request.ts';
 import { readOtlpTraces } from '../../../src/sources/otlp/read-otlp.ts';
 import { otlpLine, otlpProtoFile, SdkSpans, SpanKind, writeOtlpDir } from '../../support/otlp-spans.ts';
 
@@ -49,6 +52,33 @@ function mixedSpans(): ReadableSpan[][] {
   for (let i = 0; i < all.length; i += 11) requests.push(all.slice(i, i + 11));
   return requests;
 }
+
+describe('decoding a protobuf ExportTraceServiceRequest', () => {
+  test('gives what OTLP/JSON gives for the same spans: ids, kind, start time, and attributes of every scalar type', () => {
+    const sdk = new SdkSpans();
+    const root = sdk.span('edge', { at: AT, attributes: { 'app.device.type': 'tv', 'http.status_code': 200, ratio: 0.25, big: 2 ** 53 + 2, cached: true } });
+    sdk.span('api', { at: AT + 1, parent: root, kind: SpanKind.CONSUMER, attributes: { negative: -3 } });
+    const spans = sdk.take();
+    const proto = ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array;
+    const decoded = decodeTraceRequest(Buffer.from(proto), 0, proto.length);
+    const json = JSON.parse(otlpLine(spans));
+    const keys = ['app.device.type', 'http.status_code', 'ratio', 'big', 'cached', 'negative', 'service.name', 'cloud.region'];
+    const view = (request: { resourceSpans: unknown[] }) =>
+      (request.resourceSpans as { resource: { attributes: unknown }; scopeSpans: { spans: Record<string, unknown>[] }[] }[]).flatMap((rs) =>
+        rs.scopeSpans.flatMap((ss) =>
+          ss.spans.map((span) => ({
+            ids: [span.traceId, span.spanId, span.parentSpanId ?? ''],
+            kind: span.kind,
+            start: span.startTimeUnixNano,
+            attributes: pickAttributes(span.attributes, keys),
+            resource: pickAttributes(rs.resource.attributes, keys),
+          })),
+        ),
+      );
+    expect(view(decoded)).toStrictEqual(view(json));
+    expect(view(decoded)[0]?.attributes).toEqual(['tv', '200', '0.25', String(2 ** 53 + 2), 'true', undefined, undefined, undefined]);
+  });
+});
 
 describe('OTLP protobuf files (the Collector file exporter with format: proto)', () => {
   test('give the same counts and report as the same requests in OTLP/JSON, plain or gzipped', async () => {
