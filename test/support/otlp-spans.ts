@@ -19,7 +19,14 @@ export class SdkSpans {
 
   span(
     service: string,
-    options: { region?: string; kind?: SpanKind; parent?: Span; at?: number; attributes?: Record<string, string | number | boolean>; resource?: Record<string, string> } = {},
+    options: {
+      region?: string;
+      kind?: SpanKind;
+      parent?: Span;
+      at?: number;
+      attributes?: Record<string, string | number | boolean>;
+      resource?: Record<string, string>;
+    } = {},
   ): Span {
     const region = options.region ?? 'us-east-1';
     const key = JSON.stringify([service, region, options.resource ?? {}]);
