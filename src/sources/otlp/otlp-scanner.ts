@@ -61,6 +61,11 @@ const KIND_CONSUMER = key('SPAN_KIND_CONSUMER');
 const KEY_OPEN = key('{"key":"');
 const VALUE_OPEN = key('","value":');
 const STRING_VALUE_OPEN = key('","value":{"stringValue":"');
+// The two literals above compared in place, once per attribute: `{"key":"` is one double, the other three and 2 bytes.
+const KEY_OPEN_0 = KEY_OPEN.doubles[0]!;
+const STRING_VALUE_OPEN_0 = STRING_VALUE_OPEN.doubles[0]!;
+const STRING_VALUE_OPEN_1 = STRING_VALUE_OPEN.doubles[1]!;
+const STRING_VALUE_OPEN_2 = STRING_VALUE_OPEN.doubles[2]!;
 /** The members of a span up to its attributes, in the order the SDK's serializer writes them (see `compactHead`). */
 const HEAD_TRACE_ID = key('"traceId":"');
 const HEAD_SPAN_ID = key('","spanId":"');
@@ -519,11 +524,19 @@ export class OtlpScanner {
   private compactAttribute(): boolean {
     const b = this.b;
     const at = this.p;
-    if (!this.bytesAre(at, at + KEY_OPEN.length, KEY_OPEN)) return false;
-    const keyEnd = this.plainRun(at + KEY_OPEN.length);
+    const view = this.view;
+    if (at + 8 > this.end || view.getFloat64(at, true) !== KEY_OPEN_0) return false;
+    const keyEnd = this.plainRun(at + 8);
     let textStart = -1;
     let textEnd = -1;
-    if (this.bytesAre(keyEnd, keyEnd + STRING_VALUE_OPEN.length, STRING_VALUE_OPEN)) {
+    if (
+      keyEnd + 26 <= this.end &&
+      view.getFloat64(keyEnd, true) === STRING_VALUE_OPEN_0 &&
+      view.getFloat64(keyEnd + 8, true) === STRING_VALUE_OPEN_1 &&
+      view.getFloat64(keyEnd + 16, true) === STRING_VALUE_OPEN_2 &&
+      b[keyEnd + 24] === COLON &&
+      b[keyEnd + 25] === QUOTE
+    ) {
       const from = keyEnd + STRING_VALUE_OPEN.length;
       const to = this.plainRun(from);
       if (b[to] === QUOTE && b[to + 1] === RBRACE && to + 1 < this.end) {
