@@ -43,6 +43,30 @@ function literal(bytes: Buffer): Literal {
   return { bytes, doubles, word: hasWord ? bytes.readInt32LE(at) : 0, hasWord, tail: hasWord ? at + 4 : at, length: bytes.length };
 }
 
+/**
+ * A literal of 8 to 32 bytes compared without a loop (see `isShort`): as the doubles at its
+ * start, at 8 and 16 when it is that long, and at its end (windows that may overlap).
+ */
+interface ShortLiteral {
+  readonly length: number;
+  readonly first: number;
+  readonly second: number;
+  readonly third: number;
+  readonly last: number;
+}
+
+function shortLiteral(s: string): ShortLiteral {
+  const bytes = Buffer.from(s, 'latin1');
+  const n = bytes.length;
+  if (n < 8 || n > 32) throw new Error(`short literal ${s}: 8 to 32 bytes`);
+  const at = (i: number) => {
+    const d = bytes.readDoubleLE(Math.min(i, n - 8));
+    if (Number.isNaN(d) || d === 0) throw new Error(`literal ${s}: cannot compare as doubles`);
+    return d;
+  };
+  return { length: n, first: at(0), second: at(8), third: at(16), last: at(n - 8) };
+}
+
 const key = (s: string) => literal(Buffer.from(s, 'latin1'));
 const RESOURCE_SPANS = key('resourceSpans');
 const RESOURCE = key('resource');
@@ -67,14 +91,14 @@ const STRING_VALUE_OPEN_0 = STRING_VALUE_OPEN.doubles[0]!;
 const STRING_VALUE_OPEN_1 = STRING_VALUE_OPEN.doubles[1]!;
 const STRING_VALUE_OPEN_2 = STRING_VALUE_OPEN.doubles[2]!;
 /** The members of a span up to its attributes, in the order the SDK's serializer writes them (see `compactHead`). */
-const HEAD_TRACE_ID = key('"traceId":"');
-const HEAD_SPAN_ID = key('","spanId":"');
-const HEAD_PARENT_SPAN_ID = key('","parentSpanId":"');
-const HEAD_NAME = key('","name":"');
-const HEAD_KIND = key('","kind":');
-const HEAD_START = key(',"startTimeUnixNano":"');
-const HEAD_END = key('","endTimeUnixNano":"');
-const HEAD_ATTRIBUTES = key('","attributes":');
+const HEAD_TRACE_ID = shortLiteral('"traceId":"');
+const HEAD_SPAN_ID = shortLiteral('","spanId":"');
+const HEAD_PARENT_SPAN_ID = shortLiteral('","parentSpanId":"');
+const HEAD_NAME = shortLiteral('","name":"');
+const HEAD_KIND = shortLiteral('","kind":');
+const HEAD_START = shortLiteral(',"startTimeUnixNano":"');
+const HEAD_END = shortLiteral('","endTimeUnixNano":"');
+const HEAD_ATTRIBUTES = shortLiteral('","attributes":');
 /** The members after the attributes as the SDK writes them for a span without events, links or status message. */
 const SDK_TAIL = key(',"droppedAttributesCount":0,"events":[],"droppedEventsCount":0,"status":{"code":0},"links":[],"droppedLinksCount":0,"flags":257}');
 const TRUE = key('true');
@@ -348,36 +372,36 @@ export class OtlpScanner {
     const b = this.b;
     const at = this.p;
     let p = at;
-    if (!this.bytesAre(p, p + HEAD_TRACE_ID.length, HEAD_TRACE_ID)) return false;
+    if (!this.isShort(p, HEAD_TRACE_ID)) return false;
     const traceStart = p + HEAD_TRACE_ID.length;
     const traceEnd = this.plainRun(traceStart);
-    if (traceEnd === traceStart || !this.bytesAre(traceEnd, traceEnd + HEAD_SPAN_ID.length, HEAD_SPAN_ID)) return false;
+    if (traceEnd === traceStart || !this.isShort(traceEnd, HEAD_SPAN_ID)) return false;
     const idStart = traceEnd + HEAD_SPAN_ID.length;
     const idEnd = this.plainRun(idStart);
     let parentStart = 0;
     let parentEnd = 0;
     p = idEnd;
     if (idEnd === idStart) return false;
-    if (this.bytesAre(p, p + HEAD_PARENT_SPAN_ID.length, HEAD_PARENT_SPAN_ID)) {
+    if (this.isShort(p, HEAD_PARENT_SPAN_ID)) {
       parentStart = p + HEAD_PARENT_SPAN_ID.length;
       parentEnd = p = this.plainRun(parentStart);
     }
-    if (!this.bytesAre(p, p + HEAD_NAME.length, HEAD_NAME)) return false;
+    if (!this.isShort(p, HEAD_NAME)) return false;
     this.p = p + HEAD_NAME.length - 1;
     this.string();
     p = this.p - 1;
-    if (!this.bytesAre(p, p + HEAD_KIND.length, HEAD_KIND)) return this.notCompact(at);
+    if (!this.isShort(p, HEAD_KIND)) return this.notCompact(at);
     p += HEAD_KIND.length;
     const kind = b[p]! - ZERO;
     if (kind < 0 || kind > 9 || p + 1 >= this.end || isDigit(b[p + 1]!)) return this.notCompact(at);
     p++;
-    if (!this.bytesAre(p, p + HEAD_START.length, HEAD_START)) return this.notCompact(at);
+    if (!this.isShort(p, HEAD_START)) return this.notCompact(at);
     p += HEAD_START.length;
     const digitsEnd = this.plainRun(p);
     const start = this.nanosAsSeconds(p, digitsEnd);
-    if (!this.bytesAre(digitsEnd, digitsEnd + HEAD_END.length, HEAD_END)) return this.notCompact(at);
+    if (!this.isShort(digitsEnd, HEAD_END)) return this.notCompact(at);
     p = this.plainRun(digitsEnd + HEAD_END.length);
-    if (!this.bytesAre(p, p + HEAD_ATTRIBUTES.length, HEAD_ATTRIBUTES)) return this.notCompact(at);
+    if (!this.isShort(p, HEAD_ATTRIBUTES)) return this.notCompact(at);
     this.p = p + HEAD_ATTRIBUTES.length;
     this.spanAttributes();
     this.trace.start = traceStart;
@@ -695,6 +719,19 @@ export class OtlpScanner {
 
   private stringIs(name: Literal): boolean {
     return this.bytesAre(this.strStart, this.strEnd, name);
+  }
+
+  /** Whether the bytes at p are `name` (within the line). */
+  private isShort(p: number, name: ShortLiteral): boolean {
+    const n = name.length;
+    if (p + n > this.end) return false;
+    const view = this.view;
+    return (
+      view.getFloat64(p, true) === name.first &&
+      view.getFloat64(p + n - 8, true) === name.last &&
+      (n <= 16 || view.getFloat64(p + 8, true) === name.second) &&
+      (n <= 24 || view.getFloat64(p + 16, true) === name.third)
+    );
   }
 
   private bytesAre(start: number, end: number, name: Literal): boolean {
