@@ -82,14 +82,9 @@ const KIND = key('kind');
 const START = key('startTimeUnixNano');
 const KIND_SERVER = key('SPAN_KIND_SERVER');
 const KIND_CONSUMER = key('SPAN_KIND_CONSUMER');
-const KEY_OPEN = key('{"key":"');
-const VALUE_OPEN = key('","value":');
-const STRING_VALUE_OPEN = key('","value":{"stringValue":"');
-// The two literals above compared in place, once per attribute: `{"key":"` is one double, the other three and 2 bytes.
-const KEY_OPEN_0 = KEY_OPEN.doubles[0]!;
-const STRING_VALUE_OPEN_0 = STRING_VALUE_OPEN.doubles[0]!;
-const STRING_VALUE_OPEN_1 = STRING_VALUE_OPEN.doubles[1]!;
-const STRING_VALUE_OPEN_2 = STRING_VALUE_OPEN.doubles[2]!;
+const KEY_OPEN = shortLiteral('{"key":"');
+const VALUE_OPEN = shortLiteral('","value":');
+const STRING_VALUE_OPEN = shortLiteral('","value":{"stringValue":"');
 /** The members of a span up to its attributes, in the order the SDK's serializer writes them (see `compactHead`). */
 const HEAD_TRACE_ID = shortLiteral('"traceId":"');
 const HEAD_SPAN_ID = shortLiteral('","spanId":"');
@@ -548,19 +543,11 @@ export class OtlpScanner {
   private compactAttribute(): boolean {
     const b = this.b;
     const at = this.p;
-    const view = this.view;
-    if (at + 8 > this.end || view.getFloat64(at, true) !== KEY_OPEN_0) return false;
-    const keyEnd = this.plainRun(at + 8);
+    if (!this.isShort(at, KEY_OPEN)) return false;
+    const keyEnd = this.plainRun(at + KEY_OPEN.length);
     let textStart = -1;
     let textEnd = -1;
-    if (
-      keyEnd + 26 <= this.end &&
-      view.getFloat64(keyEnd, true) === STRING_VALUE_OPEN_0 &&
-      view.getFloat64(keyEnd + 8, true) === STRING_VALUE_OPEN_1 &&
-      view.getFloat64(keyEnd + 16, true) === STRING_VALUE_OPEN_2 &&
-      b[keyEnd + 24] === COLON &&
-      b[keyEnd + 25] === QUOTE
-    ) {
+    if (this.isShort(keyEnd, STRING_VALUE_OPEN)) {
       const from = keyEnd + STRING_VALUE_OPEN.length;
       const to = this.plainRun(from);
       if (b[to] === QUOTE && b[to + 1] === RBRACE && to + 1 < this.end) {
@@ -573,7 +560,7 @@ export class OtlpScanner {
         if (b[this.p] !== RBRACE || this.p >= this.end) return this.notCompact(at);
         this.p++;
       }
-    } else if (this.bytesAre(keyEnd, keyEnd + VALUE_OPEN.length, VALUE_OPEN)) {
+    } else if (this.isShort(keyEnd, VALUE_OPEN)) {
       this.p = keyEnd + VALUE_OPEN.length;
       this.skipValue();
     } else return false;
