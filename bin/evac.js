@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// The `evac` command. Runs the bundle that `npm ci` builds (dist/evac.mjs) when it is newer than
-// every source file; otherwise the TypeScript sources through tsx, so edits need no build step.
+// The `evac` command. Runs the bundle that `npm ci` builds (dist/evac.cjs, see bin/bundle.js) when
+// it is newer than every source file; otherwise the TypeScript sources through tsx, so edits need
+// no build step.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { BUNDLE, loadBundle } from './bundle.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bundle = `${root}dist/evac.mjs`;
+const bundle = `${root}${BUNDLE}`;
 
 function newestSource(dir) {
   let newest = 0;
@@ -20,7 +22,7 @@ function newestSource(dir) {
 const fresh = existsSync(bundle) && process.env.EVAC_FROM_SOURCE === undefined && statSync(bundle).mtimeMs >= Math.max(newestSource(`${root}src`), newestSource(`${root}cli`));
 let main;
 if (fresh) {
-  ({ main } = await import(bundle));
+  ({ main } = await loadBundle(process.argv[2]));
 } else {
   const { register } = await import('tsx/esm/api');
   // The project's tsconfig wherever evac runs from (its JSX settings are needed by evac ui).
