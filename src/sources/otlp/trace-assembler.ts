@@ -525,7 +525,10 @@ class CellCounts {
       return;
     }
     let row = this.sparse.get(occ);
-    if (row === undefined) this.sparse.set(occ, (row = new Map()));
+    if (row === undefined) {
+      row = new Map();
+      this.sparse.set(occ, row);
+    }
     row.set(cell, (row.get(cell) ?? 0) + 1);
   }
 
