@@ -37,7 +37,7 @@ export async function readTasksInWorkers(
   };
   try {
     await Promise.all([
-      readHere(),
+      // The workers take their first tasks before this thread: with no more tasks than workers (one big gzipped file), this thread only assembles.
       ...Array.from({ length: Math.min(threads, tasks.length) }, () => {
         const worker = startWorker(setup);
         workers.push(worker);
@@ -59,6 +59,7 @@ export async function readTasksInWorkers(
           give();
         });
       }),
+      readHere(),
     ]);
   } catch (error) {
     failed = true;
