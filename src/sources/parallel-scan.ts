@@ -1,5 +1,4 @@
 import os from 'node:os';
-import type { Worker } from 'node:worker_threads';
 import type { InputIssue, Result } from '../errors.ts';
 import type { Samples } from '../model/planning-data.ts';
 import type { SeriesTable } from './aggregate-sql.ts';
@@ -20,13 +19,13 @@ export interface TableJob<K extends SeriesTable = SeriesTable> {
   readonly window?: FoldParams['window'] | undefined;
 }
 
-/** Below this many bytes of series tables together, one thread reads them (a worker costs ~40 ms to start). */
-export const PARALLEL_MIN_BYTES = 64 * 2 ** 20;
-/** A trace table this big is read in two byte ranges at once. */
-export const SPLIT_MIN_BYTES = 8 * 2 ** 20;
+/** From this many bytes of series tables together, a worker thread reads part of them (one costs 20-40 ms to start). */
+export const PARALLEL_MIN_BYTES = 16 * 2 ** 20;
+/** From this many, two worker threads: one for the demand table, one for half of the trace table. */
+export const TWO_WORKERS_MIN_BYTES = 64 * 2 ** 20;
 
 export interface ParallelOptions {
-  /** Worker threads: `auto` (default) when the tables are big enough and there are 2 cores; `never`; `always` (tests). */
+  /** Worker threads: `auto` (default) by size when there are 2 cores; `never`; `always` (tests: two, whatever the size). */
   readonly workers?: 'auto' | 'never' | 'always' | undefined;
   readonly progress?: ProgressSink | undefined;
 }
@@ -38,11 +37,68 @@ interface Part {
 }
 
 /**
- * Reads CSV series tables folded (csv-scan.ts, series-fold.ts), on two cores when they are
- * big: each table on its own thread, and a big trace table in two byte ranges, whose folds are
- * then added up in file order. Trace counts are whole numbers, so their sums do not depend on
- * where the ranges split; a split table holding fractions is read again in one pass, so that
- * every sum is added in file order, as the row-by-row reader adds it.
+ * A worker thread started before it has work (see startScanWorkers): it boots while this
+ * thread reads what decides its task (the traffic table sets the history window).
+ */
+export interface ScanWorker {
+  /** Runs `task` on the thread; afterwards the thread ends. */
+  run(task: ScanTask): Promise<Part>;
+  /** Ends the thread if it was given no task. */
+  release(): void;
+}
+
+/**
+ * The worker threads for series tables of `bytes` in all (none, one or two, see
+ * scanSeriesTables). Start them early, hand them to scanSeriesTables, release them after.
+ */
+export function startScanWorkers(bytes: number, options: ParallelOptions = {}): ScanWorker[] {
+  const cores = os.availableParallelism() >= 2;
+  const count =
+    options.workers === 'always' ? 2 : options.workers === 'never' || !cores ? 0 : bytes >= TWO_WORKERS_MIN_BYTES ? 2 : bytes >= PARALLEL_MIN_BYTES ? 1 : 0;
+  return Array.from({ length: count }, startScanWorker);
+}
+
+/** One worker thread, waiting for its task. */
+export function startScanWorker(): ScanWorker {
+  const worker = startWorkerThread(import.meta.url, './scan-worker.ts', 'scan-worker.mjs', null);
+  let given = false;
+  let ended = false;
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', () => {
+      ended = true;
+      resolve();
+    }),
+  );
+  // A worker that fails (it should not) ends: its table goes to the checker, which names any problem.
+  worker.on('error', () => undefined);
+  const failed: Part = { scan: null, state: null };
+  return {
+    run(task) {
+      given = true;
+      if (ended) return Promise.resolve(failed);
+      return new Promise((resolve) => {
+        // Its result arrives before it ends; ending without one is a failure.
+        worker.once('message', (part: Part) => resolve(part));
+        void exited.then(() => resolve(failed));
+        worker.postMessage(task);
+      });
+    },
+    release() {
+      if (!given) void worker.terminate();
+    },
+  };
+}
+
+/**
+ * Reads CSV series tables folded (csv-scan.ts, series-fold.ts), on several threads when
+ * worker `threads` are given (see startScanWorkers). With one worker, the bytes are shared evenly
+ * between it and this thread: the worker reads the front of the trace table, this thread the
+ * rest of it and the demand table (or, when demand is the bigger table, each thread one table).
+ * With two, this thread and one worker read half of the trace table each, the other worker the
+ * demand table. The parts' folds are then added up in file order. Trace counts are whole
+ * numbers, so their sums do not depend on where the ranges split; a split table holding
+ * fractions is read again in one pass, so that every sum is added in file order, as the
+ * row-by-row reader adds it. Workers left without a task are released.
  *
  * Per table: its samples, its issues (as one scan of it words them), or null when the
  * row-by-row checker must read it (not a regular file, a header the scanner does not map).
@@ -50,76 +106,57 @@ interface Part {
 export async function scanSeriesTables(
   jobs: readonly TableJob[],
   params: FoldParams,
-  options: ParallelOptions = {},
+  options: { readonly progress?: ProgressSink | undefined; readonly threads?: readonly ScanWorker[] | undefined } = {},
 ): Promise<(Result<Samples<SamplesOf<SeriesTable>>> | null)[]> {
-  const total = jobs.reduce((sum, j) => sum + j.bytes, 0);
-  const parallel =
-    options.workers === 'always' || (options.workers !== 'never' && total >= PARALLEL_MIN_BYTES && os.availableParallelism() >= 2 && jobs.length > 0);
-  const tasks: { job: number; task: ScanTask }[] = [];
-  jobs.forEach((job, i) => {
-    const base = { ...params, window: job.window ?? params.window, file: job.file, table: job.table, buckets: job.buckets };
-    const split = parallel && job.table === 'traces' && (job.bytes >= SPLIT_MIN_BYTES || options.workers === 'always');
-    if (!split) tasks.push({ job: i, task: base });
-    else {
-      const middle = Math.floor(job.bytes / 2);
-      tasks.push({ job: i, task: { ...base, range: { start: 0, end: middle } } });
-      tasks.push({ job: i, task: { ...base, range: { start: middle, end: Number.MAX_SAFE_INTEGER } } });
-    }
-  });
-  const parts: Part[] = parallel
-    ? await runParallel(
-        tasks.map((t) => t.task),
-        options.progress,
-      )
-    : tasks.map((t) => runHere(t.task, options.progress));
+  const whole = (job: TableJob): ScanTask => ({ ...params, window: job.window ?? params.window, file: job.file, table: job.table, buckets: job.buckets });
+  const workers = options.threads ?? [];
+  const lanes = shareOut(jobs, whole, workers.length);
+  let next = 0;
+  const away = lanes.map((lane) => (lane.away ? (workers[next++] as ScanWorker).run(lane.task) : null));
+  for (const worker of workers.slice(next)) worker.release();
+  const here = lanes.map((lane) => (lane.away ? null : runHere(lane.task, options.progress)));
+  const parts = await Promise.all(lanes.map((_, l) => here[l] ?? (away[l] as Promise<Part>)));
   return jobs.map((job, i) => {
-    const mine = parts.filter((_, p) => tasks[p]?.job === i);
-    const merged = merge(job, params, mine);
+    const merged = merge(
+      job,
+      params,
+      parts.filter((_, l) => lanes[l]?.job === i),
+    );
     if (merged !== 'refold') return merged;
     // Fractions summed in two ranges: read again in one pass (see above).
-    const again = merge(job, params, [
-      runHere({ ...params, window: job.window ?? params.window, file: job.file, table: job.table, buckets: job.buckets }, options.progress),
-    ]);
+    const again = merge(job, params, [runHere(whole(job), options.progress)]);
     return again === 'refold' ? null : again;
   });
+}
+
+/** A task and its thread; a table's lanes are in file order. */
+interface Lane {
+  readonly job: number;
+  readonly task: ScanTask;
+  /** On a worker thread, else this one. */
+  readonly away: boolean;
+}
+
+/** The tables' tasks and their threads, given `workers` worker threads (see scanSeriesTables). */
+function shareOut(jobs: readonly TableJob[], whole: (job: TableJob) => ScanTask, workers: number): Lane[] {
+  const traces = jobs.findIndex((j) => j.table === 'traces');
+  const tracesJob = jobs[traces];
+  const rest = (away: boolean) => jobs.flatMap((job, i): Lane[] => (i === traces ? [] : [{ job: i, task: whole(job), away }]));
+  if (workers === 0 || tracesJob === undefined || tracesJob.bytes === 0) return jobs.map((job, i) => ({ job: i, task: whole(job), away: false }));
+  const split = (cut: number, frontAway: boolean): Lane[] => [
+    { job: traces, task: { ...whole(tracesJob), range: { start: 0, end: cut } }, away: frontAway },
+    { job: traces, task: { ...whole(tracesJob), range: { start: cut, end: Number.MAX_SAFE_INTEGER } }, away: !frontAway },
+  ];
+  if (workers >= 2) return [...split(Math.floor(tracesJob.bytes / 2), false), ...rest(true)];
+  // One worker: half of all bytes on it, from the front of the trace table.
+  const cut = Math.ceil(jobs.reduce((sum, j) => sum + j.bytes, 0) / 2);
+  if (cut >= tracesJob.bytes) return [{ job: traces, task: whole(tracesJob), away: true }, ...rest(false)];
+  return [...split(cut, true), ...rest(false)];
 }
 
 function runHere(task: ScanTask, progress?: ProgressSink): Part {
   const { scan, fold } = runScanTask(task, progress);
   return { scan, state: scan === null ? null : fold.state() };
-}
-
-/** Runs the first task on this thread and the others on worker threads. */
-async function runParallel(tasks: readonly ScanTask[], progress?: ProgressSink): Promise<Part[]> {
-  const others = tasks.slice(1).map((task) => inWorker(task));
-  const first = tasks[0] ? [runHere(tasks[0], progress)] : [];
-  return [...first, ...(await Promise.all(others))];
-}
-
-function inWorker(task: ScanTask): Promise<Part> {
-  return new Promise((resolve) => {
-    const worker = startWorker(task);
-    let done = false;
-    worker.once('message', (part: Part) => {
-      done = true;
-      resolve(part);
-    });
-    // A worker that fails (it should not) hands the file to the checker, which names any problem.
-    worker.once('error', () => {
-      if (!done) resolve({ scan: null, state: null });
-    });
-    worker.once('exit', () => {
-      if (!done) resolve({ scan: null, state: null });
-    });
-  });
-}
-
-/**
- * The worker's script: dist/scan-worker.mjs beside the bundle, or the TypeScript source
- * through tsx when evac runs from its sources (an edited checkout, the tests).
- */
-function startWorker(task: ScanTask): Worker {
-  return startWorkerThread(import.meta.url, './scan-worker.ts', 'scan-worker.mjs', task);
 }
 
 /** One table's parts in file order: samples, issues, null (the checker reads it), or `refold`. */

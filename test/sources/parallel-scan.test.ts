@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -6,11 +6,13 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { EvacError, inputError, unwrap } from '../../src/errors.ts';
 import { planEvacuation } from '../../src/services/plan.ts';
+import { engineWindow } from '../../src/sources/aggregate-sql.ts';
 import { type ScanResult, scanCsv } from '../../src/sources/csv-scan.ts';
 import { readTraffic } from '../../src/sources/data-files.ts';
 import { DATA_FILES } from '../../src/sources/data-tables.ts';
 import type { DataSource } from '../../src/sources/data-source.ts';
 import { FilesSource, readDataDir } from '../../src/sources/files-source.ts';
+import { type ScanWorker, scanSeriesTables, startScanWorker, type TableJob } from '../../src/sources/parallel-scan.ts';
 import { ROOT } from '../support/run-cli.ts';
 
 const FIXTURES = path.join(ROOT, 'fixtures');
@@ -80,6 +82,29 @@ describe('reading big tables on two threads', () => {
     }
     expect(got).toContain(want);
     expect(got).toMatch(/trace-samples\.csv:11: /);
+  }, 60_000);
+});
+
+describe('one worker thread (16 to 64 MiB of tables)', () => {
+  const latest = Date.parse('2026-11-23T20:00:00Z') / 1000;
+  const params = { regions: config.evacuation.regions, bucketMinutes: 15, window: engineWindow(latest, latest, 7), evacuations: [] };
+  const job = (table: 'traces' | 'demand', file: string, scale = 1): TableJob => ({
+    table,
+    file: path.join(FIXTURES, file),
+    bytes: statSync(path.join(FIXTURES, file)).size * scale,
+  });
+  const read = async (jobs: TableJob[], threads: ScanWorker[]) => (await scanSeriesTables(jobs, params, { threads })).map((r) => (r?.ok ? [...r.data] : r));
+
+  test('reads the front of the trace table there, the rest and the demand table here: the same samples as one thread', async () => {
+    const jobs = [job('traces', 'trace-samples.csv'), job('demand', 'service-demand.csv')];
+    const alone = await read(jobs, []);
+    expect(alone.map((r) => (Array.isArray(r) ? r.length : 0)).every((n) => n > 1000)).toBe(true);
+    expect(await read(jobs, [startScanWorker()])).toStrictEqual(alone);
+  }, 60_000);
+
+  test('when demand is the bigger table, reads the trace table there and demand here: the same samples', async () => {
+    const jobs = [job('traces', 'trace-samples.csv'), job('demand', 'service-demand.csv', 10)];
+    expect(await read(jobs, [startScanWorker()])).toStrictEqual(await read(jobs, []));
   }, 60_000);
 });
 
