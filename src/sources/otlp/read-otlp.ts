@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { TracesConfig } from '../../config/evacuation-config.ts';
 import type { InputIssue, Result } from '../../errors.ts';
 import type { TraceSample } from '../../model/planning-data.ts';
-import { otlpFiles } from './otlp-files.ts';
+import { OTLP_PROTO_FILE, otlpFiles } from './otlp-files.ts';
 import type { SpanBatch } from './span-batch.ts';
 import { MAX_ISSUES, MAX_RANGES, readSpanFile, type SpanFileSetup, type SpanFileTask } from './span-file.ts';
 import { readTasksInWorkers, type TaskResult } from './span-workers.ts';
@@ -11,7 +11,7 @@ import { TraceAssembler } from './trace-assembler.ts';
 import type { TraceReport } from './trace-report.ts';
 
 export interface OtlpReadOptions {
-  /** A file, or a directory of `.json[l][.gz]` files. */
+  /** A file, or a directory of OTLP files (`.json[l]`, `.binpb`, `.pb`, optionally `.gz`). */
   readonly path: string;
   readonly traces: TracesConfig;
   /** The regions of evacuation.yaml: spans of other regions are reported, not counted. */
@@ -46,7 +46,15 @@ export async function readOtlpTraces(options: OtlpReadOptions): Promise<Result<O
   if (!listed.ok) return listed;
   const files = listed.data;
   if (files.length === 0)
-    return { ok: false, issues: [{ file: options.path, message: 'no OTLP files: expected *.json, *.jsonl, *.json.gz or *.jsonl.gz (see docs/traces.md)' }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          file: options.path,
+          message: 'no OTLP files: expected *.json or *.jsonl (OTLP/JSON), *.binpb or *.pb (protobuf), each optionally .gz (see docs/traces.md)',
+        },
+      ],
+    };
   const setup: SpanFileSetup = { traces: options.traces, bucketSeconds: options.bucketMinutes * 60 };
   const assembler = new TraceAssembler(setup.bucketSeconds, options.regions);
   const sizes = files.map((f) => statSync(f).size);
@@ -87,7 +95,8 @@ function readTasks(files: readonly string[], sizes: readonly number[], threads: 
   for (const [fileIndex, file] of files.entries()) {
     const size = sizes[fileIndex]!;
     const parts = threads === 0 ? 1 : Math.min(2 * (threads + 1), MAX_RANGES);
-    if (parts < 2 || file.endsWith('.gz') || size < splitFrom) {
+    // Gzip and protobuf are read from their start (no line to resync on).
+    if (parts < 2 || file.endsWith('.gz') || OTLP_PROTO_FILE.test(file) || size < splitFrom) {
       tasks.push({ file, fileIndex });
       continue;
     }
