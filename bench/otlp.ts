@@ -1,12 +1,14 @@
 /**
  * Throughput of reading OTLP/JSON spans (`--traces DIR`): generates realistic span files (see
  * otlp-spans.ts), then times readOtlpTraces over them, each run in a fresh process (so its peak
- * RSS is its own), contenders interleaved: in one thread, and with 1 and 2 worker threads. The
+ * RSS is its own), contenders interleaved: in one thread, and with 1 and 2 worker threads besides
+ * the main thread (which reads too, and assembles; 1 is the default on 2 cores). The
  * reader is bundled with esbuild first, as `npm run build` bundles evac (through tsx, every
  * thread would compile the TypeScript again, and tsx's helpers slow the scanner down).
  * Run with `npx tsx bench/otlp.ts [SPANS]` (default 2,000,000 spans); OTLP_GZIP=1 for .gz files;
  * BENCH_RUNS runs per contender (default 3); OTLP_BASELINE=DIR adds the reader of another
- * checkout of evac (e.g. a `git worktree` of an older commit) as a contender.
+ * checkout of evac (e.g. a `git worktree` of an older commit) as two contenders: in one thread,
+ * and with its default threads.
  */
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
@@ -96,12 +98,17 @@ export async function benchOtlp(spans = 2_000_000): Promise<void> {
     const reader = await bundle(ROOT, path.join(dir, 'bundle'));
     const contenders: { name: string; reader: string; threads: string }[] = [
       { name: 'one thread', reader, threads: '0' },
-      { name: '1 worker thread (this thread assembles)', reader, threads: '1' },
-      { name: '2 worker threads', reader, threads: '2' },
+      { name: '1 worker thread + this thread (reads and assembles)', reader, threads: '1' },
+      { name: '2 worker threads + this thread', reader, threads: '2' },
     ];
     const baseline = process.env.OTLP_BASELINE;
-    if (baseline !== undefined)
-      contenders.unshift({ name: `baseline (${baseline})`, reader: await bundle(baseline, path.join(dir, 'baseline')), threads: '-' });
+    if (baseline !== undefined) {
+      const old = await bundle(baseline, path.join(dir, 'baseline'));
+      contenders.unshift(
+        { name: `baseline (${baseline}), one thread`, reader: old, threads: '0' },
+        { name: `baseline (${baseline}), its default threads`, reader: old, threads: '-' },
+      );
+    }
     const results = contenders.map(() => [] as Measure[]);
     for (let run = 0; run < RUNS; run++) {
       for (const [i, c] of contenders.entries()) {

@@ -44,7 +44,7 @@ export const CLOUDWATCH_OPTIONS = {
     type: 'string',
     valueName: 'PATH',
     description:
-      'Trace counts for --source aws: a CSV (timestamp,region,service,device_type,count) or OTLP/JSON spans (a directory or .json[l][.gz], see docs/traces.md) (default: DATA/trace-samples.csv or DATA/traces/)',
+      'Trace counts for --source aws: a CSV (timestamp,region,service,device_type,count) or OTLP spans (a directory, or a .json[l], .binpb or .pb file, optionally .gz, see docs/traces.md) (default: DATA/trace-samples.csv or DATA/traces/)',
   },
   evacuations: {
     type: 'string',

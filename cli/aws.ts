@@ -58,7 +58,7 @@ export function cloudWatchSourceFromArgs(args: ParsedArgs, clients: AwsClients, 
   const traces = stringOpt(args, 'traces') ?? unwrap(dataDirTraces(data)) ?? path.join(data, 'trace-samples.csv');
   if (!existsSync(traces)) {
     throw new EvacError(`--source aws reads trace shares from a file, and ${traces} does not exist`, {
-      hint: 'name it with --traces PATH (a trace-samples CSV: timestamp,region,service,device_type,count; or OTLP span files: a directory or .json[l][.gz], see docs/traces.md)',
+      hint: 'name it with --traces PATH (a trace-samples CSV: timestamp,region,service,device_type,count; or OTLP span files: a directory or .json[l], .binpb or .pb (optionally .gz), see docs/traces.md)',
     });
   }
   // Past evacuations: --evacuations, or the data directory's when the traces come from there too.

@@ -18,7 +18,7 @@ export interface CloudWatchSourceOptions {
   readonly clients: AwsClients;
   /** Reads today's Min/Max (DescribeScalableTargets). */
   readonly scaler: Scaler;
-  /** Trace samples CSV (`--traces`: timestamp,region,service,device_type,count), or OTLP span files (a directory or .json[l][.gz]). */
+  /** Trace samples CSV (`--traces`: timestamp,region,service,device_type,count), or OTLP span files (a directory or .json[l], .binpb or .pb (optionally .gz)). */
   readonly tracesFile: string;
   /** Receives the report of OTLP span input, for stderr. */
   readonly onTraceReport?: TraceReportSink;

@@ -19,8 +19,8 @@ export interface TraceInput {
 export type TraceReportSink = (lines: readonly string[]) => void;
 
 /**
- * Reads trace counts from a path: OTLP spans when it is a directory or a `.json[l][.gz]`
- * file (see docs/traces.md), else a `trace-samples.csv`.
+ * Reads trace counts from a path: OTLP spans when it is a directory or a `.json[l]`, `.binpb` or
+ * `.pb` file, optionally `.gz` (see docs/traces.md), else a `trace-samples.csv`.
  */
 export async function readTraceInput(
   file: string,

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { context, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
@@ -19,7 +19,14 @@ export class SdkSpans {
 
   span(
     service: string,
-    options: { region?: string; kind?: SpanKind; parent?: Span; at?: number; attributes?: Record<string, string>; resource?: Record<string, string> } = {},
+    options: {
+      region?: string;
+      kind?: SpanKind;
+      parent?: Span;
+      at?: number;
+      attributes?: Record<string, string | number | boolean>;
+      resource?: Record<string, string>;
+    } = {},
   ): Span {
     const region = options.region ?? 'us-east-1';
     const key = JSON.stringify([service, region, options.resource ?? {}]);
@@ -51,12 +58,28 @@ export function otlpLine(spans: readonly ReadableSpan[]): string {
   return new TextDecoder().decode(bytes);
 }
 
-/** Writes OTLP files (name -> lines; `.gz` names gzipped) into a new temp directory. */
-export function writeOtlpDir(files: Record<string, readonly string[]>): string {
+/**
+ * An OTLP protobuf file as the Collector's file exporter writes it with `format: proto`: each
+ * request (one per group of spans) serialized by the SDK, preceded by its length (4 bytes, big-endian).
+ */
+export function otlpProtoFile(requests: readonly (readonly ReadableSpan[])[]): Buffer {
+  return Buffer.concat(
+    requests.map((spans) => {
+      const bytes = ProtobufTraceSerializer.serializeRequest(spans as ReadableSpan[]);
+      if (bytes === undefined) throw new Error('serializer returned nothing');
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(bytes.length);
+      return Buffer.concat([length, bytes]);
+    }),
+  );
+}
+
+/** Writes OTLP files (name -> lines, or the bytes of a protobuf file; `.gz` names gzipped) into a new temp directory. */
+export function writeOtlpDir(files: Record<string, readonly string[] | Buffer>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'evac-otlp-'));
-  for (const [name, lines] of Object.entries(files)) {
-    const text = `${lines.join('\n')}\n`;
-    writeFileSync(path.join(dir, name), name.endsWith('.gz') ? gzipSync(text) : text);
+  for (const [name, content] of Object.entries(files)) {
+    const bytes = Buffer.isBuffer(content) ? content : Buffer.from(`${content.join('\n')}\n`);
+    writeFileSync(path.join(dir, name), name.endsWith('.gz') ? gzipSync(bytes) : bytes);
   }
   return dir;
 }

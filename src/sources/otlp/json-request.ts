@@ -24,6 +24,14 @@ export function readRequestJson(text: string, names: readonly (string | undefine
     fail('(line)', `not JSON (${(error as Error).message}): expected one OTLP ExportTraceServiceRequest per line`);
     return;
   }
+  readRequest(request, names, into, fail);
+}
+
+/**
+ * Reads one ExportTraceServiceRequest in its OTLP/JSON form (from JSON.parse, or decoded from
+ * protobuf by proto-request.ts) into the builder, naming what is wrong with it (`fail`).
+ */
+export function readRequest(request: unknown, names: readonly (string | undefined)[], into: SpanBatchBuilder, fail: LineIssue): void {
   const resourceSpans = (request as { resourceSpans?: unknown } | null)?.resourceSpans;
   if (!Array.isArray(resourceSpans)) {
     fail('resourceSpans', 'missing: expected an OTLP ExportTraceServiceRequest ({"resourceSpans": [...]}) per line');

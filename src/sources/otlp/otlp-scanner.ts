@@ -15,17 +15,56 @@ const MINUS = 0x2d;
 const ZERO = 0x30;
 const NINE = 0x39;
 
-/** Bytes to compare with, and their first 4-byte groups as little-endian numbers. */
+/**
+ * Bytes to compare with: their 8-byte groups as doubles, then a 4-byte group as a little-endian
+ * number, then the rest. Comparing doubles compares 8 bytes at once and exactly: two doubles are
+ * equal only when their bits are (NaN equals nothing, the zeros are the one exception), and the
+ * groups of a literal are neither NaN nor zero (checked below).
+ */
 interface Literal {
   readonly bytes: Buffer;
-  readonly words: Int32Array;
+  readonly doubles: Float64Array;
+  /** The 4-byte group after the doubles, when 4 or more bytes remain. */
+  readonly word: number;
+  readonly hasWord: boolean;
+  /** Where the bytes compared one by one start. */
+  readonly tail: number;
   readonly length: number;
 }
 
 function literal(bytes: Buffer): Literal {
-  const words = new Int32Array(bytes.length >> 2);
-  for (let w = 0; w < words.length; w++) words[w] = bytes.readInt32LE(4 * w);
-  return { bytes, words, length: bytes.length };
+  const doubles = new Float64Array(bytes.length >> 3);
+  for (let d = 0; d < doubles.length; d++) {
+    doubles[d] = bytes.readDoubleLE(8 * d);
+    if (Number.isNaN(doubles[d]) || doubles[d] === 0) throw new Error(`literal ${bytes.toString('latin1')}: cannot compare as doubles`);
+  }
+  const at = 8 * doubles.length;
+  const hasWord = bytes.length - at >= 4;
+  return { bytes, doubles, word: hasWord ? bytes.readInt32LE(at) : 0, hasWord, tail: hasWord ? at + 4 : at, length: bytes.length };
+}
+
+/**
+ * A literal of 8 to 32 bytes compared without a loop (see `isShort`): as the doubles at its
+ * start, at 8 and 16 when it is that long, and at its end (windows that may overlap).
+ */
+interface ShortLiteral {
+  readonly length: number;
+  readonly first: number;
+  readonly second: number;
+  readonly third: number;
+  readonly last: number;
+}
+
+function shortLiteral(s: string): ShortLiteral {
+  const bytes = Buffer.from(s, 'latin1');
+  const n = bytes.length;
+  if (n < 8 || n > 32) throw new Error(`short literal ${s}: 8 to 32 bytes`);
+  const at = (i: number) => {
+    const d = bytes.readDoubleLE(Math.min(i, n - 8));
+    if (Number.isNaN(d) || d === 0) throw new Error(`literal ${s}: cannot compare as doubles`);
+    return d;
+  };
+  return { length: n, first: at(0), second: at(8), third: at(16), last: at(n - 8) };
 }
 
 const key = (s: string) => literal(Buffer.from(s, 'latin1'));
@@ -43,9 +82,20 @@ const KIND = key('kind');
 const START = key('startTimeUnixNano');
 const KIND_SERVER = key('SPAN_KIND_SERVER');
 const KIND_CONSUMER = key('SPAN_KIND_CONSUMER');
-const KEY_OPEN = key('{"key":"');
-const VALUE_OPEN = key(',"value":');
-const STRING_VALUE_OPEN = key('{"stringValue":"');
+const KEY_OPEN = shortLiteral('{"key":"');
+const VALUE_OPEN = shortLiteral('","value":');
+const STRING_VALUE_OPEN = shortLiteral('","value":{"stringValue":"');
+/** The members of a span up to its attributes, in the order the SDK's serializer writes them (see `compactHead`). */
+const HEAD_TRACE_ID = shortLiteral('"traceId":"');
+const HEAD_SPAN_ID = shortLiteral('","spanId":"');
+const HEAD_PARENT_SPAN_ID = shortLiteral('","parentSpanId":"');
+const HEAD_NAME = shortLiteral('","name":"');
+const HEAD_KIND = shortLiteral('","kind":');
+const HEAD_START = shortLiteral(',"startTimeUnixNano":"');
+const HEAD_END = shortLiteral('","endTimeUnixNano":"');
+const HEAD_ATTRIBUTES = shortLiteral('","attributes":');
+/** The members after the attributes as the SDK writes them for a span without events, links or status message. */
+const SDK_TAIL = key(',"droppedAttributesCount":0,"events":[],"droppedEventsCount":0,"status":{"code":0},"links":[],"droppedLinksCount":0,"flags":257}');
 const TRUE = key('true');
 const FALSE = key('false');
 const NULL = key('null');
@@ -125,6 +175,8 @@ export class OtlpScanner {
     this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     this.p = start;
     this.end = end;
+    this.spanPicked.fill(undefined);
+    this.spanPickedSlots = 0;
     try {
       this.request(into);
       return true;
@@ -222,55 +274,147 @@ export class OtlpScanner {
   private span(into: SpanBatchBuilder): void {
     const { trace, id, parent } = this;
     trace.start = trace.end = id.start = id.end = parent.start = parent.end = -1;
-    let request = false;
-    let kindSeen = false;
-    let start = -1;
-    let picked: PickedAttributes | undefined;
+    this.spanRequest = false;
+    this.spanKindSeen = false;
+    this.spanStart = -1;
+    this.spanHasPicked = false;
+    this.clearSpanPicked();
     if (!this.objectStart()) throw GIVE_UP;
-    do {
-      switch (this.spanKey()) {
-        case F_TRACE_ID:
-          if (trace.start >= 0) throw GIVE_UP;
-          this.plainString();
-          trace.start = this.strStart;
-          trace.end = this.strEnd;
-          continue;
-        case F_SPAN_ID:
-          if (id.start >= 0) throw GIVE_UP;
-          this.plainString();
-          id.start = this.strStart;
-          id.end = this.strEnd;
-          continue;
-        case F_PARENT_SPAN_ID:
-          if (parent.start >= 0) throw GIVE_UP;
-          this.plainString();
-          parent.start = this.strStart;
-          parent.end = this.strEnd;
-          continue;
-        case F_KIND:
-          if (kindSeen) throw GIVE_UP;
-          kindSeen = true;
-          request = this.kind();
-          continue;
-        case F_START:
-          if (start >= 0) throw GIVE_UP;
-          start = this.startSeconds();
-          continue;
-        case F_ATTRIBUTES:
-          if (picked !== undefined) throw GIVE_UP;
-          picked = this.spanPicked;
-          picked.fill(undefined);
-          this.attributes(picked);
-          continue;
-      }
-      this.skipValue();
-    } while (this.nextMember());
+    let more = true;
+    if (this.compactHead()) {
+      if (this.bytesAre(this.p, this.p + SDK_TAIL.length, SDK_TAIL)) {
+        this.p += SDK_TAIL.length;
+        more = false;
+      } else more = this.nextMember();
+    }
+    if (more)
+      do {
+        switch (this.spanKey()) {
+          case F_TRACE_ID:
+            if (trace.start >= 0) throw GIVE_UP;
+            this.plainString();
+            trace.start = this.strStart;
+            trace.end = this.strEnd;
+            continue;
+          case F_SPAN_ID:
+            if (id.start >= 0) throw GIVE_UP;
+            this.plainString();
+            id.start = this.strStart;
+            id.end = this.strEnd;
+            continue;
+          case F_PARENT_SPAN_ID:
+            if (parent.start >= 0) throw GIVE_UP;
+            this.plainString();
+            parent.start = this.strStart;
+            parent.end = this.strEnd;
+            continue;
+          case F_KIND:
+            if (this.spanKindSeen) throw GIVE_UP;
+            this.spanKindSeen = true;
+            this.spanRequest = this.kind();
+            continue;
+          case F_START:
+            if (this.spanStart >= 0) throw GIVE_UP;
+            this.spanStart = this.startSeconds();
+            continue;
+          case F_ATTRIBUTES:
+            if (this.spanHasPicked) throw GIVE_UP;
+            this.spanHasPicked = true;
+            this.spanAttributes();
+            continue;
+        }
+        this.skipValue();
+      } while (this.nextMember());
+    const start = this.spanStart;
     // Missing or empty ids, no start time: JSON.parse's reader reports them.
     if (trace.end <= trace.start || id.end <= id.start || start < 0) throw GIVE_UP;
     if (parent.start < 0) parent.start = parent.end = 0;
+    const picked = this.spanPicked;
     let has = false;
-    if (picked !== undefined) for (let s = 0; s < picked.length; s++) if (s !== SERVICE && s !== REGION && picked[s] !== undefined) has = true;
-    into.span(this.b, trace, id, parent, request, start, has ? picked : undefined);
+    if ((this.spanPickedSlots & ~((1 << SERVICE) | (1 << REGION))) !== 0)
+      for (let s = 0; s < picked.length; s++) if (s !== SERVICE && s !== REGION && picked[s] !== undefined) has = true;
+    into.span(this.b, trace, id, parent, this.spanRequest, start, has ? picked : undefined);
+  }
+
+  /** What the span being read has shown so far (see `span`). */
+  private spanRequest = false;
+  private spanKindSeen = false;
+  private spanStart = -1;
+  private spanHasPicked = false;
+  /** The slots of `spanPicked` the last span's attributes wrote (the others are undefined). */
+  private spanPickedSlots = 0;
+
+  /** Reads the span's attributes into `spanPicked` (all undefined before, see `clearSpanPicked`). */
+  private spanAttributes(): void {
+    this.spanPickedSlots = this.attributes(this.spanPicked);
+  }
+
+  /** Makes `spanPicked` all undefined again, clearing only the slots the last span wrote (`scan` clears all, for a line given up halfway). */
+  private clearSpanPicked(): void {
+    const picked = this.spanPicked;
+    for (let s = 0; this.spanPickedSlots !== 0; s++, this.spanPickedSlots >>>= 1) if ((this.spanPickedSlots & 1) !== 0) picked[s] = undefined;
+  }
+
+  /**
+   * The members of a span up to and including its attributes, when they are exactly as the SDK's
+   * serializer writes them (`"traceId":"…","spanId":"…"[,"parentSpanId":"…"],"name":"…","kind":D,
+   * "startTimeUnixNano":"…","endTimeUnixNano":"…","attributes":[…]`, no whitespace, a one-digit
+   * kind, ids and times without escapes), read straight through by comparing bytes: true, p after
+   * the attributes. Otherwise false, with p and the span's state unmoved, and the members are read
+   * one by one (in any order and form).
+   */
+  private compactHead(): boolean {
+    const b = this.b;
+    const at = this.p;
+    let p = at;
+    if (!this.isShort(p, HEAD_TRACE_ID)) return false;
+    const traceStart = p + HEAD_TRACE_ID.length;
+    const traceEnd = this.plainRun(traceStart);
+    if (traceEnd === traceStart || !this.isShort(traceEnd, HEAD_SPAN_ID)) return false;
+    const idStart = traceEnd + HEAD_SPAN_ID.length;
+    const idEnd = this.plainRun(idStart);
+    let parentStart = 0;
+    let parentEnd = 0;
+    p = idEnd;
+    if (idEnd === idStart) return false;
+    if (this.isShort(p, HEAD_PARENT_SPAN_ID)) {
+      parentStart = p + HEAD_PARENT_SPAN_ID.length;
+      parentEnd = p = this.plainRun(parentStart);
+    }
+    if (!this.isShort(p, HEAD_NAME)) return false;
+    this.p = p + HEAD_NAME.length - 1;
+    this.string();
+    p = this.p - 1;
+    if (!this.isShort(p, HEAD_KIND)) return this.notCompact(at);
+    p += HEAD_KIND.length;
+    const kind = b[p]! - ZERO;
+    if (kind < 0 || kind > 9 || p + 1 >= this.end || isDigit(b[p + 1]!)) return this.notCompact(at);
+    p++;
+    if (!this.isShort(p, HEAD_START)) return this.notCompact(at);
+    p += HEAD_START.length;
+    const digitsEnd = this.plainRun(p);
+    const start = this.nanosAsSeconds(p, digitsEnd);
+    if (!this.isShort(digitsEnd, HEAD_END)) return this.notCompact(at);
+    p = this.plainRun(digitsEnd + HEAD_END.length);
+    if (!this.isShort(p, HEAD_ATTRIBUTES)) return this.notCompact(at);
+    this.p = p + HEAD_ATTRIBUTES.length;
+    this.spanAttributes();
+    this.trace.start = traceStart;
+    this.trace.end = traceEnd;
+    this.id.start = idStart;
+    this.id.end = idEnd;
+    this.parent.start = parentStart;
+    this.parent.end = parentEnd;
+    this.spanRequest = kind === 2 || kind === 5;
+    this.spanKindSeen = true;
+    this.spanStart = start;
+    this.spanHasPicked = true;
+    return true;
+  }
+
+  private notCompact(at: number): false {
+    this.p = at;
+    return false;
   }
 
   /** The key of a span's member and its colon, as a field number (F_OTHER for a key evac does not read). */
@@ -320,20 +464,7 @@ export class OtlpScanner {
     const c = b[this.p];
     if (c === QUOTE) {
       this.plainString();
-      const from = this.strStart;
-      const digits = this.strEnd - from;
-      if (digits < 1 || digits > 20) throw GIVE_UP;
-      let high = 0;
-      let low = 0;
-      const split = this.strEnd - 9;
-      for (let i = from; i < this.strEnd; i++) {
-        const d = b[i]! - ZERO;
-        if (d < 0 || d > 9) throw GIVE_UP;
-        if (i < split) high = high * 10 + d;
-        else low = low * 10 + d;
-      }
-      // Up to 11 digits of seconds and 9 of nanoseconds: both exact in a double.
-      return digits > 9 ? secondsOfNanos(high, low) : low / 1e9;
+      return this.nanosAsSeconds(this.strStart, this.strEnd);
     }
     if (c === MINUS || (c !== undefined && c >= ZERO && c <= NINE)) {
       const from = this.p;
@@ -345,24 +476,55 @@ export class OtlpScanner {
     throw GIVE_UP;
   }
 
-  /** An attribute list: the first attribute of each wanted name gives its slot's value (`attributeString`). */
-  private attributes(picked: PickedAttributes): void {
+  /** The digits b[from, to) (nanoseconds, 1 to 20 of them) as epoch seconds, as `epochSeconds` reads them; anything else goes to JSON.parse's reader. */
+  private nanosAsSeconds(from: number, to: number): number {
+    const b = this.b;
+    const digits = to - from;
+    if (digits < 1 || digits > 20) throw GIVE_UP;
+    let high = 0;
+    let low = 0;
+    const split = to - 9;
+    for (let i = from; i < to; i++) {
+      const d = b[i]! - ZERO;
+      if (d < 0 || d > 9) throw GIVE_UP;
+      if (i < split) high = high * 10 + d;
+      else low = low * 10 + d;
+    }
+    // Up to 11 digits of seconds and 9 of nanoseconds: both exact in a double.
+    return digits > 9 ? secondsOfNanos(high, low) : low / 1e9;
+  }
+
+  /**
+   * An attribute list: the first attribute of each wanted name gives its slot's value
+   * (`attributeString`). Writes only the slots it finds, and returns them as bits.
+   */
+  private attributes(picked: PickedAttributes): number {
     const names = this.names;
     let done = 0;
-    if (!this.arrayStart()) return;
+    if (!this.arrayStart()) return 0;
     do {
       this.ws();
       if (!this.compactAttribute()) this.attribute();
-      const { attrKeyStart: keyStart, attrKeyEnd: keyEnd, attrValueStart: valueStart, attrValueEnd: valueEnd } = this;
+      const { attrKeyStart: keyStart, attrKeyEnd: keyEnd } = this;
       // Most attributes are of no interest: their key's length rules them out.
       if (keyEnd < 0 || (this.nameLengths[Math.min(keyEnd - keyStart, 255)]! & ~done) === 0) continue;
       for (let s = 0; s < names.length; s++) {
         const name = names[s];
         if (name === undefined || (done & (1 << s)) !== 0 || !this.bytesAre(keyStart, keyEnd, name)) continue;
         done |= 1 << s;
-        picked[s] = valueStart < 0 ? undefined : attributeValueString(JSON.parse(this.b.toString('utf8', valueStart, valueEnd)));
+        picked[s] = this.attributeValue();
       }
     } while (this.nextElement());
+    return done;
+  }
+
+  /** The last attribute's value as `attributeValueString` reads it. */
+  private attributeValue(): string | undefined {
+    const { attrTextStart: from, attrTextEnd: to } = this;
+    // {"stringValue":"…"} without escapes: its text (empty counts as absent).
+    if (from >= 0) return from === to ? undefined : this.b.toString('utf8', from, to);
+    const { attrValueStart: start, attrValueEnd: end } = this;
+    return start < 0 ? undefined : attributeValueString(JSON.parse(this.b.toString('utf8', start, end)));
   }
 
   /** Where the last attribute's key string (-1: none, or not a string) and value are. */
@@ -370,6 +532,9 @@ export class OtlpScanner {
   private attrKeyEnd = -1;
   private attrValueStart = -1;
   private attrValueEnd = -1;
+  /** Where the text of the last attribute's value is when it is `{"stringValue":"…"}` without escapes, else -1. */
+  private attrTextStart = -1;
+  private attrTextEnd = -1;
 
   /**
    * An attribute as every exporter writes it, `{"key":"K","value":{"stringValue":"V"}}` (any
@@ -378,34 +543,34 @@ export class OtlpScanner {
   private compactAttribute(): boolean {
     const b = this.b;
     const at = this.p;
-    if (!this.bytesAre(at, at + KEY_OPEN.length, KEY_OPEN)) return false;
-    let p = this.plainRun(at + KEY_OPEN.length);
-    if (b[p] !== QUOTE || p >= this.end) return false;
-    const keyEnd = p;
-    p++;
-    if (!this.bytesAre(p, p + VALUE_OPEN.length, VALUE_OPEN)) return false;
-    p += VALUE_OPEN.length;
-    const valueStart = p;
-    if (this.bytesAre(p, p + STRING_VALUE_OPEN.length, STRING_VALUE_OPEN)) {
-      this.p = p + STRING_VALUE_OPEN.length - 1;
-      this.string();
-      if (b[this.p] !== RBRACE || this.p >= this.end) {
-        this.p = at;
-        return false;
+    if (!this.isShort(at, KEY_OPEN)) return false;
+    const keyEnd = this.plainRun(at + KEY_OPEN.length);
+    let textStart = -1;
+    let textEnd = -1;
+    if (this.isShort(keyEnd, STRING_VALUE_OPEN)) {
+      const from = keyEnd + STRING_VALUE_OPEN.length;
+      const to = this.plainRun(from);
+      if (b[to] === QUOTE && b[to + 1] === RBRACE && to + 1 < this.end) {
+        textStart = from;
+        textEnd = to;
+        this.p = to + 2;
+      } else {
+        this.p = from - 1;
+        this.string();
+        if (b[this.p] !== RBRACE || this.p >= this.end) return this.notCompact(at);
+        this.p++;
       }
-      this.p++;
-    } else {
-      this.p = p;
+    } else if (this.isShort(keyEnd, VALUE_OPEN)) {
+      this.p = keyEnd + VALUE_OPEN.length;
       this.skipValue();
-    }
-    if (b[this.p] !== RBRACE || this.p >= this.end) {
-      this.p = at;
-      return false;
-    }
+    } else return false;
+    if (b[this.p] !== RBRACE || this.p >= this.end) return this.notCompact(at);
     this.attrKeyStart = at + KEY_OPEN.length;
     this.attrKeyEnd = keyEnd;
-    this.attrValueStart = valueStart;
+    this.attrValueStart = keyEnd + VALUE_OPEN.length;
     this.attrValueEnd = this.p;
+    this.attrTextStart = textStart;
+    this.attrTextEnd = textEnd;
     this.p++;
     return true;
   }
@@ -413,7 +578,7 @@ export class OtlpScanner {
   /** An attribute in any form (members in any order, whitespace, a key that is not a string...). */
   private attribute(): void {
     let keySeen = false;
-    this.attrKeyStart = this.attrKeyEnd = this.attrValueStart = this.attrValueEnd = -1;
+    this.attrKeyStart = this.attrKeyEnd = this.attrValueStart = this.attrValueEnd = this.attrTextStart = this.attrTextEnd = -1;
     if (!this.objectStart()) throw GIVE_UP;
     do {
       this.key();
@@ -494,7 +659,8 @@ export class OtlpScanner {
    * The end of the run of plain string bytes (see PLAIN) from p: 4 bytes at a time while none of
    * them is a quote, backslash or control character (a SWAR test: a byte b is flagged when
    * b ^ c - 1, or b - 0x20, borrows into its top bit), then byte by byte. Twice as fast as a
-   * loop over bytes alone: most of a line is strings.
+   * loop over bytes alone: most of a line is strings. The lowest flagged byte of a word is always
+   * one of them (a borrow only runs upwards, from a byte that is one), so the run ends there.
    */
   private plainRun(p: number): number {
     const view = this.view;
@@ -503,7 +669,8 @@ export class OtlpScanner {
       const v = view.getInt32(p, true);
       const q = v ^ 0x22222222;
       const s = v ^ 0x5c5c5c5c;
-      if ((((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s) | ((v - 0x20202020) & ~v)) & 0x80808080) break;
+      const flagged = (((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s) | ((v - 0x20202020) & ~v)) & 0x80808080;
+      if (flagged !== 0) return p + ((31 - Math.clz32(flagged & -flagged)) >> 3);
       p += 4;
     }
     const b = this.b;
@@ -541,16 +708,30 @@ export class OtlpScanner {
     return this.bytesAre(this.strStart, this.strEnd, name);
   }
 
+  /** Whether the bytes at p are `name` (within the line). */
+  private isShort(p: number, name: ShortLiteral): boolean {
+    const n = name.length;
+    if (p + n > this.end) return false;
+    const view = this.view;
+    return (
+      view.getFloat64(p, true) === name.first &&
+      view.getFloat64(p + n - 8, true) === name.last &&
+      (n <= 16 || view.getFloat64(p + 8, true) === name.second) &&
+      (n <= 24 || view.getFloat64(p + 16, true) === name.third)
+    );
+  }
+
   private bytesAre(start: number, end: number, name: Literal): boolean {
     const n = name.length;
     if (end - start !== n || end > this.end) return false;
-    // 4 bytes at a time, then the rest.
     const view = this.view;
-    const words = name.words;
-    for (let w = 0; w < words.length; w++) if (view.getInt32(start + 4 * w, true) !== words[w]) return false;
+    const doubles = name.doubles;
+    let p = start;
+    for (let d = 0; d < doubles.length; d++, p += 8) if (view.getFloat64(p, true) !== doubles[d]) return false;
+    if (name.hasWord && view.getInt32(p, true) !== name.word) return false;
     const b = this.b;
     const bytes = name.bytes;
-    for (let i = words.length * 4; i < n; i++) if (b[start + i] !== bytes[i]) return false;
+    for (let i = name.tail; i < n; i++) if (b[start + i] !== bytes[i]) return false;
     return true;
   }
 

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { TracesConfig } from '../../config/evacuation-config.ts';
 import type { InputIssue, Result } from '../../errors.ts';
 import type { TraceSample } from '../../model/planning-data.ts';
-import { otlpFiles } from './otlp-files.ts';
+import { OTLP_PROTO_FILE, otlpFiles } from './otlp-files.ts';
 import type { SpanBatch } from './span-batch.ts';
 import { MAX_ISSUES, MAX_RANGES, readSpanFile, type SpanFileSetup, type SpanFileTask } from './span-file.ts';
 import { readTasksInWorkers, type TaskResult } from './span-workers.ts';
@@ -11,16 +11,16 @@ import { TraceAssembler } from './trace-assembler.ts';
 import type { TraceReport } from './trace-report.ts';
 
 export interface OtlpReadOptions {
-  /** A file, or a directory of `.json[l][.gz]` files. */
+  /** A file, or a directory of OTLP files (`.json[l]`, `.binpb`, `.pb`, optionally `.gz`). */
   readonly path: string;
   readonly traces: TracesConfig;
   /** The regions of evacuation.yaml: spans of other regions are reported, not counted. */
   readonly regions: ReadonlySet<string>;
   readonly bucketMinutes: number;
   /**
-   * Worker threads reading the files (0: all in this thread). Default: one per core when the
-   * input is large enough to pay for starting them, see `readerThreads`. With threads, a big
-   * plain file is read in ranges, one per thread.
+   * Worker threads reading the files besides this thread (0: all in this thread). Default: one
+   * per other core when the input is large enough to pay for starting them, see `readerThreads`.
+   * With threads, a big plain file is read in ranges, two per reading thread.
    */
   readonly threads?: number;
   /** With threads, plain files this big or bigger are read in ranges (default SPLIT_FROM_BYTES; tests set 1). */
@@ -38,15 +38,23 @@ export interface OtlpTraces {
  * ExportTraceServiceRequest per line, optionally gzipped) and counts requests per service,
  * region, device type and bucket occurrence. See docs/traces.md for the rules.
  * A line that is not an ExportTraceServiceRequest is an issue naming the file, line and field.
- * The files are read in worker threads when large (the result is the same either way); this
- * thread assembles the traces.
+ * The files are read in worker threads and this thread when large (the result is the same
+ * either way); this thread assembles the traces.
  */
 export async function readOtlpTraces(options: OtlpReadOptions): Promise<Result<OtlpTraces>> {
   const listed = otlpFiles(options.path);
   if (!listed.ok) return listed;
   const files = listed.data;
   if (files.length === 0)
-    return { ok: false, issues: [{ file: options.path, message: 'no OTLP files: expected *.json, *.jsonl, *.json.gz or *.jsonl.gz (see docs/traces.md)' }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          file: options.path,
+          message: 'no OTLP files: expected *.json or *.jsonl (OTLP/JSON), *.binpb or *.pb (protobuf), each optionally .gz (see docs/traces.md)',
+        },
+      ],
+    };
   const setup: SpanFileSetup = { traces: options.traces, bucketSeconds: options.bucketMinutes * 60 };
   const assembler = new TraceAssembler(setup.bucketSeconds, options.regions);
   const sizes = files.map((f) => statSync(f).size);
@@ -74,16 +82,21 @@ export async function readOtlpTraces(options: OtlpReadOptions): Promise<Result<O
   return { ok: true, data: assembler.finish(files.length) };
 }
 
-/** A plain file at least this big is read in one byte range per thread, when threads read. */
+/** A plain file at least this big is read in byte ranges (two per reading thread), when worker threads read. */
 export const SPLIT_FROM_BYTES = 64 << 20;
 
-/** The files to read, a plain file of `splitFrom` bytes or more cut in `threads` ranges when threads read (so that one big file keeps every core busy). */
+/**
+ * The files to read, a plain file of `splitFrom` bytes or more cut in two ranges per reading
+ * thread when worker threads read (so that one big file keeps every core busy, and the thread
+ * that also assembles, with less time to read, takes fewer ranges).
+ */
 function readTasks(files: readonly string[], sizes: readonly number[], threads: number, splitFrom: number): SpanFileTask[] {
   const tasks: SpanFileTask[] = [];
   for (const [fileIndex, file] of files.entries()) {
     const size = sizes[fileIndex]!;
-    const parts = Math.min(threads, MAX_RANGES);
-    if (parts < 2 || file.endsWith('.gz') || size < splitFrom) {
+    const parts = threads === 0 ? 1 : Math.min(2 * (threads + 1), MAX_RANGES);
+    // Gzip and protobuf are read from their start (no line to resync on).
+    if (parts < 2 || file.endsWith('.gz') || OTLP_PROTO_FILE.test(file) || size < splitFrom) {
       tasks.push({ file, fileIndex });
       continue;
     }
@@ -106,12 +119,12 @@ export const THREADS_FROM_BYTES = 128 << 20;
 const GZIP_RATIO = 10;
 
 /**
- * How many worker threads read `files` (of `sizes` bytes): none for small input (a thread starts
- * in tens of milliseconds from the bundle, several hundred through tsx, and then warms up), else
- * one per core.
+ * How many worker threads read `files` (of `sizes` bytes) besides this thread: none for small
+ * input (a thread starts in tens of milliseconds from the bundle, several hundred through tsx,
+ * and then warms up), else one per other core.
  */
 export function readerThreads(files: readonly string[], sizes: readonly number[]): number {
   let bytes = 0;
   for (const [i, f] of files.entries()) bytes += sizes[i]! * (f.endsWith('.gz') ? GZIP_RATIO : 1);
-  return bytes < THREADS_FROM_BYTES ? 0 : availableParallelism();
+  return bytes < THREADS_FROM_BYTES ? 0 : availableParallelism() - 1;
 }

@@ -1,10 +1,13 @@
 import type { TracesConfig } from '../../config/evacuation-config.ts';
 import type { InputIssue } from '../../errors.ts';
 import { deviceRule } from './device-rules.ts';
-import { readRequestJson } from './json-request.ts';
+import { readRequest, readRequestJson } from './json-request.ts';
 import { type ByteRange, fileLines } from './line-reader.ts';
 import { attributeNames } from './otlp-attributes.ts';
+import { OTLP_PROTO_FILE } from './otlp-files.ts';
 import { OtlpScanner } from './otlp-scanner.ts';
+import { protoFrames } from './proto-frames.ts';
+import { decodeTraceRequest, ProtoError } from './proto-request.ts';
 import { type SpanBatch, SpanBatchBuilder } from './span-batch.ts';
 
 /** What reading a span file needs: plain data, so that it crosses to a worker thread. */
@@ -57,6 +60,10 @@ export async function readSpanFile(
   const issues: InputIssue[] = [];
   const counted = { lines: 0 };
   try {
+    if (OTLP_PROTO_FILE.test(file)) {
+      await readProtoMessages(file, names, builder, emit, issues, stats);
+      return { issues, lines: 0 };
+    }
     for await (const { line, bytes, start, end } of fileLines(file, task.range, counted)) {
       const mark = builder.mark();
       if (scanner.scan(bytes, start, end, builder)) stats.scanned += 1;
@@ -74,4 +81,41 @@ export async function readSpanFile(
     issues.push({ file, message: `cannot read: ${(error as Error).message}` });
   }
   return { issues, lines: counted.lines };
+}
+
+/**
+ * Reads an OTLP protobuf file (proto-frames.ts) into the builder: each message decoded into its
+ * OTLP/JSON form (proto-request.ts) and read by the same reader as a JSON line. A problem names
+ * the message by its number and byte offset.
+ */
+async function readProtoMessages(
+  file: string,
+  names: readonly (string | undefined)[],
+  builder: SpanBatchBuilder,
+  emit: (batch: SpanBatch) => void,
+  issues: InputIssue[],
+  stats: SpanFileStats,
+): Promise<void> {
+  for await (const frame of protoFrames(file)) {
+    const where = `message ${frame.ordinal} (byte ${frame.offset})`;
+    const fail = (path: string, message: string) => {
+      if (issues.length < MAX_ISSUES) issues.push({ file, path: `${where} ${path}`, message });
+    };
+    if ('problem' in frame) {
+      fail('(framing)', frame.problem);
+      return;
+    }
+    stats.parsed += 1;
+    let request: unknown;
+    try {
+      request = decodeTraceRequest(frame.bytes, 0, frame.bytes.length);
+    } catch (error) {
+      if (!(error instanceof ProtoError)) throw error;
+      fail('(protobuf)', `${error.message}: expected an OTLP ExportTraceServiceRequest`);
+      continue;
+    }
+    readRequest(request, names, builder, fail);
+    if (builder.count >= BATCH_SPANS) emit(builder.take());
+  }
+  if (builder.count > 0) emit(builder.take());
 }

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { InputIssue } from '../../errors.ts';
 import { startWorkerThread } from '../worker-thread.ts';
 import type { SpanBatch } from './span-batch.ts';
-import type { SpanFileSetup, SpanFileTask } from './span-file.ts';
+import { readSpanFile, type SpanFileSetup, type SpanFileTask } from './span-file.ts';
 
 /** What reading a task found: its problems and how many lines it read. */
 export interface TaskResult {
@@ -13,9 +13,11 @@ export interface TaskResult {
 type WorkerMessage = { batch: SpanBatch } | { done: number; result: TaskResult };
 
 /**
- * Reads span files (or ranges of them) in `threads` worker threads (span-worker.ts), a task at a
- * time each, handing every batch to `onBatch` on this thread as it arrives (in no particular
- * order). Resolves to each task's result, in task order.
+ * Reads span files (or ranges of them) in `threads` worker threads (span-worker.ts) and in this
+ * thread, a task at a time each, the next task to whichever is free, handing every batch to
+ * `onBatch` on this thread as it arrives (in no particular order). This thread reads too, so that
+ * with one worker per other core every core reads: it takes the workers' batches while it waits
+ * for its own file reads. Resolves to each task's result, in task order.
  */
 export async function readTasksInWorkers(
   tasks: readonly SpanFileTask[],
@@ -26,9 +28,17 @@ export async function readTasksInWorkers(
   const results: TaskResult[] = tasks.map(() => ({ issues: [], lines: 0 }));
   let next = 0;
   const workers: Worker[] = [];
+  let failed = false;
+  const readHere = async () => {
+    while (next < tasks.length && !failed) {
+      const task = next++;
+      results[task] = await readSpanFile(tasks[task]!, setup, onBatch);
+    }
+  };
   try {
-    await Promise.all(
-      Array.from({ length: Math.min(threads, tasks.length) }, () => {
+    await Promise.all([
+      // The workers take their first tasks before this thread: with no more tasks than workers (one big gzipped file), this thread only assembles.
+      ...Array.from({ length: Math.min(threads, tasks.length) }, () => {
         const worker = startWorker(setup);
         workers.push(worker);
         return new Promise<void>((resolve, reject) => {
@@ -49,7 +59,11 @@ export async function readTasksInWorkers(
           give();
         });
       }),
-    );
+      readHere(),
+    ]);
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
     for (const w of workers) {
       w.removeAllListeners('exit');

@@ -61,6 +61,9 @@ export class TraceAssembler {
   private pair = new Int32Array(0);
   private occurrence = new Float64Array(0);
   private ordinal = new Float64Array(0);
+  /** The first and last bucket occurrence of a counted span. */
+  private minOccurrence = Number.POSITIVE_INFINITY;
+  private maxOccurrence = Number.NEGATIVE_INFINITY;
 
   /**
    * @param bucketSeconds width of a time-of-day bucket: counts are summed per occurrence of each bucket
@@ -150,7 +153,12 @@ export class TraceAssembler {
       }
       this.spanFlags[s] = flags;
       this.pair[s] = pair;
-      this.occurrence[s] = occurrence[i]!;
+      const occ = occurrence[i]!;
+      this.occurrence[s] = occ;
+      if (pair >= 0) {
+        if (occ < this.minOccurrence) this.minOccurrence = occ;
+        if (occ > this.maxOccurrence) this.maxOccurrence = occ;
+      }
       this.ordinal[s] = ord;
     }
   }
@@ -173,10 +181,18 @@ export class TraceAssembler {
       }
       return d;
     };
-    const cells = new Map<number, number>();
-    const cellParts: [number, number, number][] = [];
-    const cellIndex = new Map<string, number>();
+    // Every trace's device type first, so that their number is known for the cell keys.
+    const traceDevice = new Int32Array(this.traceCount);
+    for (let t = 0; t < this.traceCount; t++) {
+      const known = this.rootDevice[t]! >= 0 ? this.rootDevice[t]! : this.anyDevice[t]!;
+      traceDevice[t] = dense(known < 0 ? unknownId : known);
+    }
+    const devices = deviceNames.length;
     const pairs = this.pairNames.length;
+    // Cells are numbered in the order samples come out: by occurrence, region, service, device.
+    const pairPlace = places(this.pairNames.length, localeOrder(this.pairNames.map((p) => p.region)), localeOrder(this.pairNames.map((p) => p.service)));
+    const devicePlace = places(devices, localeOrder(deviceNames));
+    const counts = new CellCounts(this.minOccurrence, this.maxOccurrence, pairs * devices, this.spanCount);
     let requests = 0;
     let duplicateSpans = 0;
     let splitAcrossFiles = 0;
@@ -226,28 +242,14 @@ export class TraceAssembler {
         if (!hasRoot) broken.noRoot += 1;
       }
       if ((this.traceFlags[t]! & SPLIT) !== 0) splitAcrossFiles += 1;
-      const known = this.rootDevice[t]! >= 0 ? this.rootDevice[t]! : this.anyDevice[t]!;
-      const isUnknown = known < 0;
+      const isUnknown = this.rootDevice[t]! < 0 && this.anyDevice[t]! < 0;
       if (isUnknown) unknownTraces += 1;
-      const device = dense(isUnknown ? unknownId : known);
+      const device = traceDevice[t]!;
       for (let k = 0; k < n; k++) {
         const s = order[k]!;
         const pair = this.pair[s]!;
         if (pair < 0 || duplicate[k] === 1) continue;
-        const occ = this.occurrence[s]!;
-        const key = (occ * 4096 + device) * pairs + pair;
-        if (device < 4096 && Number.isSafeInteger(key)) cells.set(key, (cells.get(key) ?? 0) + 1);
-        else {
-          // Beyond what a number key holds exactly (absurd start times, thousands of device types).
-          const name = `${occ}:${device}:${pair}`;
-          let c = cellIndex.get(name);
-          if (c === undefined) {
-            c = cellParts.length;
-            cellIndex.set(name, c);
-            cellParts.push([occ, device, pair]);
-          }
-          cells.set(-1 - c, (cells.get(-1 - c) ?? 0) + 1);
-        }
+        counts.add(this.occurrence[s]!, pairPlace[pair]! * devices + devicePlace[device]!);
         requests += 1;
         if (isUnknown) {
           unknownRequests += 1;
@@ -255,21 +257,15 @@ export class TraceAssembler {
         }
       }
     }
+    const pairAt = new Int32Array(pairs);
+    for (let p = 0; p < pairs; p++) pairAt[pairPlace[p]!] = p;
+    const deviceAt = new Int32Array(devices);
+    for (let d = 0; d < devices; d++) deviceAt[devicePlace[d]!] = d;
     const samples: TraceSample[] = [];
-    for (const [key, count] of cells) {
-      let occ: number;
-      let device: number;
-      let pair: number;
-      if (key >= 0) {
-        pair = key % pairs;
-        const rest = (key - pair) / pairs;
-        device = rest % 4096;
-        occ = (rest - device) / 4096;
-      } else [occ, device, pair] = cellParts[-1 - key]!;
-      const { service, region } = this.pairNames[pair]!;
-      samples.push({ t: occ * this.bucketSeconds, region, service, device: deviceNames[device]!, count });
-    }
-    samples.sort((a, b) => a.t - b.t || a.region.localeCompare(b.region) || a.service.localeCompare(b.service) || a.device.localeCompare(b.device));
+    counts.forEach((occ, cell, count) => {
+      const { service, region } = this.pairNames[pairAt[Math.floor(cell / devices)]!]!;
+      samples.push({ t: occ * this.bucketSeconds, region, service, device: deviceNames[deviceAt[cell % devices]!]!, count });
+    });
     const byService = new Map<string, number>();
     for (let p = 0; p < pairs; p++) {
       if (unknownByPair[p]! === 0) continue;
@@ -478,6 +474,75 @@ class IdSet {
   private slot(hi: number, lo: number): number {
     const h = Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca77);
     return (h ^ (h >>> 16)) & this.mask;
+  }
+}
+
+/**
+ * Each name's rank in localeCompare order (by index in `names`); names it finds equal (e.g.
+ * canonically equivalent Unicode) are ordered by their code units, so every distinct name has
+ * its own rank.
+ */
+function localeOrder(names: readonly string[]): Int32Array {
+  const sorted = [...new Set(names)].sort((a, b) => a.localeCompare(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const rank = new Map(sorted.map((name, i) => [name, i]));
+  return Int32Array.from(names, (name) => rank.get(name)!);
+}
+
+/** The place of each of `n` items when sorted by the first ranks, then the next (ties: by index). */
+function places(n: number, ...ranks: Int32Array[]): Int32Array {
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => {
+    for (const r of ranks) if (r[a] !== r[b]) return r[a]! - r[b]!;
+    return a - b;
+  });
+  const place = new Int32Array(n);
+  for (const [i, item] of order.entries()) place[item] = i;
+  return place;
+}
+
+/**
+ * Request counts per (bucket occurrence, cell), cells numbered 0 to `cells` - 1: in one array
+ * over every occurrence from the first to the last when that is at most 4 cells per span (or a
+ * million), else per occurrence that has requests (start times years apart).
+ */
+class CellCounts {
+  private readonly dense: Uint32Array | undefined;
+  private readonly sparse = new Map<number, Map<number, number>>();
+
+  constructor(
+    private readonly minOcc: number,
+    maxOcc: number,
+    private readonly cells: number,
+    spans: number,
+  ) {
+    const size = maxOcc >= minOcc ? (maxOcc - minOcc + 1) * cells : 0;
+    if (size <= Math.max(1 << 20, 4 * spans)) this.dense = new Uint32Array(size);
+  }
+
+  add(occ: number, cell: number): void {
+    if (this.dense !== undefined) {
+      this.dense[(occ - this.minOcc) * this.cells + cell]! += 1;
+      return;
+    }
+    let row = this.sparse.get(occ);
+    if (row === undefined) {
+      row = new Map();
+      this.sparse.set(occ, row);
+    }
+    row.set(cell, (row.get(cell) ?? 0) + 1);
+  }
+
+  /** Calls `f` for every cell with requests, in order of occurrence, then cell. */
+  forEach(f: (occ: number, cell: number, count: number) => void): void {
+    const { dense, cells } = this;
+    if (dense !== undefined) {
+      for (let i = 0; i < dense.length; i++) if (dense[i] !== 0) f(this.minOcc + Math.floor(i / cells), i % cells, dense[i]!);
+      return;
+    }
+    for (const occ of [...this.sparse.keys()].sort((a, b) => a - b)) {
+      const row = this.sparse.get(occ)!;
+      for (const cell of [...row.keys()].sort((a, b) => a - b)) f(occ, cell, row.get(cell)!);
+    }
   }
 }
 

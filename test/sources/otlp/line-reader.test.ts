@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, test } from 'vitest';
 import { type ByteRange, fileLines } from '../../../src/sources/otlp/line-reader.ts';
 
@@ -39,18 +40,29 @@ describe('fileLines', () => {
     }
   });
 
-  test('cut in three ranges around the 1 MiB chunk edges, with lines longer than a chunk', async () => {
-    const big = path.join(dir, 'big.jsonl');
-    const long = Array.from({ length: 7 }, (_, i) => `${i}:${String.fromCharCode(97 + i).repeat(150_000 * (i + 1))}`);
-    writeFileSync(big, `${long.join('\n')}\n`);
+  // Lines of 150 KB to 1 MB, then one of 5 MB: longer than the 4 MiB read buffer, which grows for it.
+  const big = path.join(dir, 'big.jsonl');
+  const long = [...Array.from({ length: 7 }, (_, i) => `${i}:${String.fromCharCode(97 + i).repeat(150_000 * (i + 1))}`), `7:${'h'.repeat(5_000_000)}`, '8:end'];
+  writeFileSync(big, `${long.join('\n')}\n`);
+
+  test('gives lines longer than the read buffer whole, plain or gzipped', async () => {
+    const expected = long.map((l, i) => `${i + 1}:${l}`);
+    expect(await lines(big)).toEqual({ out: expected, lines: long.length });
+    const gz = path.join(dir, 'big.jsonl.gz');
+    writeFileSync(gz, gzipSync(`${long.join('\n')}\n`));
+    expect(await lines(gz)).toEqual({ out: expected, lines: long.length });
+  });
+
+  test('cut in three ranges around the 4 MiB read edges, with lines longer than a read', async () => {
     const whole = await lines(big);
-    const edge = 1 << 20;
+    const edge = 4 << 20;
     for (const [c1, c2] of [
       [edge - 1, 2 * edge],
       [edge, 2 * edge + 1],
       [edge + 1, 3 * edge - 1],
       [150_000, 150_003],
-      [1_000, 4 * edge],
+      [1_000, 2 * edge],
+      [edge - 5, edge + 5_000_010],
     ] as const) {
       const parts = [
         await lines(big, { start: 0, end: c1 }),

@@ -87,6 +87,17 @@ describe('the OTLP sample (fixtures/otlp)', () => {
     expect(JSON.parse(run.stdout).warnings).toHaveLength(1);
   });
 
+  test('evac plan reads the same spans in OTLP protobuf (the Collector file exporter with format: proto) to the same plan and report', async () => {
+    const proto = writeOtlpWorld(path.join(tmp, 'proto'), world, { proto: true });
+    const args = ['plan', '--config', configDir, '--failed', 'us-east-1', '--at', '2026-11-21T20:00:00Z', '--format', 'json'];
+    const fromJson = await runCli([...args, '--data', dataDir]);
+    const fromProto = await runCli([...args, '--data', proto.dataDir]);
+    expect(fromProto.code).toBe(0);
+    expect(fromProto.stderr.replaceAll(proto.dataDir, dataDir)).toBe(fromJson.stderr);
+    const plan = (run: { stdout: string }) => ({ ...JSON.parse(run.stdout), source: '' });
+    expect(plan(fromProto)).toEqual(plan(fromJson));
+  });
+
   test('refuses a data directory with both trace-samples.csv and traces/ (exit 2)', async () => {
     const both = writeOtlpWorld(path.join(tmp, 'both'), world);
     writeFileSync(path.join(both.dataDir, 'trace-samples.csv'), world.truthCsv);

@@ -73,52 +73,75 @@ const attrValue = fc.oneof(
   fc.constant({}),
 );
 const attributes = fc.array(fc.record({ key: attrKey, value: attrValue }, { requiredKeys: ['key'] }), { maxLength: 6 });
-const span = fc.record(
-  {
-    traceId: fc.oneof({ weight: 6, arbitrary: hex(32) }, { weight: 1, arbitrary: fc.constantFrom('abc', 'not-a-hex-trace-id-of-32-chars!!', 'x'.repeat(32)) }),
-    spanId: fc.oneof({ weight: 6, arbitrary: hex(16) }, { weight: 1, arbitrary: fc.constantFrom('b', 'zzzzzzzzzzzzzzzz') }),
-    parentSpanId: fc.oneof(hex(16), fc.constant('')),
-    name: text,
-    kind: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constantFrom('SPAN_KIND_SERVER', 'SPAN_KIND_CONSUMER', 'SPAN_KIND_CLIENT', 2.0, 5, 20e-1)),
-    startTimeUnixNano: fc.oneof(
-      fc.bigInt({ min: 0n, max: 10n ** 20n - 1n }).map(String),
-      fc.constantFrom('1795133597066939941', '0', '123456789', '1234567890', '00001795133597066939941'.slice(-20)),
-      fc.integer({ min: 0, max: 2 ** 52 }),
-    ),
-    endTimeUnixNano: fc.constant('1795133597067939941'),
-    attributes,
-    droppedAttributesCount: fc.nat(3),
-    events: fc.constantFrom([], [{ name: 'e', timeUnixNano: '1', attributes: [] }]),
-    status: fc.constantFrom({ code: 0 }, { code: 2, message: 'boom {"x": [1]}' }, {}),
-    links: fc.constant([]),
-    flags: fc.constant(257),
-  },
-  { requiredKeys: ['traceId', 'spanId', 'startTimeUnixNano'] },
-);
-const request = fc.record({
-  resourceSpans: fc.array(
-    fc.record(
-      {
-        resource: fc.record({ attributes, droppedAttributesCount: fc.nat(2) }, { requiredKeys: [] }),
-        scopeSpans: fc.array(
-          fc.record(
-            { scope: fc.constant({ name: 'lib', version: '1.0' }), spans: fc.array(span, { maxLength: 4 }), schemaUrl: fc.constant('') },
-            { requiredKeys: [] },
-          ),
-          { maxLength: 3 },
-        ),
-        schemaUrl: fc.constant('https://opentelemetry.io/schemas/1.24.0'),
-      },
-      { requiredKeys: [] },
-    ),
-    { maxLength: 3 },
+/** A span's members, in the order the SDK's serializer writes them. */
+const spanMembers = {
+  traceId: fc.oneof({ weight: 6, arbitrary: hex(32) }, { weight: 1, arbitrary: fc.constantFrom('abc', 'not-a-hex-trace-id-of-32-chars!!', 'x'.repeat(32)) }),
+  spanId: fc.oneof({ weight: 6, arbitrary: hex(16) }, { weight: 1, arbitrary: fc.constantFrom('b', 'zzzzzzzzzzzzzzzz') }),
+  parentSpanId: fc.oneof(hex(16), fc.constant('')),
+  name: text,
+  kind: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constantFrom('SPAN_KIND_SERVER', 'SPAN_KIND_CONSUMER', 'SPAN_KIND_CLIENT', 2.0, 5, 20e-1)),
+  startTimeUnixNano: fc.oneof(
+    fc.bigInt({ min: 0n, max: 10n ** 20n - 1n }).map(String),
+    fc.constantFrom('1795133597066939941', '0', '123456789', '1234567890', '00001795133597066939941'.slice(-20)),
+    fc.integer({ min: 0, max: 2 ** 52 }),
   ),
-});
+  endTimeUnixNano: fc.constantFrom('1795133597067939941', '1795133597067939941x', ''),
+  attributes,
+  // Mostly what the SDK writes (the tail the scanner compares whole), sometimes not.
+  droppedAttributesCount: fc.constantFrom(0, 0, 0, 2),
+  events: fc.constantFrom([], [], [{ name: 'e', timeUnixNano: '1', attributes: [] }]),
+  droppedEventsCount: fc.constantFrom(0, 0, 1),
+  status: fc.constantFrom({ code: 0 }, { code: 0 }, { code: 2, message: 'boom {"x": [1]}' }, {}),
+  links: fc.constant([]),
+  droppedLinksCount: fc.constantFrom(0, 0, 3),
+  flags: fc.constantFrom(257, 257, 256, 2570),
+};
+const span = fc.record(spanMembers, { requiredKeys: ['traceId', 'spanId', 'startTimeUnixNano'] });
+/** A span with every member the SDK writes (parentSpanId only below a root), its kind and start time mostly as the SDK writes them. */
+const sdkSpan = fc.record(
+  {
+    ...spanMembers,
+    kind: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 5 }) }, { weight: 1, arbitrary: spanMembers.kind }),
+    startTimeUnixNano: fc.oneof(
+      { weight: 4, arbitrary: fc.bigInt({ min: 0n, max: 10n ** 20n - 1n }).map(String) },
+      { weight: 1, arbitrary: spanMembers.startTimeUnixNano },
+    ),
+  },
+  { requiredKeys: (Object.keys(spanMembers) as (keyof typeof spanMembers)[]).filter((k) => k !== 'parentSpanId') },
+);
+const requestOf = (span: fc.Arbitrary<Partial<Record<keyof typeof spanMembers, unknown>>>) =>
+  fc.record({
+    resourceSpans: fc.array(
+      fc.record(
+        {
+          resource: fc.record({ attributes, droppedAttributesCount: fc.nat(2) }, { requiredKeys: [] }),
+          scopeSpans: fc.array(
+            fc.record(
+              { scope: fc.constant({ name: 'lib', version: '1.0' }), spans: fc.array(span, { maxLength: 4 }), schemaUrl: fc.constant('') },
+              { requiredKeys: [] },
+            ),
+            { maxLength: 3 },
+          ),
+          schemaUrl: fc.constant('https://opentelemetry.io/schemas/1.24.0'),
+        },
+        { requiredKeys: [] },
+      ),
+      { maxLength: 3 },
+    ),
+  });
+const request = requestOf(span);
+const sdkRequest = requestOf(sdkSpan);
 
-/** JSON text of `value`: keys shuffled, whitespace sprinkled, characters of strings (not of keys or ids, when `plainIds`) escaped at random. */
-function serialize(value: unknown, seed: number, plainIds: boolean): string {
+/**
+ * JSON text of `value`: keys shuffled, whitespace sprinkled, characters of strings (not of keys or
+ * ids, when `plainIds`) escaped at random. `layout: 'sdk'` writes it as the SDK's serializer does
+ * (keys in the order the arbitraries declare them, which is the SDK's; no whitespace), the form
+ * the scanner reads straight through, with escapes in values still at random.
+ */
+function serialize(value: unknown, seed: number, plainIds: boolean, layout: 'shuffled' | 'sdk' = 'shuffled'): string {
   const rand = mulberry32(seed);
-  const ws = () => (rand() < 0.2 ? [' ', '\n', '\t', '\r\n  '][(rand() * 4) | 0]! : '');
+  const sdk = layout === 'sdk';
+  const ws = () => (!sdk && rand() < 0.2 ? [' ', '\n', '\t', '\r\n  '][(rand() * 4) | 0]! : '');
   const str = (s: string, mayEscape: boolean) =>
     mayEscape && rand() < 0.3
       ? `"${s
@@ -134,7 +157,7 @@ function serialize(value: unknown, seed: number, plainIds: boolean): string {
       );
     if (Array.isArray(v)) return `[${ws()}${v.map((x) => `${ws()}${write(x, undefined)}${ws()}`).join(',')}${ws()}]`;
     if (v !== null && typeof v === 'object') {
-      const entries = Object.entries(v).sort(() => rand() - 0.5);
+      const entries = sdk ? Object.entries(v) : Object.entries(v).sort(() => rand() - 0.5);
       return `{${ws()}${entries.map(([k, x]) => `${ws()}${str(k, !plainIds)}${ws()}:${ws()}${write(x, k)}${ws()}`).join(',')}${ws()}}`;
     }
     return JSON.stringify(v);
@@ -153,6 +176,19 @@ describe('OtlpScanner', () => {
         expect(viaScanner.issues).toEqual(viaJson.issues);
       }),
       { numRuns: 1500, seed: 20261125 },
+    );
+  });
+
+  test('gives the same records as JSON.parse on lines in the SDK layout, whatever their values', () => {
+    fc.assert(
+      fc.property(sdkRequest, fc.integer(), fc.boolean(), (req, seed, plainIds) => {
+        const line = serialize(req, seed, plainIds, 'sdk');
+        const viaScanner = read(line, 'scanner');
+        const viaJson = read(line, 'json');
+        expect(viaScanner.records).toEqual(viaJson.records);
+        expect(viaScanner.issues).toEqual(viaJson.issues);
+      }),
+      { numRuns: 1500, seed: 20261126 },
     );
   });
 

@@ -59,6 +59,36 @@ describe('readOtlpTraces', () => {
     ]);
   });
 
+  test('orders samples by time, region, service and device, however far apart the times (decades: counted per occurrence)', async () => {
+    const sdk = new SdkSpans();
+    const longAgo = Date.UTC(1996, 0, 1, 10, 7);
+    sdk.span('edge', { at: AT, region: 'eu-west-1', attributes: { 'app.device.type': 'web' } });
+    sdk.span('edge', { at: AT, attributes: { 'app.device.type': 'web' } });
+    sdk.span('api', { at: AT, attributes: { 'app.device.type': 'web' } });
+    sdk.span('api', { at: AT, attributes: { 'app.device.type': 'tv' } });
+    sdk.span('edge', { at: longAgo, attributes: { 'app.device.type': 'tv' } });
+    const { samples } = await read({ 'a.jsonl': [otlpLine(sdk.take())] });
+    expect(samples.map((s) => [s.t, s.region, s.service, s.device, s.count])).toEqual([
+      [Date.UTC(1996, 0, 1, 10, 0) / 1000, 'us-east-1', 'edge', 'tv', 1],
+      [BUCKET_START, 'eu-west-1', 'edge', 'web', 1],
+      [BUCKET_START, 'us-east-1', 'api', 'tv', 1],
+      [BUCKET_START, 'us-east-1', 'api', 'web', 1],
+      [BUCKET_START, 'us-east-1', 'edge', 'web', 1],
+    ]);
+  });
+
+  test('keeps apart service names that sort as equal (the same text in two Unicode forms), ordered by their code units', async () => {
+    const sdk = new SdkSpans();
+    sdk.span('cafe\u0301', { at: AT, attributes: { 'app.device.type': 'tv' } });
+    sdk.span('caf\u00e9', { at: AT, attributes: { 'app.device.type': 'tv' } });
+    sdk.span('caf\u00e9', { at: AT, attributes: { 'app.device.type': 'tv' } });
+    const { samples } = await read({ 'a.jsonl': [otlpLine(sdk.take())] });
+    expect(samples.map((s) => [s.service, s.count])).toEqual([
+      ['cafe\u0301', 1],
+      ['caf\u00e9', 2],
+    ]);
+  });
+
   test("prefers the root span's device type over another span's, and falls back to any span's", async () => {
     const sdk = new SdkSpans();
     const root = sdk.span('edge', { at: AT, attributes: { 'app.device.type': 'tv' } });
