@@ -8,7 +8,7 @@ import { mergeScanIssues } from './csv-scan.ts';
 import { readCapacity, readDemand, readEvacuations, readTraces, readTraffic } from './data-files.ts';
 import { DATA_FILES, dataFile } from './data-tables.ts';
 import { EngineHandle } from './engine-open.ts';
-import { type ParallelOptions, scanSeriesTables, startScanWorkers, type TableJob } from './parallel-scan.ts';
+import { type ParallelOptions, scanSeriesTables, startScanWorkerFor, type TableJob } from './parallel-scan.ts';
 import type { ProgressSink } from './progress-line.ts';
 import { RowLog } from './row-log.ts';
 import { scanTable } from './scan-task.ts';
@@ -92,13 +92,13 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
   }
   if (conflicts.length > 0) return { ok: false, issues: conflicts };
 
-  // Worker threads start now, so that they have booted when the traffic table, read first,
-  // has decided their tasks (see parallel-scan.ts).
+  // The worker thread starts now, so that it has booted when the traffic table, read first,
+  // has decided its task (see parallel-scan.ts).
   const csvBytes = (['demand', 'traces'] as const).reduce((sum, key) => {
     const table = located.get(key);
     return sum + (table?.format === 'csv' && !(key === 'traces' && options.traces !== undefined) ? fileBytes(table.path) : 0);
   }, 0);
-  const workers = startScanWorkers(csvBytes, options);
+  const worker = startScanWorkerFor(csvBytes, options);
   const engine = new EngineHandle();
   try {
     const small = <T>(key: 'capacity' | 'evacuations', read: SmallReader<T>) => readSmallTable(engine, dir, located.get(key) ?? null, key, regions, read);
@@ -160,7 +160,7 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
     const scanned = await scanSeriesTables(
       csvJobs,
       { regions: options.regions, bucketMinutes: options.bucketMinutes, window, evacuations: evacuationWindows },
-      { progress: options.progress, threads: workers },
+      { progress: options.progress, worker },
     );
     const series = async <K extends 'demand' | 'traces'>(key: K): Promise<Result<Samples<SamplesOf<K>>>> => {
       const table = located.get(key) ?? null;
@@ -181,7 +181,7 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
     }
     return { ok: true, data: { traffic: traffic.data, traces: traces.data, demand: demand.data, capacity: capacity.data, evacuations: evacuations.data } };
   } finally {
-    for (const worker of workers) worker.release();
+    worker?.release();
     await engine.close();
   }
 }

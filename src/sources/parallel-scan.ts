@@ -22,11 +22,9 @@ export interface TableJob<K extends SeriesTable = SeriesTable> {
 
 /** From this many bytes of series tables together, a worker thread reads part of them (one costs 20-40 ms to start). */
 export const PARALLEL_MIN_BYTES = 16 * 2 ** 20;
-/** From this many, two worker threads: one for the demand table, one for half of the trace table. */
-export const TWO_WORKERS_MIN_BYTES = 64 * 2 ** 20;
 
 export interface ParallelOptions {
-  /** Worker threads: `auto` (default) by size when there are 2 cores; `never`; `always` (tests: two, whatever the size). */
+  /** A worker thread: `auto` (default) by size when there are 2 cores; `never`; `always` (tests: whatever the size). */
   readonly workers?: 'auto' | 'never' | 'always' | undefined;
   readonly progress?: ProgressSink | undefined;
 }
@@ -38,7 +36,7 @@ interface Part {
 }
 
 /**
- * A worker thread started before it has work (see startScanWorkers): it boots while this
+ * A worker thread started before it has work (see startScanWorkerFor): it boots while this
  * thread reads what decides its task (the traffic table sets the history window).
  */
 export interface ScanWorker {
@@ -49,14 +47,12 @@ export interface ScanWorker {
 }
 
 /**
- * The worker threads for series tables of `bytes` in all (none, one or two, see
- * scanSeriesTables). Start them early, hand them to scanSeriesTables, release them after.
+ * The worker thread for series tables of `bytes` in all, or null when one thread reads them
+ * (see scanSeriesTables). Start it early, hand it to scanSeriesTables, release it after.
  */
-export function startScanWorkers(bytes: number, options: ParallelOptions = {}): ScanWorker[] {
-  const cores = os.availableParallelism() >= 2;
-  const count =
-    options.workers === 'always' ? 2 : options.workers === 'never' || !cores ? 0 : bytes >= TWO_WORKERS_MIN_BYTES ? 2 : bytes >= PARALLEL_MIN_BYTES ? 1 : 0;
-  return Array.from({ length: count }, startScanWorker);
+export function startScanWorkerFor(bytes: number, options: ParallelOptions = {}): ScanWorker | null {
+  const wanted = options.workers === 'always' || (options.workers !== 'never' && bytes >= PARALLEL_MIN_BYTES && os.availableParallelism() >= 2);
+  return wanted ? startScanWorker() : null;
 }
 
 /** One worker thread, waiting for its task. */
@@ -91,15 +87,13 @@ export function startScanWorker(): ScanWorker {
 }
 
 /**
- * Reads CSV series tables folded (csv-scan.ts, series-fold.ts), on several threads when
- * worker `threads` are given (see startScanWorkers). With one worker, the bytes are shared evenly
- * between it and this thread: the worker reads the front of the trace table, this thread the
- * rest of it and the demand table (or, when demand is the bigger table, each thread one table).
- * With two, this thread and one worker read half of the trace table each, the other worker the
- * demand table. The parts' folds are then added up in file order. Trace counts are whole
- * numbers, so their sums do not depend on where the ranges split; a split table holding
- * fractions is read again in one pass, so that every sum is added in file order, as the
- * row-by-row reader adds it. Workers left without a task are released.
+ * Reads CSV series tables folded (csv-scan.ts, series-fold.ts), on two threads when a `worker`
+ * is given (see startScanWorkerFor): the bytes are shared evenly between it and this thread, the
+ * worker reading the front of the trace table, this thread the rest of it and the demand table
+ * (or, when demand is the bigger table, each thread one table). The parts' folds are then added
+ * up in file order. Trace counts are whole numbers, so their sums do not depend on where the
+ * ranges split; a split table holding fractions is read again in one pass, so that every sum is
+ * added in file order, as the row-by-row reader adds it. A worker left without a task is released.
  *
  * Per table: its samples, its issues (as one scan of it words them), or null when the
  * row-by-row checker must read it (not a regular file, a header the scanner does not map).
@@ -107,16 +101,16 @@ export function startScanWorker(): ScanWorker {
 export async function scanSeriesTables(
   jobs: readonly TableJob[],
   params: FoldParams,
-  options: { readonly progress?: ProgressSink | undefined; readonly threads?: readonly ScanWorker[] | undefined } = {},
+  options: { readonly progress?: ProgressSink | undefined; readonly worker?: ScanWorker | null | undefined } = {},
 ): Promise<(Result<Samples<SamplesOf<SeriesTable>>> | null)[]> {
   const whole = (job: TableJob): ScanTask => ({ ...params, window: job.window ?? params.window, file: job.file, table: job.table, buckets: job.buckets });
-  const workers = options.threads ?? [];
-  const lanes = shareOut(jobs, whole, workers.length);
-  let next = 0;
-  const away = lanes.map((lane) => (lane.away ? (workers[next++] as ScanWorker).run(lane.task) : null));
-  for (const worker of workers.slice(next)) worker.release();
+  const { worker } = options;
+  const lanes = worker ? shareOut(jobs, whole) : jobs.map((job, i): Lane => ({ job: i, task: whole(job), away: false }));
+  const awayLane = lanes.find((lane) => lane.away);
+  if (!awayLane) worker?.release();
+  const away = awayLane && worker ? worker.run(awayLane.task) : null;
   const here = lanes.map((lane) => (lane.away ? null : runHere(lane.task, options.progress)));
-  const parts = await Promise.all(lanes.map((_, l) => here[l] ?? (away[l] as Promise<Part>)));
+  const parts = await Promise.all(here.map((part) => part ?? (away as Promise<Part>)));
   return jobs.map((job, i) => {
     const merged = merge(
       job,
@@ -134,25 +128,28 @@ export async function scanSeriesTables(
 interface Lane {
   readonly job: number;
   readonly task: ScanTask;
-  /** On a worker thread, else this one. */
+  /** On the worker thread, else this one. */
   readonly away: boolean;
 }
 
-/** The tables' tasks and their threads, given `workers` worker threads (see scanSeriesTables). */
-function shareOut(jobs: readonly TableJob[], whole: (job: TableJob) => ScanTask, workers: number): Lane[] {
+/**
+ * The tables' tasks shared between the worker and this thread, half of the bytes each (see
+ * scanSeriesTables). Measured on 2 cores (README, "Large data sets"), one worker sharing
+ * evenly beat two workers (one per table, one per half of the trace table) by about 10%, at 1.1M
+ * and at 18.1M rows.
+ */
+function shareOut(jobs: readonly TableJob[], whole: (job: TableJob) => ScanTask): Lane[] {
   const traces = jobs.findIndex((j) => j.table === 'traces');
   const tracesJob = jobs[traces];
-  const rest = (away: boolean) => jobs.flatMap((job, i): Lane[] => (i === traces ? [] : [{ job: i, task: whole(job), away }]));
-  if (workers === 0 || tracesJob === undefined || tracesJob.bytes === 0) return jobs.map((job, i) => ({ job: i, task: whole(job), away: false }));
-  const split = (cut: number, frontAway: boolean): Lane[] => [
-    { job: traces, task: { ...whole(tracesJob), range: { start: 0, end: cut } }, away: frontAway },
-    { job: traces, task: { ...whole(tracesJob), range: { start: cut, end: Number.MAX_SAFE_INTEGER } }, away: !frontAway },
-  ];
-  if (workers >= 2) return [...split(Math.floor(tracesJob.bytes / 2), false), ...rest(true)];
-  // One worker: half of all bytes on it, from the front of the trace table.
+  const rest = jobs.flatMap((job, i): Lane[] => (i === traces ? [] : [{ job: i, task: whole(job), away: false }]));
+  if (tracesJob === undefined || tracesJob.bytes === 0) return rest;
   const cut = Math.ceil(jobs.reduce((sum, j) => sum + j.bytes, 0) / 2);
-  if (cut >= tracesJob.bytes) return [{ job: traces, task: whole(tracesJob), away: true }, ...rest(false)];
-  return [...split(cut, true), ...rest(false)];
+  if (cut >= tracesJob.bytes) return [{ job: traces, task: whole(tracesJob), away: true }, ...rest];
+  return [
+    { job: traces, task: { ...whole(tracesJob), range: { start: 0, end: cut } }, away: true },
+    { job: traces, task: { ...whole(tracesJob), range: { start: cut, end: Number.MAX_SAFE_INTEGER } }, away: false },
+    ...rest,
+  ];
 }
 
 function runHere(task: ScanTask, progress?: ProgressSink): Part {
