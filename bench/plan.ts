@@ -54,7 +54,7 @@ export async function benchPlan(): Promise<void> {
   console.log(
     `# evac plan on the fixtures — ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
   );
-  console.log(`bundle: ${existsSync(path.join(ROOT, 'dist/evac.mjs')) ? 'dist/evac.mjs' : 'none (tsx)'}; ${RUNS} runs each, median (min)`);
+  console.log(`bundle: ${existsSync(path.join(ROOT, 'dist/evac.cjs')) ? 'dist/evac.cjs' : 'none (tsx)'}; ${RUNS} runs each, median (min)`);
   const cases: [string, string[]][] = [
     ['evac help (startup)', ['help']],
     ['evac plan --failed us-west-2 (table)', ['plan', '--failed', 'us-west-2', '--at', AT]],
