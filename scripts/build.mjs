@@ -9,7 +9,7 @@ import { BUNDLE, CODE_CACHE, WRITE_CODE_CACHE } from '../bin/bundle.js';
 /**
  * Packages left to Node's resolver: native code (DuckDB), and what loads only for one command
  * (Ink and React for `evac ui`, the AWS SDK for `--source aws`, danfo for `evac report`), each
- * through a dynamic import(). The small pure-JS packages every run loads (zod, yaml,
+ * loaded when that command runs. The small pure-JS packages every run loads (zod, yaml,
  * simple-statistics, asciichart) are bundled in: one file compiles faster than their many modules
  * resolved one by one, and its compiled code is cached (the README's Performance section).
  */
