@@ -70,6 +70,7 @@ const training = spawnSync(process.execPath, ['bin/evac.js', 'plan', '--failed',
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 if (training.status !== 0 || !existsSync(CODE_CACHE)) {
-  console.warn(`build: no code cache (the training plan exited ${training.status ?? training.signal}); evac runs, only starts slower`);
+  const why = training.status === 0 ? 'ran from the TypeScript sources, newer than the bundle' : `exited ${training.status ?? training.signal}`;
+  console.warn(`build: no code cache (the training plan ${why}); evac runs, only starts slower`);
   rmSync(CODE_CACHE, { force: true });
 }
