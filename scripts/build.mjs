@@ -65,7 +65,7 @@ await build({
 
 // The code cache: V8's compiled code of every function a plan on the fixtures runs, written by
 // that plan itself. A cache that a later Node rejects costs nothing but the time it would save.
-const training = spawnSync(process.execPath, ['bin/evac.js', 'plan', '--failed', 'us-west-2', '--config', 'metrics-config', '--data', 'fixtures', '--format', 'json'], {
+const training = spawnSync(process.execPath, ['bin/evac.js', 'plan', '--failed', 'us-west-2', '--at', '2026-11-23T18:00:00Z', '--config', 'metrics-config', '--data', 'fixtures', '--format', 'json'], {
   env: { ...process.env, [WRITE_CODE_CACHE]: '1' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
