@@ -22,6 +22,20 @@ const READ_BYTES = 4 << 20;
 /** Fills `into[at, at + length)` with the next bytes of a file; 0 at its end. */
 type ReadInto = (into: Buffer, at: number, length: number) => Promise<number>;
 
+/** A file's bytes, read into the caller's buffer (see openFileBytes). */
+export interface FileBytes {
+  readonly read: ReadInto;
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * A file's bytes from byte `from` on, gunzipped when the name ends in `.gz` (then from its
+ * start): what the line reader and the protobuf frame reader (proto-frames.ts) read.
+ */
+export function openFileBytes(file: string, from = 0): Promise<FileBytes> {
+  return file.endsWith('.gz') ? gunzipped(file) : plain(file, from);
+}
+
 /**
  * The lines of a text file as bytes, streamed through one reused buffer (never the whole file in
  * memory; a line is held whole, and one OTLP line is one export batch, typically under 1 MB),
@@ -39,7 +53,7 @@ type ReadInto = (into: Buffer, at: number, length: number) => Promise<number>;
 export async function* fileLines(file: string, range?: ByteRange, counted: { lines: number } = { lines: 0 }): AsyncGenerator<FileLine> {
   const from = range === undefined || range.start === 0 ? 0 : range.start - 1;
   const until = range?.end ?? Number.POSITIVE_INFINITY;
-  const source = file.endsWith('.gz') ? await gunzipped(file) : await plain(file, from);
+  const source = await openFileBytes(file, from);
   /** Skipping the end of a line that belongs to the range before. */
   let skipping = range !== undefined && range.start > 0;
   let buf = Buffer.allocUnsafe(READ_BYTES);
@@ -104,7 +118,7 @@ export async function* fileLines(file: string, range?: ByteRange, counted: { lin
 }
 
 /** A plain file read from byte `from` on. */
-async function plain(file: string, from: number): Promise<{ read: ReadInto; close: () => Promise<void> }> {
+async function plain(file: string, from: number): Promise<FileBytes> {
   const handle = await open(file, 'r');
   let position = from;
   return {
@@ -118,7 +132,7 @@ async function plain(file: string, from: number): Promise<{ read: ReadInto; clos
 }
 
 /** A gzipped file, gunzipped as it is read. */
-async function gunzipped(file: string): Promise<{ read: ReadInto; close: () => Promise<void> }> {
+async function gunzipped(file: string): Promise<FileBytes> {
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   const input = raw.pipe(createGunzip({ chunkSize: 1 << 20 }));
   // A read error is emitted on the file stream only: forward it, so that reading throws it.

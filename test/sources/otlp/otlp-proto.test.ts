@@ -1,10 +1,12 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, test } from 'vitest';
 import { TracesConfigSchema } from '../../../src/config/evacuation-config.ts';
 import { formatIssue } from '../../../src/errors.ts';
 import { pickAttributes } from '../../../src/sources/otlp/otlp-attributes.ts';
+import { protoFrames } from '../../../src/sources/otlp/proto-frames.ts';
 import { decodeTraceRequest } from '../../../src/sources/otlp/proto-request.ts';
 import { readOtlpTraces } from '../../../src/sources/otlp/read-otlp.ts';
 import { otlpLine, otlpProtoFile, SdkSpans, SpanKind, writeOtlpDir } from '../../support/otlp-spans.ts';
@@ -80,6 +82,32 @@ describe('decoding a protobuf ExportTraceServiceRequest', () => {
   });
 });
 
+describe('the frames of a protobuf file', () => {
+  test('a message longer than the read buffer comes whole, between its neighbours, plain or gzipped', async () => {
+    const frame = (size: number, fill: number) => {
+      const b = Buffer.alloc(4 + size, fill);
+      b.writeUInt32BE(size);
+      return b;
+    };
+    const bytes = Buffer.concat([frame(10, 1), frame(9 * 2 ** 20 + 3, 2), frame(0, 3), frame(7, 4)]);
+    for (const name of ['f.binpb', 'f.binpb.gz']) {
+      const dir = writeOtlpDir({ [name]: bytes });
+      dirs.push(dir);
+      const frames: { ordinal: number; offset: number; size: number; first: number | undefined }[] = [];
+      for await (const f of protoFrames(path.join(dir, name))) {
+        if ('problem' in f) throw new Error(f.problem);
+        frames.push({ ordinal: f.ordinal, offset: f.offset, size: f.bytes.length, first: f.bytes[0] });
+      }
+      expect(frames).toEqual([
+        { ordinal: 1, offset: 0, size: 10, first: 1 },
+        { ordinal: 2, offset: 14, size: 9 * 2 ** 20 + 3, first: 2 },
+        { ordinal: 3, offset: 14 + 4 + 9 * 2 ** 20 + 3, size: 0, first: undefined },
+        { ordinal: 4, offset: 14 + 4 + 9 * 2 ** 20 + 3 + 4, size: 7, first: 4 },
+      ]);
+    }
+  });
+});
+
 describe('OTLP protobuf files (the Collector file exporter with format: proto)', () => {
   test('give the same counts and report as the same requests in OTLP/JSON, plain or gzipped', async () => {
     const requests = mixedSpans();
@@ -112,6 +140,15 @@ describe('OTLP protobuf files (the Collector file exporter with format: proto)',
     const messages = result.ok ? [] : result.issues.map(formatIssue);
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatch(/cut\.binpb: message \d+ \(byte \d+\) \(framing\): cut off at the end of the file \(\d+ bytes announced, \d+ there\)/);
+  });
+
+  test('a .binpb.gz that is not gzip is a read error naming the file, not an empty input', async () => {
+    const dir = writeOtlpDir({});
+    dirs.push(dir);
+    writeFileSync(path.join(dir, 'spans.binpb.gz'), otlpProtoFile(mixedSpans()));
+    const result = await readOtlpTraces({ path: dir, traces, regions: new Set(['us-east-1', 'eu-west-1']), bucketMinutes: 15 });
+    const messages = result.ok ? [] : result.issues.map(formatIssue);
+    expect(messages).toEqual([expect.stringMatching(/spans\.binpb\.gz: cannot read: .*header/)]);
   });
 
   test('OTLP/JSON named .binpb is refused for its framing, not read as garbage', async () => {
