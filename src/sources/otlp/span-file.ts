@@ -60,22 +60,20 @@ export async function readSpanFile(
   const issues: InputIssue[] = [];
   const counted = { lines: 0 };
   try {
-    if (OTLP_PROTO_FILE.test(file)) {
-      await readProtoMessages(file, names, builder, emit, issues, stats);
-      return { issues, lines: 0 };
-    }
-    for await (const { line, bytes, start, end } of fileLines(file, task.range, counted)) {
-      const mark = builder.mark();
-      if (scanner.scan(bytes, start, end, builder)) stats.scanned += 1;
-      else {
-        builder.rollback(mark);
-        stats.parsed += 1;
-        readRequestJson(bytes.toString('utf8', start, end), names, builder, (path, message) => {
-          if (issues.length < MAX_ISSUES) issues.push({ file, line, path, message });
-        });
+    if (OTLP_PROTO_FILE.test(file)) await readProtoMessages(file, names, builder, emit, issues, stats);
+    else
+      for await (const { line, bytes, start, end } of fileLines(file, task.range, counted)) {
+        const mark = builder.mark();
+        if (scanner.scan(bytes, start, end, builder)) stats.scanned += 1;
+        else {
+          builder.rollback(mark);
+          stats.parsed += 1;
+          readRequestJson(bytes.toString('utf8', start, end), names, builder, (path, message) => {
+            if (issues.length < MAX_ISSUES) issues.push({ file, line, path, message });
+          });
+        }
+        if (builder.count >= BATCH_SPANS) emit(builder.take());
       }
-      if (builder.count >= BATCH_SPANS) emit(builder.take());
-    }
     if (builder.count > 0) emit(builder.take());
   } catch (error) {
     issues.push({ file, message: `cannot read: ${(error as Error).message}` });
@@ -85,8 +83,8 @@ export async function readSpanFile(
 
 /**
  * Reads an OTLP protobuf file (proto-frames.ts) into the builder: each message decoded into its
- * OTLP/JSON form (proto-request.ts) and read by the same reader as a JSON line. A problem names
- * the message by its number and byte offset.
+ * OTLP/JSON form (proto-request.ts) and read by the same reader as a JSON line, full batches
+ * emitted (the caller emits the last). A problem names the message by its number and byte offset.
  */
 async function readProtoMessages(
   file: string,
@@ -117,5 +115,4 @@ async function readProtoMessages(
     readRequest(request, names, builder, fail);
     if (builder.count >= BATCH_SPANS) emit(builder.take());
   }
-  if (builder.count > 0) emit(builder.take());
 }
