@@ -3,11 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { context, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
-import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 export { SpanKind };
+/** OTLP protobuf files as the Collector writes them: one implementation, with the fixture's generator. */
+export { otlpProtoFile } from '../../fixtures/generate-otlp.ts';
 
 /**
  * Spans made by the official OpenTelemetry SDK, for tests: `span(service, name, options)` starts
@@ -56,22 +58,6 @@ export function otlpLine(spans: readonly ReadableSpan[]): string {
   const bytes = JsonTraceSerializer.serializeRequest(spans as ReadableSpan[]);
   if (bytes === undefined) throw new Error('serializer returned nothing');
   return new TextDecoder().decode(bytes);
-}
-
-/**
- * An OTLP protobuf file as the Collector's file exporter writes it with `format: proto`: each
- * request (one per group of spans) serialized by the SDK, preceded by its length (4 bytes, big-endian).
- */
-export function otlpProtoFile(requests: readonly (readonly ReadableSpan[])[]): Buffer {
-  return Buffer.concat(
-    requests.map((spans) => {
-      const bytes = ProtobufTraceSerializer.serializeRequest(spans as ReadableSpan[]);
-      if (bytes === undefined) throw new Error('serializer returned nothing');
-      const length = Buffer.alloc(4);
-      length.writeUInt32BE(bytes.length);
-      return Buffer.concat([length, bytes]);
-    }),
-  );
 }
 
 /** Writes OTLP files (name -> lines, or the bytes of a protobuf file; `.gz` names gzipped) into a new temp directory. */
