@@ -8,9 +8,10 @@ import { mergeScanIssues } from './csv-scan.ts';
 import { readCapacity, readDemand, readEvacuations, readTraces, readTraffic } from './data-files.ts';
 import { DATA_FILES, dataFile } from './data-tables.ts';
 import { EngineHandle } from './engine-open.ts';
-import { type ParallelOptions, scanSeriesTables, startScanWorkerFor, type TableJob } from './parallel-scan.ts';
+import { type ParallelOptions, type SeriesScanOptions, startScanWorkerFor, startSeriesScan, type TableJob } from './parallel-scan.ts';
 import type { ProgressSink } from './progress-line.ts';
 import { RowLog } from './row-log.ts';
+import { latestInTail } from './csv-tail.ts';
 import { scanTable } from './scan-task.ts';
 import { SeriesFold } from './series-fold.ts';
 import type { SamplesOf } from './series-samples.ts';
@@ -109,6 +110,43 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
     const trafficTable = located.get('traffic') ?? null;
     const firstAt = Math.min(options.at, options.from + options.lookbackDays * 86_400);
 
+    // The CSV tables of demand and traces, on two threads when they are big (see parallel-scan.ts).
+    const wanted: ('demand' | 'traces')[] = options.traces === undefined ? ['traces', 'demand'] : ['demand'];
+    // Demand by bucket when the caller needs only some (one plan): the buckets depend on capacity.
+    const demandBucketsOf = (trafficRead: Samples<TrafficSample>) =>
+      options.demandBuckets && capacity.ok && evacuations.ok
+        ? [...options.demandBuckets({ traffic: trafficRead, traces: [], demand: [], capacity: capacity.data, evacuations: evacuations.data })]
+        : undefined;
+    // Demand on the days capacity was observed as read: the sample nearest each observation (within a bucket) is a row.
+    const bucketSeconds = options.bucketMinutes * 60;
+    const observed = capacity.ok ? capacity.data.flatMap((c) => (c.observedAt === undefined || c.observedAt === null ? [] : [c.observedAt])) : [];
+    const rawDays = [...new Set(observed.flatMap((t) => [t - bucketSeconds, t, t + bucketSeconds].map((x) => Math.floor(x / 86_400))))];
+    const seriesScan = (window: EngineWindow, demandBuckets: number[] | undefined, scanOptions: SeriesScanOptions) => {
+      const demandWindow: EngineWindow = rawDays.length > 0 ? { ...window, rawDays } : window;
+      const csvJobs = wanted.flatMap((key): TableJob[] => {
+        const table = located.get(key);
+        if (table?.format !== 'csv') return [];
+        const demandOnly = key === 'demand' ? { window: demandWindow, ...(demandBuckets ? { buckets: demandBuckets } : {}) } : {};
+        return [{ table: key, file: table.path, bytes: fileBytes(table.path), ...demandOnly }];
+      });
+      const params = { regions: options.regions, bucketMinutes: options.bucketMinutes, window, evacuations: evacuationWindows };
+      return { demandWindow, csvJobs, scan: startSeriesScan(csvJobs, params, { progress: options.progress, ...scanOptions }) };
+    };
+
+    // With the worker, the series tables start now, on the window that the traffic table's last
+    // lines give (exports are mostly in time order), while this thread reads the traffic table;
+    // when the whole table gives another window, or other demand buckets, they are read again
+    // on this thread once it is read (slower, never wrong).
+    const guess = worker && trafficTable?.format === 'csv' ? latestInTail(trafficTable.path, 'timestamp') : null;
+    const early =
+      guess === null
+        ? null
+        : (() => {
+            const window = engineWindow(firstAt, guess, options.lookbackDays);
+            const demandBuckets = demandBucketsOf([]);
+            return { window, demandBuckets, ...seriesScan(window, demandBuckets, { worker, busyHereBytes: fileBytes(trafficTable?.path ?? '') }) };
+          })();
+
     // Traffic first: its latest timestamp decides where the history windows can fall.
     let traffic: Result<Samples<TrafficSample>>;
     let window: EngineWindow;
@@ -139,29 +177,11 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
       traffic = readTraffic(dataFile(dir, 'traffic'), regions);
     }
 
-    // The CSV tables of demand and traces together (on two cores when they are big), then the others.
-    const wanted: ('demand' | 'traces')[] = options.traces === undefined ? ['traces', 'demand'] : ['demand'];
-    // Demand by bucket when the caller needs only some (one plan): the buckets depend on capacity.
-    const demandBuckets =
-      options.demandBuckets && traffic.ok && capacity.ok && evacuations.ok
-        ? [...options.demandBuckets({ traffic: traffic.data, traces: [], demand: [], capacity: capacity.data, evacuations: evacuations.data })]
-        : undefined;
-    // Demand on the days capacity was observed as read: the sample nearest each observation (within a bucket) is a row.
-    const bucketSeconds = options.bucketMinutes * 60;
-    const observed = capacity.ok ? capacity.data.flatMap((c) => (c.observedAt === undefined || c.observedAt === null ? [] : [c.observedAt])) : [];
-    const rawDays = [...new Set(observed.flatMap((t) => [t - bucketSeconds, t, t + bucketSeconds].map((x) => Math.floor(x / 86_400))))];
-    const demandWindow: EngineWindow = rawDays.length > 0 ? { ...window, rawDays } : window;
-    const csvJobs = wanted.flatMap((key): TableJob[] => {
-      const table = located.get(key);
-      if (table?.format !== 'csv') return [];
-      const demandOnly = key === 'demand' ? { window: demandWindow, ...(demandBuckets ? { buckets: demandBuckets } : {}) } : {};
-      return [{ table: key, file: table.path, bytes: fileBytes(table.path), ...demandOnly }];
-    });
-    const scanned = await scanSeriesTables(
-      csvJobs,
-      { regions: options.regions, bucketMinutes: options.bucketMinutes, window, evacuations: evacuationWindows },
-      { progress: options.progress, worker },
-    );
+    const demandBuckets = traffic.ok ? demandBucketsOf(traffic.data) : undefined;
+    const confirmed = early !== null && sameWindow(early.window, window) && String(early.demandBuckets) === String(demandBuckets);
+    if (early !== null && !confirmed) early.scan.abandon();
+    const { demandWindow, csvJobs, scan } = confirmed ? early : seriesScan(window, demandBuckets, { worker: early === null ? worker : null });
+    const scanned = await scan.finish();
     const series = async <K extends 'demand' | 'traces'>(key: K): Promise<Result<Samples<SamplesOf<K>>>> => {
       const table = located.get(key) ?? null;
       if (!table) return CHECKERS[key](dataFile(dir, key), regions) as Result<Samples<SamplesOf<K>>>;
@@ -197,6 +217,11 @@ async function parquetTable<K extends SeriesTable>(
   if (!read.ok) return read;
   // A Parquet table with no readable rows: the engine reported the problem, or there are none.
   return { ok: true, data: (read.data ?? []) as SamplesOf<K>[] };
+}
+
+/** Whether two windows fold every table alike. */
+function sameWindow(a: EngineWindow, b: EngineWindow): boolean {
+  return a.firstStartDay === b.firstStartDay && a.lastStartDay === b.lastStartDay && a.endDay === b.endDay && String(a.rawDays) === String(b.rawDays);
 }
 
 function fileBytes(file: string): number {

@@ -8,6 +8,7 @@ import { EvacError, inputError, unwrap } from '../../src/errors.ts';
 import { planEvacuation } from '../../src/services/plan.ts';
 import { engineWindow } from '../../src/sources/aggregate-sql.ts';
 import { type ScanResult, scanCsv } from '../../src/sources/csv-scan.ts';
+import { latestInTail } from '../../src/sources/csv-tail.ts';
 import { readTraffic } from '../../src/sources/data-files.ts';
 import { DATA_FILES } from '../../src/sources/data-tables.ts';
 import type { DataSource } from '../../src/sources/data-source.ts';
@@ -22,11 +23,11 @@ const AT = [Date.parse('2026-11-23T20:00:00Z') / 1000, Date.parse('2026-11-22T14
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'evac-parallel-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** A copy of the fixtures with the trace table rewritten by `edit`. */
-function fixturesWithTraces(name: string, edit: (lines: string[]) => string[]): string {
+/** A copy of the fixtures with the trace table (or `table`) rewritten by `edit`. */
+function fixturesWithTraces(name: string, edit: (lines: string[]) => string[], table = 'trace-samples.csv'): string {
   const dir = path.join(tmp, name);
   cpSync(FIXTURES, dir, { recursive: true });
-  const file = path.join(dir, 'trace-samples.csv');
+  const file = path.join(dir, table);
   writeFileSync(file, `${edit(readFileSync(file, 'utf8').trimEnd().split('\n')).join('\n')}\n`);
   return dir;
 }
@@ -58,6 +59,25 @@ describe('reading big tables on two threads', () => {
       lines.map((line, i) => (i === 0 ? line : line.replace(/,(\d+)$/, (_, n: string) => `,${Number(n) / 3 + 0.1}`))),
     );
     expect(readFileSync(path.join(dir, 'trace-samples.csv'), 'utf8')).toMatch(/\.\d{5}/);
+    await samePlans(dir);
+  }, 60_000);
+
+  test('starts on the window the traffic table ends with; when its last lines are not its latest day, reads again: the same plans', async () => {
+    const file = path.join(FIXTURES, 'device-traffic.csv');
+    const latest = Math.max(...unwrap(readTraffic(file, regions)).map((s) => s.t));
+    expect(latestInTail(file, 'timestamp')).toBe(latest);
+    // The latest day's rows moved to the front: the last lines end a day earlier.
+    const lastDay = Math.floor(latest / 86_400);
+    const dir = fixturesWithTraces(
+      'traffic-out-of-order',
+      ([header, ...rows]) => {
+        const onLastDay = (row: string) => Math.floor(Number(row.split(',')[0]) / 86_400) === lastDay;
+        return [header as string, ...rows.filter(onLastDay), ...rows.filter((row) => !onLastDay(row))];
+      },
+      'device-traffic.csv',
+    );
+    const guess = latestInTail(path.join(dir, 'device-traffic.csv'), 'timestamp');
+    expect(Math.floor((guess ?? 0) / 86_400)).toBeLessThan(lastDay);
     await samePlans(dir);
   }, 60_000);
 
