@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { InputIssue, Result } from '../errors.ts';
 import type { CapacityRecord, EvacuationWindow, PlanningData, Samples, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { engineWindow, type EngineWindow, type SeriesTable, type SqlEvacuation } from './aggregate-sql.ts';
-import { mergeScanIssues } from './csv-scan.ts';
+import { mergeScanIssues, type ScanResult, type ScanSink } from './csv-scan.ts';
 import { readCapacity, readDemand, readEvacuations, readTraces, readTraffic } from './data-files.ts';
 import { DATA_FILES, dataFile } from './data-tables.ts';
 import { EngineHandle } from './engine-open.ts';
@@ -133,35 +133,48 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
       return { demandWindow, csvJobs, scan: startSeriesScan(csvJobs, params, { progress: options.progress, ...scanOptions }) };
     };
 
-    // With the worker, the series tables start now, on the window that the traffic table's last
-    // lines give (exports are mostly in time order), while this thread reads the traffic table;
-    // when the whole table gives another window, or other demand buckets, they are read again
-    // on this thread once it is read (slower, never wrong).
-    const guess = worker && trafficTable?.format === 'csv' ? latestInTail(trafficTable.path, 'timestamp') : null;
+    // The traffic table's latest timestamp decides where the history windows can fall; the
+    // table's last lines give it most of the time (exports are mostly in time order, per series
+    // or overall). On that guess, traffic is folded as it is read and, with the worker, the
+    // series tables start now, while this thread reads traffic. Once traffic is read the guess
+    // is checked: when the whole table gives another window (or other demand buckets), what was
+    // read on the guess is read again on the right window, on this thread (slower, never wrong).
+    const guess = trafficTable?.format === 'csv' ? latestInTail(trafficTable.path, 'timestamp') : null;
+    const guessWindow = guess === null ? null : engineWindow(firstAt, guess, options.lookbackDays);
     const early =
-      guess === null
-        ? null
-        : (() => {
-            const window = engineWindow(firstAt, guess, options.lookbackDays);
+      worker && guessWindow
+        ? (() => {
             const demandBuckets = demandBucketsOf([]);
-            return { window, demandBuckets, ...seriesScan(window, demandBuckets, { worker, busyHereBytes: fileBytes(trafficTable?.path ?? '') }) };
-          })();
+            return { demandBuckets, ...seriesScan(guessWindow, demandBuckets, { worker, busyHereBytes: fileBytes(trafficTable?.path ?? '') }) };
+          })()
+        : null;
 
-    // Traffic first: its latest timestamp decides where the history windows can fall.
     let traffic: Result<Samples<TrafficSample>>;
     let window: EngineWindow;
     if (trafficTable?.format === 'csv') {
-      const log = new RowLog();
-      const scan = scanTable(trafficTable.path, 'traffic', regions, log, options.progress);
-      window = engineWindow(firstAt, log.latest ?? options.at, options.lookbackDays);
+      const scanInto = (sink: ScanSink) => scanTable(trafficTable.path, 'traffic', regions, sink, options.progress);
+      let scan: ScanResult | null;
+      let folded: SeriesFold<'traffic'> | null = null;
+      if (guessWindow !== null) {
+        folded = fold('traffic', guessWindow);
+        scan = scanInto(folded);
+        window = engineWindow(firstAt, folded.latest ?? options.at, options.lookbackDays);
+        if (scan !== null && !sameWindow(window, guessWindow)) {
+          folded = fold('traffic', window);
+          scan = scanInto(folded);
+        }
+      } else {
+        // No guess (the last lines hold no readable time): logged, folded once the latest is known.
+        const log = new RowLog();
+        scan = scanInto(log);
+        window = engineWindow(firstAt, log.latest ?? options.at, options.lookbackDays);
+        folded = fold('traffic', window);
+        log.replay(folded);
+      }
       const issues = scan === null ? [] : mergeScanIssues(trafficTable.path, [scan]);
       if (scan === null) traffic = readTraffic(trafficTable.path, regions);
       else if (issues.length > 0) traffic = { ok: false, issues };
-      else {
-        const folded = fold('traffic', window);
-        log.replay(folded);
-        traffic = { ok: true, data: folded.samples(scan.series) };
-      }
+      else traffic = { ok: true, data: folded.samples(scan.series) };
       if (scan === null && traffic.ok) {
         let latest: number | null = null;
         for (const s of traffic.data) if (latest === null || s.t > latest) latest = s.t;
@@ -178,7 +191,7 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
     }
 
     const demandBuckets = traffic.ok ? demandBucketsOf(traffic.data) : undefined;
-    const confirmed = early !== null && sameWindow(early.window, window) && String(early.demandBuckets) === String(demandBuckets);
+    const confirmed = early !== null && guessWindow !== null && sameWindow(guessWindow, window) && String(early.demandBuckets) === String(demandBuckets);
     if (early !== null && !confirmed) early.scan.abandon();
     const { demandWindow, csvJobs, scan } = confirmed ? early : seriesScan(window, demandBuckets, { worker: early === null ? worker : null });
     const scanned = await scan.finish();
