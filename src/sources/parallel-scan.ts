@@ -181,8 +181,8 @@ interface Lane {
 /** The share of the worker's part of the trace table, at its end, that either thread takes a range at a time. */
 const SHARED_FRACTION = 0.3;
 /** How many ranges that end is cut into, at most; none is smaller than MIN_SHARED_RANGE. */
-const SHARED_RANGES = 8;
-const MIN_SHARED_RANGE = 256 * 1024;
+const SHARED_RANGES = 4;
+const MIN_SHARED_RANGE = 512 * 1024;
 
 /**
  * The tables' tasks shared between the worker and this thread, half of the bytes each (see
