@@ -45,7 +45,11 @@ export function scanTable(
     return null;
   }
   const { keys, value } = SERIES_TABLES[table];
-  const shown = readProgress(progress, path.basename(file), range ? range.end - range.start : size);
+  // A range (this thread's part of a file read on two threads) is named with where it lies.
+  const part = range && (range.start > 0 || range.end < size) ? range : undefined;
+  const at = (bytes: number) => `${Math.round((Math.min(bytes, size) / Math.max(1, size)) * 100)}%`;
+  const label = part ? `${path.basename(file)} [${at(part.start)}-${at(part.end)}]` : path.basename(file);
+  const shown = readProgress(progress, label, part ? Math.min(part.end, size) - part.start : size);
   try {
     const result = scanCsv(file, { columns: DATA_FILES[table].columns, time: 'timestamp', keys, value }, regions, sink, shown.step, range);
     shown.done(result?.rows ?? 0);
