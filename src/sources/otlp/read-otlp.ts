@@ -56,8 +56,8 @@ export async function readOtlpTraces(options: OtlpReadOptions): Promise<Result<O
       ],
     };
   const setup: SpanFileSetup = { traces: options.traces, bucketSeconds: options.bucketMinutes * 60 };
-  const assembler = new TraceAssembler(setup.bucketSeconds, options.regions);
   const sizes = files.map((f) => statSync(f).size);
+  const assembler = new TraceAssembler(setup.bucketSeconds, options.regions, expectedSpans(files, sizes));
   const threads = options.threads ?? readerThreads(files, sizes);
   const tasks = readTasks(files, sizes, threads, options.rangesFromBytes ?? SPLIT_FROM_BYTES);
   const onBatch = (batch: SpanBatch) => assembler.add(batch);
@@ -117,6 +117,16 @@ function readTasks(files: readonly string[], sizes: readonly number[], threads: 
 export const THREADS_FROM_BYTES = 128 << 20;
 /** Gzipped OTLP/JSON is about this many times smaller than plain. */
 const GZIP_RATIO = 10;
+
+/** Bytes of plain OTLP/JSON per span, at least (the SDK writes 500 to 700; protobuf is smaller, gzip is counted unzipped): a guess to make room by. */
+const JSON_BYTES_PER_SPAN = 400;
+
+/** About how many spans `files` hold at most (for the room the assembler makes at once). */
+function expectedSpans(files: readonly string[], sizes: readonly number[]): number {
+  let bytes = 0;
+  for (const [i, f] of files.entries()) bytes += sizes[i]! * (f.endsWith('.gz') ? GZIP_RATIO : 1);
+  return Math.ceil(bytes / JSON_BYTES_PER_SPAN);
+}
 
 /**
  * How many worker threads read `files` (of `sizes` bytes) besides this thread: none for small
