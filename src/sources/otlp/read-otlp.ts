@@ -118,14 +118,16 @@ export const THREADS_FROM_BYTES = 128 << 20;
 /** Gzipped OTLP/JSON is about this many times smaller than plain. */
 const GZIP_RATIO = 10;
 
-/** Bytes of plain OTLP/JSON per span, at least (the SDK writes 500 to 700; protobuf is smaller, gzip is counted unzipped): a guess to make room by. */
+/** Bytes per span of OTLP/JSON and of protobuf, about the fewest (the SDK writes 500 to 700 and 200 to 300): guesses to make room by. */
 const JSON_BYTES_PER_SPAN = 400;
+const PROTO_BYTES_PER_SPAN = 150;
 
-/** About how many spans `files` hold at most (for the room the assembler makes at once). */
+/** About how many spans `files` (of `sizes` bytes) hold at most, gzip counted unzipped: the room the assembler makes at once. */
 function expectedSpans(files: readonly string[], sizes: readonly number[]): number {
-  let bytes = 0;
-  for (const [i, f] of files.entries()) bytes += sizes[i]! * (f.endsWith('.gz') ? GZIP_RATIO : 1);
-  return Math.ceil(bytes / JSON_BYTES_PER_SPAN);
+  let spans = 0;
+  for (const [i, f] of files.entries())
+    spans += (sizes[i]! * (f.endsWith('.gz') ? GZIP_RATIO : 1)) / (OTLP_PROTO_FILE.test(f) ? PROTO_BYTES_PER_SPAN : JSON_BYTES_PER_SPAN);
+  return Math.ceil(spans);
 }
 
 /**

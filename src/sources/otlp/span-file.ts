@@ -7,6 +7,7 @@ import { attributeNames } from './otlp-attributes.ts';
 import { OTLP_PROTO_FILE } from './otlp-files.ts';
 import { OtlpScanner } from './otlp-scanner.ts';
 import { protoFrames } from './proto-frames.ts';
+import { ProtoScanner } from './proto-scanner.ts';
 import { decodeTraceRequest, ProtoError } from './proto-request.ts';
 import { type SpanBatch, SpanBatchBuilder } from './span-batch.ts';
 
@@ -82,9 +83,11 @@ export async function readSpanFile(
 }
 
 /**
- * Reads an OTLP protobuf file (proto-frames.ts) into the builder: each message decoded into its
- * OTLP/JSON form (proto-request.ts) and read by the same reader as a JSON line, full batches
- * emitted (the caller emits the last). A problem names the message by its number and byte offset.
+ * Reads an OTLP protobuf file (proto-frames.ts) into the builder: each message by the protobuf
+ * scanner, or when the scanner leaves it, decoded into its OTLP/JSON form (proto-request.ts) and
+ * read by the same reader as a JSON line (both write the same records, see proto-scanner.ts);
+ * full batches emitted (the caller emits the last). A problem names the message by its number
+ * and byte offset.
  */
 async function readProtoMessages(
   file: string,
@@ -94,6 +97,7 @@ async function readProtoMessages(
   issues: InputIssue[],
   stats: SpanFileStats,
 ): Promise<void> {
+  const scanner = new ProtoScanner(names);
   for await (const frame of protoFrames(file)) {
     const where = `message ${frame.ordinal} (byte ${frame.offset})`;
     const fail = (path: string, message: string) => {
@@ -103,6 +107,13 @@ async function readProtoMessages(
       fail('(framing)', frame.problem);
       return;
     }
+    const mark = builder.mark();
+    if (scanner.scan(frame.bytes, 0, frame.bytes.length, builder)) {
+      stats.scanned += 1;
+      if (builder.count >= BATCH_SPANS) emit(builder.take());
+      continue;
+    }
+    builder.rollback(mark);
     stats.parsed += 1;
     let request: unknown;
     try {
