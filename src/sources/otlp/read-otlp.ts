@@ -65,7 +65,7 @@ export async function readOtlpTraces(options: OtlpReadOptions): Promise<Result<O
   if (threads > 0) results = await readTasksInWorkers(tasks, setup, threads, onBatch);
   else {
     results = [];
-    for (const task of tasks) results.push(await readSpanFile(task, setup, onBatch));
+    for (const task of tasks) results.push(await readSpanFile(task, setup, onBatch, { lend: true }));
   }
   const issues: InputIssue[] = [];
   let linesBefore = 0;

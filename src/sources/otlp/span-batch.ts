@@ -214,19 +214,25 @@ export class SpanBatchBuilder {
     this.resourceOf[i] = this.services.length - 1;
   }
 
-  /** The spans so far as a batch (call between lines); the builder starts a new one. */
-  take(): SpanBatch {
+  /**
+   * The spans so far as a batch (call between lines); the builder starts a new one. `lent`: the
+   * batch's columns are views of the builder's, valid only until the next span is added (for a
+   * reader that is done with the batch when it returns, as the assembler is), else copies.
+   */
+  take(lent = false): SpanBatch {
     const n = this.n;
+    const part = <T extends Uint32Array | Int32Array | Uint8Array | Float64Array>(a: T, length: number): T =>
+      (lent ? a.subarray(0, length) : a.slice(0, length)) as T;
     const batch: SpanBatch = {
       count: n,
-      traceWords: this.traceWords.slice(0, n * 4),
-      idWords: this.idWords.slice(0, n * 4),
-      idStrings: this.idStrings.slice(0, n * 3),
-      request: this.request.slice(0, n),
-      occurrence: this.occurrence.slice(0, n),
-      ordinal: this.ordinal.slice(0, n),
-      device: this.device.slice(0, n),
-      resource: this.resourceOf.slice(0, n),
+      traceWords: part(this.traceWords, n * 4),
+      idWords: part(this.idWords, n * 4),
+      idStrings: part(this.idStrings, n * 3),
+      request: part(this.request, n),
+      occurrence: part(this.occurrence, n),
+      ordinal: part(this.ordinal, n),
+      device: part(this.device, n),
+      resource: part(this.resourceOf, n),
       services: Int32Array.from(this.services),
       regions: Int32Array.from(this.regions),
       file: this.file,

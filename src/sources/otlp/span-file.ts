@@ -44,13 +44,15 @@ export const MAX_RANGES = 64;
  * line by the byte scanner, or by JSON.parse when the scanner leaves it (both write the same
  * records, see otlp-scanner.ts). Returns the problems found (a line that is not a request, a span
  * without ids...), with file and line (in the range: see `rangeLines`), up to MAX_ISSUES, then a
- * read error if reading failed; and the number of lines read.
+ * read error if reading failed; and the number of lines read. With `lend`, `emit` is given
+ * batches whose columns are the builder's (see `SpanBatchBuilder.take`): it must be done with
+ * them when it returns (the assembler copies what it keeps; a worker thread posting them must not).
  */
 export async function readSpanFile(
   task: SpanFileTask,
   setup: SpanFileSetup,
   emit: (batch: SpanBatch) => void,
-  stats: SpanFileStats = { scanned: 0, parsed: 0 },
+  { lend = false, stats = { scanned: 0, parsed: 0 } }: { lend?: boolean; stats?: SpanFileStats } = {},
 ): Promise<{ issues: InputIssue[]; lines: number }> {
   const { file } = task;
   const names = attributeNames(setup.traces);
@@ -60,8 +62,9 @@ export async function readSpanFile(
   const scanner = new OtlpScanner(names);
   const issues: InputIssue[] = [];
   const counted = { lines: 0 };
+  const flush = () => emit(builder.take(lend));
   try {
-    if (OTLP_PROTO_FILE.test(file)) await readProtoMessages(file, names, builder, emit, issues, stats);
+    if (OTLP_PROTO_FILE.test(file)) await readProtoMessages(file, names, builder, flush, issues, stats);
     else
       for await (const { line, bytes, start, end } of fileLines(file, task.range, counted)) {
         const mark = builder.mark();
@@ -73,9 +76,9 @@ export async function readSpanFile(
             if (issues.length < MAX_ISSUES) issues.push({ file, line, path, message });
           });
         }
-        if (builder.count >= BATCH_SPANS) emit(builder.take());
+        if (builder.count >= BATCH_SPANS) flush();
       }
-    if (builder.count > 0) emit(builder.take());
+    if (builder.count > 0) flush();
   } catch (error) {
     issues.push({ file, message: `cannot read: ${(error as Error).message}` });
   }
@@ -93,7 +96,7 @@ async function readProtoMessages(
   file: string,
   names: readonly (string | undefined)[],
   builder: SpanBatchBuilder,
-  emit: (batch: SpanBatch) => void,
+  flush: () => void,
   issues: InputIssue[],
   stats: SpanFileStats,
 ): Promise<void> {
@@ -110,7 +113,7 @@ async function readProtoMessages(
     const mark = builder.mark();
     if (scanner.scan(frame.bytes, 0, frame.bytes.length, builder)) {
       stats.scanned += 1;
-      if (builder.count >= BATCH_SPANS) emit(builder.take());
+      if (builder.count >= BATCH_SPANS) flush();
       continue;
     }
     builder.rollback(mark);
@@ -124,6 +127,6 @@ async function readProtoMessages(
       continue;
     }
     readRequest(request, names, builder, fail);
-    if (builder.count >= BATCH_SPANS) emit(builder.take());
+    if (builder.count >= BATCH_SPANS) flush();
   }
 }

@@ -32,7 +32,7 @@ export async function readTasksInWorkers(
   const readHere = async () => {
     while (next < tasks.length && !failed) {
       const task = next++;
-      results[task] = await readSpanFile(tasks[task]!, setup, onBatch);
+      results[task] = await readSpanFile(tasks[task]!, setup, onBatch, { lend: true });
     }
   };
   try {
