@@ -44,6 +44,8 @@ export interface ScanWorker {
   run(task: ScanTask): Promise<Part>;
   /** Ends the thread if it was given no task. */
   release(): void;
+  /** Ends the thread, with or without a task (a task's result is then a failure: not used). */
+  stop(): void;
 }
 
 /**
@@ -83,6 +85,9 @@ export function startScanWorker(): ScanWorker {
     release() {
       if (!given) void worker.terminate();
     },
+    stop() {
+      void worker.terminate();
+    },
   };
 }
 
@@ -101,27 +106,57 @@ export function startScanWorker(): ScanWorker {
 export async function scanSeriesTables(
   jobs: readonly TableJob[],
   params: FoldParams,
-  options: { readonly progress?: ProgressSink | undefined; readonly worker?: ScanWorker | null | undefined } = {},
+  options: SeriesScanOptions = {},
 ): Promise<(Result<Samples<SamplesOf<SeriesTable>>> | null)[]> {
+  return startSeriesScan(jobs, params, options).finish();
+}
+
+export interface SeriesScanOptions {
+  readonly progress?: ProgressSink | undefined;
+  readonly worker?: ScanWorker | null | undefined;
+  /** Bytes this thread reads elsewhere while the worker reads its part (they count in the even share). */
+  readonly busyHereBytes?: number | undefined;
+}
+
+/** Series tables being read (see startSeriesScan). */
+export interface SeriesScan {
+  /** Reads this thread's part, then adds up the parts: per table, what scanSeriesTables returns. */
+  finish(): Promise<(Result<Samples<SamplesOf<SeriesTable>>> | null)[]>;
+  /** Drops the read, ending the worker's part (its parameters turned out wrong). */
+  abandon(): void;
+}
+
+/**
+ * Starts `scanSeriesTables`: the worker's part runs from now on, this thread's runs in `finish`,
+ * so that this thread can read something else meanwhile (`busyHereBytes` of it).
+ */
+export function startSeriesScan(jobs: readonly TableJob[], params: FoldParams, options: SeriesScanOptions = {}): SeriesScan {
   const whole = (job: TableJob): ScanTask => ({ ...params, window: job.window ?? params.window, file: job.file, table: job.table, buckets: job.buckets });
   const { worker } = options;
-  const lanes = worker ? shareOut(jobs, whole) : jobs.map((job, i): Lane => ({ job: i, task: whole(job), away: false }));
+  const lanes = worker ? shareOut(jobs, whole, options.busyHereBytes ?? 0) : jobs.map((job, i): Lane => ({ job: i, task: whole(job), away: false }));
   const awayLane = lanes.find((lane) => lane.away);
   if (!awayLane) worker?.release();
   const away = awayLane && worker ? worker.run(awayLane.task) : null;
-  const here = lanes.map((lane) => (lane.away ? null : runHere(lane.task, options.progress)));
-  const parts = await Promise.all(here.map((part) => part ?? (away as Promise<Part>)));
-  return jobs.map((job, i) => {
-    const merged = merge(
-      job,
-      params,
-      parts.filter((_, l) => lanes[l]?.job === i),
-    );
-    if (merged !== 'refold') return merged;
-    // Fractions summed in two ranges: read again in one pass (see above).
-    const again = merge(job, params, [runHere(whole(job), options.progress)]);
-    return again === 'refold' ? null : again;
-  });
+  return {
+    async finish() {
+      const here = lanes.map((lane) => (lane.away ? null : runHere(lane.task, options.progress)));
+      const parts = await Promise.all(here.map((part) => part ?? (away as Promise<Part>)));
+      return jobs.map((job, i) => {
+        const merged = merge(
+          job,
+          params,
+          parts.filter((_, l) => lanes[l]?.job === i),
+        );
+        if (merged !== 'refold') return merged;
+        // Fractions summed in two ranges: read again in one pass (see above).
+        const again = merge(job, params, [runHere(whole(job), options.progress)]);
+        return again === 'refold' ? null : again;
+      });
+    },
+    abandon() {
+      worker?.stop();
+    },
+  };
 }
 
 /** A task and its thread; a table's lanes are in file order. */
@@ -138,12 +173,12 @@ interface Lane {
  * evenly beat two workers (one per table, one per half of the trace table) by about 10%, at 1.1M
  * and at 18.1M rows.
  */
-function shareOut(jobs: readonly TableJob[], whole: (job: TableJob) => ScanTask): Lane[] {
+function shareOut(jobs: readonly TableJob[], whole: (job: TableJob) => ScanTask, busyHereBytes: number): Lane[] {
   const traces = jobs.findIndex((j) => j.table === 'traces');
   const tracesJob = jobs[traces];
   const rest = jobs.flatMap((job, i): Lane[] => (i === traces ? [] : [{ job: i, task: whole(job), away: false }]));
   if (tracesJob === undefined || tracesJob.bytes === 0) return rest;
-  const cut = Math.ceil(jobs.reduce((sum, j) => sum + j.bytes, 0) / 2);
+  const cut = Math.ceil(jobs.reduce((sum, j) => sum + j.bytes, busyHereBytes) / 2);
   if (cut >= tracesJob.bytes) return [{ job: traces, task: whole(tracesJob), away: true }, ...rest];
   return [
     { job: traces, task: { ...whole(tracesJob), range: { start: 0, end: cut } }, away: true },
