@@ -45,8 +45,9 @@ export function openFileBytes(file: string, from = 0): Promise<FileBytes> {
  * were a fifth of the reading time), and decodes nothing: the OTLP scanner reads bytes.
  *
  * Two buffers take turns: while the lines of one are read, the next bytes of the file are read
- * into the other (the read ran on libuv's thread pool while this thread waited, idle, for about
- * a sixth of the time). The bytes are read behind a head room, into which the unread end of the
+ * into the other (`ahead`, the default: the read ran on libuv's thread pool while this thread
+ * waited, idle, for about a sixth of the time; when every core has a reading thread, the read
+ * ahead only competes with them for a core, and `ahead: false` reads when the lines are read). The bytes are read behind a head room, into which the unread end of the
  * last line of the other buffer is copied when the turn passes: so no line is joined from pieces
  * and nothing is allocated per read (a line longer than the head room grows both buffers).
  * Empty lines are skipped; `line` is 1-based (in the range, when one is given); a trailing `\r`
@@ -56,7 +57,12 @@ export function openFileBytes(file: string, from = 0): Promise<FileBytes> {
  * it and drops everything up to the first newline (a line that starts before the range belongs to
  * the range before), and stops at the first line that starts at or after its end.
  */
-export async function* fileLines(file: string, range?: ByteRange, counted: { lines: number } = { lines: 0 }): AsyncGenerator<FileLine> {
+export async function* fileLines(
+  file: string,
+  range?: ByteRange,
+  counted: { lines: number } = { lines: 0 },
+  { ahead = true }: { ahead?: boolean } = {},
+): AsyncGenerator<FileLine> {
   const from = range === undefined || range.start === 0 ? 0 : range.start - 1;
   const until = range?.end ?? Number.POSITIVE_INFINITY;
   const source = await openFileBytes(file, from);
@@ -84,7 +90,7 @@ export async function* fileLines(file: string, range?: ByteRange, counted: { lin
       const view = buf.subarray(0, filled + n);
       let nl = view.indexOf(0x0a, filled);
       filled += n;
-      if (n > 0) pending = source.read(other, room, READ_BYTES);
+      if (n > 0 && ahead) pending = source.read(other, room, READ_BYTES);
       if (skipping) {
         if (nl < 0) start = filled;
         else {
@@ -107,7 +113,7 @@ export async function* fileLines(file: string, range?: ByteRange, counted: { lin
         }
         return;
       }
-      n = await pending!;
+      n = await (pending ?? source.read(other, room, READ_BYTES));
       pending = undefined;
       // The unread end of this buffer's last line goes in front of the bytes just read into the other.
       const tail = filled - start;

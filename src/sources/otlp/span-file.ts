@@ -47,12 +47,14 @@ export const MAX_RANGES = 64;
  * read error if reading failed; and the number of lines read. With `lend`, `emit` is given
  * batches whose columns are the builder's (see `SpanBatchBuilder.take`): it must be done with
  * them when it returns (the assembler copies what it keeps; a worker thread posting them must not).
+ * `ahead`: the next bytes of a JSON file are read while its lines are scanned (see `fileLines`;
+ * for a thread that reads alone).
  */
 export async function readSpanFile(
   task: SpanFileTask,
   setup: SpanFileSetup,
   emit: (batch: SpanBatch) => void,
-  { lend = false, stats = { scanned: 0, parsed: 0 } }: { lend?: boolean; stats?: SpanFileStats } = {},
+  { lend = false, ahead = false, stats = { scanned: 0, parsed: 0 } }: { lend?: boolean; ahead?: boolean; stats?: SpanFileStats } = {},
 ): Promise<{ issues: InputIssue[]; lines: number }> {
   const { file } = task;
   const names = attributeNames(setup.traces);
@@ -66,7 +68,7 @@ export async function readSpanFile(
   try {
     if (OTLP_PROTO_FILE.test(file)) await readProtoMessages(file, names, builder, flush, issues, stats);
     else
-      for await (const { line, bytes, start, end } of fileLines(file, task.range, counted)) {
+      for await (const { line, bytes, start, end } of fileLines(file, task.range, counted, { ahead })) {
         const mark = builder.mark();
         if (scanner.scan(bytes, start, end, builder)) stats.scanned += 1;
         else {
