@@ -14,7 +14,6 @@ import { DATA_FILES } from '../../src/sources/data-tables.ts';
 import type { DataSource } from '../../src/sources/data-source.ts';
 import { FilesSource, readDataDir } from '../../src/sources/files-source.ts';
 import { type ScanWorker, scanSeriesTables, startScanWorker, type TableJob } from '../../src/sources/parallel-scan.ts';
-import { type Part, type ScanTask, scanPart, takeShared } from '../../src/sources/scan-task.ts';
 import { ROOT } from '../support/run-cli.ts';
 
 const FIXTURES = path.join(ROOT, 'fixtures');
@@ -134,29 +133,6 @@ describe('sharing the tables with a worker thread', () => {
     const alone = await read(jobs, null);
     expect(alone.map((r) => (Array.isArray(r) ? r.length : 0)).every((n) => n > 1000)).toBe(true);
     expect(await read(jobs, startScanWorker())).toStrictEqual(alone);
-  }, 60_000);
-
-  test('the ranges either thread takes give the same samples whichever thread takes them', async () => {
-    const jobs = [job('traces', 'trace-samples.csv'), job('demand', 'service-demand.csv')];
-    const alone = await read(jobs, null);
-    // Threads stood in for by this one (the order of taking is what is tested; the real thread is tested above).
-    let offered = 0;
-    const taking = (greedy: boolean): ScanWorker => ({
-      async run(work) {
-        offered = work.shared.length;
-        const shared: { index: number; part: Part }[] = [];
-        // Greedy: takes every shared range before this thread can; else leaves them all to it.
-        if (greedy)
-          for (let index = takeShared(work); index >= 0; index = takeShared(work)) shared.push({ index, part: scanPart(work.shared[index] as ScanTask) });
-        else await new Promise((resolve) => setTimeout(resolve, 50));
-        return { own: scanPart(work.own), shared };
-      },
-      release: () => undefined,
-      stop: () => undefined,
-    });
-    expect(await read(jobs, taking(true))).toStrictEqual(alone);
-    expect(offered).toBeGreaterThan(1);
-    expect(await read(jobs, taking(false))).toStrictEqual(alone);
   }, 60_000);
 
   test('when demand is the bigger table, reads the trace table there and demand here: the same samples', async () => {
