@@ -14,6 +14,7 @@ import type { DataSource, LoadResult } from '../sources/data-source.ts';
 import { dataBoundProblem } from '../sources/number-bounds.ts';
 import { FUTURE_TOLERANCE_SECONDS, STALE_DATA_SECONDS } from './data-age.ts';
 import { planBuckets } from './plan-buckets.ts';
+import type { DayType } from '../model/day-type.ts';
 import { buildPlanIndex, type DayTypes, type PlanIndex, regionDayType, regionLevels, regionLevelsOn } from './plan-index.ts';
 
 export interface PlanOptions {
@@ -104,8 +105,9 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
   // Each region's nominal traffic at each slot, the same for every entry: found once.
   const windowSlots = windowBuckets.map((bucket, k) => {
     const t = times[k] ?? at;
-    const levels = new Map(evac.regions.map((region) => [region, regionLevelsOn(index, region, bucket, regionDayType(dayTypes, region, t))]));
-    return { bucket, t, levels };
+    const types = new Map(evac.regions.map((region) => [region, regionDayType(dayTypes, region, t)]));
+    const levels = new Map(evac.regions.map((region) => [region, regionLevelsOn(index, region, bucket, types.get(region))]));
+    return { bucket, t, types, levels };
   });
 
   const units = [...configured, ...unconfiguredUnits(configured, data, healthyRegions)];
@@ -358,8 +360,16 @@ interface EntryInput {
   readonly unit: UnitScopes;
   readonly failedRegion: string;
   readonly weight: number;
-  /** Each bucket of the window with the time it is planned for (its day type), and each region's nominal traffic there (regionLevelsOn). */
-  readonly windowSlots: readonly { readonly bucket: number; readonly t: number; readonly levels: ReadonlyMap<string, RegionLevelsAt> }[];
+  /**
+   * Each bucket of the window with the time it is planned for, each region's day type then and
+   * its nominal traffic there (regionLevelsOn).
+   */
+  readonly windowSlots: readonly {
+    readonly bucket: number;
+    readonly t: number;
+    readonly types: ReadonlyMap<string, DayType | undefined>;
+    readonly levels: ReadonlyMap<string, RegionLevelsAt>;
+  }[];
   readonly dayTypes: DayTypes;
   readonly config: LoadedConfig;
 }
@@ -376,13 +386,19 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
   // the most capacity is the one with the most predicted demand (nominal demand x ratio).
   const unitKey = index.key(scope.region, scope.name);
   const timed = windowSlots.length > 1 && (index.capacity.get(unitKey)?.observedAt ?? null) !== null;
-  const slotDemand = timed ? windowSlots.map(({ bucket, t }) => index.demand.levelOn(unitKey, bucket, regionDayType(dayTypes, scope.region, t))?.value) : [];
+  const typeAt = (slot: EntryInput['windowSlots'][number]) =>
+    slot.types.has(scope.region) ? slot.types.get(scope.region) : regionDayType(dayTypes, scope.region, slot.t);
+  const slotDemand = timed ? windowSlots.map((slot) => index.demand.levelOn(unitKey, slot.bucket, typeAt(slot))?.value) : [];
   const byDemand = timed && slotDemand.every((v) => v !== undefined);
-  let peak: { bucket: number; t: number; shares: TraceShares; ratio: EvacuationRatio; fallback: boolean; score: number } | undefined;
+  let peak:
+    | { slot: EntryInput['windowSlots'][number]; bucket: number; t: number; shares: TraceShares; ratio: EvacuationRatio; fallback: boolean; score: number }
+    | undefined;
   let uniformMax = 0;
   let noHistory = false;
   let unbounded = false;
-  for (const [k, { bucket, t, levels }] of windowSlots.entries()) {
+  for (let k = 0; k < windowSlots.length; k++) {
+    const slot = windowSlots[k] as EntryInput['windowSlots'][number];
+    const { bucket, t, levels } = slot;
     const shares = traceShares(counts, bucket, index.bucketCount, minSamples);
     const healthy = levels.get(scope.region) ?? regionLevelsOn(index, scope.region, bucket, regionDayType(dayTypes, scope.region, t));
     const failed = levels.get(failedRegion) ?? regionLevelsOn(index, failedRegion, bucket, regionDayType(dayTypes, failedRegion, t));
@@ -392,7 +408,7 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
     if (ratio.flags.includes('no-history')) noHistory = true;
     if (ratio.flags.includes('unbounded-ratio')) unbounded = true;
     const score = byDemand ? ratio.weightedRatio * (slotDemand[k] ?? 0) : ratio.weightedRatio;
-    if (!peak || score > peak.score) peak = { bucket, t, shares, ratio, fallback: healthy.fallback || failed.fallback, score };
+    if (!peak || score > peak.score) peak = { slot, bucket, t, shares, ratio, fallback: healthy.fallback || failed.fallback, score };
   }
   if (!peak) throw new Error('planEntry requires at least one bucket');
   const { shares, ratio } = peak;
@@ -406,7 +422,7 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
   const receiving = weight > 0;
   if (!receiving) flags.push('not-receiving');
 
-  const demandLevel = index.demand.levelOn(unitKey, peak.bucket, regionDayType(dayTypes, scope.region, peak.t));
+  const demandLevel = index.demand.levelOn(unitKey, peak.bucket, typeAt(peak.slot));
   const nominalDemand = demandLevel?.value;
 
   const capacity = index.capacity.get(unitKey);
