@@ -33,8 +33,11 @@ const TABLES = ['traffic', 'traces', 'demand'] as const;
 type ColumnTable = (typeof TABLES)[number];
 
 const TableHeaderSchema = z.strictObject({
-  /** The CSV file's size and modification time when this copy was written. */
-  csv: z.strictObject({ bytes: z.number().int().nonnegative(), mtimeMs: z.number() }),
+  /**
+   * The CSV file's size and modification time (epoch seconds: a copy of the directory made with
+   * its times kept, `cp -p`, keeps them to the second at least) when this copy was written.
+   */
+  csv: z.strictObject({ bytes: z.number().int().nonnegative(), mtime: z.number().int() }),
   /** Each key field's distinct names (fields in SERIES_TABLES order). */
   fields: z.array(z.array(z.string())),
   /** Where the series' name numbers lie: [byte offset, series count] of an Int32 array (field count per series). */
@@ -150,7 +153,7 @@ export class ColumnsWriter {
         const series: [number, number] = [this.offset, seriesIds.length / fieldCount];
         this.write(padded(Buffer.from(Int32Array.from(seriesIds).buffer)));
         const stat = statSync(dataFile(this.dir, table));
-        this.tables[table] = { csv: { bytes: stat.size, mtimeMs: stat.mtimeMs }, fields: fieldIds.map((m) => [...m.keys()]), series, blocks };
+        this.tables[table] = { csv: { bytes: stat.size, mtime: Math.floor(stat.mtimeMs / 1000) }, fields: fieldIds.map((m) => [...m.keys()]), series, blocks };
       },
     };
   }
@@ -309,7 +312,7 @@ export function openColumns(
       const csv = statSync(dataFile(dir, table));
       const rowCount = t.blocks.reduce((n, [, r]) => n + r, 0);
       const inFile = ([offset, r]: readonly [number, number], width: number) => offset >= MAGIC.length && offset + r * width <= headerAt;
-      if (csv.size !== t.csv.bytes || csv.mtimeMs !== t.csv.mtimeMs || rowCount !== rows[table]) throw new Error('the CSV changed');
+      if (csv.size !== t.csv.bytes || Math.floor(csv.mtimeMs / 1000) !== t.csv.mtime || rowCount !== rows[table]) throw new Error('the CSV changed');
       if ((table !== 'traffic' && t.blocks.length !== bucketCount) || t.fields.length !== SERIES_KEYS[table].length) throw new Error('another layout');
       if (!t.blocks.every((b) => inFile(b, 20)) || !inFile(t.series, 4 * t.fields.length)) throw new Error('blocks outside the file');
     }
