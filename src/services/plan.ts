@@ -337,8 +337,10 @@ function unconfiguredUnits(configured: readonly UnitScopes[], data: LoadResult['
   for (const c of data.capacity) if (!known.has(c.service)) names.add(c.service);
   for (const samples of [data.demand, data.traces]) {
     // A compact store names its series once: the service is their second name.
-    if (samples.rows) for (const series of samples.rows.names) names.add(series[1] as string);
-    else for (const r of samples) names.add(r.service);
+    if (samples.rows) {
+      const all = samples.rows.names;
+      for (let i = 0; i < all.length; i++) names.add((all[i] as readonly string[])[1] as string);
+    } else for (const r of samples) names.add(r.service);
   }
   for (const name of known) names.delete(name);
   return [...names].sort().map((name) => {

@@ -52,11 +52,14 @@ const ColumnsHeaderSchema = z.strictObject({
 });
 type TableHeader = z.infer<typeof TableHeaderSchema>;
 
-/** A row as writeDataDir writes it: its key names (SERIES_TABLES order), time and value. */
-export interface ColumnRow {
-  readonly names: readonly string[];
-  readonly t: number;
-  readonly value: number;
+/**
+ * Receives a table's rows as writeDataDir writes them: the key names (SERIES_TABLES order; a
+ * table of two keys passes `undefined` third), time and value. No object is made per row (a
+ * precompute writes millions).
+ */
+export interface ColumnSink {
+  row(a: string, b: string, c: string | undefined, t: number, value: number): void;
+  end(): void;
 }
 
 /**
@@ -89,7 +92,7 @@ export class ColumnsWriter {
   }
 
   /** A sink for one table's rows, in the order they are written to its CSV file. */
-  table(table: ColumnTable): { row(r: ColumnRow): void; end(): void } {
+  table(table: ColumnTable): ColumnSink {
     const byBucket = table !== 'traffic';
     const fieldCount = SERIES_KEYS[table].length;
     // Series by their names' numbers, field by field: no key string made per row.
@@ -106,9 +109,9 @@ export class ColumnsWriter {
     };
     const ids: number[] = new Array(fieldCount);
     return {
-      row: (r) => {
+      row: (a, second, c, t, value) => {
         if (this.failed) return;
-        const b = byBucket ? bucketOf(r.t, this.bucketMinutes) : 0;
+        const b = byBucket ? bucketOf(t, this.bucketMinutes) : 0;
         if (b !== bucket) {
           if (b < bucket) {
             this.failed = true;
@@ -120,7 +123,7 @@ export class ColumnsWriter {
         }
         let node = trie;
         for (let j = 0; j < fieldCount; j++) {
-          const name = r.names[j] as string;
+          const name = (j === 0 ? a : j === 1 ? second : c) as string;
           const names = fieldIds[j] as Map<string, number>;
           let n = names.get(name);
           if (n === undefined) {
@@ -145,7 +148,7 @@ export class ColumnsWriter {
           node.set(last, id);
           seriesIds.push(...ids);
         }
-        block.add(id, r.t, r.value);
+        block.add(id, t, value);
       },
       end: () => {
         if (this.failed) return;
@@ -217,28 +220,33 @@ const SERIES_KEYS: Readonly<Record<ColumnTable, readonly string[]>> = {
   demand: ['region', 'service'],
 };
 
-/** One block's rows as they come, written out as three aligned columns. */
+/** One block's rows as they come (typed arrays, grown by doubling), written out as three aligned columns. */
 class BlockBuilder {
-  private series: number[] = [];
-  private t: number[] = [];
-  private v: number[] = [];
-
-  get rows(): number {
-    return this.t.length;
-  }
+  private series = new Int32Array(1024);
+  private t = new Float64Array(1024);
+  private v = new Float64Array(1024);
+  rows = 0;
 
   add(series: number, t: number, value: number): void {
-    this.series.push(series);
-    this.t.push(t);
-    this.v.push(value);
+    if (this.rows === this.t.length) {
+      const grow = <A extends Int32Array | Float64Array>(a: A, make: (n: number) => A) => {
+        const bigger = make(a.length * 2);
+        bigger.set(a);
+        return bigger;
+      };
+      this.series = grow(this.series, (n) => new Int32Array(n));
+      this.t = grow(this.t, (n) => new Float64Array(n));
+      this.v = grow(this.v, (n) => new Float64Array(n));
+    }
+    this.series[this.rows] = series;
+    this.t[this.rows] = t;
+    this.v[this.rows] = value;
+    this.rows += 1;
   }
 
   bytes(): Buffer {
-    return Buffer.concat([
-      padded(Buffer.from(Int32Array.from(this.series).buffer)),
-      Buffer.from(Float64Array.from(this.t).buffer),
-      Buffer.from(Float64Array.from(this.v).buffer),
-    ]);
+    const n = this.rows;
+    return Buffer.concat([padded(Buffer.from(this.series.buffer, 0, n * 4)), Buffer.from(this.t.buffer, 0, n * 8), Buffer.from(this.v.buffer, 0, n * 8)]);
   }
 }
 
@@ -344,7 +352,9 @@ class ColumnsReader<K extends ColumnTable> implements ColumnsTable<K> {
   private readonly local: Int32Array;
   private readonly seriesNames: (readonly string[])[] = [];
   private readonly fileSeries: Int32Array;
-  private readonly pairs = new Set<number>();
+  /** Per (first, second) name numbers: 1 once a series of them is read (traces: (region, service) pairs), and how many. */
+  private readonly pairs: Uint8Array;
+  private pairCount = 0;
   private readonly seen: boolean[][];
   private readonly namesSeen: string[][];
   /** Per field and name number: whether the name is one the copy may use (see adopt), once asked. */
@@ -368,6 +378,7 @@ class ColumnsReader<K extends ColumnTable> implements ColumnsTable<K> {
     this.seen = header.fields.map((names) => new Array<boolean>(names.length).fill(false));
     this.namesSeen = header.fields.map(() => []);
     this.checked = header.fields.map(() => []);
+    this.pairs = new Uint8Array(header.fields.length > 2 ? (header.fields[0]?.length ?? 0) * (header.fields[1]?.length ?? 0) : 0);
   }
 
   get samples(): Samples<SamplesOf<K>> {
@@ -379,7 +390,7 @@ class ColumnsReader<K extends ColumnTable> implements ColumnsTable<K> {
   }
 
   traceSeries(): number {
-    return this.pairs.size;
+    return this.pairCount;
   }
 
   names(field: number): readonly string[] {
@@ -430,10 +441,10 @@ class ColumnsReader<K extends ColumnTable> implements ColumnsTable<K> {
 
   /** Numbers a series of the file here, the first time a row of it is read; -1 when its names are not ones the CSV reader takes as they are. */
   private adopt(s: number): number {
-    const names: string[] = [];
-    const ids: number[] = [];
+    const base = s * this.width;
+    const names = new Array<string>(this.width);
     for (let j = 0; j < this.width; j++) {
-      const id = this.fileSeries[s * this.width + j] as number;
+      const id = this.fileSeries[base + j] as number;
       const name = this.header.fields[j]?.[id];
       if (name === undefined) return -1;
       // Each distinct name checked once (a field has a few thousand; series, tens of thousands).
@@ -444,18 +455,23 @@ class ColumnsReader<K extends ColumnTable> implements ColumnsTable<K> {
         checked[id] = ok;
       }
       if (!ok) return -1;
-      names.push(name);
-      ids.push(id);
+      names[j] = name;
     }
     for (let j = 0; j < this.width; j++) {
       const seen = this.seen[j] as boolean[];
-      const id = ids[j] as number;
+      const id = this.fileSeries[base + j] as number;
       if (!seen[id]) {
         seen[id] = true;
         this.namesSeen[j]?.push(names[j] as string);
       }
     }
-    if (this.width > 2) this.pairs.add((ids[0] as number) * (this.header.fields[1]?.length ?? 0) + (ids[1] as number));
+    if (this.width > 2) {
+      const pair = (this.fileSeries[base] as number) * (this.header.fields[1]?.length ?? 0) + (this.fileSeries[base + 1] as number);
+      if (this.pairs[pair] !== 1) {
+        this.pairs[pair] = 1;
+        this.pairCount += 1;
+      }
+    }
     const l = this.seriesNames.push(names) - 1;
     this.local[s] = l;
     return l;

@@ -8,7 +8,7 @@ import { directoryIssues, inspectPath, MAX_JSON_BYTES, readTextFile } from '../i
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import type { CapacityRecord, DemandSample, EvacuationWindow, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { writeFileAtomic } from '../state/atomic-write.ts';
-import { type ColumnRow, ColumnsWriter } from './bucket-columns.ts';
+import { type ColumnSink, ColumnsWriter } from './bucket-columns.ts';
 import { type ColumnKind, type CsvRow, parseCsv, parseTime } from './csv-table.ts';
 import { DATA_FILES, dataFile, futureSample, unknownRegion } from './data-tables.ts';
 
@@ -275,7 +275,7 @@ export function writeDataDir(dir: string, data: DataDirContent, manifest: Omit<P
     items: Iterable<T>,
     fields: (r: T) => readonly (string | number | null)[],
     ranges?: RangeRecorder<T>,
-    column?: (r: T) => ColumnRow,
+    column?: (r: T, sink: ColumnSink) => void,
   ) => {
     const counted = { rows: 0 };
     const sink = column && (key === 'traffic' || key === 'traces' || key === 'demand') ? columns.table(key) : undefined;
@@ -285,7 +285,7 @@ export function writeDataDir(dir: string, data: DataDirContent, manifest: Omit<P
         cols(key),
         items,
         (r) => {
-          sink?.row((column as (r: T) => ColumnRow)(r));
+          if (sink) (column as (r: T, sink: ColumnSink) => void)(r, sink);
           return fields(r).map(cell).join(',');
         },
         counted,
@@ -306,7 +306,7 @@ export function writeDataDir(dir: string, data: DataDirContent, manifest: Omit<P
       data.traffic,
       (s) => [s.t, s.region, s.device, s.value],
       undefined,
-      (s) => ({ names: [s.region, s.device], t: s.t, value: s.value }),
+      (s, sink) => sink.row(s.region, s.device, undefined, s.t, s.value),
     );
     table(
       'traces',
@@ -317,7 +317,7 @@ export function writeDataDir(dir: string, data: DataDirContent, manifest: Omit<P
         return [s.t, s.region, s.service, s.device, s.count];
       },
       traceRanges,
-      (s) => ({ names: [s.region, s.service, s.device], t: s.t, value: s.count }),
+      (s, sink) => sink.row(s.region, s.service, s.device, s.t, s.count),
     );
     table(
       'demand',
@@ -327,7 +327,7 @@ export function writeDataDir(dir: string, data: DataDirContent, manifest: Omit<P
         return [s.t, s.region, s.service, s.value];
       },
       demandRanges,
-      (s) => ({ names: [s.region, s.service], t: s.t, value: s.value }),
+      (s, sink) => sink.row(s.region, s.service, undefined, s.t, s.value),
     );
     table('capacity', data.capacity, (c) => [c.region, c.service, c.current, c.min, c.max, c.observedAt ?? null]);
     table('evacuations', data.evacuations, (e) => [new Date(e.start * 1000).toISOString(), new Date(e.end * 1000).toISOString(), e.failedRegion]);
