@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { InputIssue } from '../errors.ts';
 import { bucketOf } from '../model/bucket.ts';
-import type { Samples } from '../model/planning-data.ts';
+import type { CapacityRecord, Samples } from '../model/planning-data.ts';
 import type { SeriesTable } from './aggregate-sql.ts';
 import { dataFile } from './data-tables.ts';
 import { MAX_VALUE, MIN_POSITIVE } from './number-bounds.ts';
@@ -45,10 +45,18 @@ const TableHeaderSchema = z.strictObject({
   /** Per bucket (traffic: one), [byte offset, rows] of its block. */
   blocks: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])),
 });
+/** Capacity: its rows' region and service numbers (Int32, each padded to 8 bytes), then current, min, max and observation time (Float64; NaN: empty). */
+const CapacityHeaderSchema = z.strictObject({
+  csv: TableHeaderSchema.shape.csv,
+  /** The distinct regions and services. */
+  fields: z.tuple([z.array(z.string()), z.array(z.string())]),
+  /** [byte offset, rows] of its block. */
+  block: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
+});
 const ColumnsHeaderSchema = z.strictObject({
   version: z.literal(1),
   bucketMinutes: z.number().int().positive(),
-  tables: z.strictObject({ traffic: TableHeaderSchema, traces: TableHeaderSchema, demand: TableHeaderSchema }),
+  tables: z.strictObject({ traffic: TableHeaderSchema, traces: TableHeaderSchema, demand: TableHeaderSchema, capacity: CapacityHeaderSchema }),
 });
 type TableHeader = z.infer<typeof TableHeaderSchema>;
 
@@ -73,6 +81,7 @@ export class ColumnsWriter {
   private fd: number | null = null;
   private offset = 0;
   private readonly tables: Partial<Record<ColumnTable, TableHeader>> = {};
+  private capacityHeader: z.infer<typeof CapacityHeaderSchema> | undefined;
   private failed = false;
 
   constructor(
@@ -161,6 +170,39 @@ export class ColumnsWriter {
     };
   }
 
+  /** The capacity rows, once capacity.csv is written. */
+  capacity(records: readonly CapacityRecord[]): void {
+    if (this.failed) return;
+    const fields = [new Map<string, number>(), new Map<string, number>()] as const;
+    const idOf = (j: 0 | 1, name: string) => {
+      let n = fields[j].get(name);
+      if (n === undefined) {
+        if (!isPlainName(name)) this.failed = true;
+        n = fields[j].size;
+        fields[j].set(name, n);
+      }
+      return n;
+    };
+    const n = records.length;
+    const regions = new Int32Array(n);
+    const services = new Int32Array(n);
+    const values = new Float64Array(4 * n);
+    records.forEach((c, i) => {
+      // NaN would come back as an empty cell (null): no copy then (the CSV holds "NaN", refused when read).
+      if (Number.isNaN(c.current ?? 0) || Number.isNaN(c.observedAt ?? 0)) this.failed = true;
+      regions[i] = idOf(0, c.region);
+      services[i] = idOf(1, c.service);
+      values[i] = c.current ?? Number.NaN;
+      values[n + i] = c.min;
+      values[2 * n + i] = c.max;
+      values[3 * n + i] = c.observedAt ?? Number.NaN;
+    });
+    const block: [number, number] = [this.offset, n];
+    this.write(Buffer.concat([padded(Buffer.from(regions.buffer)), padded(Buffer.from(services.buffer)), Buffer.from(values.buffer)]));
+    const stat = statSync(dataFile(this.dir, 'capacity'));
+    this.capacityHeader = { csv: { bytes: stat.size, mtime: Math.floor(stat.mtimeMs / 1000) }, fields: [[...fields[0].keys()], [...fields[1].keys()]], block };
+  }
+
   /**
    * Writes the header and puts the copy in place, written whole and synced first (as
    * writeFileAtomic does); when it could not be made, no copy is left (an older one removed).
@@ -173,11 +215,12 @@ export class ColumnsWriter {
       return;
     }
     const { traffic, traces, demand } = this.tables;
+    const capacity = this.capacityHeader;
     let complete = false;
     try {
-      if (!this.failed && traffic && traces && demand && traces.blocks.length <= bucketCount && demand.blocks.length <= bucketCount) {
+      if (!this.failed && traffic && traces && demand && capacity && traces.blocks.length <= bucketCount && demand.blocks.length <= bucketCount) {
         for (const t of [traces, demand]) while (t.blocks.length < bucketCount) t.blocks.push([this.offset, 0]);
-        const header = Buffer.from(JSON.stringify({ version: 1, bucketMinutes: this.bucketMinutes, tables: { traffic, traces, demand } }));
+        const header = Buffer.from(JSON.stringify({ version: 1, bucketMinutes: this.bucketMinutes, tables: { traffic, traces, demand, capacity } }));
         const trailer = Buffer.alloc(8);
         trailer.writeUInt32LE(header.length, 0);
         this.write(header);
@@ -285,6 +328,11 @@ export interface ColumnsTable<K extends SeriesTable> {
 /** The column copy of a precomputed directory, open for reads. */
 export interface BucketColumns {
   table<K extends ColumnTable>(table: K): ColumnsTable<K>;
+  /**
+   * The capacity rows, as readCapacity reads capacity.csv; null when a row is not one it takes
+   * as it is, or it would report a problem (a duplicate, min above max): then read the CSV.
+   */
+  capacity(): CapacityRecord[] | null;
   close(): void;
 }
 
@@ -324,14 +372,75 @@ export function openColumns(
       if ((table !== 'traffic' && t.blocks.length !== bucketCount) || t.fields.length !== SERIES_KEYS[table].length) throw new Error('another layout');
       if (!t.blocks.every((b) => inFile(b, 20)) || !inFile(t.series, 4 * t.fields.length)) throw new Error('blocks outside the file');
     }
+    const capacity = tables.capacity;
+    const capacityCsv = statSync(dataFile(dir, 'capacity'));
+    const [capacityAt, capacityRows] = capacity.block;
+    const capacityBytes = 2 * Math.ceil((capacityRows * 4) / 8) * 8 + capacityRows * 32;
+    if (capacityCsv.size !== capacity.csv.bytes || Math.floor(capacityCsv.mtimeMs / 1000) !== capacity.csv.mtime || capacityRows !== rows.capacity) {
+      throw new Error('the CSV changed');
+    }
+    if (capacityAt < MAGIC.length || capacityAt + capacityBytes > headerAt) throw new Error('blocks outside the file');
     return {
       table: (table) => new ColumnsReader(fd, table, tables[table], headerAt, regions, bucketMinutes) as unknown as ColumnsTable<typeof table>,
+      capacity: () => readCapacityBlock(fd, capacity, regions),
       close: () => closeSync(fd),
     };
   } catch {
     closeSync(fd);
     return null;
   }
+}
+
+function readCapacityBlock(fd: number, header: z.infer<typeof CapacityHeaderSchema>, regions: ReadonlySet<string>): CapacityRecord[] | null {
+  const [offset, n] = header.block;
+  const idsBytes = Math.ceil((n * 4) / 8) * 8;
+  const bytes = readExactly(fd, offset, 2 * idsBytes + n * 32);
+  if (!bytes) return null;
+  const buffer = new ArrayBuffer(bytes.length);
+  new Uint8Array(buffer).set(bytes);
+  const regionIds = new Int32Array(buffer, 0, n);
+  const serviceIds = new Int32Array(buffer, idsBytes, n);
+  const values = new Float64Array(buffer, 2 * idsBytes, 4 * n);
+  const [regionNames, serviceNames] = header.fields;
+  const plain = (names: readonly string[], ok: (name: string) => boolean) => names.map((name) => isPlainName(name) && ok(name));
+  const regionOk = plain(regionNames, (name) => regions.has(name));
+  const serviceOk = plain(serviceNames, () => true);
+  const number = isCopiedNumber;
+  const seen = new Set<number>();
+  const records: CapacityRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = regionIds[i] as number;
+    const s = serviceIds[i] as number;
+    const current = values[i] as number;
+    const min = values[n + i] as number;
+    const max = values[2 * n + i] as number;
+    const observedAt = values[3 * n + i] as number;
+    if (!regionOk[r] || !serviceOk[s]) return null;
+    if (!(Number.isNaN(current) || number(current)) || !number(min) || !number(max) || min > max) return null;
+    if (!(Number.isNaN(observedAt) || isCopiedTime(observedAt))) return null;
+    const pair = r * serviceNames.length + s;
+    if (seen.has(pair)) return null;
+    seen.add(pair);
+    records.push({
+      region: regionNames[r] as string,
+      service: serviceNames[s] as string,
+      current: Number.isNaN(current) ? null : current,
+      min,
+      max,
+      observedAt: Number.isNaN(observedAt) ? null : observedAt,
+    });
+  }
+  return records;
+}
+
+/** A number the CSV reader reads back from its text as the same double: 0 (not -0), or within the bounds of number-bounds.ts. */
+function isCopiedNumber(v: number): boolean {
+  return (v === 0 && !Object.is(v, -0)) || (v >= MIN_POSITIVE && v <= MAX_VALUE);
+}
+
+/** A time written as whole epoch seconds of at most 11 digits (the form the CSV scanner reads itself). */
+function isCopiedTime(t: number): boolean {
+  return Number.isInteger(t) && t >= 0 && !Object.is(t, -0) && t < 1e11;
 }
 
 /** `bytes` bytes of the file at `position`, or null when it is shorter. */
@@ -421,9 +530,9 @@ class ColumnsReader<K extends ColumnTable> implements ColumnsTable<K> {
       for (let i = 0; i < rows; i++) {
         const time = t[i] as number;
         const value = v[i] as number;
-        if (!(Number.isInteger(time) && time >= 0 && time < 1e11)) return false;
+        if (!isCopiedTime(time)) return false;
         if (bucketed && bucketOf(time, this.bucketMinutes) !== b) return false;
-        if (!(value === 0 || (value >= MIN_POSITIVE && value <= MAX_VALUE))) return false;
+        if (!isCopiedNumber(value)) return false;
         if (time > latest) latest = time;
         const s = series[i] as number;
         let l = this.local[s];

@@ -330,6 +330,7 @@ export function writeDataDir(dir: string, data: DataDirContent, manifest: Omit<P
       (s, sink) => sink.row(s.region, s.service, undefined, s.t, s.value),
     );
     table('capacity', data.capacity, (c) => [c.region, c.service, c.current, c.min, c.max, c.observedAt ?? null]);
+    columns.capacity(data.capacity);
     table('evacuations', data.evacuations, (e) => [new Date(e.start * 1000).toISOString(), new Date(e.end * 1000).toISOString(), e.failedRegion]);
   } catch (error) {
     columns.abandon();

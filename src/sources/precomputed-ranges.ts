@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import type { InputIssue, Result } from '../errors.ts';
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
-import type { PlanningData, Samples, TrafficSample } from '../model/planning-data.ts';
+import type { CapacityRecord, PlanningData, Samples, TrafficSample } from '../model/planning-data.ts';
 import { SERIES_TABLES } from './aggregate-sql.ts';
 import { mergeScanIssues, openRangeScan, type RangeScan, type ScanResult, type ScanSink } from './csv-scan.ts';
 import { type BucketRanges, type PrecomputeManifest, readCapacity, readEvacuations, readTraffic } from './data-files.ts';
@@ -43,16 +43,27 @@ export function readPrecomputedBuckets(
   for (const [key, ranges] of Object.entries(tables) as ['traces' | 'demand', BucketRanges][]) {
     if (ranges.ranges.length !== bucketCount || fileSize(dataFile(dir, key)) !== ranges.bytes) return null;
   }
-  const capacity = readCapacity(dataFile(dir, 'capacity'), regions);
-  const evacuations = readEvacuations(dataFile(dir, 'evacuations'), regions);
   // The column copy of the CSV when it stands for it (bucket-columns.ts); the CSV when it does not.
-  const columns = capacity.ok && evacuations.ok ? openColumns(dir, manifest.bucketMinutes, bucketCount, manifest.rows, regions) : null;
-  if (columns && capacity.ok && evacuations.ok) {
+  const columns = openColumns(dir, manifest.bucketMinutes, bucketCount, manifest.rows, regions);
+  const copied = columns?.capacity();
+  const capacity: Result<CapacityRecord[]> = copied ? { ok: true, data: copied } : readCapacity(dataFile(dir, 'capacity'), regions);
+  const evacuations = readEvacuations(dataFile(dir, 'evacuations'), regions);
+  if (columns && !(capacity.ok && evacuations.ok)) columns.close();
+  else if (columns && capacity.ok && evacuations.ok) {
     const small = { capacity: capacity.data, evacuations: evacuations.data };
     try {
       const traffic = columns.table('traffic');
       if (traffic.read([0])) {
-        const read = readBuckets(dir, index, bucketCount, wanted, { ...small, traffic: traffic.samples }, columns.table('traces'), columns.table('demand'), 'csv');
+        const read = readBuckets(
+          dir,
+          index,
+          bucketCount,
+          wanted,
+          { ...small, traffic: traffic.samples },
+          columns.table('traces'),
+          columns.table('demand'),
+          'csv',
+        );
         if (read !== 'csv') return read;
       }
     } finally {

@@ -8,7 +8,7 @@ import { bucketOf } from '../../src/model/bucket.ts';
 import { planEvacuation } from '../../src/services/plan.ts';
 import { precompute } from '../../src/services/precompute.ts';
 import { COLUMNS_FILE, openColumns } from '../../src/sources/bucket-columns.ts';
-import { readManifest, writeDataDir } from '../../src/sources/data-files.ts';
+import { readCapacity, readManifest, writeDataDir } from '../../src/sources/data-files.ts';
 import type { DataSource, LoadRequest } from '../../src/sources/data-source.ts';
 import { FilesSource } from '../../src/sources/files-source.ts';
 import { ROOT } from '../support/run-cli.ts';
@@ -52,7 +52,7 @@ async function plans(d: string, windowMinutes = 0) {
 }
 
 describe('the column copy of a precomputed directory (bucket-columns.bin)', () => {
-  test('holds the rows of the CSV files: a bucket read from it is the bucket the CSV holds, row for row and in order', () => {
+  test('holds the rows of the CSV files: a bucket read from it is the bucket the CSV holds, row for row and in order, and the capacity rows', () => {
     expect(existsSync(path.join(dir, COLUMNS_FILE))).toBe(true);
     const columns = columnsOf(dir);
     if (!columns) throw new Error('the copy is not used');
@@ -69,6 +69,8 @@ describe('the column copy of a precomputed directory (bucket-columns.bin)', () =
       .map(([t, region, service, value]) => ({ t: Number(t), region, service, value: Number(value) }));
     expect(csv.length).toBeGreaterThan(0);
     expect([...demand.samples]).toEqual(csv);
+    // Capacity too, record for record as capacity.csv reads.
+    expect(columns.capacity()).toEqual(unwrap(readCapacity(path.join(dir, 'capacity.csv'), new Set(config.evacuation.regions))));
     columns.close();
   });
 
