@@ -367,10 +367,12 @@ export function openColumns(
       const t = tables[table];
       const csv = statSync(dataFile(dir, table));
       const rowCount = t.blocks.reduce((n, [, r]) => n + r, 0);
-      const inFile = ([offset, r]: readonly [number, number], width: number) => offset >= MAGIC.length && offset + r * width <= headerAt;
+      const inFile = (offset: number, bytes: number) => offset >= MAGIC.length && offset + bytes <= headerAt;
       if (csv.size !== t.csv.bytes || Math.floor(csv.mtimeMs / 1000) !== t.csv.mtime || rowCount !== rows[table]) throw new Error('the CSV changed');
       if ((table !== 'traffic' && t.blocks.length !== bucketCount) || t.fields.length !== SERIES_KEYS[table].length) throw new Error('another layout');
-      if (!t.blocks.every((b) => inFile(b, 20)) || !inFile(t.series, 4 * t.fields.length)) throw new Error('blocks outside the file');
+      if (!t.blocks.every(([offset, r]) => inFile(offset, blockBytes(r))) || !inFile(t.series[0], 4 * t.fields.length * t.series[1])) {
+        throw new Error('blocks outside the file');
+      }
     }
     const capacity = tables.capacity;
     const capacityCsv = statSync(dataFile(dir, 'capacity'));
@@ -431,6 +433,11 @@ function readCapacityBlock(fd: number, header: z.infer<typeof CapacityHeaderSche
     });
   }
   return records;
+}
+
+/** The bytes of a block of `rows` rows: their series numbers (padded to 8 bytes), times and values. */
+function blockBytes(rows: number): number {
+  return Math.ceil((rows * 4) / 8) * 8 + rows * 16;
 }
 
 /** A number the CSV reader reads back from its text as the same double: 0 (not -0), or within the bounds of number-bounds.ts. */
@@ -517,7 +524,7 @@ class ColumnsReader<K extends ColumnTable> implements ColumnsTable<K> {
       const [offset, rows] = block;
       if (rows === 0) continue;
       const seriesBytes = Math.ceil((rows * 4) / 8) * 8;
-      const bytes = readExactly(this.fd, offset, seriesBytes + rows * 16);
+      const bytes = readExactly(this.fd, offset, blockBytes(rows));
       if (!bytes) return false;
       // A copy whose buffer starts 8-byte aligned: the Float64 views need it.
       const buffer = new ArrayBuffer(bytes.length);
