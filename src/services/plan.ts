@@ -350,7 +350,9 @@ function unconfiguredUnits(configured: readonly UnitScopes[], data: LoadResult['
 }
 
 function defaultScope(unit: PlanUnit, region: string): ScopedServiceConfig {
-  return { ...unit, region, traceName: unit.name };
+  // Made for every unconfigured service in every region: written out, not spread.
+  const { name, service, shard } = unit;
+  return shard === undefined ? { name, service, region, traceName: name } : { name, service, shard, region, traceName: name };
 }
 
 /** A region's nominal traffic at a slot of the window (see regionLevelsOn). */
@@ -417,7 +419,9 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
 
   const flags: PlanFlag[] = [];
   if (unit.file === null) flags.push('default-config');
-  flags.push(...shares.flags, ...ratio.flags.filter((f) => f !== 'no-history' && f !== 'unbounded-ratio'));
+  // Thousands of entries: plain loops, no spread (slow before the code is optimized).
+  for (const f of shares.flags) flags.push(f);
+  for (const f of ratio.flags) if (f !== 'no-history' && f !== 'unbounded-ratio') flags.push(f);
   if (noHistory) flags.push('no-history');
   if (unbounded) flags.push('unbounded-ratio');
   // Steered nothing, the region gets no extra traffic: it is inert (apply leaves it alone).
@@ -464,7 +468,12 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
     });
     if (t.exceedsMax) flags.push('exceeds-max');
     if (t.targetMaxCapacity > capacity.max) flags.push('raises-max');
-    planned = { ...t, uniformRequiredCapacity: requiredCapacity(scaledCurrent, uniformMax, headroom) };
+    planned = {
+      requiredCapacity: t.requiredCapacity,
+      targetMinCapacity: t.targetMinCapacity,
+      targetMaxCapacity: t.targetMaxCapacity,
+      uniformRequiredCapacity: requiredCapacity(scaledCurrent, uniformMax, headroom),
+    };
   } else {
     flags.push('capacity-unknown');
   }
@@ -486,8 +495,8 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
     uniformError: uniformMax / ratio.weightedRatio - 1,
     ci95: [ratio.ci95[0], ratio.ci95[1]],
     traceSamples: shares.total,
-    pooledBuckets: [...shares.buckets],
-    deviceContributions: ratio.contributions.map((c) => ({ ...c })),
+    pooledBuckets: shares.buckets.slice(),
+    deviceContributions: ratio.contributions.map((c) => ({ deviceType: c.deviceType, share: c.share, ratio: c.ratio, contribution: c.contribution })),
     currentCapacity: current,
     minCapacity: capacity?.min ?? null,
     maxCapacity: capacity?.max ?? null,
