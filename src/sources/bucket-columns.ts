@@ -532,17 +532,23 @@ class ColumnsReader<K extends ColumnTable> implements ColumnsTable<K> {
       const series = new Int32Array(buffer, 0, rows);
       const t = new Float64Array(buffer, seriesBytes, rows);
       const v = new Float64Array(buffer, seriesBytes + rows * 8, rows);
-      const bucketed = this.table !== 'traffic';
+      // The block's seconds of the day (traffic: the whole day). For whole seconds >= 0 this is
+      // bucketOf's test: bucketOf(t) === b exactly when t % 86400 lies in [start, end).
+      const start = this.table === 'traffic' ? 0 : b * this.bucketMinutes * 60;
+      const end = this.table === 'traffic' ? 86_400 : start + this.bucketMinutes * 60;
+      const local = this.local;
       let latest = Number.NEGATIVE_INFINITY;
+      // Hundreds of thousands of rows, mostly before the loop is optimized: its checks are written
+      // out here (isCopiedTime, isCopiedNumber), not called.
       for (let i = 0; i < rows; i++) {
         const time = t[i] as number;
         const value = v[i] as number;
-        if (!isCopiedTime(time)) return false;
-        if (bucketed && bucketOf(time, this.bucketMinutes) !== b) return false;
-        if (!isCopiedNumber(value)) return false;
+        const second = time % 86_400;
+        if (!(time >= 0 && time < 1e11 && Math.floor(time) === time && !Object.is(time, -0) && second >= start && second < end)) return false;
+        if (!((value === 0 && !Object.is(value, -0)) || (value >= MIN_POSITIVE && value <= MAX_VALUE))) return false;
         if (time > latest) latest = time;
         const s = series[i] as number;
-        let l = this.local[s];
+        let l = local[s];
         if (l === undefined) return false;
         if (l < 0) {
           l = this.adopt(s);
