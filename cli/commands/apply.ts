@@ -1,6 +1,6 @@
 import { EvacError } from '../../src/errors.ts';
 import { renderPlanTable } from '../../src/report/plan-text.ts';
-import { evacuate, type PlanInput } from '../../src/services/evacuate.ts';
+import type { PlanInput } from '../../src/services/evacuate.ts';
 import { AWS_OPTIONS, askYesNo, CLOUDWATCH_OPTIONS, regionTimeoutFromArgs } from '../aws-options.ts';
 import { boolOpt, CONFIG_OPTIONS, type Command, HISTORY_OPTIONS, stringOpt } from '../command.ts';
 import { atFromArgs, configFromArgs, intOpt, terminalWidth } from '../options.ts';
@@ -41,6 +41,7 @@ export const applyCommand: Command = {
     ...AWS_OPTIONS,
   },
   async run(args, io) {
+    const { evacuate } = await import('../../src/services/evacuate.ts');
     const format = stringOpt(args, 'format') ?? 'text';
     if (format !== 'text' && format !== 'json') throw new EvacError(`--format "${format}": expected text or json`);
     const out = (text: string) => (format === 'json' ? io.stderr.write(text) : io.stdout.write(text));
@@ -121,8 +122,3 @@ export const applyCommand: Command = {
     }
   },
 };
-
-/** The capacity metric a plan entry's scope configures, for `evac status`. */
-export { capacityMetricResolver } from '../../src/services/evacuate.ts';
-/** Reads a plan saved by `evac plan --out FILE --format json` (kept here for existing importers). */
-export { readPlanFile } from '../../src/services/plan-file.ts';

@@ -1,8 +1,5 @@
 import path from 'node:path';
 import { EvacError } from '../../src/errors.ts';
-import { renderBacktestSvg } from '../../src/report/backtest-svg.ts';
-import { renderBacktestMarkdown, renderBacktestTable } from '../../src/report/backtest-text.ts';
-import { runBacktest } from '../../src/services/backtest.ts';
 import { parseTime } from '../../src/sources/csv-table.ts';
 import { writeFileAtomic } from '../../src/state/atomic-write.ts';
 import { type Command, stringOpt } from '../command.ts';
@@ -29,6 +26,9 @@ export const backtestCommand: Command = {
     ...DATA_OPTIONS,
   },
   async run(args, io) {
+    const { renderBacktestSvg } = await import('../../src/report/backtest-svg.ts');
+    const { renderBacktestMarkdown, renderBacktestTable } = await import('../../src/report/backtest-text.ts');
+    const { runBacktest } = await import('../../src/services/backtest.ts');
     const format = formatFromArgs(args);
     const config = configFromArgs(args);
     const text = stringOpt(args, 'evacuation');

@@ -1,8 +1,5 @@
 import { EvacError, EXIT, inputError, unwrap } from '../../src/errors.ts';
-import { lakeSql } from '../../src/services/lake-sql.ts';
-import { precompute } from '../../src/services/precompute.ts';
 import type { Dialect } from '../../src/sources/aggregate-sql.ts';
-import { AggregatesSource } from '../../src/sources/aggregates-source.ts';
 import { precomputeOutIssues, readEvacuations, writeDataDir } from '../../src/sources/data-files.ts';
 import { dataFile } from '../../src/sources/data-tables.ts';
 import { boolOpt, type Command, stringOpt } from '../command.ts';
@@ -38,6 +35,9 @@ export const precomputeCommand: Command = {
     ...DATA_OPTIONS,
   },
   async run(args, io) {
+    const { lakeSql } = await import('../../src/services/lake-sql.ts');
+    const { precompute } = await import('../../src/services/precompute.ts');
+    const { AggregatesSource } = await import('../../src/sources/aggregates-source.ts');
     const config = configFromArgs(args);
     const now = atFromArgs(args, io);
     if (boolOpt(args, 'print-sql')) {

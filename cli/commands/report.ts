@@ -3,11 +3,8 @@ import path from 'node:path';
 import { EvacError, EXIT } from '../../src/errors.ts';
 import { DEFAULT_RATIO_THRESHOLD } from '../../src/report/report-diff.ts';
 import { parseFailOn } from '../../src/report/report-gate.ts';
-import { renderReportJunit } from '../../src/report/report-junit.ts';
-import { renderReportMarkdown } from '../../src/report/report-markdown.ts';
 import type { Report } from '../../src/report/report-schema.ts';
 import { reportHeadline, scenarioTitle } from '../../src/report/report-view.ts';
-import { buildReport, readBaselineReport } from '../../src/services/report.ts';
 import { parseNumber } from '../../src/sources/csv-table.ts';
 import { writeFileAtomic } from '../../src/state/atomic-write.ts';
 import { boolOpt, type Command, type ParsedArgs, STALE_OPTIONS, stringOpt } from '../command.ts';
@@ -48,6 +45,9 @@ export const reportCommand: Command = {
     ...DATA_OPTIONS,
   },
   async run(args, io) {
+    const { renderReportJunit } = await import('../../src/report/report-junit.ts');
+    const { renderReportMarkdown } = await import('../../src/report/report-markdown.ts');
+    const { buildReport, readBaselineReport } = await import('../../src/services/report.ts');
     const failOn = parseFailOn(listOpt(args, 'fail-on'));
     if (!failOn.ok) throw new EvacError(failOn.message, { hint: 'e.g. --fail-on exceeds-max,low-samples' });
     const format = formatOpt(args);

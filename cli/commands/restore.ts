@@ -1,6 +1,4 @@
 import { EvacError, EXIT } from '../../src/errors.ts';
-import { restoreSnapshot } from '../../src/services/restore.ts';
-import { findActiveSnapshot } from '../../src/state/snapshot.ts';
 import { AWS_OPTIONS, askYesNo, regionTimeoutFromArgs } from '../aws-options.ts';
 import { boolOpt, type Command, stringOpt } from '../command.ts';
 import { intOpt, textOrJson } from '../options.ts';
@@ -22,6 +20,8 @@ export const restoreCommand: Command = {
     ...AWS_OPTIONS,
   },
   async run(args, io) {
+    const { restoreSnapshot } = await import('../../src/services/restore.ts');
+    const { findActiveSnapshot } = await import('../../src/state/snapshot.ts');
     const format = textOrJson(args);
     const out = (text: string) => (format === 'json' ? io.stderr.write(text) : io.stdout.write(text));
     const stateDir = stringOpt(args, 'state-dir') ?? '.evac-state';

@@ -1,6 +1,4 @@
 import { EvacError, EXIT } from '../../src/errors.ts';
-import { readStatus, waitForTargets } from '../../src/services/status.ts';
-import { findActiveSnapshot, loadSnapshot } from '../../src/state/snapshot.ts';
 import { AWS_OPTIONS, regionTimeoutFromArgs } from '../aws-options.ts';
 import { boolOpt, type Command, stringOpt } from '../command.ts';
 import { intOpt, textOrJson } from '../options.ts';
@@ -19,6 +17,8 @@ export const statusCommand: Command = {
     ...AWS_OPTIONS,
   },
   async run(args, io) {
+    const { readStatus, waitForTargets } = await import('../../src/services/status.ts');
+    const { findActiveSnapshot, loadSnapshot } = await import('../../src/state/snapshot.ts');
     const format = textOrJson(args);
     const stateDir = stringOpt(args, 'state-dir') ?? '.evac-state';
     const file = stringOpt(args, 'snapshot') ?? findActiveSnapshot(stateDir)?.file;

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { EvacError } from '../../src/errors.ts';
-import { openIncident } from '../../src/services/incident.ts';
 import { MANIFEST_FILE } from '../../src/sources/data-files.ts';
 import { regionTimeoutFromArgs } from '../aws-options.ts';
 import { type Command, type ParsedArgs, STALE_OPTIONS, stringOpt } from '../command.ts';
@@ -25,6 +24,7 @@ export const uiCommand: Command = {
   },
   extraHelp: `Keys:\n${keyHelpText()}\n\nColour marks risk (red: exceeds max, yellow: low confidence); NO_COLOR turns it off.`,
   async run(args, io) {
+    const { openIncident } = await import('../../src/services/incident.ts');
     if (!io.stdout.isTTY || !io.stdin?.isTTY) {
       throw new EvacError('evac ui needs an interactive terminal', { hint: 'use "evac plan --format table|markdown|json" in scripts and CI' });
     }

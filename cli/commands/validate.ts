@@ -1,5 +1,4 @@
 import { EXIT, formatIssue } from '../../src/errors.ts';
-import { validate } from '../../src/services/validate.ts';
 import { boolOpt, type Command, stringOpt } from '../command.ts';
 import { textOrJson } from '../options.ts';
 
@@ -15,6 +14,7 @@ export const validateCommand: Command = {
     format: { type: 'string', valueName: 'FMT', description: 'text (default: problems on stderr) or json (the whole report on stdout)' },
   },
   async run(args, io) {
+    const { validate } = await import('../../src/services/validate.ts');
     const configDir = stringOpt(args, 'config') ?? 'metrics-config';
     const dataDir = boolOpt(args, 'no-data') ? undefined : (stringOpt(args, 'data') ?? 'fixtures');
     const format = textOrJson(args);

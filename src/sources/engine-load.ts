@@ -4,11 +4,12 @@ import path from 'node:path';
 import type { InputIssue, Result } from '../errors.ts';
 import type { CapacityRecord, EvacuationWindow, PlanningData, Samples, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { engineWindow, type EngineWindow, type SeriesTable, type SqlEvacuation } from './aggregate-sql.ts';
-import { mergeScanIssues } from './csv-scan.ts';
+import { mergeScanIssues, type ScanResult, type ScanSink } from './csv-scan.ts';
+import { latestInTail } from './csv-tail.ts';
 import { readCapacity, readDemand, readEvacuations, readTraces, readTraffic } from './data-files.ts';
 import { DATA_FILES, dataFile } from './data-tables.ts';
 import { EngineHandle } from './engine-open.ts';
-import { type ParallelOptions, scanSeriesTables, startScanWorkerFor, type TableJob } from './parallel-scan.ts';
+import { type ParallelOptions, type SeriesScanOptions, startScanWorkerFor, startSeriesScan, type TableJob } from './parallel-scan.ts';
 import type { ProgressSink } from './progress-line.ts';
 import { RowLog } from './row-log.ts';
 import { scanTable } from './scan-task.ts';
@@ -109,21 +110,71 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
     const trafficTable = located.get('traffic') ?? null;
     const firstAt = Math.min(options.at, options.from + options.lookbackDays * 86_400);
 
-    // Traffic first: its latest timestamp decides where the history windows can fall.
+    // The CSV tables of demand and traces, on two threads when they are big (see parallel-scan.ts).
+    const wanted: ('demand' | 'traces')[] = options.traces === undefined ? ['traces', 'demand'] : ['demand'];
+    // Demand by bucket when the caller needs only some (one plan): the buckets depend on capacity.
+    const demandBucketsOf = (trafficRead: Samples<TrafficSample>) =>
+      options.demandBuckets && capacity.ok && evacuations.ok
+        ? [...options.demandBuckets({ traffic: trafficRead, traces: [], demand: [], capacity: capacity.data, evacuations: evacuations.data })]
+        : undefined;
+    // Demand on the days capacity was observed as read: the sample nearest each observation (within a bucket) is a row.
+    const bucketSeconds = options.bucketMinutes * 60;
+    const observed = capacity.ok ? capacity.data.flatMap((c) => (c.observedAt === undefined || c.observedAt === null ? [] : [c.observedAt])) : [];
+    const rawDays = [...new Set(observed.flatMap((t) => [t - bucketSeconds, t, t + bucketSeconds].map((x) => Math.floor(x / 86_400))))];
+    const seriesScan = (window: EngineWindow, demandBuckets: number[] | undefined, scanOptions: SeriesScanOptions) => {
+      const demandWindow: EngineWindow = rawDays.length > 0 ? { ...window, rawDays } : window;
+      const csvJobs = wanted.flatMap((key): TableJob[] => {
+        const table = located.get(key);
+        if (table?.format !== 'csv') return [];
+        const demandOnly = key === 'demand' ? { window: demandWindow, ...(demandBuckets ? { buckets: demandBuckets } : {}) } : {};
+        return [{ table: key, file: table.path, bytes: fileBytes(table.path), ...demandOnly }];
+      });
+      const params = { regions: options.regions, bucketMinutes: options.bucketMinutes, window, evacuations: evacuationWindows };
+      return { demandWindow, csvJobs, scan: startSeriesScan(csvJobs, params, { progress: options.progress, ...scanOptions }) };
+    };
+
+    // The traffic table's latest timestamp decides where the history windows can fall; the
+    // table's last lines give it most of the time (exports are mostly in time order, per series
+    // or overall). On that guess, traffic is folded as it is read and, with the worker, the
+    // series tables start now, while this thread reads traffic. Once traffic is read the guess
+    // is checked: when the whole table gives another window (or other demand buckets), what was
+    // read on the guess is read again on the right window, on this thread (slower, never wrong).
+    const guess = trafficTable?.format === 'csv' ? latestInTail(trafficTable.path, 'timestamp') : null;
+    const guessWindow = guess === null ? null : engineWindow(firstAt, guess, options.lookbackDays);
+    const early =
+      worker && guessWindow
+        ? (() => {
+            const demandBuckets = demandBucketsOf([]);
+            return { demandBuckets, ...seriesScan(guessWindow, demandBuckets, { worker, busyHereBytes: fileBytes(trafficTable?.path ?? '') }) };
+          })()
+        : null;
+
     let traffic: Result<Samples<TrafficSample>>;
     let window: EngineWindow;
     if (trafficTable?.format === 'csv') {
-      const log = new RowLog();
-      const scan = scanTable(trafficTable.path, 'traffic', regions, log, options.progress);
-      window = engineWindow(firstAt, log.latest ?? options.at, options.lookbackDays);
+      const scanInto = (sink: ScanSink) => scanTable(trafficTable.path, 'traffic', regions, sink, options.progress);
+      let scan: ScanResult | null;
+      let folded: SeriesFold<'traffic'> | null = null;
+      if (guessWindow !== null) {
+        folded = fold('traffic', guessWindow);
+        scan = scanInto(folded);
+        window = engineWindow(firstAt, folded.latest ?? options.at, options.lookbackDays);
+        if (scan !== null && !sameWindow(window, guessWindow)) {
+          folded = fold('traffic', window);
+          scan = scanInto(folded);
+        }
+      } else {
+        // No guess (the last lines hold no readable time): logged, folded once the latest is known.
+        const log = new RowLog();
+        scan = scanInto(log);
+        window = engineWindow(firstAt, log.latest ?? options.at, options.lookbackDays);
+        folded = fold('traffic', window);
+        log.replay(folded);
+      }
       const issues = scan === null ? [] : mergeScanIssues(trafficTable.path, [scan]);
       if (scan === null) traffic = readTraffic(trafficTable.path, regions);
       else if (issues.length > 0) traffic = { ok: false, issues };
-      else {
-        const folded = fold('traffic', window);
-        log.replay(folded);
-        traffic = { ok: true, data: folded.samples(scan.series) };
-      }
+      else traffic = { ok: true, data: folded.samples(scan.series) };
       if (scan === null && traffic.ok) {
         let latest: number | null = null;
         for (const s of traffic.data) if (latest === null || s.t > latest) latest = s.t;
@@ -139,29 +190,11 @@ export async function loadDataDir(dir: string, options: EngineLoadOptions): Prom
       traffic = readTraffic(dataFile(dir, 'traffic'), regions);
     }
 
-    // The CSV tables of demand and traces together (on two cores when they are big), then the others.
-    const wanted: ('demand' | 'traces')[] = options.traces === undefined ? ['traces', 'demand'] : ['demand'];
-    // Demand by bucket when the caller needs only some (one plan): the buckets depend on capacity.
-    const demandBuckets =
-      options.demandBuckets && traffic.ok && capacity.ok && evacuations.ok
-        ? [...options.demandBuckets({ traffic: traffic.data, traces: [], demand: [], capacity: capacity.data, evacuations: evacuations.data })]
-        : undefined;
-    // Demand on the days capacity was observed as read: the sample nearest each observation (within a bucket) is a row.
-    const bucketSeconds = options.bucketMinutes * 60;
-    const observed = capacity.ok ? capacity.data.flatMap((c) => (c.observedAt === undefined || c.observedAt === null ? [] : [c.observedAt])) : [];
-    const rawDays = [...new Set(observed.flatMap((t) => [t - bucketSeconds, t, t + bucketSeconds].map((x) => Math.floor(x / 86_400))))];
-    const demandWindow: EngineWindow = rawDays.length > 0 ? { ...window, rawDays } : window;
-    const csvJobs = wanted.flatMap((key): TableJob[] => {
-      const table = located.get(key);
-      if (table?.format !== 'csv') return [];
-      const demandOnly = key === 'demand' ? { window: demandWindow, ...(demandBuckets ? { buckets: demandBuckets } : {}) } : {};
-      return [{ table: key, file: table.path, bytes: fileBytes(table.path), ...demandOnly }];
-    });
-    const scanned = await scanSeriesTables(
-      csvJobs,
-      { regions: options.regions, bucketMinutes: options.bucketMinutes, window, evacuations: evacuationWindows },
-      { progress: options.progress, worker },
-    );
+    const demandBuckets = traffic.ok ? demandBucketsOf(traffic.data) : undefined;
+    const confirmed = early !== null && guessWindow !== null && sameWindow(guessWindow, window) && String(early.demandBuckets) === String(demandBuckets);
+    if (early !== null && !confirmed) early.scan.abandon();
+    const { demandWindow, csvJobs, scan } = confirmed ? early : seriesScan(window, demandBuckets, { worker: early === null ? worker : null });
+    const scanned = await scan.finish();
     const series = async <K extends 'demand' | 'traces'>(key: K): Promise<Result<Samples<SamplesOf<K>>>> => {
       const table = located.get(key) ?? null;
       if (!table) return CHECKERS[key](dataFile(dir, key), regions) as Result<Samples<SamplesOf<K>>>;
@@ -197,6 +230,11 @@ async function parquetTable<K extends SeriesTable>(
   if (!read.ok) return read;
   // A Parquet table with no readable rows: the engine reported the problem, or there are none.
   return { ok: true, data: (read.data ?? []) as SamplesOf<K>[] };
+}
+
+/** Whether two windows fold every table alike. */
+function sameWindow(a: EngineWindow, b: EngineWindow): boolean {
+  return a.firstStartDay === b.firstStartDay && a.lastStartDay === b.lastStartDay && a.endDay === b.endDay && String(a.rawDays) === String(b.rawDays);
 }
 
 function fileBytes(file: string): number {

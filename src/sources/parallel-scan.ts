@@ -4,7 +4,7 @@ import type { Samples } from '../model/planning-data.ts';
 import type { SeriesTable } from './aggregate-sql.ts';
 import { mergeScanIssues, type ScanResult } from './csv-scan.ts';
 import type { ProgressSink } from './progress-line.ts';
-import { type FoldParams, runScanTask, type ScanTask } from './scan-task.ts';
+import { type FoldParams, type Part, type ScanTask, type SharedScanResult, type SharedScanWork, scanPart, takeShared } from './scan-task.ts';
 import { type FoldState, SeriesFold } from './series-fold.ts';
 import type { SamplesOf } from './series-samples.ts';
 import { startWorkerThread } from './worker-thread.ts';
@@ -29,21 +29,17 @@ export interface ParallelOptions {
   readonly progress?: ProgressSink | undefined;
 }
 
-/** A part's outcome: the scan (null: the checker must read the file) and its fold. */
-interface Part {
-  readonly scan: ScanResult | null;
-  readonly state: FoldState | null;
-}
-
 /**
  * A worker thread started before it has work (see startScanWorkerFor): it boots while this
  * thread reads what decides its task (the traffic table sets the history window).
  */
 export interface ScanWorker {
-  /** Runs `task` on the thread; afterwards the thread ends. */
-  run(task: ScanTask): Promise<Part>;
+  /** Runs `work` on the thread (see SharedScanWork); afterwards the thread ends. */
+  run(work: SharedScanWork): Promise<SharedScanResult>;
   /** Ends the thread if it was given no task. */
   release(): void;
+  /** Ends the thread, with or without a task (a task's result is then a failure: not used). */
+  stop(): void;
 }
 
 /**
@@ -54,6 +50,9 @@ export function startScanWorkerFor(bytes: number, options: ParallelOptions = {})
   const wanted = options.workers === 'always' || (options.workers !== 'never' && bytes >= PARALLEL_MIN_BYTES && os.availableParallelism() >= 2);
   return wanted ? startScanWorker() : null;
 }
+
+/** A part not read: its table goes to the row-by-row checker. */
+const FAILED: Part = { scan: null, state: null };
 
 /** One worker thread, waiting for its task. */
 export function startScanWorker(): ScanWorker {
@@ -68,20 +67,24 @@ export function startScanWorker(): ScanWorker {
   );
   // A worker that fails (it should not) ends: its table goes to the checker, which names any problem.
   worker.on('error', () => undefined);
-  const failed: Part = { scan: null, state: null };
+  // Without its own part nor the shared tasks it took, the tables they belong to go to the checker.
+  const failed: SharedScanResult = { own: FAILED, shared: [] };
   return {
-    run(task) {
+    run(work) {
       given = true;
       if (ended) return Promise.resolve(failed);
       return new Promise((resolve) => {
         // Its result arrives before it ends; ending without one is a failure.
-        worker.once('message', (part: Part) => resolve(part));
+        worker.once('message', (result: SharedScanResult) => resolve(result));
         void exited.then(() => resolve(failed));
-        worker.postMessage(task);
+        worker.postMessage(work);
       });
     },
     release() {
       if (!given) void worker.terminate();
+    },
+    stop() {
+      void worker.terminate();
     },
   };
 }
@@ -101,60 +104,116 @@ export function startScanWorker(): ScanWorker {
 export async function scanSeriesTables(
   jobs: readonly TableJob[],
   params: FoldParams,
-  options: { readonly progress?: ProgressSink | undefined; readonly worker?: ScanWorker | null | undefined } = {},
+  options: SeriesScanOptions = {},
 ): Promise<(Result<Samples<SamplesOf<SeriesTable>>> | null)[]> {
+  return startSeriesScan(jobs, params, options).finish();
+}
+
+export interface SeriesScanOptions {
+  readonly progress?: ProgressSink | undefined;
+  readonly worker?: ScanWorker | null | undefined;
+  /** Bytes this thread reads elsewhere while the worker reads its part (they count in the even share). */
+  readonly busyHereBytes?: number | undefined;
+}
+
+/** Series tables being read (see startSeriesScan). */
+export interface SeriesScan {
+  /** Reads this thread's part, then adds up the parts: per table, what scanSeriesTables returns. */
+  finish(): Promise<(Result<Samples<SamplesOf<SeriesTable>>> | null)[]>;
+  /** Drops the read, ending the worker's part (its parameters turned out wrong). */
+  abandon(): void;
+}
+
+/**
+ * Starts `scanSeriesTables`: the worker's part runs from now on, this thread's runs in `finish`,
+ * so that this thread can read something else meanwhile (`busyHereBytes` of it).
+ */
+export function startSeriesScan(jobs: readonly TableJob[], params: FoldParams, options: SeriesScanOptions = {}): SeriesScan {
   const whole = (job: TableJob): ScanTask => ({ ...params, window: job.window ?? params.window, file: job.file, table: job.table, buckets: job.buckets });
   const { worker } = options;
-  const lanes = worker ? shareOut(jobs, whole) : jobs.map((job, i): Lane => ({ job: i, task: whole(job), away: false }));
-  const awayLane = lanes.find((lane) => lane.away);
-  if (!awayLane) worker?.release();
-  const away = awayLane && worker ? worker.run(awayLane.task) : null;
-  const here = lanes.map((lane) => (lane.away ? null : runHere(lane.task, options.progress)));
-  const parts = await Promise.all(here.map((part) => part ?? (away as Promise<Part>)));
-  return jobs.map((job, i) => {
-    const merged = merge(
-      job,
-      params,
-      parts.filter((_, l) => lanes[l]?.job === i),
-    );
-    if (merged !== 'refold') return merged;
-    // Fractions summed in two ranges: read again in one pass (see above).
-    const again = merge(job, params, [runHere(whole(job), options.progress)]);
-    return again === 'refold' ? null : again;
-  });
+  const lanes = worker ? shareOut(jobs, whole, options.busyHereBytes ?? 0) : jobs.map((job, i): Lane => ({ job: i, task: whole(job), on: 'here' }));
+  const ownLane = lanes.find((lane) => lane.on === 'away');
+  const shared = lanes.flatMap((lane) => (lane.on === 'shared' ? [lane.task] : []));
+  const next = new SharedArrayBuffer(4);
+  if (!ownLane) worker?.release();
+  const away = ownLane && worker ? worker.run({ own: ownLane.task, shared, next }) : null;
+  return {
+    async finish() {
+      const here = lanes.map((lane) => (lane.on === 'here' ? scanPart(lane.task, options.progress) : null));
+      const sharedParts = new Map<number, Part>();
+      for (let index = takeShared({ shared, next }); index >= 0; index = takeShared({ shared, next })) {
+        sharedParts.set(index, scanPart(shared[index] as ScanTask, options.progress));
+      }
+      const result = await away;
+      for (const { index, part } of result?.shared ?? []) sharedParts.set(index, part);
+      let sharedIndex = 0;
+      const parts = lanes.map((lane, l) => {
+        if (lane.on === 'here') return here[l] as Part;
+        if (lane.on === 'away') return result?.own ?? FAILED;
+        return sharedParts.get(sharedIndex++) ?? FAILED;
+      });
+      return jobs.map((job, i) => {
+        const merged = merge(
+          job,
+          params,
+          parts.filter((_, l) => lanes[l]?.job === i),
+        );
+        if (merged !== 'refold') return merged;
+        // Fractions summed in several ranges: read again in one pass (see above).
+        const again = merge(job, params, [scanPart(whole(job), options.progress)]);
+        return again === 'refold' ? null : again;
+      });
+    },
+    abandon() {
+      worker?.stop();
+    },
+  };
 }
 
 /** A task and its thread; a table's lanes are in file order. */
 interface Lane {
   readonly job: number;
   readonly task: ScanTask;
-  /** On the worker thread, else this one. */
-  readonly away: boolean;
+  /** On the worker thread, on this one, or on whichever takes it first (see SharedScanWork). */
+  readonly on: 'away' | 'here' | 'shared';
 }
+
+/** The share of the worker's part of the trace table, at its end, that either thread takes a range at a time. */
+const SHARED_FRACTION = 0.3;
+/** How many ranges that end is cut into, at most; none is smaller than MIN_SHARED_RANGE. */
+const SHARED_RANGES = 4;
+const MIN_SHARED_RANGE = 512 * 1024;
 
 /**
  * The tables' tasks shared between the worker and this thread, half of the bytes each (see
- * scanSeriesTables). Measured on 2 cores (README, "Large data sets"), one worker sharing
- * evenly beat two workers (one per table, one per half of the trace table) by about 10%, at 1.1M
- * and at 18.1M rows.
+ * scanSeriesTables), counting `busyHereBytes` that this thread reads meanwhile. Measured on 2
+ * cores (README, "Large data sets"), one worker sharing evenly beat two workers (one per table,
+ * one per half of the trace table) by about 10%, at 1.1M and at 18.1M rows. The threads neither
+ * start together (a worker boots for tens of milliseconds, more on a busy machine) nor read at
+ * one speed, so the last 30% of the worker's part is cut into ranges that either thread takes
+ * once done with its own (SharedScanWork): the thread that is ahead takes more of them.
  */
-function shareOut(jobs: readonly TableJob[], whole: (job: TableJob) => ScanTask): Lane[] {
+function shareOut(jobs: readonly TableJob[], whole: (job: TableJob) => ScanTask, busyHereBytes: number): Lane[] {
   const traces = jobs.findIndex((j) => j.table === 'traces');
   const tracesJob = jobs[traces];
-  const rest = jobs.flatMap((job, i): Lane[] => (i === traces ? [] : [{ job: i, task: whole(job), away: false }]));
+  const rest = jobs.flatMap((job, i): Lane[] => (i === traces ? [] : [{ job: i, task: whole(job), on: 'here' }]));
   if (tracesJob === undefined || tracesJob.bytes === 0) return rest;
-  const cut = Math.ceil(jobs.reduce((sum, j) => sum + j.bytes, 0) / 2);
-  if (cut >= tracesJob.bytes) return [{ job: traces, task: whole(tracesJob), away: true }, ...rest];
+  // The last range of the table ends at the end of the file, whatever it has grown to.
+  const range = (start: number, end: number, on: Lane['on']): Lane => ({
+    job: traces,
+    task: { ...whole(tracesJob), range: { start, end: end >= tracesJob.bytes ? Number.MAX_SAFE_INTEGER : end } },
+    on,
+  });
+  const cut = Math.min(tracesJob.bytes, Math.ceil(jobs.reduce((sum, j) => sum + j.bytes, busyHereBytes) / 2));
+  const count = Math.min(SHARED_RANGES, Math.floor((cut * SHARED_FRACTION) / MIN_SHARED_RANGE));
+  const own = count === 0 ? cut : cut - Math.round(cut * SHARED_FRACTION);
+  const bounds = Array.from({ length: count + 1 }, (_, k) => Math.round(own + ((cut - own) * k) / Math.max(1, count)));
   return [
-    { job: traces, task: { ...whole(tracesJob), range: { start: 0, end: cut } }, away: true },
-    { job: traces, task: { ...whole(tracesJob), range: { start: cut, end: Number.MAX_SAFE_INTEGER } }, away: false },
+    range(0, own, 'away'),
+    ...bounds.slice(1).map((end, k) => range(bounds[k] as number, end, 'shared')),
+    ...(cut < tracesJob.bytes ? [range(cut, tracesJob.bytes, 'here')] : []),
     ...rest,
   ];
-}
-
-function runHere(task: ScanTask, progress?: ProgressSink): Part {
-  const { scan, fold } = runScanTask(task, progress);
-  return { scan, state: scan === null ? null : fold.state() };
 }
 
 /** One table's parts in file order: samples, issues, null (the checker reads it), or `refold`. */

@@ -51,14 +51,15 @@ export function readProgress(
   sink: ProgressSink | undefined,
   label: string,
   totalBytes: number,
+  clock: () => number = () => performance.now(),
 ): { readonly step: (bytes: number, rows: number) => void; readonly done: (rows: number) => void } {
-  const start = performance.now();
+  const start = clock();
   let last = start;
   let shown = false;
   return {
     step: (bytes, rows) => {
       if (!sink) return;
-      const now = performance.now();
+      const now = clock();
       if (now - start < PROGRESS_AFTER_MS || now - last < EVERY_MS) return;
       last = now;
       shown = true;
@@ -66,7 +67,7 @@ export function readProgress(
       sink(`reading ${label}: ${p.toFixed(0)}%, ${formatRate(rows / ((now - start) / 1000))} rows/s`);
     },
     done: (rows) => {
-      if (sink && shown) sink(`read ${label}: ${formatRate(rows)} rows in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+      if (sink && shown) sink(`read ${label}: ${formatRate(rows)} rows in ${((clock() - start) / 1000).toFixed(1)} s`);
     },
   };
 }

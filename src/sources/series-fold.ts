@@ -62,6 +62,8 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
   private readonly wanted: Uint8Array | null;
   /** Per series, its latest row in a bucket not wanted: [t, value]. */
   private readonly skipped: [t: number, v: number][] = [];
+  /** The latest timestamp of any row folded, or null before the first. */
+  latest: number | null = null;
 
   constructor(
     private readonly table: K,
@@ -84,6 +86,7 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
 
   row(series: number, t: number, v: number): void {
     if (v % 1 !== 0) this.fractional = true;
+    if (this.latest === null || t > this.latest) this.latest = t;
     const day = Math.floor(t / 86_400);
     const { window } = this;
     // The end's days, past evacuations and the window's raw days as read, whatever their bucket

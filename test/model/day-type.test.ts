@@ -22,6 +22,10 @@ describe('dayTypeOf', () => {
   test('knows IANA zones and refuses others', () => {
     expect(isTimeZone('Europe/Dublin')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
+    expect(isTimeZone('')).toBe(false);
+  });
+  test('knows UTC and the aliases of zones, which the list of canonical zones leaves out', () => {
+    for (const zone of ['UTC', 'Etc/UTC', 'Asia/Kolkata', 'US/Eastern', 'europe/dublin']) expect(isTimeZone(zone), zone).toBe(true);
   });
 });
 

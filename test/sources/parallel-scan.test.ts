@@ -8,11 +8,13 @@ import { EvacError, inputError, unwrap } from '../../src/errors.ts';
 import { planEvacuation } from '../../src/services/plan.ts';
 import { engineWindow } from '../../src/sources/aggregate-sql.ts';
 import { type ScanResult, scanCsv } from '../../src/sources/csv-scan.ts';
+import { latestInTail } from '../../src/sources/csv-tail.ts';
 import { readTraffic } from '../../src/sources/data-files.ts';
 import { DATA_FILES } from '../../src/sources/data-tables.ts';
 import type { DataSource } from '../../src/sources/data-source.ts';
 import { FilesSource, readDataDir } from '../../src/sources/files-source.ts';
 import { type ScanWorker, scanSeriesTables, startScanWorker, type TableJob } from '../../src/sources/parallel-scan.ts';
+import { type Part, type ScanTask, scanPart, takeShared } from '../../src/sources/scan-task.ts';
 import { ROOT } from '../support/run-cli.ts';
 
 const FIXTURES = path.join(ROOT, 'fixtures');
@@ -22,11 +24,11 @@ const AT = [Date.parse('2026-11-23T20:00:00Z') / 1000, Date.parse('2026-11-22T14
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'evac-parallel-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** A copy of the fixtures with the trace table rewritten by `edit`. */
-function fixturesWithTraces(name: string, edit: (lines: string[]) => string[]): string {
+/** A copy of the fixtures with the trace table (or `table`) rewritten by `edit`. */
+function fixturesWithTraces(name: string, edit: (lines: string[]) => string[], table = 'trace-samples.csv'): string {
   const dir = path.join(tmp, name);
   cpSync(FIXTURES, dir, { recursive: true });
-  const file = path.join(dir, 'trace-samples.csv');
+  const file = path.join(dir, table);
   writeFileSync(file, `${edit(readFileSync(file, 'utf8').trimEnd().split('\n')).join('\n')}\n`);
   return dir;
 }
@@ -36,14 +38,16 @@ function rowByRow(dir: string): DataSource {
   return { load: async () => ({ data, unreachable: [], apiCalls: {}, description: `files in ${dir}` }) };
 }
 
-async function samePlans(dir: string): Promise<void> {
+async function samePlans(dir: string, workers: readonly ('always' | 'never')[] = ['always']): Promise<void> {
   const expected = rowByRow(dir);
-  const parallel = new FilesSource(dir, { workers: 'always' });
-  for (const at of AT) {
-    for (const failedRegion of ['us-west-2', 'sa-east-1']) {
-      const want = await planEvacuation({ config, source: expected, failedRegion, at, windowMinutes: 240 });
-      const got = await planEvacuation({ config, source: parallel, failedRegion, at, windowMinutes: 240 });
-      expect(got).toStrictEqual(want);
+  for (const w of workers) {
+    const source = new FilesSource(dir, { workers: w });
+    for (const at of AT) {
+      for (const failedRegion of ['us-west-2', 'sa-east-1']) {
+        const want = await planEvacuation({ config, source: expected, failedRegion, at, windowMinutes: 240 });
+        const got = await planEvacuation({ config, source, failedRegion, at, windowMinutes: 240 });
+        expect(got).toStrictEqual(want);
+      }
     }
   }
 }
@@ -59,6 +63,36 @@ describe('reading big tables on two threads', () => {
     );
     expect(readFileSync(path.join(dir, 'trace-samples.csv'), 'utf8')).toMatch(/\.\d{5}/);
     await samePlans(dir);
+  }, 60_000);
+
+  test('reads on the window the traffic table ends with; when its last lines are not its latest day, reads again: the same plans, on one thread or two', async () => {
+    const file = path.join(FIXTURES, 'device-traffic.csv');
+    const latest = Math.max(...unwrap(readTraffic(file, regions)).map((s) => s.t));
+    expect(latestInTail(file, 'timestamp')).toBe(latest);
+    // The latest day's rows moved to the front: the last lines end a day earlier.
+    const lastDay = Math.floor(latest / 86_400);
+    const dir = fixturesWithTraces(
+      'traffic-out-of-order',
+      ([header, ...rows]) => {
+        const onLastDay = (row: string) => Math.floor(Number(row.split(',')[0]) / 86_400) === lastDay;
+        return [header as string, ...rows.filter(onLastDay), ...rows.filter((row) => !onLastDay(row))];
+      },
+      'device-traffic.csv',
+    );
+    const guess = latestInTail(path.join(dir, 'device-traffic.csv'), 'timestamp');
+    expect(Math.floor((guess ?? 0) / 86_400)).toBeLessThan(lastDay);
+    await samePlans(dir, ['always', 'never']);
+  }, 60_000);
+
+  test('a traffic table whose last lines hold no time the tail reader knows is folded once read whole: the same plans', async () => {
+    // Quoted cells are read by the row-by-row checker (the same values), not by the tail reader.
+    const dir = fixturesWithTraces(
+      'traffic-quoted-tail',
+      (lines) => lines.map((line, i) => (i >= lines.length - 3000 ? line.replace(/^(\d+),/, '"$1",') : line)),
+      'device-traffic.csv',
+    );
+    expect(latestInTail(path.join(dir, 'device-traffic.csv'), 'timestamp')).toBeNull();
+    await samePlans(dir, ['always', 'never']);
   }, 60_000);
 
   test('names bad rows in either half with their line in the whole file, as the checker does', async () => {
@@ -100,6 +134,29 @@ describe('sharing the tables with a worker thread', () => {
     const alone = await read(jobs, null);
     expect(alone.map((r) => (Array.isArray(r) ? r.length : 0)).every((n) => n > 1000)).toBe(true);
     expect(await read(jobs, startScanWorker())).toStrictEqual(alone);
+  }, 60_000);
+
+  test('the ranges either thread takes give the same samples whichever thread takes them', async () => {
+    const jobs = [job('traces', 'trace-samples.csv'), job('demand', 'service-demand.csv')];
+    const alone = await read(jobs, null);
+    // Threads stood in for by this one (the order of taking is what is tested; the real thread is tested above).
+    let offered = 0;
+    const taking = (greedy: boolean): ScanWorker => ({
+      async run(work) {
+        offered = work.shared.length;
+        const shared: { index: number; part: Part }[] = [];
+        // Greedy: takes every shared range before this thread can; else leaves them all to it.
+        if (greedy)
+          for (let index = takeShared(work); index >= 0; index = takeShared(work)) shared.push({ index, part: scanPart(work.shared[index] as ScanTask) });
+        else await new Promise((resolve) => setTimeout(resolve, 50));
+        return { own: scanPart(work.own), shared };
+      },
+      release: () => undefined,
+      stop: () => undefined,
+    });
+    expect(await read(jobs, taking(true))).toStrictEqual(alone);
+    expect(offered).toBeGreaterThan(1);
+    expect(await read(jobs, taking(false))).toStrictEqual(alone);
   }, 60_000);
 
   test('when demand is the bigger table, reads the trace table there and demand here: the same samples', async () => {
