@@ -91,6 +91,9 @@ export class ColumnsWriter {
     this.tmp = path.join(dir, `.${COLUMNS_FILE}.${process.pid}.${Date.now()}.tmp`);
     try {
       mkdirSync(dir, { recursive: true });
+      // An older copy goes first: if writing stops half way, no copy is left beside CSV files it
+      // does not stand for (their times, to the second, and sizes could match).
+      rmSync(path.join(dir, COLUMNS_FILE), { force: true });
       this.fd = openSync(this.tmp, 'wx', 0o644);
     } catch {
       // No copy then (the CSV files' own writes name any problem with the directory).
