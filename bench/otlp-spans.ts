@@ -1,16 +1,23 @@
 /**
- * Writes realistic OTLP/JSON span files for the OTLP benchmark: the OpenTelemetry Collector file
- * exporter's format (one ExportTraceServiceRequest per line), in the exact shape the official
- * SDK's JSON serializer writes (test/sources/otlp/otlp-sdk-shape.test.ts holds it to that).
+ * Writes realistic OTLP span files for the OTLP benchmark, serialized by the official SDK's
+ * serializers from the SDK's span records (ReadableSpan): OTLP/JSON as the OpenTelemetry
+ * Collector's file exporter writes it (one ExportTraceServiceRequest per line, JsonTraceSerializer)
+ * or protobuf (`format: proto`: each request length-prefixed, ProtobufTraceSerializer through
+ * `otlpProtoFile`). The same options and seed give the same spans in either format.
  *
  * Each trace is a fan-out tree of 5 to 50 spans over several services: a SERVER root at the
  * edge (user agent from a mix of apps and browsers), CLIENT -> SERVER pairs for each call
  * between services, CONSUMER spans for queued work, INTERNAL spans inside a service. Spans are
- * batched 512 to a line (the BatchSpanProcessor default), grouped by resource per line.
+ * batched 512 to a request (the BatchSpanProcessor default), grouped by resource in a request.
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
+import { type Attributes, type SpanContext, SpanKind } from '@opentelemetry/api';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { otlpProtoFile } from '../fixtures/generate-otlp.ts';
 import { mulberry32 } from '../src/model/mulberry32.ts';
 
 const SERVICES = [
@@ -35,24 +42,6 @@ const AGENTS = [
   'Roku/DVP-12.5 (12.5.0.4178)',
 ];
 
-interface Span {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  attributes: { key: string; value: { stringValue?: string; intValue?: number } }[];
-  droppedAttributesCount: 0;
-  events: [];
-  droppedEventsCount: 0;
-  status: { code: number };
-  links: [];
-  droppedLinksCount: 0;
-  flags: 257;
-}
-
 export interface OtlpBenchOptions {
   readonly dir: string;
   readonly spans: number;
@@ -60,9 +49,15 @@ export interface OtlpBenchOptions {
   /** Start of the traces, epoch seconds; they spread over `days`. */
   readonly from: number;
   readonly days: number;
+  /** OTLP/JSON lines (`.jsonl`, the default) or length-prefixed protobuf (`.binpb`). */
+  readonly format?: 'json' | 'proto';
   readonly gzip?: boolean;
   readonly seed?: number;
 }
+
+const SCOPE = { name: '@opentelemetry/instrumentation-http', version: '0.210.0' };
+/** Sampled, as every exported span (the SDK writes flags 257: sampled, parent not remote). */
+const SAMPLED = 1;
 
 /** Writes about `spans` spans into `files` files; returns the file names and the spans written. */
 export async function writeOtlpBench(options: OtlpBenchOptions): Promise<{ files: string[]; spans: number }> {
@@ -73,102 +68,102 @@ export async function writeOtlpBench(options: OtlpBenchOptions): Promise<{ files
     return s;
   };
   const pick = <T>(xs: readonly T[]) => xs[(rand() * xs.length) | 0]!;
+  const resources = new Map<string, Resource>();
+  /** One resource per service and region: the serializers group a request's spans by resource identity. */
+  const resourceOf = (service: string, region: string) => {
+    const key = `${service}|${region}`;
+    let resource = resources.get(key);
+    if (resource === undefined) {
+      resource = resourceFromAttributes({
+        'service.name': service,
+        'cloud.region': region,
+        'cloud.provider': 'aws',
+        'deployment.environment.name': 'production',
+        'telemetry.sdk.language': 'nodejs',
+        'telemetry.sdk.name': 'opentelemetry',
+        'telemetry.sdk.version': '2.12.1',
+      });
+      resources.set(key, resource);
+    }
+    return resource;
+  };
+  const proto = options.format === 'proto';
   const perFile = Math.ceil(options.spans / options.files);
   const names: string[] = [];
   let written = 0;
   for (let f = 0; f < options.files; f++) {
-    const file = `${options.dir}/spans-${String(f).padStart(3, '0')}.jsonl${options.gzip ? '.gz' : ''}`;
+    const file = `${options.dir}/spans-${String(f).padStart(3, '0')}.${proto ? 'binpb' : 'jsonl'}${options.gzip ? '.gz' : ''}`;
     names.push(file);
     const out = createWriteStream(file);
     const gz = options.gzip ? createGzip({ level: 1 }) : undefined;
     if (gz) gz.pipe(out);
     const sink = gz ?? out;
-    let batch: { resource: string; region: string; span: Span }[] = [];
+    let batch: ReadableSpan[] = [];
     const flush = async () => {
-      const byResource = new Map<string, Span[]>();
-      for (const b of batch) {
-        const key = `${b.resource}|${b.region}`;
-        const list = byResource.get(key);
-        if (list) list.push(b.span);
-        else byResource.set(key, [b.span]);
-      }
-      const request = {
-        resourceSpans: [...byResource].map(([key, spans]) => {
-          const [service, region] = key.split('|') as [string, string];
-          return {
-            resource: {
-              attributes: [
-                { key: 'service.name', value: { stringValue: service } },
-                { key: 'cloud.region', value: { stringValue: region } },
-                { key: 'cloud.provider', value: { stringValue: 'aws' } },
-                { key: 'deployment.environment.name', value: { stringValue: 'production' } },
-                { key: 'telemetry.sdk.language', value: { stringValue: 'nodejs' } },
-                { key: 'telemetry.sdk.name', value: { stringValue: 'opentelemetry' } },
-                { key: 'telemetry.sdk.version', value: { stringValue: '2.12.1' } },
-              ],
-              droppedAttributesCount: 0,
-            },
-            scopeSpans: [{ scope: { name: '@opentelemetry/instrumentation-http', version: '0.210.0' }, spans }],
-          };
-        }),
-      };
+      const bytes = proto ? otlpProtoFile([batch]) : JsonTraceSerializer.serializeRequest(batch);
+      if (bytes === undefined) throw new Error('the OTLP JSON serializer returned nothing');
       batch = [];
-      if (!sink.write(`${JSON.stringify(request)}\n`)) await once(sink, 'drain');
+      if (!sink.write(bytes)) await once(sink, 'drain');
+      if (!proto && !sink.write('\n')) await once(sink, 'drain');
     };
     for (let n = 0; n < perFile && written < options.spans; ) {
       const traceId = hex(32);
       const region = pick(REGIONS);
       const t0 = options.from + rand() * options.days * 86_400;
       const size = 5 + ((rand() * 46) | 0);
-      const nanos = (t: number) => `${Math.floor(t)}${String(Math.floor((t % 1) * 1e9)).padStart(9, '0')}`;
-      const make = (service: string, parent: string | undefined, kind: number, at: number, attributes: Span['attributes']): Span => {
-        const span: Span = {
-          traceId,
-          spanId: hex(16),
-          ...(parent === undefined ? {} : { parentSpanId: parent }),
-          name: kind === 3 ? 'GET' : `${kind === 5 ? 'process' : 'GET'} /${service}`,
+      const time = (t: number): [number, number] => [Math.floor(t), Math.floor((t % 1) * 1e9)];
+      const make = (service: string, parent: SpanContext | undefined, kind: SpanKind, at: number, attributes: Attributes): SpanContext => {
+        const context: SpanContext = { traceId, spanId: hex(16), traceFlags: SAMPLED, isRemote: false };
+        const startTime = time(at);
+        const endTime = time(at + 0.005 + rand() * 0.1);
+        batch.push({
+          name: kind === SpanKind.CLIENT ? 'GET' : `${kind === SpanKind.CONSUMER ? 'process' : 'GET'} /${service}`,
           kind,
-          startTimeUnixNano: nanos(at),
-          endTimeUnixNano: nanos(at + 0.005 + rand() * 0.1),
-          attributes,
-          droppedAttributesCount: 0,
-          events: [],
-          droppedEventsCount: 0,
+          spanContext: () => context,
+          ...(parent === undefined ? {} : { parentSpanContext: parent }),
+          startTime,
+          endTime,
           status: { code: 0 },
+          attributes,
           links: [],
+          events: [],
+          duration: [endTime[0] - startTime[0], endTime[1] - startTime[1]],
+          ended: true,
+          resource: resourceOf(service, region),
+          instrumentationScope: SCOPE,
+          droppedAttributesCount: 0,
+          droppedEventsCount: 0,
           droppedLinksCount: 0,
-          flags: 257,
-        };
-        batch.push({ resource: service, region, span });
-        return span;
+        });
+        return context;
       };
-      const http = (method: string, route: string, status: number) => [
-        { key: 'http.request.method', value: { stringValue: method } },
-        { key: 'http.route', value: { stringValue: route } },
-        { key: 'url.scheme', value: { stringValue: 'https' } },
-        { key: 'http.response.status_code', value: { intValue: status } },
-        { key: 'network.protocol.version', value: { stringValue: '1.1' } },
-      ];
-      const root = make(SERVICES[0]!, undefined, 2, t0, [
+      const http = (method: string, route: string, status: number): Attributes => ({
+        'http.request.method': method,
+        'http.route': route,
+        'url.scheme': 'https',
+        'http.response.status_code': status,
+        'network.protocol.version': '1.1',
+      });
+      const root = make(SERVICES[0]!, undefined, SpanKind.SERVER, t0, {
         ...http('GET', '/v1/play', 200),
-        { key: 'user_agent.original', value: { stringValue: pick(AGENTS) } },
-        { key: 'client.address', value: { stringValue: `10.${(rand() * 255) | 0}.${(rand() * 255) | 0}.${(rand() * 255) | 0}` } },
-      ]);
+        'user_agent.original': pick(AGENTS),
+        'client.address': `10.${(rand() * 255) | 0}.${(rand() * 255) | 0}.${(rand() * 255) | 0}`,
+      });
       let count = 1;
-      const callers: { service: string; spanId: string }[] = [{ service: SERVICES[0]!, spanId: root.spanId }];
+      const callers: { service: string; context: SpanContext }[] = [{ service: SERVICES[0]!, context: root }];
       while (count < size) {
         const caller = pick(callers);
         const roll = rand();
         if (roll < 0.15 || size - count < 2) {
-          make(caller.service, caller.spanId, 1, t0 + rand() * 0.05, [{ key: 'code.function.name', value: { stringValue: 'render' } }]);
+          make(caller.service, caller.context, SpanKind.INTERNAL, t0 + rand() * 0.05, { 'code.function.name': 'render' });
           count += 1;
           continue;
         }
         const callee = SERVICES[1 + ((rand() * (SERVICES.length - 1)) | 0)]!;
         const at = t0 + rand() * 0.05;
-        const client = make(caller.service, caller.spanId, roll < 0.25 ? 4 : 3, at, http('GET', `/${callee}`, 200));
-        const server = make(callee, client.spanId, roll < 0.25 ? 5 : 2, at + 0.001, http('GET', `/${callee}`, 200));
-        callers.push({ service: callee, spanId: server.spanId });
+        const client = make(caller.service, caller.context, roll < 0.25 ? SpanKind.PRODUCER : SpanKind.CLIENT, at, http('GET', `/${callee}`, 200));
+        const server = make(callee, client, roll < 0.25 ? SpanKind.CONSUMER : SpanKind.SERVER, at + 0.001, http('GET', `/${callee}`, 200));
+        callers.push({ service: callee, context: server });
         count += 2;
       }
       n += count;

@@ -243,7 +243,9 @@ class Scanner {
       if (skip) {
         const nl = buf.indexOf(NEWLINE);
         if (nl === -1 || nl >= end) {
-          if (n === 0) break;
+          // No newline before the range's end: no line starts in the range (the one before it
+          // runs past it), so it holds nothing; the range that line starts in reads it.
+          if (n === 0 || position >= limit) break;
           filled = 0;
           continue;
         }

@@ -56,8 +56,8 @@ export async function readOtlpTraces(options: OtlpReadOptions): Promise<Result<O
       ],
     };
   const setup: SpanFileSetup = { traces: options.traces, bucketSeconds: options.bucketMinutes * 60 };
-  const assembler = new TraceAssembler(setup.bucketSeconds, options.regions);
   const sizes = files.map((f) => statSync(f).size);
+  const assembler = new TraceAssembler(setup.bucketSeconds, options.regions, expectedSpans(files, sizes));
   const threads = options.threads ?? readerThreads(files, sizes);
   const tasks = readTasks(files, sizes, threads, options.rangesFromBytes ?? SPLIT_FROM_BYTES);
   const onBatch = (batch: SpanBatch) => assembler.add(batch);
@@ -65,7 +65,7 @@ export async function readOtlpTraces(options: OtlpReadOptions): Promise<Result<O
   if (threads > 0) results = await readTasksInWorkers(tasks, setup, threads, onBatch);
   else {
     results = [];
-    for (const task of tasks) results.push(await readSpanFile(task, setup, onBatch));
+    for (const task of tasks) results.push(await readSpanFile(task, setup, onBatch, { lend: true, ahead: true }));
   }
   const issues: InputIssue[] = [];
   let linesBefore = 0;
@@ -88,7 +88,8 @@ export const SPLIT_FROM_BYTES = 64 << 20;
 /**
  * The files to read, a plain file of `splitFrom` bytes or more cut in two ranges per reading
  * thread when worker threads read (so that one big file keeps every core busy, and the thread
- * that also assembles, with less time to read, takes fewer ranges).
+ * that also assembles, with less time to read, takes fewer ranges; four were measured to cost
+ * more CPU, as much as a shorter last range saved).
  */
 function readTasks(files: readonly string[], sizes: readonly number[], threads: number, splitFrom: number): SpanFileTask[] {
   const tasks: SpanFileTask[] = [];
@@ -117,6 +118,18 @@ function readTasks(files: readonly string[], sizes: readonly number[], threads: 
 export const THREADS_FROM_BYTES = 128 << 20;
 /** Gzipped OTLP/JSON is about this many times smaller than plain. */
 const GZIP_RATIO = 10;
+
+/** Bytes per span of OTLP/JSON and of protobuf, about the fewest (the SDK writes 500 to 700 and 200 to 300): guesses to make room by. */
+const JSON_BYTES_PER_SPAN = 400;
+const PROTO_BYTES_PER_SPAN = 150;
+
+/** About how many spans `files` (of `sizes` bytes) hold at most, gzip counted unzipped: the room the assembler makes at once. */
+function expectedSpans(files: readonly string[], sizes: readonly number[]): number {
+  let spans = 0;
+  for (const [i, f] of files.entries())
+    spans += (sizes[i]! * (f.endsWith('.gz') ? GZIP_RATIO : 1)) / (OTLP_PROTO_FILE.test(f) ? PROTO_BYTES_PER_SPAN : JSON_BYTES_PER_SPAN);
+  return Math.ceil(spans);
+}
 
 /**
  * How many worker threads read `files` (of `sizes` bytes) besides this thread: none for small

@@ -70,6 +70,11 @@ function hexWord(b: Uint8Array, i: number): number {
   return ((p0 << 24) | (p1 << 16) | (p2 << 8) | p3) >>> 0;
 }
 
+/** The 4 bytes at b[i..i+4) as a big-endian unsigned 32-bit number (what their 8 hex digits give `hexWord`). */
+function word(b: Uint8Array, i: number): number {
+  return ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
+}
+
 const SPAN_NUMBER_LIMIT = 2 ** 32;
 
 /**
@@ -166,6 +171,42 @@ export class SpanBatchBuilder {
       this.idWords[i * 4 + 3] = 0;
       ids[i * 3 + 2] = NO_PARENT;
     } else this.spanId(b, parent, i * 4 + 2, i * 3 + 2);
+    this.rest(i, request, start, attributes);
+  }
+
+  /**
+   * Adds a span of the current resource whose ids are bytes (protobuf): a 16-byte trace id at
+   * b[trace], an 8-byte span id at b[id], an 8-byte parent span id at b[parent] (-1 for a root).
+   * They give the values their hex text (OTLP/JSON) gives `span`. The rest as in `span`.
+   */
+  spanOfBytes(b: Buffer, trace: number, id: number, parent: number, request: boolean, start: number, attributes: PickedAttributes | undefined): void {
+    if (this.n === this.cap) this.grow(this.cap * 2);
+    const i = this.n++;
+    const tws = this.traceWords;
+    tws[i * 4] = word(b, trace);
+    tws[i * 4 + 1] = word(b, trace + 4);
+    tws[i * 4 + 2] = word(b, trace + 8);
+    tws[i * 4 + 3] = word(b, trace + 12);
+    const ids = this.idStrings;
+    const words = this.idWords;
+    ids[i * 3] = HEX_ID;
+    words[i * 4] = word(b, id);
+    words[i * 4 + 1] = word(b, id + 4);
+    ids[i * 3 + 1] = HEX_ID;
+    if (parent < 0) {
+      words[i * 4 + 2] = 0;
+      words[i * 4 + 3] = 0;
+      ids[i * 3 + 2] = NO_PARENT;
+    } else {
+      words[i * 4 + 2] = word(b, parent);
+      words[i * 4 + 3] = word(b, parent + 4);
+      ids[i * 3 + 2] = HEX_ID;
+    }
+    this.rest(i, request, start, attributes);
+  }
+
+  /** What `span` and `spanOfBytes` write besides the ids. */
+  private rest(i: number, request: boolean, start: number, attributes: PickedAttributes | undefined): void {
     this.request[i] = request ? 1 : 0;
     this.occurrence[i] = Math.floor(start / this.bucketSeconds);
     this.ordinal[i] = this.partBase + this.spanNumber + i;
@@ -173,19 +214,25 @@ export class SpanBatchBuilder {
     this.resourceOf[i] = this.services.length - 1;
   }
 
-  /** The spans so far as a batch (call between lines); the builder starts a new one. */
-  take(): SpanBatch {
+  /**
+   * The spans so far as a batch (call between lines); the builder starts a new one. `lent`: the
+   * batch's columns are views of the builder's, valid only until the next span is added (for a
+   * reader that is done with the batch when it returns, as the assembler is), else copies.
+   */
+  take(lent = false): SpanBatch {
     const n = this.n;
+    const part = <T extends Uint32Array | Int32Array | Uint8Array | Float64Array>(a: T, length: number): T =>
+      (lent ? a.subarray(0, length) : a.slice(0, length)) as T;
     const batch: SpanBatch = {
       count: n,
-      traceWords: this.traceWords.slice(0, n * 4),
-      idWords: this.idWords.slice(0, n * 4),
-      idStrings: this.idStrings.slice(0, n * 3),
-      request: this.request.slice(0, n),
-      occurrence: this.occurrence.slice(0, n),
-      ordinal: this.ordinal.slice(0, n),
-      device: this.device.slice(0, n),
-      resource: this.resourceOf.slice(0, n),
+      traceWords: part(this.traceWords, n * 4),
+      idWords: part(this.idWords, n * 4),
+      idStrings: part(this.idStrings, n * 3),
+      request: part(this.request, n),
+      occurrence: part(this.occurrence, n),
+      ordinal: part(this.ordinal, n),
+      device: part(this.device, n),
+      resource: part(this.resourceOf, n),
       services: Int32Array.from(this.services),
       regions: Int32Array.from(this.regions),
       file: this.file,

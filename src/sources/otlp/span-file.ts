@@ -7,6 +7,7 @@ import { attributeNames } from './otlp-attributes.ts';
 import { OTLP_PROTO_FILE } from './otlp-files.ts';
 import { OtlpScanner } from './otlp-scanner.ts';
 import { protoFrames } from './proto-frames.ts';
+import { ProtoScanner } from './proto-scanner.ts';
 import { decodeTraceRequest, ProtoError } from './proto-request.ts';
 import { type SpanBatch, SpanBatchBuilder } from './span-batch.ts';
 
@@ -43,13 +44,17 @@ export const MAX_RANGES = 64;
  * line by the byte scanner, or by JSON.parse when the scanner leaves it (both write the same
  * records, see otlp-scanner.ts). Returns the problems found (a line that is not a request, a span
  * without ids...), with file and line (in the range: see `rangeLines`), up to MAX_ISSUES, then a
- * read error if reading failed; and the number of lines read.
+ * read error if reading failed; and the number of lines read. With `lend`, `emit` is given
+ * batches whose columns are the builder's (see `SpanBatchBuilder.take`): it must be done with
+ * them when it returns (the assembler copies what it keeps; a worker thread posting them must not).
+ * `ahead`: the next bytes of a JSON file are read while its lines are scanned (see `fileLines`;
+ * for a thread that reads alone).
  */
 export async function readSpanFile(
   task: SpanFileTask,
   setup: SpanFileSetup,
   emit: (batch: SpanBatch) => void,
-  stats: SpanFileStats = { scanned: 0, parsed: 0 },
+  { lend = false, ahead = false, stats = { scanned: 0, parsed: 0 } }: { lend?: boolean; ahead?: boolean; stats?: SpanFileStats } = {},
 ): Promise<{ issues: InputIssue[]; lines: number }> {
   const { file } = task;
   const names = attributeNames(setup.traces);
@@ -59,10 +64,11 @@ export async function readSpanFile(
   const scanner = new OtlpScanner(names);
   const issues: InputIssue[] = [];
   const counted = { lines: 0 };
+  const flush = () => emit(builder.take(lend));
   try {
-    if (OTLP_PROTO_FILE.test(file)) await readProtoMessages(file, names, builder, emit, issues, stats);
+    if (OTLP_PROTO_FILE.test(file)) await readProtoMessages(file, names, builder, flush, issues, stats);
     else
-      for await (const { line, bytes, start, end } of fileLines(file, task.range, counted)) {
+      for await (const { line, bytes, start, end } of fileLines(file, task.range, counted, { ahead })) {
         const mark = builder.mark();
         if (scanner.scan(bytes, start, end, builder)) stats.scanned += 1;
         else {
@@ -72,9 +78,9 @@ export async function readSpanFile(
             if (issues.length < MAX_ISSUES) issues.push({ file, line, path, message });
           });
         }
-        if (builder.count >= BATCH_SPANS) emit(builder.take());
+        if (builder.count >= BATCH_SPANS) flush();
       }
-    if (builder.count > 0) emit(builder.take());
+    if (builder.count > 0) flush();
   } catch (error) {
     issues.push({ file, message: `cannot read: ${(error as Error).message}` });
   }
@@ -82,18 +88,21 @@ export async function readSpanFile(
 }
 
 /**
- * Reads an OTLP protobuf file (proto-frames.ts) into the builder: each message decoded into its
- * OTLP/JSON form (proto-request.ts) and read by the same reader as a JSON line, full batches
- * emitted (the caller emits the last). A problem names the message by its number and byte offset.
+ * Reads an OTLP protobuf file (proto-frames.ts) into the builder: each message by the protobuf
+ * scanner, or when the scanner leaves it, decoded into its OTLP/JSON form (proto-request.ts) and
+ * read by the same reader as a JSON line (both write the same records, see proto-scanner.ts);
+ * full batches emitted (the caller emits the last). A problem names the message by its number
+ * and byte offset.
  */
 async function readProtoMessages(
   file: string,
   names: readonly (string | undefined)[],
   builder: SpanBatchBuilder,
-  emit: (batch: SpanBatch) => void,
+  flush: () => void,
   issues: InputIssue[],
   stats: SpanFileStats,
 ): Promise<void> {
+  const scanner = new ProtoScanner(names);
   for await (const frame of protoFrames(file)) {
     const where = `message ${frame.ordinal} (byte ${frame.offset})`;
     const fail = (path: string, message: string) => {
@@ -103,6 +112,13 @@ async function readProtoMessages(
       fail('(framing)', frame.problem);
       return;
     }
+    const mark = builder.mark();
+    if (scanner.scan(frame.bytes, 0, frame.bytes.length, builder)) {
+      stats.scanned += 1;
+      if (builder.count >= BATCH_SPANS) flush();
+      continue;
+    }
+    builder.rollback(mark);
     stats.parsed += 1;
     let request: unknown;
     try {
@@ -113,6 +129,6 @@ async function readProtoMessages(
       continue;
     }
     readRequest(request, names, builder, fail);
-    if (builder.count >= BATCH_SPANS) emit(builder.take());
+    if (builder.count >= BATCH_SPANS) flush();
   }
 }

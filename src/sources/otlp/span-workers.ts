@@ -32,7 +32,7 @@ export async function readTasksInWorkers(
   const readHere = async () => {
     while (next < tasks.length && !failed) {
       const task = next++;
-      results[task] = await readSpanFile(tasks[task]!, setup, onBatch);
+      results[task] = await readSpanFile(tasks[task]!, setup, onBatch, { lend: true });
     }
   };
   try {
@@ -42,15 +42,25 @@ export async function readTasksInWorkers(
         const worker = startWorker(setup);
         workers.push(worker);
         return new Promise<void>((resolve, reject) => {
+          /**
+           * Tasks the thread has and has not finished: up to two, so that the next one waits in the
+           * thread (this thread answers a finished task only between its own reads); the second only
+           * while two or more are left, one for this thread. Resolves when it has none and none are left.
+           */
+          let given = 0;
           const give = () => {
-            if (next === tasks.length) return resolve();
-            const task = next++;
-            worker.postMessage({ task: tasks[task], index: task });
+            while (given < 2 && next < tasks.length && (given === 0 || tasks.length - next >= 2)) {
+              const task = next++;
+              given += 1;
+              worker.postMessage({ task: tasks[task], index: task });
+            }
+            if (given === 0) resolve();
           };
           worker.on('message', (m: WorkerMessage) => {
             if ('batch' in m) onBatch(m.batch);
             else {
               results[m.done] = m.result;
+              given -= 1;
               give();
             }
           });

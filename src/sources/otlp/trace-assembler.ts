@@ -11,6 +11,9 @@ const ROOT = 4;
 const HAS_ROOT = 1;
 const SPLIT = 2;
 
+/** At most this much room is made before spans come (see the constructor). */
+const MAX_EXPECTED_SPANS = 1 << 26;
+
 /** A resource's pair id when its requests are not counted: why. */
 const NO_SERVICE = -1;
 const NO_REGION = -2;
@@ -68,13 +71,17 @@ export class TraceAssembler {
   /**
    * @param bucketSeconds width of a time-of-day bucket: counts are summed per occurrence of each bucket
    * @param regions the regions of evacuation.yaml: requests of other regions are reported, not counted
+   * @param expectedSpans room to make at once (growing by doubling copies the arrays; room never
+   *   written costs address space only, the pages are the system's zeroed ones until touched)
    */
   constructor(
     private readonly bucketSeconds: number,
     private readonly regions: ReadonlySet<string>,
+    expectedSpans = 0,
   ) {
-    this.growTraces(1 << 15);
-    this.growSpans(1 << 16);
+    const spans = Math.max(1 << 16, Math.min(expectedSpans, MAX_EXPECTED_SPANS));
+    this.growTraces(spans >> 2);
+    this.growSpans(spans);
   }
 
   /** Adds a batch of spans (in any order relative to other batches). */

@@ -6,31 +6,12 @@ import { deviceRule } from '../../../src/sources/otlp/device-rules.ts';
 import { readRequestJson } from '../../../src/sources/otlp/json-request.ts';
 import { attributeNames } from '../../../src/sources/otlp/otlp-attributes.ts';
 import { OtlpScanner } from '../../../src/sources/otlp/otlp-scanner.ts';
-import { HEX_ID, NO_PARENT, type SpanBatch, SpanBatchBuilder } from '../../../src/sources/otlp/span-batch.ts';
+import { SpanBatchBuilder } from '../../../src/sources/otlp/span-batch.ts';
 import { otlpLine, SdkSpans, SpanKind } from '../../support/otlp-spans.ts';
+import { spanRecords } from '../../support/span-records.ts';
 
 const traces = TracesConfigSchema.parse({ deviceType: { attribute: 'app.device.type', userAgent: [{ match: '(?i)iphone', device: 'ios' }] } });
 const names = attributeNames(traces);
-
-/** A batch as plain records, strings resolved: what the assembler would receive. */
-function records(batch: SpanBatch) {
-  const s = (i: number) => (i < 0 ? null : batch.strings[i]!);
-  const words = (a: Uint32Array, from: number, n: number) => Array.from(a.subarray(from, from + n), (w) => w.toString(16).padStart(8, '0')).join('');
-  return Array.from({ length: batch.count }, (_, i) => {
-    const [t, id, parent] = [batch.idStrings[i * 3]!, batch.idStrings[i * 3 + 1]!, batch.idStrings[i * 3 + 2]!];
-    return {
-      trace: t === HEX_ID ? words(batch.traceWords, i * 4, 4) : `string:${s(t)}`,
-      span: id === HEX_ID ? words(batch.idWords, i * 4, 2) : `string:${s(id)}`,
-      parent: parent === NO_PARENT ? null : parent === HEX_ID ? words(batch.idWords, i * 4 + 2, 2) : `string:${s(parent)}`,
-      request: batch.request[i] === 1,
-      occurrence: batch.occurrence[i],
-      ordinal: batch.ordinal[i],
-      device: s(batch.device[i]!),
-      service: s(batch.services[batch.resource[i]!]!),
-      region: s(batch.regions[batch.resource[i]!]!),
-    };
-  });
-}
 
 /** Reads a line as evac does (the scanner, JSON.parse for what it leaves), or with JSON.parse only. */
 function read(line: string, how: 'scanner' | 'json') {
@@ -43,7 +24,7 @@ function read(line: string, how: 'scanner' | 'json') {
     builder.rollback(mark);
     readRequestJson(line, names, builder, (path, message) => issues.push(`${path}: ${message}`));
   }
-  return { scanned, issues, records: records(builder.take()) };
+  return { scanned, issues, records: spanRecords(builder.take()) };
 }
 
 // Random OTLP requests, as values; `serialize` writes them with random key order, whitespace and escapes.
