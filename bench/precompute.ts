@@ -10,7 +10,8 @@
  * OUT/precomputed holds a manifest already), then the plans from its output, interleaved, each
  * `--runs` times. `--baseline DIR`: another checkout with its bundle built (e.g. a `git worktree`
  * of main), whose `bin/evac.js` runs each command too, interleaved, as "before". Not part of
- * `npm run bench` (minutes of work and over 1.5 GB of disk).
+ * `npm run bench` (minutes of work and about 1.9 GB of disk: the data set, the precomputed CSV and
+ * its column copy).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

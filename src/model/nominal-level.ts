@@ -16,6 +16,14 @@ export const MIN_DATES_PER_DAY_TYPE = 2;
 export type DayTypeOf = (key: string, t: number) => DayType;
 
 /**
+ * A DayTypeOf that is asked once per key for that key's function of the time (a key's zone found
+ * once, not per cell): give NominalLevels `{ forKey }` instead of a DayTypeOf.
+ */
+export interface DayTypesByKey {
+  forKey(key: string): (t: number) => DayType;
+}
+
+/**
  * Accumulates a time series per key into the nominal level of each time-of-day bucket:
  * the median over UTC dates of the mean of that date's samples in the bucket, over all dates
  * (`level`) or over the dates of one day type (`levelOn`).
@@ -46,12 +54,28 @@ export class NominalLevels {
   constructor(
     private readonly bucketMinutes: number,
     buckets: ReadonlySet<number>,
-    private readonly dayTypeOf?: DayTypeOf,
+    dayTypeOf?: DayTypeOf | DayTypesByKey,
   ) {
     this.slotOf = new Int32Array(bucketsPerDay(bucketMinutes)).fill(-1);
     let slots = 0;
     for (const b of [...buckets].sort((x, y) => x - y)) if (b >= 0 && b < this.slotOf.length) this.slotOf[b] = slots++;
     this.slots = slots;
+    this.byKey = dayTypeOf === undefined ? undefined : typeof dayTypeOf === 'function' ? { forKey: (key) => (t) => dayTypeOf(key, t) } : dayTypeOf;
+  }
+
+  /** How day types are found, per key (see DayTypesByKey), and each key's function, by key id. */
+  private readonly byKey: DayTypesByKey | undefined;
+  private readonly typers: ((t: number) => DayType)[] = [];
+
+  /** Key `id`'s day type function (`key` being its name), or undefined without day types. */
+  private typeOf(id: number, key: string): ((t: number) => DayType) | undefined {
+    if (this.byKey === undefined) return undefined;
+    let typer = this.typers[id];
+    if (typer === undefined) {
+      typer = this.byKey.forKey(key);
+      this.typers[id] = typer;
+    }
+    return typer;
   }
 
   /** Adds one sample (already filtered to the lookback window). */
@@ -113,7 +137,7 @@ export class NominalLevels {
     k.day[i] = day;
     k.sum[i] = value;
     k.count[i] = 1;
-    k.weekend[i] = this.dayTypeOf?.(key, day * 86_400 + bucket * this.bucketMinutes * 60) === 'weekend' ? 1 : 0;
+    k.weekend[i] = this.typeOf(id, key)?.(day * 86_400 + bucket * this.bucketMinutes * 60) === 'weekend' ? 1 : 0;
     k.next[i] = -1;
     const last = this.tail[h] ?? -1;
     if (last >= 0) {

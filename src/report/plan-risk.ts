@@ -29,9 +29,25 @@ export function entryRisks(e: PlanEntry): Risk[] {
   return RISK_ORDER.filter((r) => (r === 'low-confidence' ? low : flags.includes(r)));
 }
 
+/**
+ * `entryRisks`, each entry's found once: for a view that asks them of every entry more than once
+ * (the plan table's marks, its order and its footer, over thousands of entries).
+ */
+export function riskMemo(): (e: PlanEntry) => readonly Risk[] {
+  const known = new Map<PlanEntry, readonly Risk[]>();
+  return (e) => {
+    let risks = known.get(e);
+    if (risks === undefined) {
+      risks = entryRisks(e);
+      known.set(e, risks);
+    }
+    return risks;
+  };
+}
+
 /** The rank of an entry's most urgent risk (0 most urgent); RISK_ORDER.length when it has none. */
-export function riskRank(e: PlanEntry): number {
-  const first = entryRisks(e)[0];
+export function riskRank(e: PlanEntry, risks: (e: PlanEntry) => readonly Risk[] = entryRisks): number {
+  const first = risks(e)[0];
   return first === undefined ? RISK_ORDER.length : RISK_ORDER.indexOf(first);
 }
 
@@ -39,10 +55,10 @@ export function riskRank(e: PlanEntry): number {
  * Entries as a to-do list: risky ones first, most urgent risk first, then the largest shortfall
  * (required above max), then the largest ratio; the others after, in their given order.
  */
-export function orderByRisk(entries: readonly PlanEntry[]): PlanEntry[] {
+export function orderByRisk(entries: readonly PlanEntry[], risks: (e: PlanEntry) => readonly Risk[] = entryRisks): PlanEntry[] {
   const shortfall = (e: PlanEntry) => (e.requiredCapacity ?? 0) - (e.maxCapacity ?? Number.POSITIVE_INFINITY);
   return entries
-    .map((e, i) => ({ e, i, rank: riskRank(e) }))
+    .map((e, i) => ({ e, i, rank: riskRank(e, risks) }))
     .sort((a, b) => {
       if (a.rank !== b.rank) return a.rank - b.rank;
       if (a.rank === RISK_ORDER.length) return a.i - b.i;

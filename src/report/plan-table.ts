@@ -1,14 +1,14 @@
 import { bucketLabel } from '../model/bucket.ts';
 import type { Plan, PlanEntry } from './plan-schema.ts';
-import { entryRisks, orderByRisk, RISK_LEVEL, riskAction } from './plan-risk.ts';
+import { entryRisks, orderByRisk, RISK_LEVEL, type Risk, riskAction, riskMemo } from './plan-risk.ts';
 import { compact, pct, ratio, uniformVerdict } from './plan-view.ts';
 import { type Column, renderTextTable } from './text-table.ts';
 
 const num = (x: number | null): string => (x === null ? '?' : String(x));
 
 /** `!!` for an entry at high risk (exceeds-max, no history, capacity unknown, unreachable), `!` for low confidence. */
-export function riskMark(e: PlanEntry): string {
-  const risks = entryRisks(e);
+export function riskMark(e: PlanEntry, risksOf: (e: PlanEntry) => readonly Risk[] = entryRisks): string {
+  const risks = risksOf(e);
   if (risks.length === 0) return '';
   return risks.some((r) => RISK_LEVEL[r] === 'high') ? '!!' : '!';
 }
@@ -17,12 +17,13 @@ export function riskMark(e: PlanEntry): string {
  * The columns of the terminal plan table. Fitting a terminal drops the least needed first
  * (devices, demand, current, traces, CI, flags, the uniform comparison, max) and then cuts long
  * service names: the ratio, the target (min -> target) and the required capacity always stay.
- * With a window, `worst at` says when each entry's worst bucket starts.
+ * With a window, `worst at` says when each entry's worst bucket starts. `risks`: each entry's
+ * risks (see riskMemo).
  */
-export function planTableColumns(plan: Plan): Column<PlanEntry>[] {
+export function planTableColumns(plan: Plan, risks: (e: PlanEntry) => readonly Risk[] = entryRisks): Column<PlanEntry>[] {
   const worst: Column<PlanEntry>[] = plan.windowMinutes > 0 ? [{ header: 'worst at', value: (e) => bucketLabel(e.bucket, plan.bucketMinutes) }] : [];
   return [
-    { header: '!', value: riskMark },
+    { header: '!', value: (e) => riskMark(e, risks) },
     { header: 'service', value: (e) => e.service, shrink: true },
     { header: 'region', value: (e) => e.region },
     ...worst,
@@ -50,11 +51,14 @@ export function planTableColumns(plan: Plan): Column<PlanEntry>[] {
     {
       header: 'top devices',
       dropOrder: 0,
-      value: (e) =>
-        e.deviceContributions
-          .slice(0, 3)
-          .map((c) => `${c.deviceType} ${(c.share * 100).toFixed(0)}%`)
-          .join(', '),
+      value: (e) => {
+        let text = '';
+        for (let i = 0; i < e.deviceContributions.length && i < 3; i++) {
+          const c = e.deviceContributions[i] as PlanEntry['deviceContributions'][number];
+          text += `${i > 0 ? ', ' : ''}${c.deviceType} ${(c.share * 100).toFixed(0)}%`;
+        }
+        return text;
+      },
     },
     { header: 'flags', value: (e) => e.flags.join(' '), dropOrder: 5 },
   ];
@@ -69,27 +73,33 @@ export interface PlanTableOptions {
   readonly color?: boolean;
 }
 
-/** The plan's rows as a to-do list: risky rows first (RISK_ORDER), coloured when asked. */
-export function renderPlanRows(plan: Plan, options: PlanTableOptions = {}): string {
+/** The plan's rows as a to-do list: risky rows first (RISK_ORDER), coloured when asked. `risks`: each entry's risks (see riskMemo). */
+export function renderPlanRows(plan: Plan, options: PlanTableOptions = {}, risks: (e: PlanEntry) => readonly Risk[] = riskMemo()): string {
   return renderTextTable({
-    columns: planTableColumns(plan),
-    rows: orderByRisk(plan.services),
+    columns: planTableColumns(plan, risks),
+    rows: orderByRisk(plan.services, risks),
     ...(options.width === undefined ? {} : { maxWidth: options.width }),
-    ...(options.color ? { rowStyle: (e: PlanEntry) => ({ '!!': ANSI.red, '!': ANSI.yellow })[riskMark(e)] } : {}),
+    ...(options.color ? { rowStyle: (e: PlanEntry) => ({ '!!': ANSI.red, '!': ANSI.yellow })[riskMark(e, risks)] } : {}),
   });
 }
 
 /** At most this many risks are spelled out under the table; the rest are counted. */
 export const MAX_RISK_LINES = 12;
 
-/** The footer of the to-do list: each risk of each risky entry, most urgent first, with what to do. */
-export function riskFooter(plan: Plan): string[] {
-  const risks = orderByRisk(plan.services).flatMap((e) => entryRisks(e).map((r) => [e, r] as const));
-  if (risks.length === 0) return ['No risky entries: every target can be reached with confidence.'];
-  // Only the lines shown are written out (a big plan has thousands of risks).
-  const shown = risks.slice(0, MAX_RISK_LINES).map(([e, r]) => `${RISK_LEVEL[r] === 'high' ? '!!' : '! '} ${riskAction(e, r)}`);
-  if (risks.length > shown.length) shown.push(`   ... and ${risks.length - shown.length} more (evac plan --format markdown lists every entry)`);
-  return [`To do (${risks.length} risk${risks.length > 1 ? 's' : ''}, most urgent first):`, ...shown];
+/** The footer of the to-do list: each risk of each risky entry, most urgent first, with what to do. `risks`: each entry's risks (see riskMemo). */
+export function riskFooter(plan: Plan, risks: (e: PlanEntry) => readonly Risk[] = entryRisks): string[] {
+  // Only the lines shown are written out, the rest counted (a big plan has thousands of risks).
+  const shown: string[] = [];
+  let count = 0;
+  for (const e of orderByRisk(plan.services, risks)) {
+    for (const r of risks(e)) {
+      count += 1;
+      if (shown.length < MAX_RISK_LINES) shown.push(`${RISK_LEVEL[r] === 'high' ? '!!' : '! '} ${riskAction(e, r)}`);
+    }
+  }
+  if (count === 0) return ['No risky entries: every target can be reached with confidence.'];
+  if (count > shown.length) shown.push(`   ... and ${count - shown.length} more (evac plan --format markdown lists every entry)`);
+  return [`To do (${count} risk${count > 1 ? 's' : ''}, most urgent first):`, ...shown];
 }
 
 /**

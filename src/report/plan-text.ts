@@ -1,5 +1,6 @@
 import type { Plan } from './plan-schema.ts';
 import { flagLegend, pct, planHeadline, summarizePlan } from './plan-view.ts';
+import { riskMemo } from './plan-risk.ts';
 import { type PlanTableOptions, planTableColumns, renderPlanRows, riskFooter, wrapLine } from './plan-table.ts';
 import { renderMarkdownTable } from './text-table.ts';
 
@@ -13,8 +14,10 @@ export function renderPlanTable(plan: Plan, width?: number, options: Omit<PlanTa
   const head = [planHeadline(plan), `Data: ${plan.source}, history to ${plan.dataEnd}`, ''];
   for (const u of plan.unreachableRegions) head.push(`! ${unreachableNote(plan, u)}`);
   for (const w of plan.warnings) head.push(`! warning: ${w}`);
-  const table = renderPlanRows(plan, { ...options, ...(width === undefined ? {} : { width }) });
-  const lines = ['', ...riskFooter(plan), ''];
+  // Each entry's risks are asked for its mark, its rank and the footer: found once.
+  const risks = riskMemo();
+  const table = renderPlanRows(plan, { ...options, ...(width === undefined ? {} : { width }) }, risks);
+  const lines = ['', ...riskFooter(plan, risks), ''];
   lines.push(
     `${s.entries} service-regions; uniform scaling would under-scale ${s.underScaled.length} and over-scale ${s.overScaled.length} (beyond ±5%); ${s.exceedsMax.length} exceed max capacity; ${s.lowConfidence.length} low-confidence.`,
   );

@@ -28,34 +28,56 @@ export function renderTextTable<Row>({
   readonly maxWidth?: number /** Wraps a whole row's line, e.g. in a colour; widths are measured without it. */;
   readonly rowStyle?: (row: Row) => ((line: string) => string) | undefined;
 }): string {
+  // Each cell is made once, column by column (a plan's table has thousands of rows): the widths,
+  // the columns dropped to fit and the lines all read these.
+  const cellsOf = new Map<Column<Row>, string[]>();
+  const widthOf = new Map<Column<Row>, number>();
+  for (const c of all) {
+    const cells: string[] = new Array(rows.length);
+    let width = c.header.length;
+    for (let r = 0; r < rows.length; r++) {
+      const cell = c.value(rows[r] as Row);
+      cells[r] = cell;
+      if (cell.length > width) width = cell.length;
+    }
+    cellsOf.set(c, cells);
+    widthOf.set(c, width);
+  }
+  const tableWidth = (cs: readonly Column<Row>[]) => cs.reduce((a, c) => a + (widthOf.get(c) ?? 0), 2 * (cs.length - 1));
   let columns = all;
   if (maxWidth !== undefined) {
     const droppable = all.filter((c) => c.dropOrder !== undefined).sort((a, b) => (a.dropOrder ?? 0) - (b.dropOrder ?? 0));
-    while (tableWidth(columns, rows) > maxWidth && droppable.length > 0) {
+    while (tableWidth(columns) > maxWidth && droppable.length > 0) {
       const drop = droppable.shift();
       columns = columns.filter((c) => c !== drop);
     }
   }
-  let cells = rows.map((r) => columns.map((c) => c.value(r)));
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => (row[i] ?? '').length)));
-  const over = maxWidth === undefined ? 0 : widths.reduce((a, w) => a + w, 2 * (columns.length - 1)) - maxWidth;
+  const cells = columns.map((c) => cellsOf.get(c) ?? []);
+  const widths = columns.map((c) => widthOf.get(c) ?? 0);
+  const over = maxWidth === undefined ? 0 : tableWidth(columns) - maxWidth;
   const shrink = columns.findIndex((c) => c.shrink);
   if (over > 0 && shrink >= 0) {
     const w = Math.max(columns[shrink]?.header.length ?? 0, 8, (widths[shrink] ?? 0) - over);
     widths[shrink] = w;
-    cells = cells.map((row) => row.map((cell, i) => (i === shrink && cell.length > w ? `${cell.slice(0, w - 1)}…` : cell)));
+    cells[shrink] = (cells[shrink] ?? []).map((cell) => (cell.length > w ? `${cell.slice(0, w - 1)}…` : cell));
   }
-  const pad = (text: string, i: number) => (columns[i]?.align === 'right' ? text.padStart(widths[i] ?? 0) : text.padEnd(widths[i] ?? 0));
-  const line = (row: readonly string[]) =>
-    row
-      .map((cell, i) => pad(cell, i))
-      .join('  ')
-      .trimEnd();
-  const styled = (row: readonly string[], i: number) => {
-    const style = rowStyle?.(rows[i] as Row);
-    return style ? style(line(row)) : line(row);
+  const right = columns.map((c) => c.align === 'right');
+  const line = (cellOf: (i: number) => string) => {
+    let text = '';
+    for (let i = 0; i < columns.length; i++) {
+      const cell = cellOf(i);
+      const w = widths[i] ?? 0;
+      text += `${i > 0 ? '  ' : ''}${right[i] ? cell.padStart(w) : cell.padEnd(w)}`;
+    }
+    return text.trimEnd();
   };
-  return [line(columns.map((c) => c.header)), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(styled)].join('\n');
+  const out = [line((i) => columns[i]?.header ?? ''), widths.map((w) => '-'.repeat(w)).join('  ')];
+  for (let r = 0; r < rows.length; r++) {
+    const text = line((i) => cells[i]?.[r] ?? '');
+    const style = rowStyle?.(rows[r] as Row);
+    out.push(style ? style(text) : text);
+  }
+  return out.join('\n');
 }
 
 /** A GitHub-flavoured Markdown table; pipes in cells are escaped. */
@@ -64,10 +86,4 @@ export function renderMarkdownTable<Row>({ columns, rows }: TableInput<Row>): st
   const head = `| ${columns.map((c) => esc(c.header)).join(' | ')} |`;
   const rule = `|${columns.map((c) => (c.align === 'right' ? '---:' : '---')).join('|')}|`;
   return [head, rule, ...rows.map((r) => `| ${columns.map((c) => esc(c.value(r))).join(' | ')} |`)].join('\n');
-}
-
-function tableWidth<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): number {
-  let width = 2 * (columns.length - 1);
-  for (const c of columns) width += Math.max(c.header.length, ...rows.map((r) => c.value(r).length));
-  return width;
 }

@@ -1,7 +1,7 @@
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import { type DayType, type DayTypeRule, dayTypeOf } from '../model/day-type.ts';
 import { getOrInsert } from '../model/get-or-insert.ts';
-import { type DayTypeOf, NominalLevels } from '../model/nominal-level.ts';
+import { type DayTypesByKey, NominalLevels } from '../model/nominal-level.ts';
 import { NearestSample } from '../model/capacity-rescale.ts';
 import type { BucketCounts } from '../model/trace-shares.ts';
 import { type CapacityRecord, drainOnce, type PlanningData } from '../model/planning-data.ts';
@@ -110,23 +110,22 @@ export function buildPlanIndex(
   // Keys start with the region: its zone decides the day type of each date.
   // Each key's zone found once (not a split key per cell; 'UTC' for a region without one), and
   // each zone's day types by minute since the epoch (a small integer key, unlike the time).
-  const zones = new Map<string, { readonly zone: string; readonly byMinute: Map<number, DayType> }>();
   const byZone = new Map<string, Map<number, DayType>>();
-  const typeOf: DayTypeOf | undefined = dayTypes
-    ? (k, t) => {
-        let z = zones.get(k);
-        if (z === undefined) {
+  const typeOf: DayTypesByKey | undefined = dayTypes
+    ? {
+        forKey: (k) => {
           const zone = dayTypes.timeZones[splitKey(k)[0]] ?? 'UTC';
-          z = { zone, byMinute: getOrInsert(byZone, zone, () => new Map()) };
-          zones.set(k, z);
-        }
-        if (t % 60 !== 0) return dayTypeOf(t, z.zone);
-        let type = z.byMinute.get(t / 60);
-        if (type === undefined) {
-          type = dayTypeOf(t, z.zone);
-          z.byMinute.set(t / 60, type);
-        }
-        return type;
+          const byMinute = getOrInsert(byZone, zone, () => new Map<number, DayType>());
+          return (t) => {
+            if (t % 60 !== 0) return dayTypeOf(t, zone);
+            let type = byMinute.get(t / 60);
+            if (type === undefined) {
+              type = dayTypeOf(t, zone);
+              byMinute.set(t / 60, type);
+            }
+            return type;
+          };
+        },
       }
     : undefined;
   const keys = new Keys();
@@ -167,9 +166,20 @@ export function buildPlanIndex(
       if (!keep(t)) return;
       let counts = seriesCounts[series];
       if (counts === undefined) {
-        const [region, service, device] = traceRows.names[series] as [string, string, string];
-        const byDevice = getOrInsert(traceCounts, keys.of(region, service), () => new Map<string, BucketCounts>());
-        counts = getOrInsert(byDevice, device, () => new SlabCounts(slab, series * slots, slotOf)) as SlabCounts;
+        // Once per series (tens of thousands): indexed reads and no closure made.
+        const names = traceRows.names[series] as readonly string[];
+        const k = keys.of(names[0] as string, names[1] as string);
+        const device = names[2] as string;
+        let byDevice = traceCounts.get(k);
+        if (byDevice === undefined) {
+          byDevice = new Map<string, BucketCounts>();
+          traceCounts.set(k, byDevice);
+        }
+        counts = byDevice.get(device) as SlabCounts | undefined;
+        if (counts === undefined) {
+          counts = new SlabCounts(slab, series * slots, slotOf);
+          byDevice.set(device, counts);
+        }
         seriesCounts[series] = counts;
       }
       counts.add(bucketOf(t, bucketMinutes), count);

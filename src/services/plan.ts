@@ -14,6 +14,7 @@ import type { DataSource, LoadResult } from '../sources/data-source.ts';
 import { dataBoundProblem } from '../sources/number-bounds.ts';
 import { FUTURE_TOLERANCE_SECONDS, STALE_DATA_SECONDS } from './data-age.ts';
 import { planBuckets } from './plan-buckets.ts';
+import type { DayType } from '../model/day-type.ts';
 import { buildPlanIndex, type DayTypes, type PlanIndex, regionDayType, regionLevels, regionLevelsOn } from './plan-index.ts';
 
 export interface PlanOptions {
@@ -104,8 +105,9 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
   // Each region's nominal traffic at each slot, the same for every entry: found once.
   const windowSlots = windowBuckets.map((bucket, k) => {
     const t = times[k] ?? at;
-    const levels = new Map(evac.regions.map((region) => [region, regionLevelsOn(index, region, bucket, regionDayType(dayTypes, region, t))]));
-    return { bucket, t, levels };
+    const types = new Map(evac.regions.map((region) => [region, regionDayType(dayTypes, region, t)]));
+    const levels = new Map(evac.regions.map((region) => [region, regionLevelsOn(index, region, bucket, types.get(region))]));
+    return { bucket, t, types, levels };
   });
 
   const units = [...configured, ...unconfiguredUnits(configured, data, healthyRegions)];
@@ -335,8 +337,10 @@ function unconfiguredUnits(configured: readonly UnitScopes[], data: LoadResult['
   for (const c of data.capacity) if (!known.has(c.service)) names.add(c.service);
   for (const samples of [data.demand, data.traces]) {
     // A compact store names its series once: the service is their second name.
-    if (samples.rows) for (const series of samples.rows.names) names.add(series[1] as string);
-    else for (const r of samples) names.add(r.service);
+    if (samples.rows) {
+      const all = samples.rows.names;
+      for (let i = 0; i < all.length; i++) names.add((all[i] as readonly string[])[1] as string);
+    } else for (const r of samples) names.add(r.service);
   }
   for (const name of known) names.delete(name);
   return [...names].sort().map((name) => {
@@ -346,7 +350,9 @@ function unconfiguredUnits(configured: readonly UnitScopes[], data: LoadResult['
 }
 
 function defaultScope(unit: PlanUnit, region: string): ScopedServiceConfig {
-  return { ...unit, region, traceName: unit.name };
+  // Made for every unconfigured service in every region: written out, not spread.
+  const { name, service, shard } = unit;
+  return shard === undefined ? { name, service, region, traceName: name } : { name, service, shard, region, traceName: name };
 }
 
 /** A region's nominal traffic at a slot of the window (see regionLevelsOn). */
@@ -358,8 +364,16 @@ interface EntryInput {
   readonly unit: UnitScopes;
   readonly failedRegion: string;
   readonly weight: number;
-  /** Each bucket of the window with the time it is planned for (its day type), and each region's nominal traffic there (regionLevelsOn). */
-  readonly windowSlots: readonly { readonly bucket: number; readonly t: number; readonly levels: ReadonlyMap<string, RegionLevelsAt> }[];
+  /**
+   * Each bucket of the window with the time it is planned for, each region's day type then and
+   * its nominal traffic there (regionLevelsOn).
+   */
+  readonly windowSlots: readonly {
+    readonly bucket: number;
+    readonly t: number;
+    readonly types: ReadonlyMap<string, DayType | undefined>;
+    readonly levels: ReadonlyMap<string, RegionLevelsAt>;
+  }[];
   readonly dayTypes: DayTypes;
   readonly config: LoadedConfig;
 }
@@ -376,13 +390,19 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
   // the most capacity is the one with the most predicted demand (nominal demand x ratio).
   const unitKey = index.key(scope.region, scope.name);
   const timed = windowSlots.length > 1 && (index.capacity.get(unitKey)?.observedAt ?? null) !== null;
-  const slotDemand = timed ? windowSlots.map(({ bucket, t }) => index.demand.levelOn(unitKey, bucket, regionDayType(dayTypes, scope.region, t))?.value) : [];
+  const typeAt = (slot: EntryInput['windowSlots'][number]) =>
+    slot.types.has(scope.region) ? slot.types.get(scope.region) : regionDayType(dayTypes, scope.region, slot.t);
+  const slotDemand = timed ? windowSlots.map((slot) => index.demand.levelOn(unitKey, slot.bucket, typeAt(slot))?.value) : [];
   const byDemand = timed && slotDemand.every((v) => v !== undefined);
-  let peak: { bucket: number; t: number; shares: TraceShares; ratio: EvacuationRatio; fallback: boolean; score: number } | undefined;
+  let peak:
+    | { slot: EntryInput['windowSlots'][number]; bucket: number; t: number; shares: TraceShares; ratio: EvacuationRatio; fallback: boolean; score: number }
+    | undefined;
   let uniformMax = 0;
   let noHistory = false;
   let unbounded = false;
-  for (const [k, { bucket, t, levels }] of windowSlots.entries()) {
+  for (let k = 0; k < windowSlots.length; k++) {
+    const slot = windowSlots[k] as EntryInput['windowSlots'][number];
+    const { bucket, t, levels } = slot;
     const shares = traceShares(counts, bucket, index.bucketCount, minSamples);
     const healthy = levels.get(scope.region) ?? regionLevelsOn(index, scope.region, bucket, regionDayType(dayTypes, scope.region, t));
     const failed = levels.get(failedRegion) ?? regionLevelsOn(index, failedRegion, bucket, regionDayType(dayTypes, failedRegion, t));
@@ -392,21 +412,23 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
     if (ratio.flags.includes('no-history')) noHistory = true;
     if (ratio.flags.includes('unbounded-ratio')) unbounded = true;
     const score = byDemand ? ratio.weightedRatio * (slotDemand[k] ?? 0) : ratio.weightedRatio;
-    if (!peak || score > peak.score) peak = { bucket, t, shares, ratio, fallback: healthy.fallback || failed.fallback, score };
+    if (!peak || score > peak.score) peak = { slot, bucket, t, shares, ratio, fallback: healthy.fallback || failed.fallback, score };
   }
   if (!peak) throw new Error('planEntry requires at least one bucket');
   const { shares, ratio } = peak;
 
   const flags: PlanFlag[] = [];
   if (unit.file === null) flags.push('default-config');
-  flags.push(...shares.flags, ...ratio.flags.filter((f) => f !== 'no-history' && f !== 'unbounded-ratio'));
+  // Thousands of entries: plain loops, no spread (slow before the code is optimized).
+  for (const f of shares.flags) flags.push(f);
+  for (const f of ratio.flags) if (f !== 'no-history' && f !== 'unbounded-ratio') flags.push(f);
   if (noHistory) flags.push('no-history');
   if (unbounded) flags.push('unbounded-ratio');
   // Steered nothing, the region gets no extra traffic: it is inert (apply leaves it alone).
   const receiving = weight > 0;
   if (!receiving) flags.push('not-receiving');
 
-  const demandLevel = index.demand.levelOn(unitKey, peak.bucket, regionDayType(dayTypes, scope.region, peak.t));
+  const demandLevel = index.demand.levelOn(unitKey, peak.bucket, typeAt(peak.slot));
   const nominalDemand = demandLevel?.value;
 
   const capacity = index.capacity.get(unitKey);
@@ -446,7 +468,12 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
     });
     if (t.exceedsMax) flags.push('exceeds-max');
     if (t.targetMaxCapacity > capacity.max) flags.push('raises-max');
-    planned = { ...t, uniformRequiredCapacity: requiredCapacity(scaledCurrent, uniformMax, headroom) };
+    planned = {
+      requiredCapacity: t.requiredCapacity,
+      targetMinCapacity: t.targetMinCapacity,
+      targetMaxCapacity: t.targetMaxCapacity,
+      uniformRequiredCapacity: requiredCapacity(scaledCurrent, uniformMax, headroom),
+    };
   } else {
     flags.push('capacity-unknown');
   }
@@ -468,8 +495,8 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
     uniformError: uniformMax / ratio.weightedRatio - 1,
     ci95: [ratio.ci95[0], ratio.ci95[1]],
     traceSamples: shares.total,
-    pooledBuckets: [...shares.buckets],
-    deviceContributions: ratio.contributions.map((c) => ({ ...c })),
+    pooledBuckets: shares.buckets.slice(),
+    deviceContributions: ratio.contributions.map((c) => ({ deviceType: c.deviceType, share: c.share, ratio: c.ratio, contribution: c.contribution })),
     currentCapacity: current,
     minCapacity: capacity?.min ?? null,
     maxCapacity: capacity?.max ?? null,

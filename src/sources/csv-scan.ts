@@ -101,6 +101,13 @@ export interface RangeScan {
   read(range: ByteRange, firstLine: number): boolean;
   /** What the reads so far found: the series, the issues (their lines the file's), the rows. */
   result(): ScanResult;
+  /**
+   * Distinct names met so far in key field `field` (in `keys` order). Without issues in
+   * `result()`, exactly the names of the rows read; else they may include those of rows refused.
+   */
+  names(field: number): readonly string[];
+  /** Distinct series keys without their last field (traces: (region, service) pairs) among the series read. */
+  groups(): number;
   close(): void;
 }
 
@@ -116,6 +123,8 @@ export function openRangeScan(file: string, spec: ScanColumns, regions: Readonly
     return {
       read: (range, firstLine) => scanner.readRange(range, firstLine),
       result: () => scanner.result(),
+      names: (field) => scanner.keyNames.names(field),
+      groups: () => scanner.keyNames.groups,
       close: () => closeSync(fd),
     };
   } catch (error) {
@@ -128,7 +137,8 @@ class Scanner {
   private buf = Buffer.allocUnsafe(CHUNK);
   /** Per name number of the region field: whether evacuation.yaml lists it. */
   private readonly knownRegion: boolean[] = [];
-  private keyNames = new SeriesNames(0);
+  /** The key fields' names and the series (read by a RangeScan). */
+  keyNames = new SeriesNames(0);
   private readonly issues: InputIssue[] = [];
   private readonly regionIssues: InputIssue[] = [];
   private more = 0;
@@ -543,6 +553,8 @@ function daysFromCivil(year: number, month: number, day: number): number {
 class SeriesNames {
   /** Each series' key names, by series number. */
   readonly series: string[][] = [];
+  /** Distinct keys without their last field among the series (the trie's nodes above its leaves). */
+  groups = 0;
   private readonly fields: { readonly spans: SpanTable; readonly idOfSpan: number[]; readonly ids: Map<string, number>; readonly names: string[] }[];
   private readonly byIds: Trie = [];
 
@@ -578,6 +590,11 @@ class SeriesNames {
     return this.fields[j]?.names[id] as string;
   }
 
+  /** Field `j`'s distinct names, numbered as met. */
+  names(j: number): readonly string[] {
+    return this.fields[j]?.names ?? [];
+  }
+
   /** The series of these name numbers (one per field), a new one the first time. */
   seriesOf(ids: readonly number[]): number {
     const n = this.fields.length;
@@ -589,6 +606,7 @@ class SeriesNames {
       if (next === undefined) {
         next = [];
         node[id] = next;
+        if (j === n - 2) this.groups += 1;
       }
       node = next;
     }

@@ -8,6 +8,7 @@ import { directoryIssues, inspectPath, MAX_JSON_BYTES, readTextFile } from '../i
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import type { CapacityRecord, DemandSample, EvacuationWindow, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { writeFileAtomic } from '../state/atomic-write.ts';
+import { type ColumnSink, ColumnsWriter } from './bucket-columns.ts';
 import { type ColumnKind, type CsvRow, parseCsv, parseTime } from './csv-table.ts';
 import { DATA_FILES, dataFile, futureSample, unknownRegion } from './data-tables.ts';
 
@@ -267,12 +268,31 @@ export function writeDataDir(dir: string, data: DataDirContent, manifest: Omit<P
   const cell = (v: string | number | null) => (v === null ? '' : typeof v === 'string' ? quote(v) : String(v));
   const cols = (key: keyof typeof DATA_FILES) => Object.keys(DATA_FILES[key].columns).join(',');
   const rows: Record<string, number> = {};
-  const table = <T>(key: keyof typeof DATA_FILES, items: Iterable<T>, fields: (r: T) => readonly (string | number | null)[], ranges?: RangeRecorder<T>) => {
+  // The traffic, trace and demand rows again as columns, for plans (see bucket-columns.ts).
+  const columns = new ColumnsWriter(dir, manifest.bucketMinutes);
+  const table = <T>(
+    key: keyof typeof DATA_FILES,
+    items: Iterable<T>,
+    fields: (r: T) => readonly (string | number | null)[],
+    ranges?: RangeRecorder<T>,
+    column?: (r: T, sink: ColumnSink) => void,
+  ) => {
     const counted = { rows: 0 };
+    const sink = column && (key === 'traffic' || key === 'traces' || key === 'demand') ? columns.table(key) : undefined;
     writeFileAtomic(
       dataFile(dir, key),
-      csvChunks(cols(key), items, (r) => fields(r).map(cell).join(','), counted, ranges),
+      csvChunks(
+        cols(key),
+        items,
+        (r) => {
+          if (sink) (column as (r: T, sink: ColumnSink) => void)(r, sink);
+          return fields(r).map(cell).join(',');
+        },
+        counted,
+        ranges,
+      ),
     );
+    sink?.end();
     rows[key] = counted.rows;
   };
   const bucketOfRow = (r: { t: number }) => bucketOf(r.t, manifest.bucketMinutes);
@@ -280,28 +300,42 @@ export function writeDataDir(dir: string, data: DataDirContent, manifest: Omit<P
   const demandRanges = new RangeRecorder<DemandSample>(bucketOfRow, bucketsPerDay(manifest.bucketMinutes));
   const services = new Set<string>();
   const traceSeries = new Set<string>();
-  table('traffic', data.traffic, (s) => [s.t, s.region, s.device, s.value]);
-  table(
-    'traces',
-    data.traces,
-    (s) => {
-      services.add(s.service);
-      traceSeries.add(`${s.region}\u0000${s.service}`);
-      return [s.t, s.region, s.service, s.device, s.count];
-    },
-    traceRanges,
-  );
-  table(
-    'demand',
-    data.demand,
-    (s) => {
-      services.add(s.service);
-      return [s.t, s.region, s.service, s.value];
-    },
-    demandRanges,
-  );
-  table('capacity', data.capacity, (c) => [c.region, c.service, c.current, c.min, c.max, c.observedAt ?? null]);
-  table('evacuations', data.evacuations, (e) => [new Date(e.start * 1000).toISOString(), new Date(e.end * 1000).toISOString(), e.failedRegion]);
+  try {
+    table(
+      'traffic',
+      data.traffic,
+      (s) => [s.t, s.region, s.device, s.value],
+      undefined,
+      (s, sink) => sink.row(s.region, s.device, undefined, s.t, s.value),
+    );
+    table(
+      'traces',
+      data.traces,
+      (s) => {
+        services.add(s.service);
+        traceSeries.add(`${s.region}\u0000${s.service}`);
+        return [s.t, s.region, s.service, s.device, s.count];
+      },
+      traceRanges,
+      (s, sink) => sink.row(s.region, s.service, s.device, s.t, s.count),
+    );
+    table(
+      'demand',
+      data.demand,
+      (s) => {
+        services.add(s.service);
+        return [s.t, s.region, s.service, s.value];
+      },
+      demandRanges,
+      (s, sink) => sink.row(s.region, s.service, undefined, s.t, s.value),
+    );
+    table('capacity', data.capacity, (c) => [c.region, c.service, c.current, c.min, c.max, c.observedAt ?? null]);
+    columns.capacity(data.capacity);
+    table('evacuations', data.evacuations, (e) => [new Date(e.start * 1000).toISOString(), new Date(e.end * 1000).toISOString(), e.failedRegion]);
+  } catch (error) {
+    columns.abandon();
+    throw error;
+  }
   for (const r of data.capacity) services.add(r.service);
   const traces = traceRanges.result();
   const demand = demandRanges.result();
@@ -310,6 +344,9 @@ export function writeDataDir(dir: string, data: DataDirContent, manifest: Omit<P
     rows,
     ...(traces && demand ? { byBucket: { traces, demand, services: services.size, traceSeries: traceSeries.size } } : {}),
   };
+  // The copy only where the CSV is indexed by bucket (a plan reads it by bucket), written before
+  // the manifest so that a directory with this manifest never has an older copy.
+  columns.finish(traces && demand ? bucketsPerDay(manifest.bucketMinutes) : -1);
   writeFileAtomic(path.join(dir, MANIFEST_FILE), `${JSON.stringify(full, null, 2)}\n`);
   return full;
 }

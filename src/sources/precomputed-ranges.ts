@@ -1,13 +1,13 @@
 import { statSync } from 'node:fs';
 import type { InputIssue, Result } from '../errors.ts';
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
-import { getOrInsert } from '../model/get-or-insert.ts';
-import type { PlanningData, Samples, TrafficSample } from '../model/planning-data.ts';
+import type { CapacityRecord, PlanningData, Samples, TrafficSample } from '../model/planning-data.ts';
 import { SERIES_TABLES } from './aggregate-sql.ts';
 import { mergeScanIssues, openRangeScan, type RangeScan, type ScanResult, type ScanSink } from './csv-scan.ts';
 import { type BucketRanges, type PrecomputeManifest, readCapacity, readEvacuations, readTraffic } from './data-files.ts';
 import { DATA_FILES, dataFile } from './data-tables.ts';
 import type { BucketsWanted } from './data-source.ts';
+import { openColumns } from './bucket-columns.ts';
 import { RowLog } from './row-log.ts';
 import { scanTable } from './scan-task.ts';
 import { loggedSamples, type SamplesOf } from './series-samples.ts';
@@ -20,7 +20,10 @@ import { loggedSamples, type SamplesOf } from './series-samples.ts';
  * `wanted` is asked which buckets it needs given what is read so far (and whether a trace series
  * has no row there yet), and asked again after each read until it asks for nothing new (trace
  * buckets pooled around a planned bucket depend on the counts read). Rows are checked as the
- * whole-file reader checks them, their lines named as in the file.
+ * whole-file reader checks them, their lines named as in the file. Where the directory holds a
+ * column copy of its CSV that stands for it (bucket-columns.ts), the rows are read from that
+ * instead of scanned (the same rows, series and order); a row of the copy the CSV reader would
+ * not take as it is sends every table back to the CSV.
  *
  * Returns null when the index cannot be trusted or could hide something, and the caller reads
  * everything: a file of another size than when it was written, a row outside its bucket's range,
@@ -40,49 +43,102 @@ export function readPrecomputedBuckets(
   for (const [key, ranges] of Object.entries(tables) as ['traces' | 'demand', BucketRanges][]) {
     if (ranges.ranges.length !== bucketCount || fileSize(dataFile(dir, key)) !== ranges.bytes) return null;
   }
-  const traffic = readWholeTable(dataFile(dir, 'traffic'), 'traffic', regions);
-  const capacity = readCapacity(dataFile(dir, 'capacity'), regions);
+  // The column copy of the CSV when it stands for it (bucket-columns.ts); the CSV when it does not.
+  const columns = openColumns(dir, manifest.bucketMinutes, bucketCount, manifest.rows, regions);
+  const copied = columns?.capacity();
+  const capacity: Result<CapacityRecord[]> = copied ? { ok: true, data: copied } : readCapacity(dataFile(dir, 'capacity'), regions);
   const evacuations = readEvacuations(dataFile(dir, 'evacuations'), regions);
+  if (columns && !(capacity.ok && evacuations.ok)) columns.close();
+  else if (columns && capacity.ok && evacuations.ok) {
+    const small = { capacity: capacity.data, evacuations: evacuations.data };
+    try {
+      const traffic = columns.table('traffic');
+      if (traffic.read([0])) {
+        const read = readBuckets(
+          dir,
+          index,
+          bucketCount,
+          wanted,
+          { ...small, traffic: traffic.samples },
+          columns.table('traces'),
+          columns.table('demand'),
+          'csv',
+        );
+        if (read !== 'csv') return read;
+      }
+    } finally {
+      columns.close();
+    }
+  }
+  const traffic = readWholeTable(dataFile(dir, 'traffic'), 'traffic', regions);
   if (!traffic.ok || !capacity.ok || !evacuations.ok) {
     return { ok: false, issues: [traffic, capacity, evacuations].flatMap((r) => (r.ok ? [] : r.issues)) };
   }
+  const small = { capacity: capacity.data, evacuations: evacuations.data };
   const traces = BucketTable.open(dataFile(dir, 'traces'), 'traces', index.traces, regions, manifest.bucketMinutes);
   const demand = traces && BucketTable.open(dataFile(dir, 'demand'), 'demand', index.demand, regions, manifest.bucketMinutes);
   try {
     if (!traces || !demand) return null;
-    const data: PlanningData = {
-      traffic: traffic.data,
-      traces: traces.samples,
-      demand: demand.samples,
-      capacity: capacity.data,
-      evacuations: evacuations.data,
-    };
-    const read = { traces: new Set<number>(), demand: new Set<number>() };
-    for (;;) {
-      const wants = wanted(data, { ...read, unseenTraceSeries: traces.traceSeries() < index.traceSeries });
-      const next = (table: 'traces' | 'demand') => {
-        const buckets = [...wants[table]].filter((b) => Number.isInteger(b) && b >= 0 && b < bucketCount && !read[table].has(b)).sort((a, b) => a - b);
-        for (const b of buckets) read[table].add(b);
-        return buckets;
-      };
-      const traceBuckets = next('traces');
-      const demandBuckets = next('demand');
-      if (traceBuckets.length === 0 && demandBuckets.length === 0) break;
-      if (!traces.read(traceBuckets) || !demand.read(demandBuckets)) return null;
-      const issues = [...traces.issues(), ...demand.issues()];
-      if (issues.length > 0) return { ok: false, issues };
-    }
-    const services = new Set<string>();
-    for (const names of [...traces.series(), ...demand.series()]) services.add(names[1] as string);
-    for (const c of capacity.data) services.add(c.service);
-    if (services.size < index.services || traces.traceSeries() < index.traceSeries) return null;
-    if (traffic.data.length === 0)
-      return { ok: false, issues: [{ file: dataFile(dir, 'traffic'), message: 'no rows: expected regional traffic by device type' }] };
-    return { ok: true, data };
+    const read = readBuckets(dir, index, bucketCount, wanted, { ...small, traffic: traffic.data }, traces, demand, null);
+    return read === 'csv' ? null : read;
   } finally {
     traces?.close();
     demand?.close();
   }
+}
+
+/** What the bucket reads ask of a table's reader: the CSV scanner's (BucketTable) or the column copy's. */
+interface BucketReader<K extends 'traces' | 'demand'> {
+  /** Reads these buckets' rows; false when the caller must read otherwise (see `refused` of readBuckets). */
+  read(buckets: readonly number[]): boolean;
+  readonly samples: Samples<SamplesOf<K>>;
+  /** The problems of the rows read (malformed rows first, else unknown regions), lines the file's. */
+  issues(): readonly InputIssue[];
+  /** Distinct (region, service) among the series read. */
+  traceSeries(): number;
+  /** Distinct names of key field `field` among the rows read (without issues). */
+  names(field: number): readonly string[];
+}
+
+/**
+ * The bucket reads of readPrecomputedBuckets, through the readers given. `refused`: what a read
+ * that returns false means: `csv` (the column copy: read the CSV instead) or null (the CSV
+ * changed since it was indexed: read the directory whole).
+ */
+function readBuckets(
+  dir: string,
+  index: NonNullable<PrecomputeManifest['byBucket']>,
+  bucketCount: number,
+  wanted: BucketsWanted,
+  small: Pick<PlanningData, 'traffic' | 'capacity' | 'evacuations'>,
+  traces: BucketReader<'traces'>,
+  demand: BucketReader<'demand'>,
+  refused: 'csv' | null,
+): Result<PlanningData> | 'csv' | null {
+  const data: PlanningData = { ...small, traces: traces.samples, demand: demand.samples };
+  const read = { traces: new Set<number>(), demand: new Set<number>() };
+  for (;;) {
+    const wants = wanted(data, { ...read, unseenTraceSeries: traces.traceSeries() < index.traceSeries });
+    const next = (table: 'traces' | 'demand') => {
+      const buckets = [...wants[table]].filter((b) => Number.isInteger(b) && b >= 0 && b < bucketCount && !read[table].has(b)).sort((a, b) => a - b);
+      for (const b of buckets) read[table].add(b);
+      return buckets;
+    };
+    const traceBuckets = next('traces');
+    const demandBuckets = next('demand');
+    if (traceBuckets.length === 0 && demandBuckets.length === 0) break;
+    if (!traces.read(traceBuckets) || !demand.read(demandBuckets)) return refused;
+    const issues = [...traces.issues(), ...demand.issues()];
+    if (issues.length > 0) return { ok: false, issues };
+  }
+  // Without issues (returned above), the readers' service names are those of the rows read.
+  const services = new Set<string>(traces.names(1));
+  for (const name of demand.names(1)) services.add(name);
+  for (const c of small.capacity) services.add(c.service);
+  if (services.size < index.services || traces.traceSeries() < index.traceSeries) return null;
+  if (small.traffic.length === 0)
+    return { ok: false, issues: [{ file: dataFile(dir, 'traffic'), message: 'no rows: expected regional traffic by device type' }] };
+  return { ok: true, data };
 }
 
 function fileSize(file: string): number | undefined {
@@ -111,16 +167,12 @@ function readWholeTable(file: string, table: 'traffic', regions: ReadonlySet<str
  * is one sample already (a cell's mean, or a trace bucket's count). Rows are checked as the
  * whole-file reader checks them, their lines the file's.
  */
-class BucketTable<K extends 'traces' | 'demand'> implements ScanSink {
+class BucketTable<K extends 'traces' | 'demand'> implements ScanSink, BucketReader<K> {
   private readonly log = new RowLog();
   private scan: RangeScan | null = null;
   /** The bucket being read, and whether a row of another was met (the file changed since it was indexed). */
   private bucket = -1;
   private outside = false;
-  /** Distinct (region, service) of the trace series (region -> services), counted up to series `counted`. */
-  private readonly pairs = new Map<string, Set<string>>();
-  private pairCount = 0;
-  private counted = 0;
 
   /** Null when the scanner does not map the file (its header), or it cannot be opened: the caller reads the directory whole, whose reader names the problem. */
   static open<K extends 'traces' | 'demand'>(
@@ -181,16 +233,12 @@ class BucketTable<K extends 'traces' | 'demand'> implements ScanSink {
 
   /** Distinct (region, service) among the series read (traces: how many trace series were seen). */
   traceSeries(): number {
-    const all = this.series();
-    for (; this.counted < all.length; this.counted++) {
-      const [region, service] = all[this.counted] as readonly string[];
-      const services = getOrInsert(this.pairs, region as string, () => new Set<string>());
-      if (!services.has(service as string)) {
-        services.add(service as string);
-        this.pairCount += 1;
-      }
-    }
-    return this.pairCount;
+    return this.scan?.groups() ?? 0;
+  }
+
+  /** Distinct names of key field `field` met in the rows read (see RangeScan.names). */
+  names(field: number): readonly string[] {
+    return this.scan?.names(field) ?? [];
   }
 
   close(): void {

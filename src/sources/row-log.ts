@@ -93,6 +93,22 @@ export class RowLog implements ScanSink {
     }
   }
 
+  /**
+   * Appends a run of rows made elsewhere (a block of a column copy, see bucket-columns.ts),
+   * taking its arrays over; `latest`, its latest time, found by the caller.
+   */
+  append(run: RowColumns, latest: number): void {
+    if (this.n > 0) {
+      this.chunks.push(...this.runs().slice(-1));
+      this.held += this.n;
+      this.current = newChunk(1024);
+      this.n = 0;
+    }
+    if (run.t.length > 0 && (this.latest === null || latest > this.latest)) this.latest = latest;
+    this.chunks.push(run);
+    this.held += run.t.length;
+  }
+
   /** Hands every row to `sink`, in the order logged (its line is not kept: 0). */
   replay(sink: ScanSink): void {
     for (const run of this.runs()) for (let i = 0; i < run.t.length; i++) sink.row(run.series[i] as number, run.t[i] as number, run.v[i] as number, 0);

@@ -1,0 +1,154 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { type LoadedConfig, loadConfig } from '../../src/config/load-config.ts';
+import { unwrap } from '../../src/errors.ts';
+import { bucketOf } from '../../src/model/bucket.ts';
+import { planEvacuation } from '../../src/services/plan.ts';
+import { precompute } from '../../src/services/precompute.ts';
+import { COLUMNS_FILE, openColumns } from '../../src/sources/bucket-columns.ts';
+import { readCapacity, readManifest, writeDataDir } from '../../src/sources/data-files.ts';
+import type { DataSource, LoadRequest } from '../../src/sources/data-source.ts';
+import { FilesSource } from '../../src/sources/files-source.ts';
+import { ROOT } from '../support/run-cli.ts';
+
+/** The same directory, read whole: the request's buckets are not passed on. */
+const whole = (source: DataSource): DataSource => ({
+  load: ({ buckets: _, ...request }: LoadRequest) => source.load(request),
+});
+
+const AT = Date.parse('2026-11-24T14:10:00Z') / 1000;
+let config: LoadedConfig;
+let dir: string;
+let result: Awaited<ReturnType<typeof precompute>>;
+
+beforeAll(async () => {
+  config = unwrap(loadConfig(path.join(ROOT, 'metrics-config')));
+  result = await precompute({ config, source: new FilesSource(path.join(ROOT, 'fixtures')), now: Date.parse('2026-11-24T06:00:00Z') / 1000 });
+  dir = mkdtempSync(path.join(tmpdir(), 'evac-columns-'));
+  writeDataDir(dir, result.data, result.manifest);
+});
+
+/** A copy of the precomputed directory, its files' times kept (so that its column copy still stands for its CSV). */
+function copyOf(source = dir): string {
+  const copy = mkdtempSync(path.join(tmpdir(), 'evac-columns-'));
+  cpSync(source, copy, { recursive: true, preserveTimestamps: true });
+  return copy;
+}
+
+function columnsOf(d: string) {
+  const manifest = unwrap(readManifest(d));
+  if (!manifest) throw new Error('no manifest');
+  return openColumns(d, manifest.bucketMinutes, 96, manifest.rows, new Set(config.evacuation.regions));
+}
+
+/** The plan at AT from `d`, read by bucket, and from `d` read whole (the rows of every CSV file, no copy). */
+async function plans(d: string, windowMinutes = 0) {
+  const options = { config, failedRegion: 'us-west-2', at: AT, windowMinutes, allowPartialHistory: true };
+  const byBucket = await planEvacuation({ ...options, source: new FilesSource(d) });
+  const read = await planEvacuation({ ...options, source: whole(new FilesSource(d)) });
+  return { byBucket: { ...byBucket, source: '' }, whole: { ...read, source: '' } };
+}
+
+describe('the column copy of a precomputed directory (bucket-columns.bin)', () => {
+  test('holds the rows of the CSV files: a bucket read from it is the bucket the CSV holds, row for row and in order, and the capacity rows', () => {
+    expect(existsSync(path.join(dir, COLUMNS_FILE))).toBe(true);
+    const columns = columnsOf(dir);
+    if (!columns) throw new Error('the copy is not used');
+    const bucket = bucketOf(AT, 15);
+    const demand = columns.table('demand');
+    expect(demand.read([bucket])).toBe(true);
+    const manifest = unwrap(readManifest(dir));
+    const [offset, bytes] = manifest?.byBucket?.demand.ranges[bucket] ?? [0, 0];
+    const csv = readFileSync(path.join(dir, 'service-demand.csv'))
+      .toString('utf8', offset, offset + bytes)
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split(','))
+      .map(([t, region, service, value]) => ({ t: Number(t), region, service, value: Number(value) }));
+    expect(csv.length).toBeGreaterThan(0);
+    expect([...demand.samples]).toEqual(csv);
+    // Capacity too, record for record as capacity.csv reads.
+    expect(columns.capacity()).toEqual(unwrap(readCapacity(path.join(dir, 'capacity.csv'), new Set(config.evacuation.regions))));
+    columns.close();
+  });
+
+  test('plans as the CSV files do, and as a directory without a copy (written before it existed) does', async () => {
+    for (const windowMinutes of [0, 240]) {
+      const withCopy = await plans(dir, windowMinutes);
+      expect(withCopy.byBucket).toEqual(withCopy.whole);
+      const without = copyOf();
+      rmSync(path.join(without, COLUMNS_FILE));
+      expect((await plans(without, windowMinutes)).byBucket).toEqual(withCopy.whole);
+    }
+  });
+
+  test('is not used once a CSV file has another time than when it was written: the plan is read from the CSV, edits included', async () => {
+    const copy = copyOf();
+    expect(columnsOf(copy)).not.toBeNull();
+    // A demand value of the planned bucket changed, the file's size kept, its time now.
+    const manifest = unwrap(readManifest(copy));
+    const [offset] = manifest?.byBucket?.demand.ranges[bucketOf(AT, 15)] ?? [0, 0];
+    const file = path.join(copy, 'service-demand.csv');
+    const buffer = readFileSync(file);
+    const end = buffer.indexOf('\n', offset);
+    buffer[end - 1] = buffer[end - 1] === 0x31 ? 0x32 : 0x31;
+    writeFileSync(file, buffer);
+    utimesSync(file, new Date(), new Date(statSync(file).mtimeMs + 5000));
+    expect(columnsOf(copy)).toBeNull();
+    const { byBucket, whole: read } = await plans(copy);
+    expect(byBucket).toEqual(read);
+  });
+
+  test('a damaged copy is not used: the plan is read from the CSV', async () => {
+    for (const damage of [
+      (b: Buffer) => b.subarray(0, b.length - 3),
+      (b: Buffer) => Buffer.from(b.toString('latin1').replace('EVACCOL1', 'EVACCOL9'), 'latin1'),
+    ]) {
+      const copy = copyOf();
+      const file = path.join(copy, COLUMNS_FILE);
+      writeFileSync(file, damage(readFileSync(file)));
+      expect(columnsOf(copy)).toBeNull();
+      expect((await plans(copy)).byBucket).toEqual((await plans(dir)).whole);
+    }
+  });
+
+  test('a row of the copy the CSV reader would not take as it is (a value out of bounds) sends the read back to the CSV', async () => {
+    const copy = copyOf();
+    const file = path.join(copy, COLUMNS_FILE);
+    const bytes = readFileSync(file);
+    const header = JSON.parse(bytes.toString('utf8', bytes.length - 8 - bytes.readUInt32LE(bytes.length - 8), bytes.length - 8)) as {
+      tables: { demand: { blocks: [number, number][] } };
+    };
+    const [offset, rows] = header.tables.demand.blocks[bucketOf(AT, 15)] ?? [0, 0];
+    expect(rows).toBeGreaterThan(0);
+    // The block's first value (after its series numbers, padded to 8 bytes, and its times).
+    bytes.writeDoubleLE(Number.NaN, offset + Math.ceil((rows * 4) / 8) * 8 + rows * 8);
+    writeFileSync(file, bytes);
+    const columns = columnsOf(copy);
+    expect(columns?.table('demand').read([bucketOf(AT, 15)])).toBe(false);
+    columns?.close();
+    expect((await plans(copy)).byBucket).toEqual((await plans(dir)).whole);
+  });
+
+  test('is not written when a name would not read back from the CSV as written (a comma in it): plans read the CSV', async () => {
+    const named = mkdtempSync(path.join(tmpdir(), 'evac-columns-'));
+    const demand = result.data.demand;
+    const renamed = {
+      ...result.data,
+      demand: {
+        *[Symbol.iterator]() {
+          for (const s of demand) yield s.service === 'playback-authz' ? { ...s, service: 'playback,authz' } : s;
+        },
+      },
+    };
+    // An older copy in the directory goes too.
+    writeDataDir(named, result.data, result.manifest);
+    expect(existsSync(path.join(named, COLUMNS_FILE))).toBe(true);
+    writeDataDir(named, renamed, result.manifest);
+    expect(existsSync(path.join(named, COLUMNS_FILE))).toBe(false);
+    const { byBucket, whole: read } = await plans(named);
+    expect(byBucket).toEqual(read);
+  });
+});
