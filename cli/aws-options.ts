@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { DEFAULT_REGION_TIMEOUT_MS } from '../src/async/regions.ts';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS } from '../src/aws/defaults.ts';
 import { EvacError } from '../src/errors.ts';
@@ -66,6 +65,7 @@ export async function askYesNo(io: CliIO, question: string): Promise<boolean> {
   if (io.stdin?.isTTY !== true) {
     throw new EvacError('confirmation needed, but stdin is not a terminal', { hint: 'pass --yes to proceed without asking, or --dry-run to see the calls' });
   }
+  const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream });
   try {
     const answer = await rl.question(`${question} [y/N] `);

@@ -1,6 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
 
 /** One line of a file: its bytes are `bytes[start, end)` (valid until the next line is asked for). */
 export interface FileLine {
@@ -143,6 +141,8 @@ export async function* fileLines(
 
 /** A plain file read from byte `from` on. */
 async function plain(file: string, from: number): Promise<FileBytes> {
+  // Loaded when a span file is read (as is zlib below): not in every command's start-up.
+  const { open } = await import('node:fs/promises');
   const handle = await open(file, 'r');
   let position = from;
   return {
@@ -157,6 +157,7 @@ async function plain(file: string, from: number): Promise<FileBytes> {
 
 /** A gzipped file, gunzipped as it is read. */
 async function gunzipped(file: string): Promise<FileBytes> {
+  const { createGunzip } = await import('node:zlib');
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   const input = raw.pipe(createGunzip({ chunkSize: 1 << 20 }));
   // A read error is emitted on the file stream only: forward it, so that reading throws it.
