@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, test } from 'vitest';
 import type { z } from 'zod';
 import type { ApplyOutput, ApplyOutputSchema, ApplyResult, TargetStatus } from '../src/report/apply-schema.ts';
 import { jsonSchema, SCHEMAS } from '../src/report/json-schema.ts';
+import { SCHEMA_NAMES } from '../src/report/schema-names.ts';
 import type { Plan, PlanEntry, PlanFlag, PlanSchema } from '../src/report/plan-schema.ts';
 import type { Report, ReportSchema } from '../src/report/report-schema.ts';
 import { type RestoreOutput, RestoreOutputSchema, type RestoreResult, type RestoreStatus } from '../src/report/restore-schema.ts';
@@ -46,6 +47,8 @@ describe('public contracts', () => {
 
   test('evac schema names every JSON output', () => {
     expect(Object.keys(SCHEMAS)).toEqual(expect.arrayContaining(['plan', 'report', 'apply', 'restore', 'status']));
+    // The names the CLI's help lists without building the schemas: the same, in the same order.
+    expect(Object.keys(SCHEMAS)).toEqual([...SCHEMA_NAMES]);
     expect(jsonSchema('apply')).toMatchObject({ title: 'evac apply --format json', required: expect.arrayContaining(['targets', 'summary', 'meta']) });
   });
 

@@ -4,7 +4,6 @@ import { parseTime } from '../../src/sources/csv-table.ts';
 import { writeFileAtomic } from '../../src/state/atomic-write.ts';
 import { type Command, stringOpt } from '../command.ts';
 import { configFromArgs, emit, formatFromArgs, terminalWidth } from '../options.ts';
-import { renderBacktestTerminalChart } from '../render/backtest-chart.ts';
 import { DATA_OPTIONS, withSource } from '../source.ts';
 
 export const backtestCommand: Command = {
@@ -26,6 +25,7 @@ export const backtestCommand: Command = {
     ...DATA_OPTIONS,
   },
   async run(args, io) {
+    const { renderBacktestTerminalChart } = await import('../render/backtest-chart.ts');
     const { renderBacktestSvg } = await import('../../src/report/backtest-svg.ts');
     const { renderBacktestMarkdown, renderBacktestTable } = await import('../../src/report/backtest-text.ts');
     const { runBacktest } = await import('../../src/services/backtest.ts');

@@ -1,10 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { EvacError, EXIT } from '../../src/errors.ts';
-import { DEFAULT_RATIO_THRESHOLD } from '../../src/report/report-diff.ts';
-import { parseFailOn } from '../../src/report/report-gate.ts';
 import type { Report } from '../../src/report/report-schema.ts';
-import { reportHeadline, scenarioTitle } from '../../src/report/report-view.ts';
 import { parseNumber } from '../../src/sources/csv-table.ts';
 import { writeFileAtomic } from '../../src/state/atomic-write.ts';
 import { boolOpt, type Command, type ParsedArgs, STALE_OPTIONS, stringOpt } from '../command.ts';
@@ -48,10 +45,13 @@ export const reportCommand: Command = {
     const { renderReportJunit } = await import('../../src/report/report-junit.ts');
     const { renderReportMarkdown } = await import('../../src/report/report-markdown.ts');
     const { buildReport, readBaselineReport } = await import('../../src/services/report.ts');
+    const { parseFailOn } = await import('../../src/report/report-gate.ts');
+    const { DEFAULT_RATIO_THRESHOLD } = await import('../../src/report/report-diff.ts');
+    const view = await import('../../src/report/report-view.ts');
     const failOn = parseFailOn(listOpt(args, 'fail-on'));
     if (!failOn.ok) throw new EvacError(failOn.message, { hint: 'e.g. --fail-on exceeds-max,low-samples' });
     const format = formatOpt(args);
-    const threshold = thresholdOpt(args);
+    const threshold = thresholdOpt(args, DEFAULT_RATIO_THRESHOLD);
     const baselineFile = stringOpt(args, 'baseline');
     const baseline = baselineFile === undefined ? undefined : readBaselineReport(baselineFile);
     const failedRegions = listOpt(args, 'failed')
@@ -81,7 +81,7 @@ export const reportCommand: Command = {
     else {
       for (const f of FORMATS) writeFileAtomic(path.join(outDir, REPORT_FILES[f]), render(f));
       io.stderr.write(`wrote ${FORMATS.map((f) => path.join(outDir, REPORT_FILES[f])).join(', ')}\n`);
-      io.stdout.write(format === undefined ? verdictLines(report) : render(format));
+      io.stdout.write(format === undefined ? verdictLines(report, view) : render(format));
     }
     // GitHub Actions shows this file on the run's summary page; empty means "not in Actions".
     const summary = io.env.GITHUB_STEP_SUMMARY;
@@ -91,9 +91,9 @@ export const reportCommand: Command = {
 };
 
 /** The short stdout of an --out-dir run: the headline and one line per scenario. */
-function verdictLines(report: Report): string {
-  const lines = [`evac report: ${reportHeadline(report)}`];
-  for (const s of report.scenarios) lines.push(`  ${scenarioTitle(s.failedRegion)}: ${s.ready ? 'ready' : 'not ready'}: ${s.reason}`);
+function verdictLines(report: Report, view: typeof import('../../src/report/report-view.ts')): string {
+  const lines = [`evac report: ${view.reportHeadline(report)}`];
+  for (const s of report.scenarios) lines.push(`  ${view.scenarioTitle(s.failedRegion)}: ${s.ready ? 'ready' : 'not ready'}: ${s.reason}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -110,9 +110,9 @@ function formatOpt(args: ParsedArgs): ReportFormat | undefined {
   return text as ReportFormat;
 }
 
-function thresholdOpt(args: ParsedArgs): number {
+function thresholdOpt(args: ParsedArgs, byDefault: number): number {
   const text = stringOpt(args, 'threshold');
-  if (text === undefined) return DEFAULT_RATIO_THRESHOLD;
+  if (text === undefined) return byDefault;
   const x = parseNumber(text.trim()) ?? Number.NaN;
   if (!Number.isFinite(x) || x < 0) throw new EvacError(`--threshold "${text}": expected a relative change >= 0, e.g. 0.05 for 5%`);
   return x;

@@ -7,6 +7,7 @@ import { RestoreOutputSchema } from './restore-schema.ts';
 import { StatusOutputSchema } from './status-schema.ts';
 import { EvacuationConfigSchema } from '../config/evacuation-config.ts';
 import { ServiceConfigSchema } from '../config/service-config.ts';
+import type { SchemaName } from './schema-names.ts';
 
 /** The schemas `evac schema` can print, by name. */
 export const SCHEMAS = {
@@ -18,9 +19,9 @@ export const SCHEMAS = {
   apply: { schema: ApplyOutputSchema, title: 'evac apply --format json', io: 'output' },
   restore: { schema: RestoreOutputSchema, title: 'evac restore --format json', io: 'output' },
   status: { schema: StatusOutputSchema, title: 'evac status --format json', io: 'output' },
-} as const;
+} as const satisfies Record<SchemaName, { readonly schema: z.ZodType; readonly title: string; readonly io: 'input' | 'output' }>;
 
-export type SchemaName = keyof typeof SCHEMAS;
+export type { SchemaName } from './schema-names.ts';
 
 /** JSON Schema (draft 2020-12) of a config file or contract, for editor completion and validation. */
 export function jsonSchema(name: SchemaName): Record<string, unknown> {
