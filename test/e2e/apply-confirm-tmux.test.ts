@@ -1,49 +1,28 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { setTestCredentials } from '../aws/support.ts';
-import { type MotoServer, startMoto, TEST_CREDENTIALS } from '../support/moto-server.ts';
+import { afterAll, describe, expect, test } from 'vitest';
 import { ROOT } from '../support/run-cli.ts';
-import { seedMotoFromData } from '../support/seed-moto.ts';
-import { AT, writeSmallDataset } from '../support/small-dataset.ts';
+import { AWS_TEST_CONFIG, MOTO_TERMINAL_ENV, seededMotoPerFile } from '../support/seeded-moto.ts';
+import { AT } from '../support/small-dataset.ts';
 import { TmuxSession } from '../support/tmux.ts';
 
 // The confirmation of `evac apply` without --yes, in a real terminal, against moto: it lists
 // the changes and asks [y/N]; "n" changes nothing (exit 4), "y" applies (exit 0).
-const CONFIG_DIR = path.join(ROOT, 'test/aws/fixtures/config');
 const FAILED = 'us-west-2';
 
-let moto: MotoServer;
-let work: string;
-let dataDir: string;
+const world = seededMotoPerFile('evac-apply-confirm-');
 const sessions: TmuxSession[] = [];
-
-beforeAll(async () => {
-  setTestCredentials();
-  moto = await startMoto();
-  work = mkdtempSync(path.join(tmpdir(), 'evac-apply-confirm-'));
-  dataDir = writeSmallDataset(path.join(work, 'data'));
-  await seedMotoFromData({ endpoint: moto.url, configDir: CONFIG_DIR, dataDir, at: AT });
-});
-afterAll(async () => {
+afterAll(() => {
   for (const s of sessions) s.kill();
-  await moto?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 function applyInTerminal(stateDir: string): TmuxSession {
-  const flags = `--config ${CONFIG_DIR} --traces ${path.join(dataDir, 'trace-samples.csv')} --endpoint-url ${moto.url} --state-dir ${stateDir}`;
+  const flags = `--config ${AWS_TEST_CONFIG} --traces ${path.join(world.dataDir, 'trace-samples.csv')} --endpoint-url ${world.moto.url} --state-dir ${stateDir}`;
   const session = new TmuxSession(`node ${ROOT}/bin/evac.js apply --source aws --failed ${FAILED} --at ${AT} ${flags}`, {
     columns: 160,
     rows: 50,
-    cwd: work,
-    env: {
-      NO_COLOR: '1',
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AWS_EC2_METADATA_DISABLED: 'true',
-    },
+    cwd: world.work,
+    env: MOTO_TERMINAL_ENV,
   });
   sessions.push(session);
   return session;
@@ -51,7 +30,7 @@ function applyInTerminal(stateDir: string): TmuxSession {
 
 describe('evac apply asks before it changes anything, in a terminal', () => {
   test('"n" cancels with nothing changed (exit 4); "y" applies (exit 0)', async () => {
-    const stateDir = path.join(work, 'state');
+    const stateDir = path.join(world.work, 'state');
     const declined = applyInTerminal(stateDir);
     const asked = await declined.waitFor('[y/N]', 120_000);
     // The exact calls are on screen before the question.
