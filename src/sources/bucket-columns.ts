@@ -34,10 +34,14 @@ type ColumnTable = (typeof TABLES)[number];
 
 const TableHeaderSchema = z.strictObject({
   /**
-   * The CSV file's size and modification time (epoch seconds: a copy of the directory made with
-   * its times kept, `cp -p`, keeps them to the second at least) when this copy was written.
+   * The CSV file's size and modification time (epoch milliseconds, as precise as the file
+   * system keeps them) when this copy was written: the copy is used while the file's time is
+   * within a millisecond of it, so that an edit even within the same second sends plans back
+   * to the CSV, while a copy of the directory with its times kept (`cp -p`, Node's `cpSync`,
+   * which rounds them by a fraction of a millisecond) still uses it. Tools that keep seconds
+   * only make the directory read as CSV: slower, never wrong.
    */
-  csv: z.strictObject({ bytes: z.number().int().nonnegative(), mtime: z.number().int() }),
+  csv: z.strictObject({ bytes: z.number().int().nonnegative(), mtimeMs: z.number() }),
   /** Each key field's distinct names (fields in SERIES_TABLES order). */
   fields: z.array(z.array(z.string())),
   /** Where the series' name numbers lie: [byte offset, series count] of an Int32 array (field count per series). */
@@ -54,11 +58,16 @@ const CapacityHeaderSchema = z.strictObject({
   block: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
 });
 const ColumnsHeaderSchema = z.strictObject({
-  version: z.literal(1),
+  version: z.literal(2),
   bucketMinutes: z.number().int().positive(),
   tables: z.strictObject({ traffic: TableHeaderSchema, traces: TableHeaderSchema, demand: TableHeaderSchema, capacity: CapacityHeaderSchema }),
 });
 type TableHeader = z.infer<typeof TableHeaderSchema>;
+
+/** Whether a file's time is the one the copy recorded (see TableHeaderSchema's `csv`). */
+function sameTime(now: number, recorded: number): boolean {
+  return Math.abs(now - recorded) < 1;
+}
 
 /**
  * Receives a table's rows as writeDataDir writes them: the key names (SERIES_TABLES order; a
@@ -168,7 +177,7 @@ export class ColumnsWriter {
         const series: [number, number] = [this.offset, seriesIds.length / fieldCount];
         this.write(padded(Buffer.from(Int32Array.from(seriesIds).buffer)));
         const stat = statSync(dataFile(this.dir, table));
-        this.tables[table] = { csv: { bytes: stat.size, mtime: Math.floor(stat.mtimeMs / 1000) }, fields: fieldIds.map((m) => [...m.keys()]), series, blocks };
+        this.tables[table] = { csv: { bytes: stat.size, mtimeMs: stat.mtimeMs }, fields: fieldIds.map((m) => [...m.keys()]), series, blocks };
       },
     };
   }
@@ -203,7 +212,7 @@ export class ColumnsWriter {
     const block: [number, number] = [this.offset, n];
     this.write(Buffer.concat([padded(Buffer.from(regions.buffer)), padded(Buffer.from(services.buffer)), Buffer.from(values.buffer)]));
     const stat = statSync(dataFile(this.dir, 'capacity'));
-    this.capacityHeader = { csv: { bytes: stat.size, mtime: Math.floor(stat.mtimeMs / 1000) }, fields: [[...fields[0].keys()], [...fields[1].keys()]], block };
+    this.capacityHeader = { csv: { bytes: stat.size, mtimeMs: stat.mtimeMs }, fields: [[...fields[0].keys()], [...fields[1].keys()]], block };
   }
 
   /**
@@ -223,7 +232,12 @@ export class ColumnsWriter {
     try {
       if (!this.failed && traffic && traces && demand && capacity && traces.blocks.length <= bucketCount && demand.blocks.length <= bucketCount) {
         for (const t of [traces, demand]) while (t.blocks.length < bucketCount) t.blocks.push([this.offset, 0]);
-        const header = Buffer.from(JSON.stringify({ version: 1, bucketMinutes: this.bucketMinutes, tables: { traffic, traces, demand, capacity } }));
+        const headerValue: z.infer<typeof ColumnsHeaderSchema> = {
+          version: 2,
+          bucketMinutes: this.bucketMinutes,
+          tables: { traffic, traces, demand, capacity },
+        };
+        const header = Buffer.from(JSON.stringify(headerValue));
         const trailer = Buffer.alloc(8);
         trailer.writeUInt32LE(header.length, 0);
         this.write(header);
@@ -371,7 +385,7 @@ export function openColumns(
       const csv = statSync(dataFile(dir, table));
       const rowCount = t.blocks.reduce((n, [, r]) => n + r, 0);
       const inFile = (offset: number, bytes: number) => offset >= MAGIC.length && offset + bytes <= headerAt;
-      if (csv.size !== t.csv.bytes || Math.floor(csv.mtimeMs / 1000) !== t.csv.mtime || rowCount !== rows[table]) throw new Error('the CSV changed');
+      if (csv.size !== t.csv.bytes || !sameTime(csv.mtimeMs, t.csv.mtimeMs) || rowCount !== rows[table]) throw new Error('the CSV changed');
       if ((table !== 'traffic' && t.blocks.length !== bucketCount) || t.fields.length !== SERIES_KEYS[table].length) throw new Error('another layout');
       if (!t.blocks.every(([offset, r]) => inFile(offset, blockBytes(r))) || !inFile(t.series[0], 4 * t.fields.length * t.series[1])) {
         throw new Error('blocks outside the file');
@@ -381,7 +395,7 @@ export function openColumns(
     const capacityCsv = statSync(dataFile(dir, 'capacity'));
     const [capacityAt, capacityRows] = capacity.block;
     const capacityBytes = 2 * Math.ceil((capacityRows * 4) / 8) * 8 + capacityRows * 32;
-    if (capacityCsv.size !== capacity.csv.bytes || Math.floor(capacityCsv.mtimeMs / 1000) !== capacity.csv.mtime || capacityRows !== rows.capacity) {
+    if (capacityCsv.size !== capacity.csv.bytes || !sameTime(capacityCsv.mtimeMs, capacity.csv.mtimeMs) || capacityRows !== rows.capacity) {
       throw new Error('the CSV changed');
     }
     if (capacityAt < MAGIC.length || capacityAt + capacityBytes > headerAt) throw new Error('blocks outside the file');
