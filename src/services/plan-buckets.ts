@@ -4,7 +4,7 @@ import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
 import { latestTime, type PlanningData } from '../model/planning-data.ts';
 import { type BucketCounts, tracePool } from '../model/trace-shares.ts';
 import type { BucketsWanted } from '../sources/data-source.ts';
-import { key, SlabCounts } from './plan-index.ts';
+import { key, SlabCounts, traceSlab } from './plan-index.ts';
 
 export interface PlanBucketsInput {
   /** The buckets of the planning window. */
@@ -58,14 +58,7 @@ export function planBuckets(input: PlanBucketsInput): BucketsWanted {
     if (rows) {
       // The buckets with a kept sample, and each (region, service)'s counts there in one buffer;
       // each series' totals looked up once, at its first sample kept (no key made per sample).
-      const slotOf = new Int32Array(bucketCount).fill(-1);
-      let slots = 0;
-      rows.forEach((_series, t) => {
-        if (!keep(t)) return;
-        const b = bucketOf(t, input.bucketMinutes);
-        if (slotOf[b] === -1) slotOf[b] = slots++;
-      });
-      const slab = new Float64Array(rows.names.length * slots);
+      const { slab, slotOf, slots } = traceSlab(rows, keep, input.bucketMinutes);
       const byRegion = new Map<string, Map<string, SlabCounts>>();
       const seriesTotals: (SlabCounts | undefined)[] = [];
       rows.forEach((series, t, count) => {

@@ -4,7 +4,7 @@ import { getOrInsert } from '../model/get-or-insert.ts';
 import { type DayTypesByKey, NominalLevels } from '../model/nominal-level.ts';
 import { NearestSample } from '../model/capacity-rescale.ts';
 import type { BucketCounts } from '../model/trace-shares.ts';
-import { type CapacityRecord, drainOnce, type PlanningData } from '../model/planning-data.ts';
+import { type CapacityRecord, drainOnce, type PlanningData, type SeriesRows } from '../model/planning-data.ts';
 
 const SEP = '\u0000';
 export const key = (a: string, b: string): string => `${a}${SEP}${b}`;
@@ -56,6 +56,25 @@ export class SlabCounts implements BucketCounts {
     const at = this.base + (this.slotOf[bucket] as number);
     this.slab[at] = (this.slab[at] as number) + count;
   }
+}
+
+/**
+ * The buffer of SlabCounts for the trace series of `rows`: a slot for each bucket that holds a
+ * sample `keep` takes (`slotOf`: bucket -> slot, or -1), `slots` of them per series.
+ */
+export function traceSlab(
+  rows: SeriesRows,
+  keep: (t: number) => boolean,
+  bucketMinutes: number,
+): { readonly slab: Float64Array; readonly slotOf: Int32Array; readonly slots: number } {
+  const slotOf = new Int32Array(bucketsPerDay(bucketMinutes)).fill(-1);
+  let slots = 0;
+  rows.forEach((_series, t) => {
+    if (!keep(t)) return;
+    const b = bucketOf(t, bucketMinutes);
+    if (slotOf[b] === -1) slotOf[b] = slots++;
+  });
+  return { slab: new Float64Array(rows.names.length * slots), slotOf, slots };
 }
 
 /**
@@ -153,14 +172,7 @@ export function buildPlanIndex(
   if (traceRows) {
     // A few buckets of the day have traces (those a plan read): each series holds a count for
     // those only, in one buffer (tens of thousands of series x every bucket would be tens of MB).
-    const slotOf = new Int32Array(bucketCount).fill(-1);
-    let slots = 0;
-    traceRows.forEach((_series, t) => {
-      if (!keep(t)) return;
-      const b = bucketOf(t, bucketMinutes);
-      if (slotOf[b] === -1) slotOf[b] = slots++;
-    });
-    const slab = new Float64Array(traceRows.names.length * slots);
+    const { slab, slotOf, slots } = traceSlab(traceRows, keep, bucketMinutes);
     const seriesCounts: (SlabCounts | undefined)[] = [];
     traceRows.forEach((series, t, count) => {
       if (!keep(t)) return;
