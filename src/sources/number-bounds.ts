@@ -11,11 +11,31 @@ import type { DemandSample, PlanningData, Samples, TraceSample, TrafficSample } 
 export const MAX_VALUE = 1e15;
 export const MIN_POSITIVE = 1e-9;
 
-/** Why a number is out of bounds, or undefined when it is fine. */
+/** Whether a number is within the bounds (NaN and negatives are other checks' business). */
+export function withinBounds(v: number): boolean {
+  return !(v > MAX_VALUE || (v > 0 && v < MIN_POSITIVE));
+}
+
+/** Why a number is out of bounds, or undefined when it is fine (withinBounds). */
 export function numberBoundProblem(v: number): string | undefined {
+  if (withinBounds(v)) return undefined;
   if (v > MAX_VALUE) return `is above ${MAX_VALUE.toExponential()}, the largest number evac accepts (a unit error?)`;
-  if (v > 0 && v < MIN_POSITIVE) return `is below ${MIN_POSITIVE.toExponential()}, the smallest non-zero number evac accepts: write 0, or use a larger unit`;
-  return undefined;
+  return `is below ${MIN_POSITIVE.toExponential()}, the smallest non-zero number evac accepts: write 0, or use a larger unit`;
+}
+
+/** Stores that found every value they give within the bounds as they were made (see boundsChecked). */
+const checkedStores = new WeakSet<Samples<unknown>>();
+
+/**
+ * Records that every value `samples` gives (a trace sample's count, the others' value: a cell's
+ * sum or mean, not the rows read) passed `withinBounds`, tested by the store that made it, so
+ * that dataBoundProblem, which would find nothing, does not read it back. A store tests its
+ * own arrays in plain loops (~1 ms for the 0.6M-row set's samples), where reading them back
+ * through `rows`, code V8 has not optimized yet, took 15-20 ms of every plan.
+ */
+export function boundsChecked<T>(samples: Samples<T>): Samples<T> {
+  checkedStores.add(samples);
+  return samples;
 }
 
 /**
@@ -47,6 +67,7 @@ export function dataBoundProblem(data: PlanningData): string | undefined {
 
 /** The first sample whose value (a trace sample's count) is out of bounds; a compact store is read without an object per sample. */
 function firstOutOfBounds<T extends TraceSample | DemandSample | TrafficSample>(samples: Samples<T>): T | undefined {
+  if (checkedStores.has(samples)) return undefined;
   const value = (s: T) => ('count' in s ? s.count : s.value);
   if (!samples.rows) {
     for (const s of samples) if (numberBoundProblem(value(s)) !== undefined) return s;

@@ -2,6 +2,7 @@ import { bucketsPerDay } from '../model/bucket.ts';
 import type { Drainable, Samples } from '../model/planning-data.ts';
 import type { EngineWindow, SeriesTable, SqlEvacuation } from './aggregate-sql.ts';
 import type { ScanSink } from './csv-scan.ts';
+import { boundsChecked, withinBounds } from './number-bounds.ts';
 import { type RowColumns, RowLog } from './row-log.ts';
 import { type SamplesOf, sampleMaker } from './series-samples.ts';
 
@@ -218,16 +219,36 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
     // The store's own lists: draining empties them (the fold itself is let go by its reader).
     const cells: (Cells | undefined)[] = [...this.cells];
     const runs: (RowColumns | undefined)[] = this.raw.runs();
-    let length = this.raw.length;
-    old.forEach(() => {
+    const traces = this.table === 'traces';
+    // Counted, and each value tested against the number bounds (see boundsChecked), as `rows` gives them.
+    let length = 0;
+    let inBounds = true;
+    for (const o of old) {
+      if (!o) continue;
       length += 1;
-    });
-    skipped.forEach(() => {
+      if (!withinBounds(traces ? o[0] : o[0] / o[1])) inBounds = false;
+    }
+    for (const c of cells) {
+      if (!c) continue;
+      const { values, counts } = c;
+      for (let slot = 0; slot < counts.length; slot++) {
+        const n = counts[slot] as number;
+        if (n === 0) continue;
+        length += 1;
+        const sum = values[slot * 2] as number;
+        if (!withinBounds(traces ? sum : sum / n)) inBounds = false;
+      }
+    }
+    for (const run of runs) {
+      const v = run?.v ?? [];
+      length += v.length;
+      for (let i = 0; i < v.length; i++) if (!withinBounds(v[i] as number)) inBounds = false;
+    }
+    for (const row of skipped) {
+      if (!row) continue;
       length += 1;
-    });
-    cells.forEach((c) => {
-      if (c) for (const n of c.counts) if (n > 0) length += 1;
-    });
+      if (!withinBounds(row[1])) inBounds = false;
+    }
     function* iterate(drain: boolean): Generator<SamplesOf<K>> {
       for (let series = 0; series < old.length; series++) {
         const o = old[series];
@@ -254,7 +275,6 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
       }
     }
     // The same samples in the same order, as (series, t, value) without an object each.
-    const traces = this.table === 'traces';
     const forEach = (row: (series: number, t: number, value: number) => void) => {
       const cell = (series: number, t: number, sum: number, n: number) => row(series, t, traces ? sum : sum / n);
       for (let series = 0; series < old.length; series++) {
@@ -275,7 +295,9 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
         if (r) row(series, r[0], r[1]);
       }
     };
-    return { length, [Symbol.iterator]: () => iterate(false), drain: () => iterate(true), rows: { names, forEach } };
+    const store = { length, [Symbol.iterator]: () => iterate(false), drain: () => iterate(true), rows: { names, forEach } };
+    if (inBounds) boundsChecked(store);
+    return store;
   }
 
   private inEvacuation(t: number): boolean {
