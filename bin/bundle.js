@@ -16,6 +16,8 @@ export const BUNDLE = 'dist/evac.cjs';
 /** The same CLI as ES modules, for `evac ui` (Ink is an ES module with top-level await, which a
  * CommonJS bundle cannot require). */
 export const ESM_BUNDLE = 'dist/evac.mjs';
+/** The project's files the bundles were built from, relative to the root: a JSON array (see bin/evac.js). */
+export const BUNDLE_INPUTS = 'dist/inputs.json';
 /** Its code cache, beside it. */
 export const CODE_CACHE = `${BUNDLE}.cache`;
 /** Set (to anything) by the build's training run: write the code cache when the command ends. */

@@ -1,10 +1,11 @@
 // Bundles the CLI into dist/evac.cjs, with a V8 code cache beside it, so that `evac` starts in a
 // fraction of the time tsx needs. Runs on `npm ci` (the prepare script); bin/evac.js falls back to
-// the TypeScript sources whenever they are newer than the bundle, so an edit never runs stale code.
+// the TypeScript sources whenever a file the bundle was built from (dist/inputs.json lists them)
+// is newer than the bundle, so an edit never runs stale code.
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
-import { BUNDLE, CODE_CACHE, WRITE_CODE_CACHE } from '../bin/bundle.js';
+import { BUNDLE, BUNDLE_INPUTS, CODE_CACHE, WRITE_CODE_CACHE } from '../bin/bundle.js';
 
 /**
  * Packages left to Node's resolver: native code (DuckDB), and what loads only for one command
@@ -18,14 +19,14 @@ const EXTERNAL = ['@aws-sdk/*', '@smithy/*', '@duckdb/*', 'danfojs-node', '@tens
 /** yaml is CommonJS: its require() of Node's built-ins needs a real require in an ES module. */
 const REQUIRE_IN_ESM = "import { createRequire as __evacRequire } from 'node:module'; const require = __evacRequire(import.meta.url);";
 
-const COMMON = { bundle: true, platform: 'node', target: 'node20', external: EXTERNAL, sourcemap: 'linked', logLevel: 'warning' };
+const COMMON = { bundle: true, platform: 'node', target: 'node20', external: EXTERNAL, sourcemap: 'linked', logLevel: 'warning', metafile: true };
 
 rmSync('dist', { recursive: true, force: true });
 
 // The CLI: one CommonJS file, because only a classic script can be given V8's code cache on
 // Node 20 (bin/bundle.js loads it through vm.Script). Its import.meta.url (which finds the worker
 // scripts beside it) becomes the bundle's own URL.
-await build({
+const cli = await build({
   ...COMMON,
   entryPoints: ['cli/main.ts'],
   format: 'cjs',
@@ -40,7 +41,7 @@ await build({
 
 // `evac ui`: the same CLI as ES modules, because Ink is an ES module with top-level await, which a
 // CommonJS bundle cannot require. Split chunks: Ink, React and the UI load only when it starts.
-await build({
+const ui = await build({
   ...COMMON,
   entryPoints: { evac: 'cli/main.ts' },
   format: 'esm',
@@ -54,7 +55,7 @@ await build({
 
 // Worker threads: big CSV tables on a second core (src/sources/parallel-scan.ts), OTLP span
 // files (src/sources/otlp/span-workers.ts); src/sources/worker-thread.ts finds them beside the bundle.
-await build({
+const workers = await build({
   ...COMMON,
   entryPoints: { 'scan-worker': 'src/sources/scan-worker.ts', 'otlp-worker': 'src/sources/otlp/span-worker.ts' },
   format: 'esm',
@@ -62,6 +63,12 @@ await build({
   outExtension: { '.js': '.mjs' },
   banner: { js: REQUIRE_IN_ESM },
 });
+
+// The project's files the bundles were built from (the packages' aside: `npm ci` rebuilds), so
+// that bin/evac.js runs the TypeScript sources as soon as one of them is newer than the bundle.
+// A file no bundle includes (a test, a new file nothing imports yet) cannot make it stale.
+const inputs = [cli, ui, workers].flatMap((result) => Object.keys(result.metafile.inputs)).filter((file) => !file.startsWith('..') && !file.includes('node_modules/'));
+writeFileSync(BUNDLE_INPUTS, `${JSON.stringify([...new Set(inputs)].sort())}\n`);
 
 // The code cache: V8's compiled code of every function a plan on the fixtures runs, written by
 // that plan itself. A cache that a later Node rejects costs nothing but the time it would save.

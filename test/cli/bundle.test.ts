@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { ROOT } from '../support/run-cli.ts';
 
 /** Runs `bin/evac.js` from the bundle `npm ci` built, or (`fromSource`) from the TypeScript. */
@@ -33,5 +35,47 @@ describe('the bundle (scripts/build.mjs, loaded by bin/bundle.js)', () => {
     expect(r.stderr).not.toMatch(/internal error|ERR_/);
     expect(r.status).toBe(3); // the fixtures are not ready, as the report says
     expect(JSON.parse(r.stdout)).toHaveProperty('scenarios');
+  });
+});
+
+describe('bin/evac.js runs the bundle only while no file it was built from has changed', () => {
+  // The bundle and the build's list of its input files (bin/bundle.js: BUNDLE, BUNDLE_INPUTS).
+  const BUNDLE = 'dist/evac.cjs';
+  const BUNDLE_INPUTS = 'dist/inputs.json';
+  // A copy of the project whose bundle says so when it runs: `evac --version` prints "the bundle"
+  // from it, and the version from the TypeScript sources.
+  const copy = mkdtempSync(path.join(os.tmpdir(), 'evac-fresh-'));
+  afterAll(() => rmSync(copy, { recursive: true, force: true }));
+  for (const entry of ['bin', 'cli', 'src', 'dist', 'package.json', 'tsconfig.json'])
+    cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+  appendFileSync(path.join(copy, BUNDLE), "\nmodule.exports = { main: async () => { process.stdout.write('the bundle\\n'); return 0; } };\n");
+  const inputs: string[] = JSON.parse(readFileSync(path.join(copy, BUNDLE_INPUTS), 'utf8'));
+  const now = Date.now() / 1000;
+  for (const file of inputs) utimesSync(path.join(copy, file), now - 100, now - 100);
+  utimesSync(path.join(copy, BUNDLE), now - 50, now - 50);
+  const version = () =>
+    spawnSync(process.execPath, [path.join(copy, 'bin/evac.js'), '--version'], { cwd: copy, encoding: 'utf8', timeout: 120_000 }).stdout.trim();
+
+  test('lists the project files the bundles were built from: the CLI, its sources, package.json (its version)', () => {
+    expect(inputs).toContain('cli/main.ts');
+    expect(inputs).toContain('src/sources/scan-worker.ts');
+    expect(inputs).toContain('package.json');
+    expect(inputs.some((file) => file.includes('node_modules') || file.startsWith('test/'))).toBe(false);
+  });
+
+  test('runs the bundle while they are older, whatever else is new (a file nothing imports yet)', () => {
+    expect(version()).toBe('the bundle');
+    writeFileSync(path.join(copy, 'src/not-imported-yet.ts'), 'export const x = 1;\n');
+    expect(version()).toBe('the bundle');
+  });
+
+  test('runs the TypeScript sources once one of them is newer than the bundle, or the list is missing', () => {
+    utimesSync(path.join(copy, 'src/errors.ts'), now, now);
+    expect(version()).toBe('0.1.0');
+    utimesSync(path.join(copy, 'src/errors.ts'), now - 100, now - 100);
+    expect(version()).toBe('the bundle');
+    rmSync(path.join(copy, BUNDLE_INPUTS));
+    expect(version()).toBe('0.1.0');
   });
 });
