@@ -59,7 +59,7 @@ export function startScanWorkerFor(bytes: number, options: ParallelOptions = {})
 
 /** One worker thread, waiting for its task. */
 export function startScanWorker(): ScanWorker {
-  const worker = startWorkerThread(import.meta.url, './scan-worker.ts', 'scan-worker.mjs', null);
+  const worker = startWorkerThread(import.meta.url, './scan-worker.ts', 'scan-worker.cjs', null);
   let given = false;
   let ended = false;
   const exited = new Promise<void>((resolve) =>

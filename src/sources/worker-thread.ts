@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 /**
  * Starts a worker thread on one of evac's worker scripts. Bundled (scripts/build.mjs), the
  * caller is dist/evac.mjs or a chunk in dist/chunks/, and the script is `bundled` (e.g.
- * `scan-worker.mjs`) in dist/. From the TypeScript sources (an edited checkout, the tests), the
+ * `scan-worker.cjs`) in dist/. From the TypeScript sources (an edited checkout, the tests), the
  * script is `source`, relative to the caller, loaded through tsx: its hooks are registered inside
  * the thread (those of the starting thread do not reach it), from tsx's absolute path, so that
  * evac runs from any directory.

@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, test } from 'vitest';
+import type { ScanTask } from '../../src/sources/scan-task.ts';
 import { ROOT } from '../support/run-cli.ts';
 
 /** Runs `bin/evac.js` from the bundle `npm ci` built, or (`fromSource`) from the TypeScript. */
@@ -28,6 +30,26 @@ describe('the bundle (scripts/build.mjs, loaded by bin/bundle.js)', () => {
     expect(bundled.status).toBe(0);
     expect(bundled.stderr).toBe('');
     expect(JSON.parse(bundled.stdout)).toEqual(JSON.parse(source.stdout));
+  });
+
+  test("has the scan worker thread's script beside it, which scans and folds the task it is given", async () => {
+    const task: ScanTask = {
+      regions: ['us-east-1', 'us-west-2', 'eu-west-1', 'sa-east-1'],
+      bucketMinutes: 15,
+      window: { firstStartDay: 20_400, lastStartDay: 20_410, endDay: 20_415 },
+      evacuations: [],
+      file: path.join(ROOT, 'fixtures/device-traffic.csv'),
+      table: 'traffic',
+    };
+    const worker = new Worker(path.join(ROOT, 'dist/scan-worker.cjs'));
+    const part = await new Promise<{ scan: { rows: number; series: unknown[] } | null }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.postMessage(task);
+    });
+    await worker.terminate();
+    expect(part.scan?.rows).toBeGreaterThan(10_000);
+    expect(part.scan?.series.length).toBe(24); // 4 regions x 6 device types
   });
 
   test('loads the packages it leaves to Node only when a command needs them: danfo for report', () => {
