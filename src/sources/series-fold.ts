@@ -275,21 +275,28 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
       }
     }
     // The same samples in the same order, as (series, t, value) without an object each.
+    // One call per sample and plain loops over the typed arrays: the first readers (the plan's
+    // index) run this before V8 has optimized it, where every extra call costs.
     const forEach = (row: (series: number, t: number, value: number) => void) => {
-      const cell = (series: number, t: number, sum: number, n: number) => row(series, t, traces ? sum : sum / n);
       for (let series = 0; series < old.length; series++) {
         const o = old[series];
-        if (o) cell(series, o[2], o[0], o[1]);
+        if (o) row(series, o[2], traces ? o[0] : o[0] / o[1]);
       }
       for (let series = 0; series < cells.length; series++) {
         const c = cells[series];
         if (!c) continue;
-        for (let slot = 0; slot < c.counts.length; slot++) {
-          const n = c.counts[slot] as number;
-          if (n > 0) cell(series, c.values[slot * 2 + 1] as number, c.values[slot * 2] as number, n);
+        const { values, counts } = c;
+        for (let slot = 0; slot < counts.length; slot++) {
+          const n = counts[slot] as number;
+          if (n > 0) row(series, values[slot * 2 + 1] as number, traces ? (values[slot * 2] as number) : (values[slot * 2] as number) / n);
         }
       }
-      for (const run of runs) if (run) for (let i = 0; i < run.t.length; i++) row(run.series[i] as number, run.t[i] as number, run.v[i] as number);
+      for (let r = 0; r < runs.length; r++) {
+        const run = runs[r];
+        if (!run) continue;
+        const { series, t, v } = run;
+        for (let i = 0; i < t.length; i++) row(series[i] as number, t[i] as number, v[i] as number);
+      }
       for (let series = 0; series < skipped.length; series++) {
         const r = skipped[series];
         if (r) row(series, r[0], r[1]);
