@@ -5,7 +5,6 @@ import type { TraceSample } from '../model/planning-data.ts';
 import { type ReadChecks, readTraces } from './data-files.ts';
 import { DATA_FILES, dataFile } from './data-tables.ts';
 import { isOtlpPath, OTLP_DIR, otlpFiles } from './otlp/otlp-files.ts';
-import { readOtlpTraces } from './otlp/read-otlp.ts';
 import { locateTable } from './table-file.ts';
 import { type TraceReport, traceReportLines, traceReportWarnings } from './otlp/trace-report.ts';
 
@@ -35,6 +34,8 @@ export async function readTraceInput(
   }
   // Worker threads as for CSV tables (EVAC_WORKERS): never none, always two, else when the input pays for them.
   const threads = workers === 'never' ? { threads: 0 } : workers === 'always' ? { threads: 2 } : {};
+  // Loaded when spans are read: a plan of CSV tables does not initialise the OTLP readers.
+  const { readOtlpTraces } = await import('./otlp/read-otlp.ts');
   const otlp = await readOtlpTraces({ path: file, traces: config.evacuation.traces, regions, bucketMinutes: config.evacuation.bucketMinutes, ...threads });
   return otlp.ok ? { ok: true, data: { samples: otlp.data.samples, report: otlp.data.report } } : otlp;
 }
