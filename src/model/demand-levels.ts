@@ -18,6 +18,8 @@ export interface DemandLevels {
    * observation time, within one bucket (NearestSample); NaN: none, or no observation time.
    */
   readonly atCapacity: Float64Array;
+  /** The earliest and latest time of the samples they were found from: a plan must keep both (and every sample between). */
+  readonly span: readonly [number, number];
 }
 
 /** One bucket's levels: per row, a series (an index into DemandLevels.series) and its levels. */

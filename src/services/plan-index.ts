@@ -1,3 +1,4 @@
+import { BugError } from '../errors.ts';
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import { type DayType, type DayTypes, regionZone, zoneDayTypes } from '../model/day-type.ts';
 import { getOrInsert } from '../model/get-or-insert.ts';
@@ -188,6 +189,10 @@ export function buildPlanIndex(
   }
 
   const found = data.demandLevels;
+  // A source gives levels only for samples the plan keeps every one of (level-columns.ts, levelsUsable).
+  if (found && !(keep(found.span[0]) && keep(found.span[1]))) {
+    throw new BugError(`demand levels found from samples (${found.span.join(' to ')}) the plan's lookback would leave out`);
+  }
   const demand = found
     ? new FoundLevels(found, (names) => keys.of(names[0] as string, names[1] as string))
     : foldDemand(data, keep, bucketMinutes, buckets, typeOf, nearest, keys, drain);

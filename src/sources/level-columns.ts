@@ -209,7 +209,7 @@ export class LevelsReader {
 
   /** The levels read so far. */
   levels(): DemandLevels {
-    return { series: this.seriesNames, buckets: this.buckets, atCapacity: this.atCapacity };
+    return { series: this.seriesNames, buckets: this.buckets, atCapacity: this.atCapacity, span: this.header.span };
   }
 
   /** Every demand series' names ([region, service]), numbered as the levels' series. */

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { type LoadedConfig, loadConfig } from '../../src/config/load-config.ts';
-import { unwrap } from '../../src/errors.ts';
+import { BugError, unwrap } from '../../src/errors.ts';
 import { bucketOf } from '../../src/model/bucket.ts';
 import { planEvacuation } from '../../src/services/plan.ts';
 import { precompute } from '../../src/services/precompute.ts';
 import { planBuckets } from '../../src/services/plan-buckets.ts';
+import { buildPlanIndex } from '../../src/services/plan-index.ts';
 import { COLUMNS_FILE, openColumns } from '../../src/sources/bucket-columns.ts';
 import { readPrecomputedBuckets } from '../../src/sources/precomputed-ranges.ts';
 import { readCapacity, readManifest, writeDataDir } from '../../src/sources/data-files.ts';
@@ -235,6 +236,13 @@ describe('the column copy of a precomputed directory (bucket-columns.bin)', () =
       // A history ending an hour before the directory's end (what the manifest check refuses for a plan; the source alone must not use the levels).
       expect(readFor(dir, end - 3600).demandLevels).toBeUndefined();
       expect(readFor(dir, end).demandLevels).toBeDefined();
+    });
+
+    test('a plan index given levels found from samples its lookback leaves out refuses them (a bug: exit 1), never plans from them', () => {
+      const data = readFor(dir, AT);
+      const span = data.demandLevels?.span ?? [0, 0];
+      expect(() => buildPlanIndex(data, (t) => t > span[0], 15, new Set([bucketOf(AT, 15)]))).toThrow(BugError);
+      expect(() => buildPlanIndex(data, () => true, 15, new Set([bucketOf(AT, 15)]))).not.toThrow();
     });
 
     test("are not written without the plans' day types (writeDataDir given none): plans fold the rows", async () => {
