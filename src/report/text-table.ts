@@ -73,7 +73,15 @@ export function renderTextTable<Row>({
   };
   const out = [line((i) => columns[i]?.header ?? ''), widths.map((w) => '-'.repeat(w)).join('  ')];
   for (let r = 0; r < rows.length; r++) {
-    const text = line((i) => cells[i]?.[r] ?? '');
+    // Thousands of rows: the cells read in place, no function made per row.
+    let text = '';
+    for (let i = 0; i < columns.length; i++) {
+      const cell = (cells[i] as string[])[r] as string;
+      const w = widths[i] as number;
+      if (i > 0) text += '  ';
+      text += right[i] ? cell.padStart(w) : cell.padEnd(w);
+    }
+    text = text.trimEnd();
     const style = rowStyle?.(rows[r] as Row);
     out.push(style ? style(text) : text);
   }
