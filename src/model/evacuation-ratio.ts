@@ -92,15 +92,16 @@ export function serviceRatio(shares: TraceShares, region: RegionRatios): Evacuat
   const uniform = region.uniformRatio;
   if (shares.total === 0)
     return { weightedRatio: uniform, uniformRatio: uniform, ci95: [region.range[0], region.range[1]], contributions: [], flags: region.flags };
-  const contributions: DeviceContribution[] = [];
+  const contributions: DeviceContribution[] = new Array(shares.shares.size);
   let fallback = false;
+  let i = 0;
   shares.shares.forEach((share, device) => {
     let rho = region.deviceRatios.get(device);
     if (rho === undefined) {
       rho = uniform;
       fallback = true;
     }
-    contributions.push(deviceContribution(device, share, rho));
+    contributions[i++] = deviceContribution(device, share, rho);
   });
   const weighted = weightedRatioOf(contributions);
   return {

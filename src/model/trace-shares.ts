@@ -32,23 +32,33 @@ export interface BucketCounts {
  */
 export function traceShares(counts: ReadonlyMap<string, BucketCounts>, b0: number, bucketCount: number, minSamples: number): TraceShares {
   // Each device type's count in the pool last counted, the one chosen: its share is that over the total.
-  const perDevice: number[] = [];
+  const perDevice: number[] = new Array(counts.size);
   const pool = tracePool((buckets) => countPool(counts, buckets, perDevice), b0, bucketCount, minSamples);
   const { total, widenedBy: k } = pool;
   const shares = new Map<string, number>();
   if (total > 0) {
     let i = 0;
-    for (const device of counts.keys()) {
+    counts.forEach((_, device) => {
       const n = perDevice[i++] as number;
       if (n > 0) shares.set(device, n / total);
-    }
+    });
   }
-  const flags: TraceFlag[] = [];
-  if (k > 0) flags.push('pooled-buckets');
-  if (total < minSamples) flags.push('low-samples');
-  if (total === 0) flags.push('no-traces');
-  return { shares, total, widenedBy: k, buckets: pool.buckets, flags };
+  return {
+    shares,
+    total,
+    widenedBy: k,
+    buckets: pool.buckets,
+    flags: FLAGS[(k > 0 ? 1 : 0) + (total < minSamples ? 2 : 0) + (total === 0 ? 4 : 0)] as readonly TraceFlag[],
+  };
 }
+
+/**
+ * The flags of a pool, indexed by 1 if it was widened (`pooled-buckets`) + 2 if it is short of
+ * minSamples (`low-samples`) + 4 if it is empty (`no-traces`): made once, as a plan asks thousands.
+ */
+const FLAGS: readonly (readonly TraceFlag[])[] = Array.from({ length: 8 }, (_, bits) =>
+  Object.freeze((['pooled-buckets', 'low-samples', 'no-traces'] as const).filter((_, i) => bits & (1 << i))),
+);
 
 /**
  * The trace count of `buckets`, summed device type by device type in the order of `counts` and
@@ -57,7 +67,7 @@ export function traceShares(counts: ReadonlyMap<string, BucketCounts>, b0: numbe
 function countPool(counts: ReadonlyMap<string, BucketCounts>, buckets: readonly number[], perDevice: number[]): number {
   let total = 0;
   let i = 0;
-  for (const perBucket of counts.values()) {
+  counts.forEach((perBucket) => {
     let n = 0;
     for (let j = 0; j < buckets.length; j++) {
       const count = perBucket.at(buckets[j] as number) ?? 0;
@@ -65,7 +75,7 @@ function countPool(counts: ReadonlyMap<string, BucketCounts>, buckets: readonly 
       total += count;
     }
     perDevice[i++] = n;
-  }
+  });
   return total;
 }
 

@@ -468,8 +468,11 @@ function planEntry(
   const flags: PlanFlag[] = [];
   if (unit.file === null) flags.push('default-config');
   // Thousands of entries: plain loops, no spread (slow before the code is optimized).
-  for (const f of shares.flags) flags.push(f);
-  for (const f of ratio.flags) if (f !== 'no-history' && f !== 'unbounded-ratio') flags.push(f);
+  for (let i = 0; i < shares.flags.length; i++) flags.push(shares.flags[i] as PlanFlag);
+  for (let i = 0; i < ratio.flags.length; i++) {
+    const f = ratio.flags[i] as PlanFlag;
+    if (f !== 'no-history' && f !== 'unbounded-ratio') flags.push(f);
+  }
   if (noHistory) flags.push('no-history');
   if (unbounded) flags.push('unbounded-ratio');
   // Steered nothing, the region gets no extra traffic: it is inert (apply leaves it alone).
@@ -574,10 +577,11 @@ function planEntry(
 
 /** Each device type's part of the predicted demand: nominal demand x its contribution. */
 function predictedByDevice(contributions: readonly DeviceContribution[], nominal: number): NonNullable<PlanEntry['demand']>['byDevice'] {
-  const out: NonNullable<PlanEntry['demand']>['byDevice'] = [];
+  // Sized once: the plan keeps it (an array grown by push keeps room for more).
+  const out: NonNullable<PlanEntry['demand']>['byDevice'] = new Array(contributions.length);
   for (let i = 0; i < contributions.length; i++) {
     const c = contributions[i] as DeviceContribution;
-    out.push({ deviceType: c.deviceType, predicted: nominal * c.contribution });
+    out[i] = { deviceType: c.deviceType, predicted: nominal * c.contribution };
   }
   return out;
 }
