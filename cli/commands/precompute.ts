@@ -60,12 +60,12 @@ export const precomputeCommand: Command = {
       ? await precompute({ config, source: new AggregatesSource(aggregates), now })
       : await withSource(args, io, config, (source) => precompute({ config, source, now }));
     if (format === 'json') {
-      const manifest = writeDataDir(out, result.data, result.manifest);
+      const manifest = writeDataDir(out, result.data, result.manifest, result.dayTypes);
       io.stdout.write(`${JSON.stringify({ out, manifest, unreachable: result.unreachable }, null, 2)}\n`);
       return result.unreachable.length > 0 ? EXIT.partial : EXIT.ok;
     }
     for (const u of result.unreachable) io.stderr.write(`warning: ${u.region} could not be read (${u.reason}): its series are missing from ${out}\n`);
-    const manifest = writeDataDir(out, result.data, result.manifest);
+    const manifest = writeDataDir(out, result.data, result.manifest, result.dayTypes);
     const rows = Object.entries(manifest.rows)
       .map(([k, n]) => `${n} ${k}`)
       .join(', ');

@@ -58,3 +58,48 @@ export function isTimeZone(timeZone: string): boolean {
     return false;
   }
 }
+
+/**
+ * How a plan tells day types apart: the rule and each region's time zone. With rule `all`
+ * (or no day types given) every level is over all dates, as before day types existed.
+ */
+export interface DayTypes {
+  readonly rule: DayTypeRule;
+  readonly timeZones: Readonly<Record<string, string>>;
+}
+
+/** The day type of a region at a time, or undefined when the rule is `all`. */
+export function regionDayType(dayTypes: DayTypes | undefined, region: string, t: number): DayType | undefined {
+  if (!dayTypes || dayTypes.rule === 'all') return undefined;
+  return dayTypeOf(t, dayTypes.timeZones[region]);
+}
+
+/** A region's time zone for day types: its configured one, else UTC. */
+export function regionZone(dayTypes: DayTypes, region: string): string {
+  return dayTypes.timeZones[region] ?? 'UTC';
+}
+
+/**
+ * The day type of times in one zone, remembered by minute since the epoch (a small integer key,
+ * unlike the time): what nominal levels ask once per cell, millions of times.
+ */
+export function zoneDayTypes(zone: string): (t: number) => DayType {
+  let byMinute = zoneMemo.get(zone);
+  if (byMinute === undefined) {
+    byMinute = new Map<number, DayType>();
+    zoneMemo.set(zone, byMinute);
+  }
+  const memo = byMinute;
+  return (t) => {
+    if (t % 60 !== 0) return dayTypeOf(t, zone);
+    let type = memo.get(t / 60);
+    if (type === undefined) {
+      type = dayTypeOf(t, zone);
+      if (memo.size > 100_000) memo.clear();
+      memo.set(t / 60, type);
+    }
+    return type;
+  };
+}
+
+const zoneMemo = new Map<string, Map<number, DayType>>();

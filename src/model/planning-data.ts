@@ -1,3 +1,4 @@
+import type { DemandLevels } from './demand-levels.ts';
 /**
  * The data the planner works on, whatever source it came from (CSV files, CloudWatch, a
  * precomputed artifact). Times are Unix epoch seconds, UTC.
@@ -106,4 +107,11 @@ export interface PlanningData {
   readonly demand: Samples<DemandSample>;
   readonly capacity: readonly CapacityRecord[];
   readonly evacuations: readonly EvacuationWindow[];
+  /**
+   * Demand's nominal levels found already, for the buckets a plan asked for (a precomputed
+   * directory's column copy, used only when the plan's lookback window holds every demand
+   * sample they were found from, with the plan's day types): `demand` then holds the names of
+   * its series but no sample, and the plan looks the levels up instead of folding samples.
+   */
+  readonly demandLevels?: DemandLevels;
 }

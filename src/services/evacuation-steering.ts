@@ -4,7 +4,8 @@ import { observedSteering, type TrafficSlice } from '../model/empirical-steering
 import { getOrInsert } from '../model/get-or-insert.ts';
 import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
 import type { EvacuationWindow, PlanningData } from '../model/planning-data.ts';
-import { buildPlanIndex, type DayTypes, type PlanIndex, regionDayType, regionLevelsOn } from './plan-index.ts';
+import { type DayTypes, regionDayType } from '../model/day-type.ts';
+import { buildPlanIndex, type PlanIndex, regionLevelsOn } from './plan-index.ts';
 
 export interface SteeringObservation {
   readonly region: string;

@@ -1,8 +1,10 @@
+import { BugError } from '../errors.ts';
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
-import { type DayType, type DayTypeRule, dayTypeOf } from '../model/day-type.ts';
+import { type DayType, type DayTypes, regionZone, zoneDayTypes } from '../model/day-type.ts';
 import { getOrInsert } from '../model/get-or-insert.ts';
 import { type DayTypesByKey, NominalLevels } from '../model/nominal-level.ts';
 import { NearestSample } from '../model/capacity-rescale.ts';
+import { FoundLevels, type LevelLookup } from '../model/demand-levels.ts';
 import type { BucketCounts } from '../model/trace-shares.ts';
 import { type CapacityRecord, drainOnce, type PlanningData, type SeriesRows } from '../model/planning-data.ts';
 
@@ -89,8 +91,8 @@ export interface PlanIndex {
   readonly devicesByRegion: ReadonlyMap<string, readonly string[]>;
   /** key(region, traceName) -> device -> count per bucket. */
   readonly traceCounts: ReadonlyMap<string, ReadonlyMap<string, BucketCounts>>;
-  /** D[s,r,b]: key(region, service). */
-  readonly demand: NominalLevels;
+  /** D[s,r,b]: key(region, service); found already when the data holds them (PlanningData.demandLevels). */
+  readonly demand: LevelLookup;
   /** key(region, service). */
   readonly capacity: ReadonlyMap<string, CapacityRecord>;
   /** key(region, service) -> the demand sample nearest to the capacity's observation time, within one bucket. */
@@ -99,21 +101,6 @@ export interface PlanIndex {
   readonly bucketMinutes: number;
   /** `key(a, b)`, the same string each time for the same pair (a lookup by it hashes no new string). */
   readonly key: (a: string, b: string) => string;
-}
-
-/**
- * How a plan tells day types apart: the rule and each region's time zone. With rule `all`
- * (or no day types given) every level is over all dates, as before day types existed.
- */
-export interface DayTypes {
-  readonly rule: DayTypeRule;
-  readonly timeZones: Readonly<Record<string, string>>;
-}
-
-/** The day type of a region at a time, or undefined when the rule is `all`. */
-export function regionDayType(dayTypes: DayTypes | undefined, region: string, t: number): DayType | undefined {
-  if (!dayTypes || dayTypes.rule === 'all') return undefined;
-  return dayTypeOf(t, dayTypes.timeZones[region]);
 }
 
 export function buildPlanIndex(
@@ -126,27 +113,8 @@ export function buildPlanIndex(
   drain = false,
 ): PlanIndex {
   const bucketCount = bucketsPerDay(bucketMinutes);
-  // Keys start with the region: its zone decides the day type of each date.
-  // Each key's zone found once (not a split key per cell; 'UTC' for a region without one), and
-  // each zone's day types by minute since the epoch (a small integer key, unlike the time).
-  const byZone = new Map<string, Map<number, DayType>>();
-  const typeOf: DayTypesByKey | undefined = dayTypes
-    ? {
-        forKey: (k) => {
-          const zone = dayTypes.timeZones[splitKey(k)[0]] ?? 'UTC';
-          const byMinute = getOrInsert(byZone, zone, () => new Map<number, DayType>());
-          return (t) => {
-            if (t % 60 !== 0) return dayTypeOf(t, zone);
-            let type = byMinute.get(t / 60);
-            if (type === undefined) {
-              type = dayTypeOf(t, zone);
-              byMinute.set(t / 60, type);
-            }
-            return type;
-          };
-        },
-      }
-    : undefined;
+  // Keys start with the region: its zone decides the day type of each date (found once per key).
+  const typeOf: DayTypesByKey | undefined = dayTypes ? { forKey: (k) => zoneDayTypes(regionZone(dayTypes, splitKey(k)[0])) } : undefined;
   const keys = new Keys();
   const traffic = new NominalLevels(bucketMinutes, buckets, typeOf);
   const devices = new Map<string, Set<string>>();
@@ -220,6 +188,42 @@ export function buildPlanIndex(
     if (c.observedAt !== undefined && c.observedAt !== null) nearest.set(k, new NearestSample(c.observedAt, bucketMinutes * 60));
   }
 
+  const found = data.demandLevels;
+  // A source gives levels only for samples the plan keeps every one of (level-columns.ts, levelsUsable).
+  if (found && !(keep(found.span[0]) && keep(found.span[1]))) {
+    throw new BugError(`demand levels found from samples (${found.span.join(' to ')}) the plan's lookback would leave out`);
+  }
+  const demand = found
+    ? new FoundLevels(found, (names) => keys.of(names[0] as string, names[1] as string))
+    : foldDemand(data, keep, bucketMinutes, buckets, typeOf, nearest, keys, drain);
+  const demandAtCapacity = new Map<string, number>();
+  if (found) {
+    // Each observed capacity record's nearest sample, found with the levels (the last of a series wins, as in `nearest`).
+    data.capacity.forEach((c, i) => {
+      if (c.observedAt === undefined || c.observedAt === null) return;
+      const value = found.atCapacity[i] ?? Number.NaN;
+      const k = keys.of(c.region, c.service);
+      if (Number.isNaN(value)) demandAtCapacity.delete(k);
+      else demandAtCapacity.set(k, value);
+    });
+  } else for (const [k, n] of nearest) if (n.value !== undefined) demandAtCapacity.set(k, n.value);
+
+  const devicesByRegion = new Map<string, string[]>();
+  for (const [region, set] of devices) devicesByRegion.set(region, [...set].sort());
+  return { traffic, devicesByRegion, traceCounts, demand, capacity, demandAtCapacity, bucketCount, bucketMinutes, key: (a, b) => keys.of(a, b) };
+}
+
+/** Demand folded from its samples into nominal levels, and each capacity record's nearest sample offered every sample. */
+function foldDemand(
+  data: PlanningData,
+  keep: (t: number) => boolean,
+  bucketMinutes: number,
+  buckets: ReadonlySet<number>,
+  typeOf: DayTypesByKey | undefined,
+  nearest: ReadonlyMap<string, NearestSample>,
+  keys: Keys,
+  drain: boolean,
+): NominalLevels {
   const demand = new NominalLevels(bucketMinutes, buckets, typeOf);
   const demandRows = drain ? undefined : data.demand.rows;
   if (demandRows) {
@@ -239,12 +243,7 @@ export function buildPlanIndex(
       if (nearest.size > 0) nearest.get(k)?.offer(s.t, s.value);
     }
   }
-  const demandAtCapacity = new Map<string, number>();
-  for (const [k, n] of nearest) if (n.value !== undefined) demandAtCapacity.set(k, n.value);
-
-  const devicesByRegion = new Map<string, string[]>();
-  for (const [region, set] of devices) devicesByRegion.set(region, [...set].sort());
-  return { traffic, devicesByRegion, traceCounts, demand, capacity, demandAtCapacity, bucketCount, bucketMinutes, key: (a, b) => keys.of(a, b) };
+  return demand;
 }
 
 /** Whether names come in ascending order (as `<` orders strings). */

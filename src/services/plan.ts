@@ -15,8 +15,8 @@ import type { DataSource, LoadResult } from '../sources/data-source.ts';
 import { dataBoundProblem } from '../sources/number-bounds.ts';
 import { FUTURE_TOLERANCE_SECONDS, STALE_DATA_SECONDS } from './data-age.ts';
 import { planBuckets } from './plan-buckets.ts';
-import type { DayType } from '../model/day-type.ts';
-import { buildPlanIndex, type DayTypes, type PlanIndex, regionDayType, regionLevels, regionLevelsOn } from './plan-index.ts';
+import { type DayType, type DayTypes, regionDayType } from '../model/day-type.ts';
+import { buildPlanIndex, type PlanIndex, regionLevels, regionLevelsOn } from './plan-index.ts';
 
 export interface PlanOptions {
   readonly config: LoadedConfig;

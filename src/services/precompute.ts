@@ -1,8 +1,10 @@
 import type { LoadedConfig } from '../config/load-config.ts';
 import { planUnits, resolveScope } from '../config/resolve-scope.ts';
-import { EvacError } from '../errors.ts';
+import { BugError, EvacError } from '../errors.ts';
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import { lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
+import { NominalLevels } from '../model/nominal-level.ts';
+import type { DayTypes } from '../model/day-type.ts';
 import type { DemandSample, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import type { DataDirContent, PrecomputeManifest } from '../sources/data-files.ts';
 import type { DataSource } from '../sources/data-source.ts';
@@ -21,6 +23,8 @@ export interface Precomputed {
   /** What to write beside it (writeDataDir adds the row counts and the index by bucket). */
   readonly manifest: Omit<PrecomputeManifest, 'rows' | 'byBucket'>;
   readonly unreachable: readonly { readonly region: string; readonly reason: string }[];
+  /** The config's day types: writeDataDir finds demand's levels with them, for plans from the directory. */
+  readonly dayTypes: DayTypes;
 }
 
 /**
@@ -74,7 +78,10 @@ export async function precompute(options: PrecomputeOptions): Promise<Precompute
   // Traces and demand by bucket, then time: writeDataDir indexes where each bucket's rows lie,
   // and a plan reads only the buckets it needs.
   const traceSeries = [...index.traceCounts].flatMap(([k, byDevice]) => [...byDevice].map(([device, counts]) => ({ key: splitKey(k), device, counts })));
-  const demandKeys = Array.from(index.demand.keys(), (k) => ({ k, key: splitKey(k) }));
+  // Folded from the samples read (a source answers a load without `buckets` with samples, never levels).
+  const levels = index.demand;
+  if (!(levels instanceof NominalLevels)) throw new BugError('precompute: demand came as levels found already, not as samples');
+  const demandKeys = Array.from(levels.keys(), (k) => ({ k, key: splitKey(k) }));
   const traces = function* (): Generator<TraceSample> {
     for (const b of buckets) {
       for (const {
@@ -94,7 +101,7 @@ export async function precompute(options: PrecomputeOptions): Promise<Precompute
         k,
         key: [region, service],
       } of demandKeys) {
-        for (const [day, value] of index.demand.dates(k, b)) rows.push({ t: dateStamp(day, b), region, service, value });
+        for (const [day, value] of levels.dates(k, b)) rows.push({ t: dateStamp(day, b), region, service, value });
       }
       yield* rows.sort((x, y) => x.t - y.t);
     }
@@ -113,6 +120,7 @@ export async function precompute(options: PrecomputeOptions): Promise<Precompute
       ...(loaded.warnings !== undefined && loaded.warnings.length > 0 ? { warnings: [...loaded.warnings] } : {}),
     },
     unreachable: loaded.unreachable,
+    dayTypes: { rule: config.evacuation.dayTypes, timeZones: config.evacuation.timeZones },
   };
 }
 

@@ -3,10 +3,21 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { InputIssue } from '../errors.ts';
 import { bucketOf } from '../model/bucket.ts';
+import type { BucketRows } from '../model/demand-levels.ts';
 import type { CapacityRecord, Samples } from '../model/planning-data.ts';
 import type { SeriesTable } from './aggregate-sql.ts';
 import { dataFile } from './data-tables.ts';
 import { MAX_VALUE, MIN_POSITIVE } from './number-bounds.ts';
+import {
+  type LevelsHeader,
+  LevelsHeaderSchema,
+  type LevelsQuestion,
+  LevelsReader,
+  type LevelsSpec,
+  LevelsWriter,
+  levelBlockBytes,
+  levelsUsable,
+} from './level-columns.ts';
 import { RowLog } from './row-log.ts';
 import { loggedSamples, type SamplesOf } from './series-samples.ts';
 
@@ -58,9 +69,11 @@ const CapacityHeaderSchema = z.strictObject({
   block: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
 });
 const ColumnsHeaderSchema = z.strictObject({
-  version: z.literal(2),
+  version: z.literal(3),
   bucketMinutes: z.number().int().positive(),
   tables: z.strictObject({ traffic: TableHeaderSchema, traces: TableHeaderSchema, demand: TableHeaderSchema, capacity: CapacityHeaderSchema }),
+  /** Demand's levels per bucket (level-columns.ts), when the writer was given the plans' day types. */
+  levels: LevelsHeaderSchema.optional(),
 });
 type TableHeader = z.infer<typeof TableHeaderSchema>;
 
@@ -91,11 +104,14 @@ export class ColumnsWriter {
   private offset = 0;
   private readonly tables: Partial<Record<ColumnTable, TableHeader>> = {};
   private capacityHeader: z.infer<typeof CapacityHeaderSchema> | undefined;
+  private levelsHeader: LevelsHeader | undefined;
   private failed = false;
 
   constructor(
     private readonly dir: string,
     private readonly bucketMinutes: number,
+    /** With it, the demand table's levels are written too (level-columns.ts). */
+    private readonly levels?: LevelsSpec,
   ) {
     this.tmp = path.join(dir, `.${COLUMNS_FILE}.${process.pid}.${Date.now()}.tmp`);
     try {
@@ -118,14 +134,26 @@ export class ColumnsWriter {
     const fieldCount = SERIES_KEYS[table].length;
     // Series by their names' numbers, field by field: no key string made per row.
     const fieldIds = Array.from({ length: fieldCount }, () => new Map<string, number>());
+    const fieldNames: string[][] = Array.from({ length: fieldCount }, () => []);
     const trie: Trie = new Map();
     const seriesIds: number[] = [];
     const blocks: [number, number][] = [];
+    // Demand: its levels per bucket too, each block's after its rows.
+    const levels =
+      table === 'demand' && this.levels
+        ? new LevelsWriter(this.levels, this.bucketMinutes, (s) => [0, 1].map((j) => fieldNames[j]?.[seriesIds[s * fieldCount + j] as number] as string))
+        : undefined;
+    const levelBlocks: [number, number][] = [];
     let block = new BlockBuilder();
     let bucket = -1;
     const flush = () => {
       blocks.push([this.offset, block.rows]);
       this.write(block.bytes());
+      if (levels) {
+        const found = levels.block(block, bucket);
+        levelBlocks.push([this.offset, found.rows]);
+        this.write(found.bytes);
+      }
       block = new BlockBuilder();
     };
     const ids: number[] = new Array(fieldCount);
@@ -140,6 +168,7 @@ export class ColumnsWriter {
           }
           if (bucket >= 0) flush();
           while (blocks.length < b) blocks.push([this.offset, 0]);
+          while (levelBlocks.length < b) levelBlocks.push([this.offset, 0]);
           bucket = b;
         }
         let node = trie;
@@ -151,6 +180,7 @@ export class ColumnsWriter {
             if (!isPlainName(name)) this.failed = true;
             n = names.size;
             names.set(name, n);
+            fieldNames[j]?.push(name);
           }
           ids[j] = n;
           if (j < fieldCount - 1) {
@@ -170,12 +200,18 @@ export class ColumnsWriter {
           seriesIds.push(...ids);
         }
         block.add(id, t, value);
+        levels?.row(id, t, value);
       },
       end: () => {
         if (this.failed) return;
         if (bucket >= 0) flush();
         const series: [number, number] = [this.offset, seriesIds.length / fieldCount];
         this.write(padded(Buffer.from(Int32Array.from(seriesIds).buffer)));
+        if (levels && !levels.refused) {
+          const atCapacity: [number, number] = [this.offset, this.levels?.capacity.length ?? 0];
+          this.write(levels.atCapacity());
+          this.levelsHeader = levels.header(fieldNames[0] ?? [], levelBlocks, atCapacity);
+        }
         const stat = statSync(dataFile(this.dir, table));
         this.tables[table] = { csv: { bytes: stat.size, mtimeMs: stat.mtimeMs }, fields: fieldIds.map((m) => [...m.keys()]), series, blocks };
       },
@@ -231,11 +267,12 @@ export class ColumnsWriter {
     let complete = false;
     try {
       if (!this.failed && traffic && traces && demand && capacity && traces.blocks.length <= bucketCount && demand.blocks.length <= bucketCount) {
-        for (const t of [traces, demand]) while (t.blocks.length < bucketCount) t.blocks.push([this.offset, 0]);
+        for (const t of [traces, demand, this.levelsHeader]) while (t && t.blocks.length < bucketCount) t.blocks.push([this.offset, 0]);
         const headerValue: z.infer<typeof ColumnsHeaderSchema> = {
-          version: 2,
+          version: 3,
           bucketMinutes: this.bucketMinutes,
           tables: { traffic, traces, demand, capacity },
+          ...(this.levelsHeader ? { levels: this.levelsHeader } : {}),
         };
         const header = Buffer.from(JSON.stringify(headerValue));
         const trailer = Buffer.alloc(8);
@@ -281,11 +318,16 @@ const SERIES_KEYS: Readonly<Record<ColumnTable, readonly string[]>> = {
 };
 
 /** One block's rows as they come (typed arrays, grown by doubling), written out as three aligned columns. */
-class BlockBuilder {
-  private series = new Int32Array(1024);
-  private t = new Float64Array(1024);
-  private v = new Float64Array(1024);
+class BlockBuilder implements BucketRows {
+  series = new Int32Array(1024);
+  t = new Float64Array(1024);
+  v = new Float64Array(1024);
   rows = 0;
+
+  /** The rows so far, as BucketRows. */
+  get n(): number {
+    return this.rows;
+  }
 
   add(series: number, t: number, value: number): void {
     if (this.rows === this.t.length) {
@@ -350,6 +392,12 @@ export interface BucketColumns {
    * as it is, or it would report a problem (a duplicate, min above max): then read the CSV.
    */
   capacity(): CapacityRecord[] | null;
+  /**
+   * Demand's levels for a plan asking `question` (level-columns.ts), when the copy holds levels
+   * that plan may use (levelsUsable), for `capacityRows` capacity rows, and every demand series
+   * has names the CSV reader takes as they are; null: read the demand rows.
+   */
+  levels(question: LevelsQuestion, capacityRows: number): LevelsReader | null;
   close(): void;
 }
 
@@ -399,15 +447,53 @@ export function openColumns(
       throw new Error('the CSV changed');
     }
     if (capacityAt < MAGIC.length || capacityAt + capacityBytes > headerAt) throw new Error('blocks outside the file');
+    const levels = parsed.data.levels;
+    if (levels) {
+      const inFile = (offset: number, bytes: number) => offset >= MAGIC.length && offset + bytes <= headerAt;
+      if (levels.blocks.length !== bucketCount || !levels.blocks.every(([offset, r]) => inFile(offset, levelBlockBytes(r))))
+        throw new Error('levels outside the file');
+      if (!inFile(levels.atCapacity[0], levels.atCapacity[1] * 8)) throw new Error('levels outside the file');
+    }
     return {
       table: (table) => new ColumnsReader(fd, table, tables[table], headerAt, regions, bucketMinutes) as unknown as ColumnsTable<typeof table>,
       capacity: () => readCapacityBlock(fd, capacity, regions),
+      levels: (question, capacityRows) => (levels ? levelsReader(fd, levels, tables.demand, regions, question, capacityRows) : null),
       close: () => closeSync(fd),
     };
   } catch {
     closeSync(fd);
     return null;
   }
+}
+
+/** The levels reader of levelsOf, or null (see BucketColumns.levels). */
+function levelsReader(
+  fd: number,
+  levels: LevelsHeader,
+  demand: TableHeader,
+  regions: ReadonlySet<string>,
+  question: LevelsQuestion,
+  capacityRows: number,
+): LevelsReader | null {
+  if (!levelsUsable(levels, question) || levels.atCapacity[1] !== capacityRows) return null;
+  const [offset, count] = demand.series;
+  const ids = readExactly(fd, offset, count * 2 * 4);
+  const nearest = readExactly(fd, levels.atCapacity[0], capacityRows * 8);
+  if (!ids || !nearest) return null;
+  const fileSeries = new Int32Array(ids.buffer, ids.byteOffset, count * 2);
+  const [regionNames, serviceNames] = demand.fields as [string[], string[]];
+  const plainRegions = regionNames.map((r) => isPlainName(r) && regions.has(r));
+  const plainServices = serviceNames.map(isPlainName);
+  const names: (readonly string[])[] = [];
+  for (let s = 0; s < count; s++) {
+    const r = fileSeries[2 * s] as number;
+    const v = fileSeries[2 * s + 1] as number;
+    if (!plainRegions[r] || !plainServices[v]) return null;
+    names.push([regionNames[r] as string, serviceNames[v] as string]);
+  }
+  const atCapacity = new Float64Array(capacityRows);
+  for (let i = 0; i < capacityRows; i++) atCapacity[i] = nearest.readDoubleLE(i * 8);
+  return new LevelsReader(levels, names, (at, bytes) => readExactly(fd, at, bytes), atCapacity);
 }
 
 function readCapacityBlock(fd: number, header: z.infer<typeof CapacityHeaderSchema>, regions: ReadonlySet<string>): CapacityRecord[] | null {

@@ -8,6 +8,7 @@ import { directoryIssues, inspectPath, MAX_JSON_BYTES, readTextFile } from '../i
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
 import type { CapacityRecord, DemandSample, EvacuationWindow, PlanningData, TraceSample, TrafficSample } from '../model/planning-data.ts';
 import { writeFileAtomic } from '../state/atomic-write.ts';
+import type { DayTypes } from '../model/day-type.ts';
 import { type ColumnSink, ColumnsWriter } from './bucket-columns.ts';
 import { type ColumnKind, type CsvRow, parseCsv, parseTime } from './csv-table.ts';
 import { DATA_FILES, dataFile, futureSample, unknownRegion } from './data-tables.ts';
@@ -254,7 +255,13 @@ export interface DataDirContent extends Omit<PlanningData, 'traces' | 'demand'> 
  * Trace and demand rows given sorted by time-of-day bucket (as `evac precompute` makes them)
  * get a byte-range index per bucket in the manifest (`byBucket`).
  */
-export function writeDataDir(dir: string, data: DataDirContent, manifest: Omit<PrecomputeManifest, 'rows' | 'byBucket'>): PrecomputeManifest {
+export function writeDataDir(
+  dir: string,
+  data: DataDirContent,
+  manifest: Omit<PrecomputeManifest, 'rows' | 'byBucket'>,
+  /** The day types plans from the directory use (the config's): with them, its column copy holds demand's levels too (level-columns.ts). */
+  dayTypes?: DayTypes,
+): PrecomputeManifest {
   // Names repeat on every row: each is quoted (or not) once.
   const quoted = new Map<string, string>();
   const quote = (v: string) => {
@@ -269,7 +276,7 @@ export function writeDataDir(dir: string, data: DataDirContent, manifest: Omit<P
   const cols = (key: keyof typeof DATA_FILES) => Object.keys(DATA_FILES[key].columns).join(',');
   const rows: Record<string, number> = {};
   // The traffic, trace and demand rows again as columns, for plans (see bucket-columns.ts).
-  const columns = new ColumnsWriter(dir, manifest.bucketMinutes);
+  const columns = new ColumnsWriter(dir, manifest.bucketMinutes, dayTypes && { dayTypes, capacity: data.capacity });
   const table = <T>(
     key: keyof typeof DATA_FILES,
     items: Iterable<T>,

@@ -40,7 +40,8 @@ export class FilesSource implements DataSource {
     const { regions, lookbackDays, bucketMinutes } = request.config.evacuation;
     const reader = this.options.reader ?? 'auto';
     // A precomputed directory indexed by bucket: only the buckets the caller needs.
-    const some = manifest && request.buckets && otlp === undefined ? readPrecomputedBuckets(this.dir, manifest, new Set(regions), request.buckets) : null;
+    const plan = { to: request.to, lookbackDays, dayTypes: { rule: request.config.evacuation.dayTypes, timeZones: request.config.evacuation.timeZones } };
+    const some = manifest && request.buckets && otlp === undefined ? readPrecomputedBuckets(this.dir, manifest, new Set(regions), request.buckets, plan) : null;
     const result =
       some ??
       (reader === 'rows'

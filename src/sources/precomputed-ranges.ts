@@ -1,13 +1,17 @@
 import { statSync } from 'node:fs';
 import type { InputIssue, Result } from '../errors.ts';
 import { bucketOf, bucketsPerDay } from '../model/bucket.ts';
-import type { CapacityRecord, PlanningData, Samples, TrafficSample } from '../model/planning-data.ts';
+import type { DayTypes } from '../model/day-type.ts';
+import type { DemandLevels } from '../model/demand-levels.ts';
+import { lookbackWindow } from '../model/lookback-window.ts';
+import { type CapacityRecord, type EvacuationWindow, latestTime, type PlanningData, type Samples, type TrafficSample } from '../model/planning-data.ts';
 import { SERIES_TABLES } from './aggregate-sql.ts';
 import { mergeScanIssues, openRangeScan, type RangeScan, type ScanResult, type ScanSink } from './csv-scan.ts';
 import { type BucketRanges, type PrecomputeManifest, readCapacity, readEvacuations, readTraffic } from './data-files.ts';
 import { DATA_FILES, dataFile } from './data-tables.ts';
 import type { BucketsWanted } from './data-source.ts';
 import { openColumns } from './bucket-columns.ts';
+import type { LevelsQuestion, LevelsReader } from './level-columns.ts';
 import { RowLog } from './row-log.ts';
 import { scanTable } from './scan-task.ts';
 import { loggedSamples, type SamplesOf } from './series-samples.ts';
@@ -35,6 +39,7 @@ export function readPrecomputedBuckets(
   manifest: PrecomputeManifest,
   regions: ReadonlySet<string>,
   wanted: BucketsWanted,
+  plan?: PlanHistory,
 ): Result<PlanningData> | null {
   const index = manifest.byBucket;
   if (!index) return null;
@@ -54,6 +59,8 @@ export function readPrecomputedBuckets(
     try {
       const traffic = columns.table('traffic');
       if (traffic.read([0])) {
+        // Demand's levels instead of its rows, where they are the levels the plan would fold (level-columns.ts).
+        const levels = plan && columns.levels(levelsQuestion(plan, traffic.samples, small.evacuations), small.capacity.length);
         const read = readBuckets(
           dir,
           index,
@@ -61,8 +68,9 @@ export function readPrecomputedBuckets(
           wanted,
           { ...small, traffic: traffic.samples },
           columns.table('traces'),
-          columns.table('demand'),
+          levels ? levelsAsDemand(levels) : columns.table('demand'),
           'csv',
+          levels?.levels(),
         );
         if (read !== 'csv') return read;
       }
@@ -114,8 +122,10 @@ function readBuckets(
   traces: BucketReader<'traces'>,
   demand: BucketReader<'demand'>,
   refused: 'csv' | null,
+  /** Demand's levels, read as `demand` reads buckets (then it reads no row). */
+  demandLevels?: DemandLevels,
 ): Result<PlanningData> | 'csv' | null {
-  const data: PlanningData = { ...small, traces: traces.samples, demand: demand.samples };
+  const data: PlanningData = { ...small, traces: traces.samples, demand: demand.samples, ...(demandLevels ? { demandLevels } : {}) };
   const read = { traces: new Set<number>(), demand: new Set<number>() };
   for (;;) {
     const wants = wanted(data, { ...read, unseenTraceSeries: traces.traceSeries() < index.traceSeries });
@@ -139,6 +149,31 @@ function readBuckets(
   if (small.traffic.length === 0)
     return { ok: false, issues: [{ file: dataFile(dir, 'traffic'), message: 'no rows: expected regional traffic by device type' }] };
   return { ok: true, data };
+}
+
+/** What the source knows of the plan it reads for: the end of the history it asked for, its lookback and day types. */
+export interface PlanHistory {
+  /** LoadRequest.to: the plan's `historyEnd ?? at`. */
+  readonly to: number;
+  readonly lookbackDays: number;
+  readonly dayTypes: DayTypes;
+}
+
+/** The plan's lookback window (plan.ts finds it the same way: to, and the latest traffic sample), evacuations and day types. */
+function levelsQuestion(plan: PlanHistory, traffic: Samples<TrafficSample>, evacuations: readonly EvacuationWindow[]): LevelsQuestion {
+  return { dayTypes: plan.dayTypes, window: lookbackWindow(plan.to, latestTime(traffic), plan.lookbackDays), evacuations };
+}
+
+/** Demand's levels reader as the bucket reads see a demand table: every series' names, no row, no issue. */
+function levelsAsDemand(levels: LevelsReader): BucketReader<'demand'> {
+  const samples = loggedSamples('demand', new RowLog(), levels.series());
+  return {
+    read: (buckets) => levels.read(buckets),
+    samples,
+    issues: () => [],
+    traceSeries: () => 0,
+    names: (field) => levels.names(field),
+  };
 }
 
 function fileSize(file: string): number | undefined {

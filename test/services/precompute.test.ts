@@ -20,7 +20,7 @@ async function precomputeInto(configDir: string, dataDir: string, now: number): 
   const config = unwrap(loadConfig(configDir));
   const result = await precompute({ config, source: new FilesSource(dataDir), now });
   const out = mkdtempSync(path.join(tmpdir(), 'evac-precomputed-'));
-  writeDataDir(out, result.data, result.manifest);
+  writeDataDir(out, result.data, result.manifest, result.dayTypes);
   return out;
 }
 

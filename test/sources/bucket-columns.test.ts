@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { type LoadedConfig, loadConfig } from '../../src/config/load-config.ts';
-import { unwrap } from '../../src/errors.ts';
+import { BugError, unwrap } from '../../src/errors.ts';
 import { bucketOf } from '../../src/model/bucket.ts';
 import { planEvacuation } from '../../src/services/plan.ts';
 import { precompute } from '../../src/services/precompute.ts';
+import { planBuckets } from '../../src/services/plan-buckets.ts';
+import { buildPlanIndex } from '../../src/services/plan-index.ts';
 import { COLUMNS_FILE, openColumns } from '../../src/sources/bucket-columns.ts';
+import { readPrecomputedBuckets } from '../../src/sources/precomputed-ranges.ts';
 import { readCapacity, readManifest, writeDataDir } from '../../src/sources/data-files.ts';
 import type { DataSource, LoadRequest } from '../../src/sources/data-source.ts';
 import { FilesSource } from '../../src/sources/files-source.ts';
@@ -27,7 +30,7 @@ beforeAll(async () => {
   config = unwrap(loadConfig(path.join(ROOT, 'metrics-config')));
   result = await precompute({ config, source: new FilesSource(path.join(ROOT, 'fixtures')), now: Date.parse('2026-11-24T06:00:00Z') / 1000 });
   dir = mkdtempSync(path.join(tmpdir(), 'evac-columns-'));
-  writeDataDir(dir, result.data, result.manifest);
+  writeDataDir(dir, result.data, result.manifest, result.dayTypes);
 });
 
 /** A copy of the precomputed directory, its files' times kept (so that its column copy still stands for its CSV). */
@@ -147,11 +150,107 @@ describe('the column copy of a precomputed directory (bucket-columns.bin)', () =
       },
     };
     // An older copy in the directory goes too.
-    writeDataDir(named, result.data, result.manifest);
+    writeDataDir(named, result.data, result.manifest, result.dayTypes);
     expect(existsSync(path.join(named, COLUMNS_FILE))).toBe(true);
-    writeDataDir(named, renamed, result.manifest);
+    writeDataDir(named, renamed, result.manifest, result.dayTypes);
     expect(existsSync(path.join(named, COLUMNS_FILE))).toBe(false);
     const { byBucket, whole: read } = await plans(named);
     expect(byBucket).toEqual(read);
+  });
+
+  describe("demand's levels per bucket", () => {
+    /** The config with `evacuation` changed. */
+    const withEvacuation = (change: Partial<LoadedConfig['evacuation']>): LoadedConfig => ({ ...config, evacuation: { ...config.evacuation, ...change } });
+
+    /** What a plan at `at` with `c` reads from `d` by bucket: its data, with demand's levels or its rows. */
+    function readFor(d: string, at: number, c = config) {
+      const manifest = unwrap(readManifest(d));
+      if (!manifest) throw new Error('no manifest');
+      const evac = c.evacuation;
+      const wanted = planBuckets({
+        windowBuckets: [bucketOf(at, 15)],
+        bucketMinutes: 15,
+        lookbackDays: evac.lookbackDays,
+        historyEnd: at,
+        minTraceSamples: evac.defaults.minTraceSamples,
+      });
+      const dayTypes = { rule: evac.dayTypes, timeZones: evac.timeZones };
+      const read = readPrecomputedBuckets(d, manifest, new Set(evac.regions), wanted, { to: at, lookbackDays: evac.lookbackDays, dayTypes });
+      if (!read?.ok) throw new Error('not read by bucket');
+      return read.data;
+    }
+
+    /** The plan at `at` from `d` by bucket and read whole, with config `c`. */
+    async function plansAt(d: string, at: number, c = config, windowMinutes = 0) {
+      const options = { config: c, failedRegion: 'us-west-2', at, windowMinutes, allowPartialHistory: true };
+      const byBucket = await planEvacuation({ ...options, source: new FilesSource(d) });
+      const read = await planEvacuation({ ...options, source: whole(new FilesSource(d)) });
+      return { byBucket: { ...byBucket, source: '' }, whole: { ...read, source: '' } };
+    }
+
+    const SATURDAY = Date.parse('2026-11-28T03:30:00Z') / 1000;
+
+    test('are read instead of the demand rows, and plan exactly as folding the rows does, on a weekday and on a weekend, for one bucket and a window', async () => {
+      const data = readFor(dir, AT);
+      expect(data.demandLevels?.buckets.size).toBeGreaterThan(0);
+      expect(data.demand.rows?.names.length).toBe(data.demandLevels?.series.length);
+      expect([...data.demand]).toEqual([]);
+      for (const at of [AT, SATURDAY]) {
+        for (const windowMinutes of [0, 240]) {
+          const { byBucket, whole: read } = await plansAt(dir, at, config, windowMinutes);
+          expect(byBucket).toEqual(read);
+          expect(read.services.some((e) => e.demand !== null)).toBe(true);
+        }
+      }
+      // Capacity carried to the planned bucket by demand: the sample nearest its observation comes with the levels too.
+      const rescaled = (await plansAt(dir, AT)).byBucket.services.filter((e) => e.capacityRescale !== null);
+      expect(rescaled.length).toBeGreaterThan(0);
+    });
+
+    test('are not used when the plan gives a region another time zone than they were found with: the rows are folded, and the plan is as read whole', async () => {
+      const moved = withEvacuation({ timeZones: { ...config.evacuation.timeZones, 'eu-west-1': 'Asia/Tokyo' } });
+      expect(readFor(dir, AT, moved).demandLevels).toBeUndefined();
+      expect([...readFor(dir, AT, moved).demand].length).toBeGreaterThan(0);
+      const { byBucket, whole: read } = await plansAt(dir, SATURDAY, moved);
+      expect(byBucket).toEqual(read);
+      // Levels over all dates do not depend on zones: used then.
+      const all = withEvacuation({ dayTypes: 'all', timeZones: { 'eu-west-1': 'Asia/Tokyo' } });
+      expect(readFor(dir, AT, all).demandLevels).toBeDefined();
+      const allDates = await plansAt(dir, SATURDAY, all);
+      expect(allDates.byBucket).toEqual(allDates.whole);
+    });
+
+    test('are not used when a past evacuation listed in evacuations.csv (not part of the copy) overlaps the lookback window: its samples are left out of the plan', async () => {
+      const copy = copyOf();
+      writeFileSync(path.join(copy, 'evacuations.csv'), 'start,end,failed_region\n2026-11-20T00:00:00Z,2026-11-21T00:00:00Z,us-east-1\n');
+      expect(columnsOf(copy)).not.toBeNull();
+      expect(readFor(copy, AT).demandLevels).toBeUndefined();
+      const { byBucket, whole: read } = await plansAt(copy, AT);
+      expect(byBucket).toEqual(read);
+      expect(byBucket).not.toEqual((await plansAt(dir, AT)).byBucket);
+    });
+
+    test('are not used when the lookback window does not hold every demand row (a shorter lookback than the directory was folded with is refused before that, so: a plan whose history ends before the rows do)', () => {
+      const manifest = unwrap(readManifest(dir));
+      const end = Date.parse(manifest?.dataEnd ?? '') / 1000;
+      // A history ending an hour before the directory's end (what the manifest check refuses for a plan; the source alone must not use the levels).
+      expect(readFor(dir, end - 3600).demandLevels).toBeUndefined();
+      expect(readFor(dir, end).demandLevels).toBeDefined();
+    });
+
+    test('a plan index given levels found from samples its lookback leaves out refuses them (a bug: exit 1), never plans from them', () => {
+      const data = readFor(dir, AT);
+      const span = data.demandLevels?.span ?? [0, 0];
+      expect(() => buildPlanIndex(data, (t) => t > span[0], 15, new Set([bucketOf(AT, 15)]))).toThrow(BugError);
+      expect(() => buildPlanIndex(data, () => true, 15, new Set([bucketOf(AT, 15)]))).not.toThrow();
+    });
+
+    test("are not written without the plans' day types (writeDataDir given none): plans fold the rows", async () => {
+      const bare = mkdtempSync(path.join(tmpdir(), 'evac-columns-'));
+      writeDataDir(bare, result.data, result.manifest);
+      expect(columnsOf(bare)).not.toBeNull();
+      expect(readFor(bare, AT).demandLevels).toBeUndefined();
+      expect((await plansAt(bare, AT)).byBucket).toEqual((await plansAt(dir, AT)).whole);
+    });
   });
 });

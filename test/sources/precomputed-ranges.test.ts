@@ -38,7 +38,7 @@ beforeAll(async () => {
   config = unwrap(loadConfig(path.join(ROOT, 'metrics-config')));
   const result = await precompute({ config, source: new FilesSource(path.join(ROOT, 'fixtures')), now: Date.parse('2026-11-24T06:00:00Z') / 1000 });
   dir = mkdtempSync(path.join(tmpdir(), 'evac-precomputed-'));
-  writeDataDir(dir, result.data, result.manifest);
+  writeDataDir(dir, result.data, result.manifest, result.dayTypes);
 });
 
 /** A copy of the precomputed directory, with `edit` applied to one of its files (the demand file by default). */

@@ -70,7 +70,7 @@ describe('the OTLP sample (fixtures/otlp)', () => {
     const config = unwrap(loadConfig(configDir));
     const result = await precompute({ config, source: new FilesSource(dataDir), now: AT });
     const out = path.join(tmp, 'precomputed');
-    writeDataDir(out, result.data, result.manifest);
+    writeDataDir(out, result.data, result.manifest, result.dayTypes);
     expect(unwrap(readManifest(out))?.warnings).toHaveLength(1);
     const options = { config, failedRegion: 'us-east-1', at: AT + 3600, windowMinutes: 60 };
     const fromSpans = await planEvacuation({ ...options, source: new FilesSource(dataDir) });
