@@ -281,7 +281,8 @@ describe('weightedRatioOf', () => {
         const expected = list.slice().sort((a, b) => b.contribution - a.contribution || a.deviceType.localeCompare(b.deviceType));
         expect(weightedRatioOf(list.slice()).contributions).toEqual(expected);
         // The same objects, in the same places (a stable sort keeps equal ones in their order).
-        weightedRatioOf(list).contributions.forEach((c, i) => expect(c).toBe(expected[i]));
+        const sorted = weightedRatioOf(list).contributions;
+        for (let i = 0; i < sorted.length; i++) expect(sorted[i]).toBe(expected[i]);
       }),
     );
   });
