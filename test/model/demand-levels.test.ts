@@ -37,7 +37,10 @@ describe('demand levels found already', () => {
       const block = levelBlock(rows, BUCKET, BUCKET_MINUTES, (s) => (t) => dayTypeOf(t, zoneOf(s)));
       const folded = new NominalLevels(BUCKET_MINUTES, new Set([BUCKET]), (key, t) => dayTypeOf(t, zoneOf(Number(key))));
       for (let i = 0; i < rows.n; i++) folded.add(String(rows.series[i]), rows.t[i] as number, rows.v[i] as number);
-      const found = new FoundLevels({ series: [['a'], ['b'], ['c']], buckets: new Map([[BUCKET, block]]), atCapacity: new Float64Array(0), span: [0, 0] }, (names) => names[0] as string);
+      const found = new FoundLevels(
+        { series: [['a'], ['b'], ['c']], buckets: new Map([[BUCKET, block]]), atCapacity: new Float64Array(0), span: [0, 0] },
+        (names) => names[0] as string,
+      );
       for (const [s, key] of ['a', 'b', 'c'].entries()) {
         for (const dayType of [undefined, 'weekday', 'weekend'] as const) {
           expect(found.levelOn(key, BUCKET, dayType)).toEqual(folded.levelOn(String(s), BUCKET, dayType));
@@ -50,7 +53,10 @@ describe('demand levels found already', () => {
     const rows = samples(7);
     const onlyFirst = { n: 1, series: Int32Array.of(0), t: rows.t.subarray(0, 1), v: rows.v.subarray(0, 1) };
     const block = levelBlock(onlyFirst, BUCKET, BUCKET_MINUTES, () => () => 'weekday');
-    const found = new FoundLevels({ series: [['a'], ['b']], buckets: new Map([[BUCKET, block]]), atCapacity: new Float64Array(0), span: [0, 0] }, (names) => names[0] as string);
+    const found = new FoundLevels(
+      { series: [['a'], ['b']], buckets: new Map([[BUCKET, block]]), atCapacity: new Float64Array(0), span: [0, 0] },
+      (names) => names[0] as string,
+    );
     expect(found.levelOn('a', BUCKET, undefined)).toEqual({ value: onlyFirst.v[0], fallback: false });
     // One weekday date only: fewer than two of its type, so the weekday level falls back to all dates.
     expect(found.levelOn('a', BUCKET, 'weekday')).toEqual({ value: onlyFirst.v[0], fallback: true });
