@@ -48,7 +48,7 @@ export function traceShares(counts: ReadonlyMap<string, BucketCounts>, b0: numbe
     total,
     widenedBy: k,
     buckets: pool.buckets,
-    flags: FLAGS[(k > 0 ? 1 : 0) + (total < minSamples ? 2 : 0) + (total === 0 ? 4 : 0)] as readonly TraceFlag[],
+    flags: POOL_FLAGS[(k > 0 ? 1 : 0) + (total < minSamples ? 2 : 0) + (total === 0 ? 4 : 0)] as readonly TraceFlag[],
   };
 }
 
@@ -56,7 +56,7 @@ export function traceShares(counts: ReadonlyMap<string, BucketCounts>, b0: numbe
  * The flags of a pool, indexed by 1 if it was widened (`pooled-buckets`) + 2 if it is short of
  * minSamples (`low-samples`) + 4 if it is empty (`no-traces`): made once, as a plan asks thousands.
  */
-const FLAGS: readonly (readonly TraceFlag[])[] = Array.from({ length: 8 }, (_, bits) =>
+const POOL_FLAGS: readonly (readonly TraceFlag[])[] = Array.from({ length: 8 }, (_, bits) =>
   Object.freeze((['pooled-buckets', 'low-samples', 'no-traces'] as const).filter((_, i) => bits & (1 << i))),
 );
 
