@@ -1,7 +1,7 @@
 import { deviceRatio } from './device-ratio.ts';
 import type { TraceShares } from './trace-shares.ts';
 import { uniformRatio } from './uniform-ratio.ts';
-import { type DeviceContribution, weightedRatio, weightedRatioInterval } from './weighted-ratio.ts';
+import { type DeviceContribution, deviceContribution, weightedRatioInterval, weightedRatioOf } from './weighted-ratio.ts';
 
 export type RatioFlag = 'device-ratio-fallback' | 'no-regional-traffic' | 'no-history' | 'unbounded-ratio';
 
@@ -37,39 +37,79 @@ export interface EvacuationRatio {
  * traffic on a zero baseline: the ratio is unbounded (x / 0), not 1, flag `unbounded-ratio`
  * (the reported ratio stays 1, as for `no-history`). With the failed region at 0 as well
  * nothing moves and ratio 1 is right (`no-regional-traffic` only).
+ *
+ * The same as `serviceRatio(shares, regionRatios(healthy, failed, weight))`: a plan finds the
+ * region's part once for all its services.
  */
 export function evacuationRatio(shares: TraceShares, healthy: RegionTraffic, failed: RegionTraffic, weight: number): EvacuationRatio {
+  return serviceRatio(shares, regionRatios(healthy, failed, weight));
+}
+
+/**
+ * The part of the evacuation ratios of a healthy region at one bucket that is the same for every
+ * service (see evacuationRatio): its uniform ratio, each device type's ratio and the region's flags.
+ */
+export interface RegionRatios {
+  /** The uniform ratio; 1 when the healthy region has no traffic (flag `no-regional-traffic`). */
+  readonly uniformRatio: number;
+  /** rho[d] of each device type of the healthy region; undefined where T[r,d] is missing or 0. */
+  readonly deviceRatios: ReadonlyMap<string, number | undefined>;
+  /** The lowest and the highest of the uniform ratio and the device ratios: the interval when there are no traces. */
+  readonly range: readonly [number, number];
+  /** `no-regional-traffic`, then `no-history` or `unbounded-ratio`: the region's, whatever the service. */
+  readonly flags: readonly RatioFlag[];
+}
+
+/** The region's part of its services' evacuation ratios at a bucket (see evacuationRatio). O(device types). */
+export function regionRatios(healthy: RegionTraffic, failed: RegionTraffic, weight: number): RegionRatios {
   const flags: RatioFlag[] = [];
   const uniformOrUndefined = uniformRatio(healthy.levels.values(), failed.levels.values(), weight);
   if (uniformOrUndefined === undefined) flags.push('no-regional-traffic');
   if (weight > 0 && (!hasHistory(healthy) || !hasHistory(failed))) flags.push('no-history');
   else if (isUnbounded(healthy, failed, weight)) flags.push('unbounded-ratio');
   const uniform = uniformOrUndefined ?? 1;
-
-  const ratioOf = (device: string): number => {
-    const rho = deviceRatio(healthy.levels.get(device), failed.levels.get(device), weight);
-    if (rho !== undefined) return rho;
-    if (!flags.includes('device-ratio-fallback')) flags.push('device-ratio-fallback');
-    return uniform;
-  };
-
-  if (shares.total === 0) {
-    const regional = Array.from(healthy.levels.keys(), (d) => deviceRatio(healthy.levels.get(d), failed.levels.get(d), weight)).filter(
-      (r): r is number => r !== undefined,
-    );
-    const ci95: [number, number] = regional.length > 0 ? [Math.min(uniform, ...regional), Math.max(uniform, ...regional)] : [uniform, uniform];
-    return { weightedRatio: uniform, uniformRatio: uniform, ci95, contributions: [], flags };
+  const deviceRatios = new Map<string, number | undefined>();
+  let lowest = uniform;
+  let highest = uniform;
+  for (const [device, level] of healthy.levels) {
+    const rho = deviceRatio(level, failed.levels.get(device), weight);
+    deviceRatios.set(device, rho);
+    if (rho !== undefined) {
+      lowest = Math.min(lowest, rho);
+      highest = Math.max(highest, rho);
+    }
   }
+  return { uniformRatio: uniform, deviceRatios, range: [lowest, highest], flags };
+}
 
-  const ratios = new Map<string, number>();
-  for (const device of shares.shares.keys()) ratios.set(device, ratioOf(device));
-  const weighted = weightedRatio(shares.shares, ratios);
+/**
+ * A service's evacuation ratio from its trace shares and its region's part (regionRatios): the
+ * weighted ratio of the device ratios, the uniform ratio standing in where a device type has none
+ * (flag `device-ratio-fallback`, after the region's flags); with no traces, the uniform ratio
+ * and the region's range. The arrays returned are new (the caller may keep them), except `flags`.
+ */
+export function serviceRatio(shares: TraceShares, region: RegionRatios): EvacuationRatio {
+  const uniform = region.uniformRatio;
+  if (shares.total === 0)
+    return { weightedRatio: uniform, uniformRatio: uniform, ci95: [region.range[0], region.range[1]], contributions: [], flags: region.flags };
+  const contributions: DeviceContribution[] = new Array(shares.shares.size);
+  let fallback = false;
+  let i = 0;
+  shares.shares.forEach((share, device) => {
+    let rho = region.deviceRatios.get(device);
+    if (rho === undefined) {
+      rho = uniform;
+      fallback = true;
+    }
+    contributions[i++] = deviceContribution(device, share, rho);
+  });
+  const weighted = weightedRatioOf(contributions);
   return {
     weightedRatio: weighted.ratio,
     uniformRatio: uniform,
     ci95: weightedRatioInterval(weighted, shares.total),
     contributions: weighted.contributions,
-    flags,
+    flags: fallback ? [...region.flags, 'device-ratio-fallback'] : region.flags,
   };
 }
 

@@ -31,25 +31,51 @@ export interface BucketCounts {
  * @param bucketCount buckets per day
  */
 export function traceShares(counts: ReadonlyMap<string, BucketCounts>, b0: number, bucketCount: number, minSamples: number): TraceShares {
-  const { buckets: order, total, widenedBy: k } = tracePool((buckets) => sumBuckets(counts, buckets), b0, bucketCount, minSamples);
+  // Each device type's count in the pool last counted, the one chosen: its share is that over the total.
+  const perDevice: number[] = new Array(counts.size);
+  const pool = tracePool((buckets) => countPool(counts, buckets, perDevice), b0, bucketCount, minSamples);
+  const { total, widenedBy: k } = pool;
   const shares = new Map<string, number>();
   if (total > 0) {
-    for (const [device, perBucket] of counts) {
-      let n = 0;
-      for (const b of order) n += perBucket.at(b) ?? 0;
+    let i = 0;
+    counts.forEach((_, device) => {
+      const n = perDevice[i++] as number;
       if (n > 0) shares.set(device, n / total);
-    }
+    });
   }
-  const flags: TraceFlag[] = [];
-  if (k > 0) flags.push('pooled-buckets');
-  if (total < minSamples) flags.push('low-samples');
-  if (total === 0) flags.push('no-traces');
-  return { shares, total, widenedBy: k, buckets: order, flags };
+  return {
+    shares,
+    total,
+    widenedBy: k,
+    buckets: pool.buckets,
+    flags: POOL_FLAGS[(k > 0 ? 1 : 0) + (total < minSamples ? 2 : 0) + (total === 0 ? 4 : 0)] as readonly TraceFlag[],
+  };
 }
 
-function sumBuckets(counts: ReadonlyMap<string, BucketCounts>, buckets: readonly number[]): number {
+/**
+ * The flags of a pool, indexed by 1 if it was widened (`pooled-buckets`) + 2 if it is short of
+ * minSamples (`low-samples`) + 4 if it is empty (`no-traces`): made once, as a plan asks thousands.
+ */
+const POOL_FLAGS: readonly (readonly TraceFlag[])[] = Array.from({ length: 8 }, (_, bits) =>
+  Object.freeze((['pooled-buckets', 'low-samples', 'no-traces'] as const).filter((_, i) => bits & (1 << i))),
+);
+
+/**
+ * The trace count of `buckets`, summed device type by device type in the order of `counts` and
+ * bucket by bucket; each device type's own sum is left in `perDevice`, in the same order.
+ */
+function countPool(counts: ReadonlyMap<string, BucketCounts>, buckets: readonly number[], perDevice: number[]): number {
   let total = 0;
-  for (const perBucket of counts.values()) for (const b of buckets) total += perBucket.at(b) ?? 0;
+  let i = 0;
+  counts.forEach((perBucket) => {
+    let n = 0;
+    for (let j = 0; j < buckets.length; j++) {
+      const count = perBucket.at(buckets[j] as number) ?? 0;
+      n += count;
+      total += count;
+    }
+    perDevice[i++] = n;
+  });
   return total;
 }
 
@@ -64,7 +90,8 @@ export interface TracePool {
 /**
  * The widening rule of traceShares alone: b0, then b0±1, b0±2, ... (wrapping around midnight)
  * until `countOf` the pooled buckets reaches `minSamples` or the pool covers the whole day.
- * @param countOf the trace count of some buckets (all device types together)
+ * @param countOf the trace count of some buckets (all device types together); its last call is
+ *   with the pool returned
  */
 export function tracePool(countOf: (buckets: readonly number[]) => number, b0: number, bucketCount: number, minSamples: number): TracePool {
   const order = [b0];

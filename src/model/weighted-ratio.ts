@@ -14,6 +14,11 @@ export interface WeightedRatio {
   readonly contributions: readonly DeviceContribution[];
 }
 
+/** A device type's contribution to the weighted ratio: S[d] * rho[d]. */
+export function deviceContribution(deviceType: string, share: number, ratio: number): DeviceContribution {
+  return { deviceType, share, ratio, contribution: share * ratio };
+}
+
 /**
  * The device-type weighted evacuation ratio: sum_d S[d] * rho[d].
  * Contributions are listed largest first (ties by device name) so reports read top-down.
@@ -21,16 +26,43 @@ export interface WeightedRatio {
  */
 export function weightedRatio(shares: ReadonlyMap<string, number>, ratios: ReadonlyMap<string, number>): WeightedRatio {
   const contributions: DeviceContribution[] = [];
-  let ratio = 0;
   for (const [deviceType, share] of shares) {
     const rho = ratios.get(deviceType);
     if (rho === undefined) throw new Error(`weightedRatio requires a ratio for every device with a share (missing "${deviceType}")`);
-    const contribution = share * rho;
-    ratio += contribution;
-    contributions.push({ deviceType, share, ratio: rho, contribution });
+    contributions.push(deviceContribution(deviceType, share, rho));
   }
-  contributions.sort((a, b) => b.contribution - a.contribution || a.deviceType.localeCompare(b.deviceType));
+  return weightedRatioOf(contributions);
+}
+
+/**
+ * `weightedRatio` from the contributions themselves (deviceContribution of each device type with
+ * a share, in the order of the shares): their sum, in that order, and the contributions put in
+ * report order, largest first (ties by device name). Sorts `contributions` in place: the array
+ * becomes the result's.
+ */
+export function weightedRatioOf(contributions: DeviceContribution[]): WeightedRatio {
+  let ratio = 0;
+  for (let i = 0; i < contributions.length; i++) ratio += (contributions[i] as DeviceContribution).contribution;
+  inReportOrder(contributions);
   return { ratio, contributions };
+}
+
+/**
+ * Largest contribution first, ties by device name: a stable insertion sort, so the order is the
+ * one Array.prototype.sort (stable too) gives with the same comparison. A service has a handful
+ * of device types, where the built-in sort costs a copy of the array and a call per comparison.
+ */
+function inReportOrder(contributions: DeviceContribution[]): void {
+  for (let i = 1; i < contributions.length; i++) {
+    const c = contributions[i] as DeviceContribution;
+    let j = i - 1;
+    for (; j >= 0 && reportsBefore(c, contributions[j] as DeviceContribution); j--) contributions[j + 1] = contributions[j] as DeviceContribution;
+    contributions[j + 1] = c;
+  }
+}
+
+function reportsBefore(a: DeviceContribution, b: DeviceContribution): boolean {
+  return (b.contribution - a.contribution || a.deviceType.localeCompare(b.deviceType)) < 0;
 }
 
 /**
@@ -47,7 +79,8 @@ export function weightedRatioInterval(weighted: WeightedRatio, n: number): [numb
   let variance = 0;
   let lowest = Number.POSITIVE_INFINITY;
   let highest = Number.NEGATIVE_INFINITY;
-  for (const c of weighted.contributions) {
+  for (let i = 0; i < weighted.contributions.length; i++) {
+    const c = weighted.contributions[i] as DeviceContribution;
     const deviation = c.ratio - weighted.ratio;
     variance += c.share * deviation * deviation;
     lowest = Math.min(lowest, c.ratio);

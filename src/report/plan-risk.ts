@@ -16,16 +16,31 @@ export const RISK_LEVEL: Readonly<Record<Risk, 'high' | 'low'>> = {
 };
 
 /** Trace flags that leave a ratio uncertain. `pooled-buckets` alone does not: the pool reached enough traces. */
-const LOW_CONFIDENCE_FLAGS = ['no-traces', 'low-samples'];
+const LOW_CONFIDENCE_FLAGS: readonly string[] = ['no-traces', 'low-samples'];
+
+/** The risks that are flags of the entry themselves. */
+const FLAG_RISKS: readonly string[] = RISK_ORDER.filter((r) => r !== 'low-confidence');
+
+/** What most entries of a plan have: one array for all of them. */
+const NO_RISK: readonly Risk[] = Object.freeze([]);
 
 /**
  * The risks of an entry, most urgent first; empty when it is fine. Low confidence (too few
  * traces, or a 95% half-width above WIDE_INTERVAL of the ratio) counts only where the region
  * receives traffic: with a steering weight of 0 the ratio is 1 whatever the traces say.
  */
-export function entryRisks(e: PlanEntry): Risk[] {
+export function entryRisks(e: PlanEntry): readonly Risk[] {
   const flags: readonly string[] = e.flags;
-  const low = e.steeringWeight > 0 && (flags.some((f) => LOW_CONFIDENCE_FLAGS.includes(f)) || relativeHalfWidth(e) > WIDE_INTERVAL);
+  // Asked of every entry of a plan (thousands), most of them without a risk: one pass over its few flags.
+  let flagged = false;
+  let lowFlag = false;
+  for (let i = 0; i < flags.length; i++) {
+    const f = flags[i] as string;
+    if (LOW_CONFIDENCE_FLAGS.includes(f)) lowFlag = true;
+    else if (FLAG_RISKS.includes(f)) flagged = true;
+  }
+  const low = e.steeringWeight > 0 && (lowFlag || relativeHalfWidth(e) > WIDE_INTERVAL);
+  if (!flagged && !low) return NO_RISK;
   return RISK_ORDER.filter((r) => (r === 'low-confidence' ? low : flags.includes(r)));
 }
 
@@ -57,14 +72,20 @@ export function riskRank(e: PlanEntry, risks: (e: PlanEntry) => readonly Risk[] 
  */
 export function orderByRisk(entries: readonly PlanEntry[], risks: (e: PlanEntry) => readonly Risk[] = entryRisks): PlanEntry[] {
   const shortfall = (e: PlanEntry) => (e.requiredCapacity ?? 0) - (e.maxCapacity ?? Number.POSITIVE_INFINITY);
-  return entries
-    .map((e, i) => ({ e, i, rank: riskRank(e, risks) }))
-    .sort((a, b) => {
-      if (a.rank !== b.rank) return a.rank - b.rank;
-      if (a.rank === RISK_ORDER.length) return a.i - b.i;
-      return shortfall(b.e) - shortfall(a.e) || b.e.weightedRatio - a.e.weightedRatio || a.i - b.i;
-    })
-    .map((x) => x.e);
+  // Only the risky ones are sorted: the others (most of a plan's thousands) keep their order, last.
+  const risky: { readonly e: PlanEntry; readonly i: number; readonly rank: number }[] = [];
+  const fine: PlanEntry[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as PlanEntry;
+    const rank = riskRank(e, risks);
+    if (rank === RISK_ORDER.length) fine.push(e);
+    else risky.push({ e, i, rank });
+  }
+  risky.sort((a, b) => a.rank - b.rank || shortfall(b.e) - shortfall(a.e) || b.e.weightedRatio - a.e.weightedRatio || a.i - b.i);
+  const ordered: PlanEntry[] = [];
+  for (const r of risky) ordered.push(r.e);
+  for (const e of fine) ordered.push(e);
+  return ordered;
 }
 
 /**

@@ -30,7 +30,14 @@ export function planTableColumns(plan: Plan, risks: (e: PlanEntry) => readonly R
     { header: 'weighted', value: (e) => ratio(e.weightedRatio), align: 'right' },
     { header: '95% CI', value: (e) => `${ratio(e.ci95[0])}-${ratio(e.ci95[1])}`, align: 'right', dropOrder: 4 },
     { header: 'uniform', value: (e) => ratio(e.uniformRatio), align: 'right', dropOrder: 6 },
-    { header: 'uniform vs weighted', value: (e) => `${pct(e.uniformError)} ${uniformVerdict(e) === 'ok' ? '' : uniformVerdict(e)}`.trim(), dropOrder: 7 },
+    {
+      header: 'uniform vs weighted',
+      value: (e) => {
+        const verdict = uniformVerdict(e);
+        return verdict === 'ok' ? pct(e.uniformError) : `${pct(e.uniformError)} ${verdict}`;
+      },
+      dropOrder: 7,
+    },
     { header: 'traces', value: (e) => String(Math.round(e.traceSamples)), align: 'right', dropOrder: 3 },
     { header: 'current', value: (e) => num(e.currentCapacity), align: 'right', dropOrder: 2 },
     { header: 'min -> target', value: (e) => `${num(e.minCapacity)} -> ${num(e.targetMinCapacity)}`, align: 'right' },

@@ -31,19 +31,31 @@ export interface PlanSummary {
 }
 
 export function summarizePlan(plan: Plan): PlanSummary {
-  const s = plan.services;
-  return {
-    entries: s.length,
-    exceedsMax: s.filter((e) => e.flags.includes('exceeds-max')),
-    underScaled: s.filter((e) => uniformVerdict(e) === 'under-scales').sort((a, b) => a.uniformError - b.uniformError),
-    overScaled: s.filter((e) => uniformVerdict(e) === 'over-scales').sort((a, b) => b.uniformError - a.uniformError),
-    lowConfidence: s.filter((e) => e.flags.some((f) => f === 'low-samples' || f === 'no-traces' || f === 'pooled-buckets' || f === 'device-ratio-fallback')),
-  };
+  // One pass over the entries (a plan has thousands), each list in plan order.
+  const exceedsMax: PlanEntry[] = [];
+  const underScaled: PlanEntry[] = [];
+  const overScaled: PlanEntry[] = [];
+  const lowConfidence: PlanEntry[] = [];
+  for (const e of plan.services) {
+    if (e.flags.includes('exceeds-max')) exceedsMax.push(e);
+    const verdict = uniformVerdict(e);
+    if (verdict === 'under-scales') underScaled.push(e);
+    else if (verdict === 'over-scales') overScaled.push(e);
+    if (e.flags.some(isLowConfidenceFlag)) lowConfidence.push(e);
+  }
+  underScaled.sort((a, b) => a.uniformError - b.uniformError);
+  overScaled.sort((a, b) => b.uniformError - a.uniformError);
+  return { entries: plan.services.length, exceedsMax, underScaled, overScaled, lowConfidence };
+}
+
+function isLowConfidenceFlag(f: string): boolean {
+  return f === 'low-samples' || f === 'no-traces' || f === 'pooled-buckets' || f === 'device-ratio-fallback';
 }
 
 export function flagLegend(plan: Plan): string[] {
-  const used = new Set(plan.services.flatMap((e) => e.flags));
+  const used = new Set<string>();
+  for (const e of plan.services) for (const f of e.flags) used.add(f);
   return Object.entries(PLAN_FLAGS)
-    .filter(([f]) => used.has(f as keyof typeof PLAN_FLAGS))
+    .filter(([f]) => used.has(f))
     .map(([f, meaning]) => `${f}: ${meaning}`);
 }

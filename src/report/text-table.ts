@@ -62,23 +62,58 @@ export function renderTextTable<Row>({
     cells[shrink] = (cells[shrink] ?? []).map((cell) => (cell.length > w ? `${cell.slice(0, w - 1)}…` : cell));
   }
   const right = columns.map((c) => c.align === 'right');
-  const line = (cellOf: (i: number) => string) => {
-    let text = '';
-    for (let i = 0; i < columns.length; i++) {
-      const cell = cellOf(i);
-      const w = widths[i] ?? 0;
-      text += `${i > 0 ? '  ' : ''}${right[i] ? cell.padStart(w) : cell.padEnd(w)}`;
-    }
-    return text.trimEnd();
-  };
-  const out = [line((i) => columns[i]?.header ?? ''), widths.map((w) => '-'.repeat(w)).join('  ')];
+  const out = [
+    paddedLine(
+      columns.map((c) => c.header),
+      widths,
+      right,
+    ),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+  ];
+  const row: string[] = new Array(columns.length);
   for (let r = 0; r < rows.length; r++) {
-    const text = line((i) => cells[i]?.[r] ?? '');
+    for (let i = 0; i < columns.length; i++) row[i] = (cells[i] as string[])[r] as string;
+    const text = paddedLine(row, widths, right);
     const style = rowStyle?.(rows[r] as Row);
     out.push(style ? style(text) : text);
   }
   return out.join('\n');
 }
+
+/** Runs of spaces by length, made once each. */
+const spaces: string[] = [''];
+
+function spacesOf(n: number): string {
+  for (let k = spaces.length; k <= n; k++) spaces.push(' '.repeat(k));
+  return spaces[n] as string;
+}
+
+/**
+ * Cells padded to their widths (right-aligned ones at the start), two spaces apart, with no
+ * trailing white space: the line `trimEnd` leaves of the whole padded line. The padding after the
+ * last cell with text is never written; a table has thousands of lines.
+ */
+function paddedLine(cells: readonly string[], widths: readonly number[], right: readonly boolean[]): string {
+  let text = '';
+  let owed = 0;
+  let last = '';
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i] as string;
+    const pad = (widths[i] as number) - cell.length;
+    if (i > 0) owed += 2;
+    if (right[i] && pad > 0) owed += pad;
+    if (cell.length > 0) {
+      text += owed > 0 ? spacesOf(owed) + cell : cell;
+      owed = 0;
+      last = cell;
+    }
+    if (!right[i] && pad > 0) owed += pad;
+  }
+  // A cell's own trailing white space goes too, as trimEnd takes it.
+  return TRAILING_SPACE.test(last) ? text.trimEnd() : text;
+}
+
+const TRAILING_SPACE = /\s$/;
 
 /** A GitHub-flavoured Markdown table; pipes in cells are escaped. */
 export function renderMarkdownTable<Row>({ columns, rows }: TableInput<Row>): string {

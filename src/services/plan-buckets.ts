@@ -36,6 +36,9 @@ export function planBuckets(input: PlanBucketsInput): BucketsWanted {
   const bucketCount = bucketsPerDay(input.bucketMinutes);
   let traffic: PlanningData['traffic'] | undefined;
   let latest = Number.NEGATIVE_INFINITY;
+  // The trace totals of the last ask, and what they were summed from: a read that added no trace
+  // sample (a ring of buckets without traces) asks again on the same totals.
+  let summed: { readonly from: readonly unknown[]; readonly totals: readonly BucketCounts[] } | undefined;
   return (partial, read) => {
     const demand = new Set(input.windowBuckets);
     for (const c of partial.capacity) {
@@ -50,50 +53,10 @@ export function planBuckets(input: PlanBucketsInput): BucketsWanted {
       traffic = partial.traffic;
       latest = latestTime(traffic);
     }
-    const keep = sampleFilter(lookbackWindow(input.historyEnd, latest, input.lookbackDays), partial.evacuations);
-    // Per series, the count of every device type together: the pool widens on that sum alone.
-    // Per series (region, service), the count of every device type together per bucket.
-    const totals: BucketCounts[] = [];
-    const rows = partial.traces.rows;
-    if (rows) {
-      // The buckets with a kept sample, and each (region, service)'s counts there in one buffer;
-      // each series' totals looked up once, at its first sample kept (no key made per sample).
-      const { slab, slotOf, slots } = traceSlab(rows, keep, input.bucketMinutes);
-      const byRegion = new Map<string, Map<string, SlabCounts>>();
-      const seriesTotals: (SlabCounts | undefined)[] = [];
-      rows.forEach((series, t, count) => {
-        if (!keep(t)) return;
-        let perBucket = seriesTotals[series];
-        if (perBucket === undefined) {
-          // Once per series (tens of thousands): indexed reads and no closure made.
-          const names = rows.names[series] as readonly string[];
-          const region = names[0] as string;
-          const service = names[1] as string;
-          let byService = byRegion.get(region);
-          if (byService === undefined) {
-            byService = new Map<string, SlabCounts>();
-            byRegion.set(region, byService);
-          }
-          perBucket = byService.get(service);
-          if (perBucket === undefined) {
-            perBucket = new SlabCounts(slab, totals.length * slots, slotOf);
-            totals.push(perBucket);
-            byService.set(service, perBucket);
-          }
-          seriesTotals[series] = perBucket;
-        }
-        perBucket.add(bucketOf(t, input.bucketMinutes), count);
-      });
-    } else {
-      const byKey = new Map<string, number[]>();
-      for (const s of partial.traces) {
-        if (!keep(s.t)) continue;
-        const perBucket = getOrInsert(byKey, key(s.region, s.service), () => []);
-        const b = bucketOf(s.t, input.bucketMinutes);
-        perBucket[b] = (perBucket[b] ?? 0) + s.count;
-      }
-      totals.push(...byKey.values());
-    }
+    // The stores only grow (a log of the rows read): the same store of the same length holds the same samples.
+    const from = [partial.traces, partial.traces.length, traffic, partial.evacuations];
+    const totals = summed && from.every((x, i) => x === summed?.from[i]) ? summed.totals : traceTotals(partial, input, latest);
+    summed = { from, totals };
     // The pool traceShares would make (its rule: tracePool) of these totals. Summed in another
     // order than the plan sums them, the totals may differ from its in the last bits: asking a
     // hair more than minTraceSamples pools at least as wide as the plan.
@@ -120,4 +83,54 @@ export function planBuckets(input: PlanBucketsInput): BucketsWanted {
     }
     return { traces: wanted, demand };
   };
+}
+
+/**
+ * Per trace series (region, service), the count of every device type together per bucket, of
+ * the samples the plan's lookback keeps: the pool widens on that sum alone.
+ */
+function traceTotals(partial: PlanningData, input: PlanBucketsInput, latestTraffic: number): BucketCounts[] {
+  const keep = sampleFilter(lookbackWindow(input.historyEnd, latestTraffic, input.lookbackDays), partial.evacuations);
+  const totals: BucketCounts[] = [];
+  const rows = partial.traces.rows;
+  if (rows) {
+    // The buckets with a kept sample, and each (region, service)'s counts there in one buffer;
+    // each series' totals looked up once, at its first sample kept (no key made per sample).
+    const { slab, slotOf, slots } = traceSlab(rows, keep, input.bucketMinutes);
+    const byRegion = new Map<string, Map<string, SlabCounts>>();
+    const seriesTotals: (SlabCounts | undefined)[] = [];
+    rows.forEach((series, t, count) => {
+      if (!keep(t)) return;
+      let perBucket = seriesTotals[series];
+      if (perBucket === undefined) {
+        // Once per series (tens of thousands): indexed reads and no closure made.
+        const names = rows.names[series] as readonly string[];
+        const region = names[0] as string;
+        const service = names[1] as string;
+        let byService = byRegion.get(region);
+        if (byService === undefined) {
+          byService = new Map<string, SlabCounts>();
+          byRegion.set(region, byService);
+        }
+        perBucket = byService.get(service);
+        if (perBucket === undefined) {
+          perBucket = new SlabCounts(slab, totals.length * slots, slotOf);
+          totals.push(perBucket);
+          byService.set(service, perBucket);
+        }
+        seriesTotals[series] = perBucket;
+      }
+      perBucket.add(bucketOf(t, input.bucketMinutes), count);
+    });
+  } else {
+    const byKey = new Map<string, number[]>();
+    for (const s of partial.traces) {
+      if (!keep(s.t)) continue;
+      const perBucket = getOrInsert(byKey, key(s.region, s.service), () => []);
+      const b = bucketOf(s.t, input.bucketMinutes);
+      perBucket[b] = (perBucket[b] ?? 0) + s.count;
+    }
+    totals.push(...byKey.values());
+  }
+  return totals;
 }

@@ -5,7 +5,8 @@ import { BugError, EvacError } from '../errors.ts';
 import { bucketLabel, bucketOf, bucketsCovered, bucketTimes } from '../model/bucket.ts';
 import { capacityRescale } from '../model/capacity-rescale.ts';
 import { capacityTarget, requiredCapacity } from '../model/capacity-target.ts';
-import { type EvacuationRatio, evacuationRatio, hasHistory, isUnbounded } from '../model/evacuation-ratio.ts';
+import { type EvacuationRatio, hasHistory, isUnbounded, type RegionRatios, regionRatios, serviceRatio } from '../model/evacuation-ratio.ts';
+import type { DeviceContribution } from '../model/weighted-ratio.ts';
 import { type LookbackWindow, lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
 import { type BucketCounts, type TraceShares, traceShares } from '../model/trace-shares.ts';
 import { PLAN_SCHEMA_VERSION, type Plan, type PlanEntry, type PlanFlag, PlanSchema } from '../report/plan-schema.ts';
@@ -113,11 +114,13 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
   const units = [...configured, ...unconfiguredUnits(configured, data, healthyRegions)];
   const unreachable = new Set(loaded.unreachable.map((u) => u.region));
   const stale = latestUpToAt !== Number.NEGATIVE_INFINITY && at - latestUpToAt > (options.staleAfterSeconds ?? STALE_DATA_SECONDS);
+  const context: EntryContext = { index, failedRegion, windowSlots, dayTypes, config };
+  // Each healthy region's part of the ratios at each slot, the same for all its units: found once.
+  const regionSlots = new Map(healthyRegions.map((region) => [region, windowSlots.map((slot) => regionSlot(context, slot, region, steering[region] ?? 0))]));
   const services: PlanEntry[] = [];
   for (const unit of units) {
     for (const region of healthyRegions) {
-      const scope = unit.scopes.find((s) => s.region === region) ?? defaultScope(unit.unit, region);
-      const entry = planEntry({ index, scope, unit, failedRegion, weight: steering[region] ?? 0, windowSlots, dayTypes, config });
+      const entry = planEntry(context, scopeIn(unit, region), unit, steering[region] ?? 0, regionSlots.get(region) ?? []);
       if (unreachable.has(region)) entry.flags.push('region-unreachable');
       if (unreachable.has(failedRegion)) entry.flags.push('failed-region-unreachable');
       if (stale) entry.flags.push('stale-data');
@@ -358,82 +361,127 @@ function defaultScope(unit: PlanUnit, region: string): ScopedServiceConfig {
 /** A region's nominal traffic at a slot of the window (see regionLevelsOn). */
 type RegionLevelsAt = ReturnType<typeof regionLevelsOn>;
 
-interface EntryInput {
+/** A bucket of the window with the time it is planned for, each region's day type then and its nominal traffic there (regionLevelsOn). */
+interface WindowSlot {
+  readonly bucket: number;
+  readonly t: number;
+  readonly types: ReadonlyMap<string, DayType | undefined>;
+  readonly levels: ReadonlyMap<string, RegionLevelsAt>;
+}
+
+/** What every entry of a plan is planned from. */
+interface EntryContext {
   readonly index: PlanIndex;
-  readonly scope: ScopedServiceConfig;
-  readonly unit: UnitScopes;
   readonly failedRegion: string;
-  readonly weight: number;
-  /**
-   * Each bucket of the window with the time it is planned for, each region's day type then and
-   * its nominal traffic there (regionLevelsOn).
-   */
-  readonly windowSlots: readonly {
-    readonly bucket: number;
-    readonly t: number;
-    readonly types: ReadonlyMap<string, DayType | undefined>;
-    readonly levels: ReadonlyMap<string, RegionLevelsAt>;
-  }[];
+  readonly windowSlots: readonly WindowSlot[];
   readonly dayTypes: DayTypes;
   readonly config: LoadedConfig;
 }
 
-function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
-  const { index, scope, unit, failedRegion, weight, windowSlots, dayTypes, config } = input;
+/**
+ * A healthy region's part of its services' ratios at a slot of the window (regionRatios), and
+ * whether its nominal traffic or the failed region's fell back from the day type to all dates.
+ */
+interface RegionSlot {
+  readonly ratios: RegionRatios;
+  readonly fallback: boolean;
+}
+
+function regionSlot(c: EntryContext, slot: WindowSlot, region: string, weight: number): RegionSlot {
+  const healthy = slot.levels.get(region) ?? regionLevelsOn(c.index, region, slot.bucket, regionDayType(c.dayTypes, region, slot.t));
+  const failed = slot.levels.get(c.failedRegion) ?? regionLevelsOn(c.index, c.failedRegion, slot.bucket, regionDayType(c.dayTypes, c.failedRegion, slot.t));
+  return { ratios: regionRatios(healthy, failed, weight), fallback: healthy.fallback || failed.fallback };
+}
+
+/** A region's day type at a slot of the window. */
+function slotDayType(c: EntryContext, slot: WindowSlot, region: string): DayType | undefined {
+  return slot.types.has(region) ? slot.types.get(region) : regionDayType(c.dayTypes, region, slot.t);
+}
+
+/** The unit's scope in a region: its config's, or the defaults. */
+function scopeIn(unit: UnitScopes, region: string): ScopedServiceConfig {
+  for (let i = 0; i < unit.scopes.length; i++) {
+    const scope = unit.scopes[i] as ScopedServiceConfig;
+    if (scope.region === region) return scope;
+  }
+  return defaultScope(unit.unit, region);
+}
+
+const NO_TRACES: ReadonlyMap<string, BucketCounts> = new Map();
+
+/**
+ * The entry of one unit in one healthy region. `regionSlots`: the region's part of the ratios
+ * at each slot of the window (regionSlot), the same for all its units. Runs thousands of times
+ * a plan, mostly before V8 optimizes it: no closure, no spread, no object per slot.
+ */
+function planEntry(
+  c: EntryContext,
+  scope: ScopedServiceConfig,
+  unit: UnitScopes,
+  weight: number,
+  regionSlots: readonly RegionSlot[],
+): PlanEntry & { flags: PlanFlag[] } {
+  const { index, windowSlots, config } = c;
   const defaults = config.evacuation.defaults;
   const minSamples = scope.minTraceSamples ?? defaults.minTraceSamples;
   const headroom = scope.headroom ?? defaults.headroom;
-  const counts = index.traceCounts.get(index.key(scope.region, scope.traceName)) ?? new Map<string, BucketCounts>();
+  const counts = index.traceCounts.get(index.key(scope.region, scope.traceName)) ?? NO_TRACES;
+  const unitKey = index.key(scope.region, scope.name);
+  const capacity = index.capacity.get(unitKey);
+  const current = capacity?.current ?? null;
+  const observedAt = capacity?.observedAt ?? null;
 
   // The worst bucket of the window sizes the plan; ties keep the earliest. When capacity was
   // observed at a known hour it is carried to each bucket by demand, so the bucket that needs
   // the most capacity is the one with the most predicted demand (nominal demand x ratio).
-  const unitKey = index.key(scope.region, scope.name);
-  const timed = windowSlots.length > 1 && (index.capacity.get(unitKey)?.observedAt ?? null) !== null;
-  const typeAt = (slot: EntryInput['windowSlots'][number]) =>
-    slot.types.has(scope.region) ? slot.types.get(scope.region) : regionDayType(dayTypes, scope.region, slot.t);
-  const slotDemand = timed ? windowSlots.map((slot) => index.demand.levelOn(unitKey, slot.bucket, typeAt(slot))?.value) : [];
-  const byDemand = timed && slotDemand.every((v) => v !== undefined);
-  let peak:
-    | { slot: EntryInput['windowSlots'][number]; bucket: number; t: number; shares: TraceShares; ratio: EvacuationRatio; fallback: boolean; score: number }
-    | undefined;
+  const slotDemand =
+    windowSlots.length > 1 && observedAt !== null
+      ? windowSlots.map((slot) => index.demand.levelOn(unitKey, slot.bucket, slotDayType(c, slot, scope.region))?.value)
+      : undefined;
+  const demandWeights = slotDemand?.every((v) => v !== undefined) ? slotDemand : undefined;
+  let peak = -1;
+  let peakScore = 0;
+  let shares: TraceShares | undefined;
+  let ratio: EvacuationRatio | undefined;
   let uniformMax = 0;
   let noHistory = false;
   let unbounded = false;
   for (let k = 0; k < windowSlots.length; k++) {
-    const slot = windowSlots[k] as EntryInput['windowSlots'][number];
-    const { bucket, t, levels } = slot;
-    const shares = traceShares(counts, bucket, index.bucketCount, minSamples);
-    const healthy = levels.get(scope.region) ?? regionLevelsOn(index, scope.region, bucket, regionDayType(dayTypes, scope.region, t));
-    const failed = levels.get(failedRegion) ?? regionLevelsOn(index, failedRegion, bucket, regionDayType(dayTypes, failedRegion, t));
-    const ratio = evacuationRatio(shares, healthy, failed, weight);
-    uniformMax = Math.max(uniformMax, ratio.uniformRatio);
+    const slotShares = traceShares(counts, (windowSlots[k] as WindowSlot).bucket, index.bucketCount, minSamples);
+    const slotRatio = serviceRatio(slotShares, (regionSlots[k] as RegionSlot).ratios);
+    uniformMax = Math.max(uniformMax, slotRatio.uniformRatio);
     // A bucket without history would hide behind the others' higher ratios: flag the entry.
-    if (ratio.flags.includes('no-history')) noHistory = true;
-    if (ratio.flags.includes('unbounded-ratio')) unbounded = true;
-    const score = byDemand ? ratio.weightedRatio * (slotDemand[k] ?? 0) : ratio.weightedRatio;
-    if (!peak || score > peak.score) peak = { slot, bucket, t, shares, ratio, fallback: healthy.fallback || failed.fallback, score };
+    if (slotRatio.flags.includes('no-history')) noHistory = true;
+    if (slotRatio.flags.includes('unbounded-ratio')) unbounded = true;
+    const score = demandWeights ? slotRatio.weightedRatio * (demandWeights[k] ?? 0) : slotRatio.weightedRatio;
+    if (peak < 0 || score > peakScore) {
+      peak = k;
+      peakScore = score;
+      shares = slotShares;
+      ratio = slotRatio;
+    }
   }
-  if (!peak) throw new Error('planEntry requires at least one bucket');
-  const { shares, ratio } = peak;
+  if (shares === undefined || ratio === undefined) throw new Error('planEntry requires at least one bucket');
+  const peakSlot = windowSlots[peak] as WindowSlot;
+  const bucket = peakSlot.bucket;
 
   const flags: PlanFlag[] = [];
   if (unit.file === null) flags.push('default-config');
   // Thousands of entries: plain loops, no spread (slow before the code is optimized).
-  for (const f of shares.flags) flags.push(f);
-  for (const f of ratio.flags) if (f !== 'no-history' && f !== 'unbounded-ratio') flags.push(f);
+  for (let i = 0; i < shares.flags.length; i++) flags.push(shares.flags[i] as PlanFlag);
+  for (let i = 0; i < ratio.flags.length; i++) {
+    const f = ratio.flags[i] as PlanFlag;
+    if (f !== 'no-history' && f !== 'unbounded-ratio') flags.push(f);
+  }
   if (noHistory) flags.push('no-history');
   if (unbounded) flags.push('unbounded-ratio');
   // Steered nothing, the region gets no extra traffic: it is inert (apply leaves it alone).
   const receiving = weight > 0;
   if (!receiving) flags.push('not-receiving');
 
-  const demandLevel = index.demand.levelOn(unitKey, peak.bucket, typeAt(peak.slot));
+  const demandLevel = index.demand.levelOn(unitKey, bucket, slotDayType(c, peakSlot, scope.region));
   const nominalDemand = demandLevel?.value;
 
-  const capacity = index.capacity.get(unitKey);
-  const current = capacity?.current ?? null;
-  const observedAt = capacity?.observedAt ?? null;
   // Capacity carried from the hour it was observed to the planned bucket (only where it is raised).
   const rescale =
     observedAt === null || weight <= 0
@@ -441,17 +489,23 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
       : capacityRescale({
           observedAt,
           observedBucket: bucketOf(observedAt, index.bucketMinutes),
-          plannedBucket: peak.bucket,
+          plannedBucket: bucket,
           plannedDemand: nominalDemand,
           sampleAtObservation: index.demandAtCapacity.get(unitKey),
-          nominalAtObservation: index.demand.levelOn(unitKey, bucketOf(observedAt, index.bucketMinutes), regionDayType(dayTypes, scope.region, observedAt))
+          nominalAtObservation: index.demand.levelOn(unitKey, bucketOf(observedAt, index.bucketMinutes), regionDayType(c.dayTypes, scope.region, observedAt))
             ?.value,
         });
   const scaledCurrent = current === null ? null : current * (rescale?.factor ?? 1);
   const target = scope.scalableTarget ?? null;
-  let planned: { requiredCapacity: number; targetMinCapacity: number; targetMaxCapacity: number; uniformRequiredCapacity: number } | null = null;
+  let required: number | null = null;
+  let uniformRequired: number | null = null;
+  let targetMin: number | null = null;
+  let targetMax: number | null = null;
   if (capacity && current !== null && !receiving) {
-    planned = { requiredCapacity: current, targetMinCapacity: capacity.min, targetMaxCapacity: capacity.max, uniformRequiredCapacity: current };
+    required = current;
+    uniformRequired = current;
+    targetMin = capacity.min;
+    targetMax = capacity.max;
   } else if (current === 0 && Math.max(ratio.weightedRatio, uniformMax) > 1) {
     // 0 x ratio = 0 would read "nothing to do" for a service that runs nothing where traffic
     // arrives: no capacity is planned (apply skips it) and the flag says why.
@@ -468,19 +522,17 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
     });
     if (t.exceedsMax) flags.push('exceeds-max');
     if (t.targetMaxCapacity > capacity.max) flags.push('raises-max');
-    planned = {
-      requiredCapacity: t.requiredCapacity,
-      targetMinCapacity: t.targetMinCapacity,
-      targetMaxCapacity: t.targetMaxCapacity,
-      uniformRequiredCapacity: requiredCapacity(scaledCurrent, uniformMax, headroom),
-    };
+    required = t.requiredCapacity;
+    uniformRequired = requiredCapacity(scaledCurrent, uniformMax, headroom);
+    targetMin = t.targetMinCapacity;
+    targetMax = t.targetMaxCapacity;
   } else {
     flags.push('capacity-unknown');
   }
   if (!target) flags.push('no-scalable-target');
 
   if (nominalDemand === undefined) flags.push('no-demand-data');
-  if (peak.fallback || demandLevel?.fallback) flags.push('day-type-fallback');
+  if ((regionSlots[peak] as RegionSlot).fallback || demandLevel?.fallback) flags.push('day-type-fallback');
 
   return {
     service: scope.name,
@@ -489,21 +541,22 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
     region: scope.region,
     steeringWeight: weight,
     configFile: unit.file,
-    bucket: peak.bucket,
+    bucket,
     weightedRatio: ratio.weightedRatio,
     uniformRatio: uniformMax,
     uniformError: uniformMax / ratio.weightedRatio - 1,
     ci95: [ratio.ci95[0], ratio.ci95[1]],
     traceSamples: shares.total,
     pooledBuckets: shares.buckets.slice(),
-    deviceContributions: ratio.contributions.map((c) => ({ deviceType: c.deviceType, share: c.share, ratio: c.ratio, contribution: c.contribution })),
+    // The ratio's own contributions (new objects of the same fields, in the same order), not copies.
+    deviceContributions: ratio.contributions.slice(),
     currentCapacity: current,
     minCapacity: capacity?.min ?? null,
     maxCapacity: capacity?.max ?? null,
-    requiredCapacity: planned?.requiredCapacity ?? null,
-    uniformRequiredCapacity: planned?.uniformRequiredCapacity ?? null,
-    targetMinCapacity: planned?.targetMinCapacity ?? null,
-    targetMaxCapacity: planned?.targetMaxCapacity ?? null,
+    requiredCapacity: required,
+    uniformRequiredCapacity: uniformRequired,
+    targetMinCapacity: targetMin,
+    targetMaxCapacity: targetMax,
     headroom,
     scalableTarget: target,
     capacityRescale: rescale
@@ -517,13 +570,20 @@ function planEntry(input: EntryInput): PlanEntry & { flags: PlanFlag[] } {
     demand:
       nominalDemand === undefined
         ? null
-        : {
-            nominal: nominalDemand,
-            predicted: nominalDemand * ratio.weightedRatio,
-            byDevice: ratio.contributions.map((c) => ({ deviceType: c.deviceType, predicted: nominalDemand * c.contribution })),
-          },
+        : { nominal: nominalDemand, predicted: nominalDemand * ratio.weightedRatio, byDevice: predictedByDevice(ratio.contributions, nominalDemand) },
     flags,
   };
+}
+
+/** Each device type's part of the predicted demand: nominal demand x its contribution. */
+function predictedByDevice(contributions: readonly DeviceContribution[], nominal: number): NonNullable<PlanEntry['demand']>['byDevice'] {
+  // Sized once: the plan keeps it (an array grown by push keeps room for more).
+  const out: NonNullable<PlanEntry['demand']>['byDevice'] = new Array(contributions.length);
+  for (let i = 0; i < contributions.length; i++) {
+    const c = contributions[i] as DeviceContribution;
+    out[i] = { deviceType: c.deviceType, predicted: nominal * c.contribution };
+  }
+  return out;
 }
 
 /** What apply acts on, and so what the fingerprint covers. */

@@ -43,6 +43,16 @@ const MAGIC = 'EVACCOL1';
 const TABLES = ['traffic', 'traces', 'demand'] as const;
 type ColumnTable = (typeof TABLES)[number];
 
+/**
+ * A field's distinct names, joined by line breaks in the header (no name the copy keeps holds one:
+ * isPlainName): a few thousand service names are one string to check when a plan opens the copy,
+ * not an array of them (~10 ms of zod's checks, cold).
+ */
+const NamesSchema = z.codec(z.string(), z.array(z.string()), {
+  decode: (text) => (text === '' ? [] : text.split('\n')),
+  encode: (names) => names.join('\n'),
+});
+
 const TableHeaderSchema = z.strictObject({
   /**
    * The CSV file's size and modification time (epoch milliseconds, as precise as the file
@@ -54,7 +64,7 @@ const TableHeaderSchema = z.strictObject({
    */
   csv: z.strictObject({ bytes: z.number().int().nonnegative(), mtimeMs: z.number() }),
   /** Each key field's distinct names (fields in SERIES_TABLES order). */
-  fields: z.array(z.array(z.string())),
+  fields: z.array(NamesSchema),
   /** Where the series' name numbers lie: [byte offset, series count] of an Int32 array (field count per series). */
   series: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
   /** Per bucket (traffic: one), [byte offset, rows] of its block. */
@@ -64,7 +74,7 @@ const TableHeaderSchema = z.strictObject({
 const CapacityHeaderSchema = z.strictObject({
   csv: TableHeaderSchema.shape.csv,
   /** The distinct regions and services. */
-  fields: z.tuple([z.array(z.string()), z.array(z.string())]),
+  fields: z.tuple([NamesSchema, NamesSchema]),
   /** [byte offset, rows] of its block. */
   block: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
 });
@@ -274,7 +284,7 @@ export class ColumnsWriter {
           tables: { traffic, traces, demand, capacity },
           ...(this.levelsHeader ? { levels: this.levelsHeader } : {}),
         };
-        const header = Buffer.from(JSON.stringify(headerValue));
+        const header = Buffer.from(JSON.stringify(z.encode(ColumnsHeaderSchema, headerValue)));
         const trailer = Buffer.alloc(8);
         trailer.writeUInt32LE(header.length, 0);
         this.write(header);
@@ -425,6 +435,7 @@ export function openColumns(
     const headerBytes = trailer?.readUInt32LE(0) ?? -1;
     const headerAt = size - 8 - headerBytes;
     if (!trailer || headerAt < MAGIC.length || readExactly(fd, 0, MAGIC.length)?.toString('latin1') !== MAGIC) throw new Error('not a column copy');
+    // Parsed once a run: without the fast path zod would compile first (it costs more than it saves).
     const parsed = ColumnsHeaderSchema.safeParse(JSON.parse(readExactly(fd, headerAt, headerBytes)?.toString('utf8') ?? ''));
     if (!parsed.success || parsed.data.bucketMinutes !== bucketMinutes) throw new Error('another header');
     const { tables } = parsed.data;

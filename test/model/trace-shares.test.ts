@@ -46,4 +46,12 @@ describe('traceShares', () => {
     expect(s.buckets).toEqual([1]);
     expect(s.flags).toEqual(['no-traces']);
   });
+
+  test('shares are counted over the pool finally chosen, after several widenings', () => {
+    // b0 = 3 has 0.5; b0±1 adds 1.25 (1.75); b0±2 adds 2 + 0.5 (4.25 >= 4).
+    const s = traceShares(counts({ tv: [0, 2, 0.75, 0.5, 0, 0, 0], ios: [0, 0, 0, 0, 0.5, 0.5, 9] }), 3, 7, 4);
+    expect(s.buckets).toEqual([3, 2, 4, 1, 5]);
+    expect(s.total).toBe(4.25);
+    expect(Object.fromEntries(s.shares)).toEqual({ tv: (0.5 + 0.75 + 2) / 4.25, ios: (0.5 + 0.5) / 4.25 });
+  });
 });

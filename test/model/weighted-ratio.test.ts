@@ -1,9 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { deviceRatio } from '../../src/model/device-ratio.ts';
-import { evacuationRatio } from '../../src/model/evacuation-ratio.ts';
+import { evacuationRatio, regionRatios, serviceRatio } from '../../src/model/evacuation-ratio.ts';
 import { traceShares } from '../../src/model/trace-shares.ts';
 import { uniformRatio } from '../../src/model/uniform-ratio.ts';
-import { weightedRatio, weightedRatioInterval } from '../../src/model/weighted-ratio.ts';
+import { type DeviceContribution, deviceContribution, weightedRatio, weightedRatioInterval, weightedRatioOf } from '../../src/model/weighted-ratio.ts';
 
 // The worked example (a fictional service, as in the published write-ups of the method):
 // healthy region r has tv 100, android 50, ios 50; the failed region x has tv 50,
@@ -253,5 +254,85 @@ describe('weightedRatioInterval containment', () => {
     const [low, high] = weightedRatioInterval(w, 10);
     expect(low).toBeLessThanOrEqual(w.ratio);
     expect(high).toBeGreaterThanOrEqual(w.ratio);
+  });
+});
+
+describe('weightedRatioOf', () => {
+  test('sums the contributions in the order given and lists them largest first', () => {
+    const w = weightedRatioOf([deviceContribution('ios', 0.2, 1), deviceContribution('tv', 0.5, 1.25), deviceContribution('android', 0.3, 2)]);
+    expect(w.ratio).toBe(0 + 0.2 * 1 + 0.5 * 1.25 + 0.3 * 2);
+    expect(w.contributions.map((c) => c.deviceType)).toEqual(['tv', 'android', 'ios']);
+  });
+
+  test('orders equal contributions by device name', () => {
+    const w = weightedRatioOf([deviceContribution('tv', 0.5, 1), deviceContribution('android', 0.25, 2), deviceContribution('ios', 0.25, 1)]);
+    expect(w.contributions.map((c) => c.deviceType)).toEqual(['android', 'tv', 'ios']);
+  });
+
+  test('puts the contributions in the order Array.prototype.sort gives with the same comparison', () => {
+    const contribution = fc.record({
+      deviceType: fc.constantFrom('tv', 'ios', 'android', 'web', 'console', 'settop', 'TV', 'é'),
+      share: fc.constantFrom(0, 0.1, 0.25, 0.5, 1),
+      ratio: fc.constantFrom(0, 1, 1.25, 2, 1e-9, 1e15),
+    });
+    fc.assert(
+      fc.property(fc.array(contribution, { maxLength: 12 }), (cs) => {
+        const list: DeviceContribution[] = cs.map((c) => deviceContribution(c.deviceType, c.share, c.ratio));
+        const expected = list.slice().sort((a, b) => b.contribution - a.contribution || a.deviceType.localeCompare(b.deviceType));
+        expect(weightedRatioOf(list.slice()).contributions).toEqual(expected);
+        // The same objects, in the same places (a stable sort keeps equal ones in their order).
+        const sorted = weightedRatioOf(list).contributions;
+        for (let i = 0; i < sorted.length; i++) expect(sorted[i]).toBe(expected[i]);
+      }),
+    );
+  });
+});
+
+describe('regionRatios', () => {
+  test("holds the region's uniform ratio, each device type's ratio and the range of both", () => {
+    const r = regionRatios({ levels: new Map([...healthy, ['web', 0]]) }, { levels: failed }, 0.5);
+    expect(r.uniformRatio).toBe(1.375);
+    expect(Object.fromEntries(r.deviceRatios)).toEqual({ tv: 1.25, android: 2, ios: 1, web: undefined });
+    expect(r.range).toEqual([1, 2]);
+    expect(r.flags).toEqual([]);
+  });
+
+  test('with no regional traffic: ratio 1, flagged, and a range of 1', () => {
+    const r = regionRatios({ levels: new Map([['tv', 0]]) }, { levels: failed }, 0.5);
+    expect(r.uniformRatio).toBe(1);
+    expect(r.range).toEqual([1, 1]);
+    expect(r.flags).toEqual(['no-regional-traffic', 'unbounded-ratio']);
+  });
+});
+
+describe('serviceRatio', () => {
+  const region = regionRatios({ levels: healthy }, { levels: failed }, 0.5);
+
+  test("is the evacuation ratio from the region's part: the same for every service of the region", () => {
+    for (const byDevice of [{ tv: [50], android: [30], ios: [20] }, { tv: [1], console: [3] }, {}]) {
+      const shares = traceShares(counts(byDevice), 0, 1, 100);
+      expect(serviceRatio(shares, region)).toEqual(evacuationRatio(shares, { levels: healthy }, { levels: failed }, 0.5));
+    }
+  });
+
+  test("adds device-ratio-fallback after the region's flags where a device type has no ratio", () => {
+    const noHistory = regionRatios({ levels: healthy }, { levels: new Map([['tv', undefined]]) }, 0.5);
+    const r = serviceRatio(traceShares(counts({ tv: [50], console: [50] }), 0, 1, 100), noHistory);
+    expect(r.flags).toEqual(['no-history', 'device-ratio-fallback']);
+    expect(noHistory.flags).toEqual(['no-history']);
+  });
+
+  test('with no traces: the uniform ratio within the range of the region', () => {
+    const r = serviceRatio(traceShares(new Map(), 0, 1, 100), region);
+    expect(r).toEqual({ weightedRatio: 1.375, uniformRatio: 1.375, ci95: [1, 2], contributions: [], flags: [] });
+  });
+
+  test('returns new contributions and interval for each service (a plan keeps them)', () => {
+    const shares = traceShares(counts({ tv: [50], android: [30], ios: [20] }), 0, 1, 100);
+    const a = serviceRatio(shares, region);
+    const b = serviceRatio(shares, region);
+    expect(a.contributions).not.toBe(b.contributions);
+    expect(a.contributions[0]).not.toBe(b.contributions[0]);
+    expect(a.ci95).not.toBe(b.ci95);
   });
 });

@@ -1,7 +1,8 @@
 import { stripVTControlCharacters } from 'node:util';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { PlanEntry } from '../../src/report/plan-schema.ts';
-import { entryRisks, orderByRisk, riskAction } from '../../src/report/plan-risk.ts';
+import { entryRisks, orderByRisk, RISK_ORDER, riskAction } from '../../src/report/plan-risk.ts';
 import { renderPlanTable } from '../../src/report/plan-text.ts';
 import { wrapLine } from '../../src/report/plan-table.ts';
 import { runCli } from '../support/run-cli.ts';
@@ -26,6 +27,35 @@ describe('the plan table as a to-do list', () => {
     expect(entryRisks(planEntry({ flags: ['no-traces'], steeringWeight: 0 }))).toEqual([]);
     expect(entryRisks(planEntry({ flags: ['pooled-buckets'] }))).toEqual([]);
     expect(entryRisks(planEntry({ ci95: [1.2, 1.8] }))).toEqual(['low-confidence']);
+  });
+
+  test('orders any mix of entries as one sort of all of them by risk, shortfall, ratio and plan order would', () => {
+    const entry = fc.record({
+      flags: fc.subarray(['exceeds-max', 'no-history', 'capacity-unknown', 'region-unreachable', 'stale-data', 'low-samples', 'pooled-buckets'] as const),
+      requiredCapacity: fc.option(fc.integer({ min: 0, max: 60 })),
+      maxCapacity: fc.option(fc.integer({ min: 0, max: 60 })),
+      weightedRatio: fc.constantFrom(1, 1.2, 1.5),
+      steeringWeight: fc.constantFrom(0, 0.5),
+    });
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 30 }), (overrides) => {
+        const entries = overrides.map((o, i) => planEntry({ ...o, flags: [...o.flags], service: `s${i}` }));
+        const rank = (e: PlanEntry) => {
+          const first = entryRisks(e)[0];
+          return first === undefined ? RISK_ORDER.length : RISK_ORDER.indexOf(first);
+        };
+        const shortfall = (e: PlanEntry) => (e.requiredCapacity ?? 0) - (e.maxCapacity ?? Number.POSITIVE_INFINITY);
+        const expected = entries
+          .map((e, i) => ({ e, i, rank: rank(e) }))
+          .sort((a, b) => {
+            if (a.rank !== b.rank) return a.rank - b.rank;
+            if (a.rank === RISK_ORDER.length) return a.i - b.i;
+            return shortfall(b.e) - shortfall(a.e) || b.e.weightedRatio - a.e.weightedRatio || a.i - b.i;
+          })
+          .map((x) => x.e.service);
+        expect(orderByRisk(entries).map((e) => e.service)).toEqual(expected);
+      }),
+    );
   });
 
   test('the footer names each risk and says what to do', () => {

@@ -120,4 +120,21 @@ describe('schemaGuard', () => {
     const schema = z.object({ a: z.number().int() });
     for (const v of [{ a: 1, b: 2 }, { a: 1.5 }, { b: 1 }, null, [1]]) expect(schemaGuard(schema)(v)).toBe(schema.safeParse(v).success);
   });
+
+  test('knows a strict object by the keys for...in gives, as zod does, in whatever order they come', () => {
+    const schema = z.strictObject({ a: z.number(), b: z.number().optional(), c: z.string() });
+    const guard = schemaGuard(schema);
+    const inherited = Object.assign(Object.create({ x: 1 }) as Record<string, unknown>, { a: 1, c: 'c' });
+    for (const v of [
+      { a: 1, b: 2, c: 'c' },
+      { c: 'c', a: 1, b: 2 },
+      { a: 1, c: 'c' },
+      { a: 1, x: 2, c: 'c' },
+      { a: 1, b: 2, c: 'c', x: 1 },
+      { x: 1, a: 1, b: 2, c: 'c' },
+      inherited,
+    ])
+      expect(guard(v)).toBe(schema.safeParse(v).success);
+    expect(guard(inherited)).toBe(false);
+  });
 });
