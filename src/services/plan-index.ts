@@ -60,16 +60,26 @@ export class SlabCounts implements BucketCounts {
   }
 }
 
+/** Series x buckets of the day up to which traceSlab gives every bucket a slot (8 MB of counts). */
+const FULL_DAY_SLOTS = 1 << 20;
+
 /**
  * The buffer of SlabCounts for the trace series of `rows`: a slot for each bucket that holds a
- * sample `keep` takes (`slotOf`: bucket -> slot, or -1), `slots` of them per series.
+ * sample `keep` takes (`slotOf`: bucket -> slot, or -1), `slots` of them per series; for few
+ * series (up to FULL_DAY_SLOTS slots in all), a slot for every bucket of the day.
  */
 export function traceSlab(
   rows: SeriesRows,
   keep: (t: number) => boolean,
   bucketMinutes: number,
 ): { readonly slab: Float64Array; readonly slotOf: Int32Array; readonly slots: number } {
-  const slotOf = new Int32Array(bucketsPerDay(bucketMinutes)).fill(-1);
+  const bucketCount = bucketsPerDay(bucketMinutes);
+  if (rows.names.length * bucketCount <= FULL_DAY_SLOTS) {
+    // Few series: a slot for every bucket of the day (a count of 0 where none is kept, which every
+    // reader of BucketCounts takes as it takes none), with no pass over the samples to find them.
+    return { slab: new Float64Array(rows.names.length * bucketCount), slotOf: Int32Array.from({ length: bucketCount }, (_, b) => b), slots: bucketCount };
+  }
+  const slotOf = new Int32Array(bucketCount).fill(-1);
   let slots = 0;
   rows.forEach((_series, t) => {
     if (!keep(t)) return;
