@@ -34,9 +34,13 @@ import { loggedSamples, type SamplesOf } from './series-samples.ts';
  * row in its bucket). Anything else, a damaged or missing file included, and the caller reads
  * the CSV, whose reader names any problem by file and line.
  *
+ * With the plans' day types given, it also holds demand's levels per bucket, found from these
+ * rows (level-columns.ts), which a plan uses instead of the demand rows when they are exactly
+ * what it would fold.
+ *
  * Layout: `EVACCOL1`, the blocks (each 8-byte aligned: Int32 series numbers, padded to 8 bytes,
- * then Float64 times, then Float64 values), the header (JSON, `ColumnsHeaderSchema`), its byte
- * length (Uint32, little-endian) and 4 zero bytes.
+ * then Float64 times, then Float64 values; a demand block followed by its levels block), the
+ * header (JSON, `ColumnsHeaderSchema`), its byte length (Uint32, little-endian) and 4 zero bytes.
  */
 export const COLUMNS_FILE = 'bucket-columns.bin';
 const MAGIC = 'EVACCOL1';
