@@ -7,7 +7,7 @@ import type { BucketRows } from '../model/demand-levels.ts';
 import type { CapacityRecord, Samples } from '../model/planning-data.ts';
 import type { SeriesTable } from './aggregate-sql.ts';
 import { dataFile } from './data-tables.ts';
-import { MAX_VALUE, MIN_POSITIVE } from './number-bounds.ts';
+import { isCopiedNumber, MAX_VALUE, MIN_POSITIVE } from './number-bounds.ts';
 import {
   type LevelsHeader,
   LevelsHeaderSchema,
@@ -556,11 +556,6 @@ function readCapacityBlock(fd: number, header: z.infer<typeof CapacityHeaderSche
 /** The bytes of a block of `rows` rows: their series numbers (padded to 8 bytes), times and values. */
 function blockBytes(rows: number): number {
   return Math.ceil((rows * 4) / 8) * 8 + rows * 16;
-}
-
-/** A number the CSV reader reads back from its text as the same double: 0 (not -0), or within the bounds of number-bounds.ts. */
-function isCopiedNumber(v: number): boolean {
-  return (v === 0 && !Object.is(v, -0)) || (v >= MIN_POSITIVE && v <= MAX_VALUE);
 }
 
 /** A time written as whole epoch seconds of at most 11 digits (the form the CSV scanner reads itself). */

@@ -3,7 +3,7 @@ import { NearestSample } from '../model/capacity-rescale.ts';
 import { type DayTypes, regionZone, zoneDayTypes } from '../model/day-type.ts';
 import { type BucketRows, type DemandLevels, type LevelBlock, levelBlock } from '../model/demand-levels.ts';
 import type { CapacityRecord, EvacuationWindow } from '../model/planning-data.ts';
-import { MAX_VALUE, MIN_POSITIVE } from './number-bounds.ts';
+import { isCopiedNumber } from './number-bounds.ts';
 
 /**
  * The demand levels section of the column copy (bucket-columns.ts): per time-of-day bucket,
@@ -73,7 +73,7 @@ export class LevelsWriter {
   }
 
   row(series: number, t: number, value: number): void {
-    if (!isLevel(value)) this.refused = true;
+    if (!isCopiedNumber(value)) this.refused = true;
     if (t < this.first) this.first = t;
     if (t > this.last) this.last = t;
     let nearest = this.nearestOf[series];
@@ -200,7 +200,7 @@ export class LevelsReader {
       for (let r = 0; r < rows; r++) {
         const s = block.series[r] as number;
         if (!(s >= 0 && s < this.seriesNames.length)) return false;
-        for (const column of [block.all, block.weekday, block.weekend]) if (!isLevel(column[r] as number)) return false;
+        for (const column of [block.all, block.weekday, block.weekend]) if (!isCopiedNumber(column[r] as number)) return false;
       }
       this.buckets.set(b, block);
     }
@@ -221,9 +221,4 @@ export class LevelsReader {
   names(field: number): readonly string[] {
     return [...new Set(this.seriesNames.map((names) => names[field] as string))];
   }
-}
-
-/** A level the plan's bounds allow: 0, or between MIN_POSITIVE and MAX_VALUE (a median of such samples is one). */
-function isLevel(v: number): boolean {
-  return (v === 0 && !Object.is(v, -0)) || (v >= MIN_POSITIVE && v <= MAX_VALUE);
 }

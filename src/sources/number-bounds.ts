@@ -16,6 +16,15 @@ export function withinBounds(v: number): boolean {
   return !(v > MAX_VALUE || (v > 0 && v < MIN_POSITIVE));
 }
 
+/**
+ * A number the CSV reader reads back from its text as the same double and the bounds allow: 0
+ * (not -0), or between MIN_POSITIVE and MAX_VALUE (what the column copy keeps, its rows and its
+ * levels: a median of such numbers is one).
+ */
+export function isCopiedNumber(v: number): boolean {
+  return (v === 0 && !Object.is(v, -0)) || (v >= MIN_POSITIVE && v <= MAX_VALUE);
+}
+
 /** Why a number is out of bounds, or undefined when it is fine (withinBounds). */
 export function numberBoundProblem(v: number): string | undefined {
   if (withinBounds(v)) return undefined;
