@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { type LoadedConfig, loadConfig } from '../../src/config/load-config.ts';
-import { BugError, unwrap } from '../../src/errors.ts';
+import { BugError, EvacError, unwrap } from '../../src/errors.ts';
 import { bucketOf } from '../../src/model/bucket.ts';
 import { planEvacuation } from '../../src/services/plan.ts';
 import { precompute } from '../../src/services/precompute.ts';
@@ -243,6 +243,34 @@ describe('the column copy of a precomputed directory (bucket-columns.bin)', () =
       const span = data.demandLevels?.span ?? [0, 0];
       expect(() => buildPlanIndex(data, (t) => t > span[0], 15, new Set([bucketOf(AT, 15)]))).toThrow(BugError);
       expect(() => buildPlanIndex(data, () => true, 15, new Set([bucketOf(AT, 15)]))).not.toThrow();
+    });
+
+    test('are not written when a demand value is outside the bounds of "Data files": the plan reads the rows, and refuses the value loudly (exit 2)', async () => {
+      const extreme = mkdtempSync(path.join(tmpdir(), 'evac-columns-'));
+      const demand = result.data.demand;
+      const bucket = bucketOf(AT, 15);
+      let changed = false;
+      const withExtreme = {
+        ...result.data,
+        demand: {
+          *[Symbol.iterator]() {
+            for (const s of demand) {
+              if (!changed && bucketOf(s.t, 15) === bucket) {
+                changed = true;
+                yield { ...s, value: 1e20 };
+              } else yield s;
+            }
+          },
+        },
+      };
+      writeDataDir(extreme, withExtreme, result.manifest, result.dayTypes);
+      expect(changed).toBe(true);
+      // The copy holds the rows but no levels (its header has none).
+      const bytes = readFileSync(path.join(extreme, COLUMNS_FILE));
+      const header = JSON.parse(bytes.toString('utf8', bytes.length - 8 - bytes.readUInt32LE(bytes.length - 8), bytes.length - 8)) as { levels?: unknown };
+      expect(header.levels).toBeUndefined();
+      await expect(planEvacuation({ config, failedRegion: 'us-west-2', at: AT, source: new FilesSource(extreme) })).rejects.toThrow(EvacError);
+      await expect(planEvacuation({ config, failedRegion: 'us-west-2', at: AT, source: new FilesSource(extreme) })).rejects.toThrow(/service-demand\.csv:\d+: column "value": "100000000000000000000" is above 1e\+15/);
     });
 
     test("are not written without the plans' day types (writeDataDir given none): plans fold the rows", async () => {
