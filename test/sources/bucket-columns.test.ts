@@ -270,7 +270,9 @@ describe('the column copy of a precomputed directory (bucket-columns.bin)', () =
       const header = JSON.parse(bytes.toString('utf8', bytes.length - 8 - bytes.readUInt32LE(bytes.length - 8), bytes.length - 8)) as { levels?: unknown };
       expect(header.levels).toBeUndefined();
       await expect(planEvacuation({ config, failedRegion: 'us-west-2', at: AT, source: new FilesSource(extreme) })).rejects.toThrow(EvacError);
-      await expect(planEvacuation({ config, failedRegion: 'us-west-2', at: AT, source: new FilesSource(extreme) })).rejects.toThrow(/service-demand\.csv:\d+: column "value": "100000000000000000000" is above 1e\+15/);
+      await expect(planEvacuation({ config, failedRegion: 'us-west-2', at: AT, source: new FilesSource(extreme) })).rejects.toThrow(
+        /service-demand\.csv:\d+: column "value": "100000000000000000000" is above 1e\+15/,
+      );
     });
 
     test("are not written without the plans' day types (writeDataDir given none): plans fold the rows", async () => {
