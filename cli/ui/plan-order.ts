@@ -1,3 +1,4 @@
+import { compareNames } from '../../src/model/name-order.ts';
 import type { PlanEntry } from '../../src/report/plan-schema.ts';
 
 /** How the service list is ordered. */
@@ -16,7 +17,7 @@ export const ORDER_LABELS: Record<PlanOrder, string> = {
  * first, then the largest weighted ratios, since those need attention first.
  */
 export function orderEntries(entries: readonly PlanEntry[], order: PlanOrder): PlanEntry[] {
-  const byName = (a: PlanEntry, b: PlanEntry) => a.service.localeCompare(b.service) || a.region.localeCompare(b.region);
+  const byName = (a: PlanEntry, b: PlanEntry) => compareNames(a.service, b.service) || compareNames(a.region, b.region);
   const sorted = [...entries];
   switch (order) {
     case 'risk':

@@ -1,3 +1,4 @@
+import { compareNames } from '../../src/model/name-order.ts';
 import type { StatusResult } from '../../src/services/status.ts';
 
 /** One region's line in the progress view. */
@@ -27,7 +28,7 @@ export function regionProgress(status: StatusResult): RegionProgress[] {
   }
   const unreachable = new Map(status.unreachable.map((u) => [u.region, u.reason]));
   return [...byRegion]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareNames(a, b))
     .map(([region, r]) => ({
       region,
       fraction: r.want === 0 ? 1 : r.have / r.want,

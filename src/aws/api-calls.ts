@@ -1,4 +1,5 @@
 import type { FinalizeHandlerArguments, HandlerExecutionContext, InitializeHandlerArguments, MiddlewareStack } from '@smithy/types';
+import { compareNames } from '../model/name-order.ts';
 
 /**
  * Counts AWS API calls by API name (`GetMetricData`, `DescribeScalableTargets`...): `calls`
@@ -33,17 +34,17 @@ export class ApiCallCounter {
 
   /** Calls by API name. */
   calls(): Record<string, number> {
-    return Object.fromEntries([...this.callCounts].sort(([a], [b]) => a.localeCompare(b)));
+    return Object.fromEntries([...this.callCounts].sort(([a], [b]) => compareNames(a, b)));
   }
 
   /** HTTP attempts by API name (calls plus retries). */
   attempts(): Record<string, number> {
-    return Object.fromEntries([...this.attemptCounts].sort(([a], [b]) => a.localeCompare(b)));
+    return Object.fromEntries([...this.attemptCounts].sort(([a], [b]) => compareNames(a, b)));
   }
 
   /** Calls by region. */
   byRegion(): Record<string, number> {
-    return Object.fromEntries([...this.regionCounts].sort(([a], [b]) => a.localeCompare(b)));
+    return Object.fromEntries([...this.regionCounts].sort(([a], [b]) => compareNames(a, b)));
   }
 
   total(): number {

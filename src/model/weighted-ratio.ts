@@ -1,3 +1,5 @@
+import { compareNames } from './name-order.ts';
+
 /** One device type's part of a service's evacuation ratio. */
 export interface DeviceContribution {
   readonly deviceType: string;
@@ -62,7 +64,7 @@ function inReportOrder(contributions: DeviceContribution[]): void {
 }
 
 function reportsBefore(a: DeviceContribution, b: DeviceContribution): boolean {
-  return (b.contribution - a.contribution || a.deviceType.localeCompare(b.deviceType)) < 0;
+  return (b.contribution - a.contribution || compareNames(a.deviceType, b.deviceType)) < 0;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { compareNames } from '../model/name-order.ts';
 import type { CapacityTotal, Scenario } from './report-schema.ts';
 
 /**
@@ -39,5 +40,5 @@ export async function capacityTotals(scenarios: readonly Scenario[]): Promise<Ca
       targetMinCapacity: Number(r.targetMinCapacity_sum),
       maxWeightedRatio: Number(r.weightedRatio_max),
     }))
-    .sort((a, b) => (order.get(a.failedRegion) ?? 0) - (order.get(b.failedRegion) ?? 0) || a.region.localeCompare(b.region));
+    .sort((a, b) => (order.get(a.failedRegion) ?? 0) - (order.get(b.failedRegion) ?? 0) || compareNames(a.region, b.region));
 }

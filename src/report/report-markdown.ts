@@ -1,4 +1,5 @@
 import { bucketLabel } from '../model/bucket.ts';
+import { compareNames } from '../model/name-order.ts';
 import { PLAN_FLAGS, type PlanEntry } from './plan-schema.ts';
 import { MISSCALE_THRESHOLD, pct, ratio, summarizePlan, uniformVerdict } from './plan-view.ts';
 import { shortfall } from './report-gate.ts';
@@ -54,7 +55,7 @@ export function renderReportMarkdown(report: Report): string {
   out.push('## Would not reach the required capacity (exceeds-max)', '');
   if (rows.length === 0) out.push('None: every planned service-region fits within its MaxCapacity.', '');
   else {
-    rows.sort((a, b) => shortfall(b.entry) - shortfall(a.entry) || a.entry.service.localeCompare(b.entry.service));
+    rows.sort((a, b) => shortfall(b.entry) - shortfall(a.entry) || compareNames(a.entry.service, b.entry.service));
     out.push(
       renderMarkdownTable<Row>({
         columns: [
@@ -204,7 +205,7 @@ function lowConfidenceRows(report: Report): LowRow[] {
   }
   return [...rows.values()]
     .map((r) => ({ ...r, reasons: [...r.reasons] }))
-    .sort((a, b) => b.maxHalfWidth - a.maxHalfWidth || a.service.localeCompare(b.service) || a.region.localeCompare(b.region));
+    .sort((a, b) => b.maxHalfWidth - a.maxHalfWidth || compareNames(a.service, b.service) || compareNames(a.region, b.region));
 }
 
 function renderDiff(diff: ReportDiff, bucketMinutes: number): string[] {

@@ -1,9 +1,10 @@
-import { defaultCapacityMetric } from '../scaling/capacity-metric.ts';
 import { DEFAULT_REGION_TIMEOUT_MS } from '../async/regions.ts';
 import type { MetricStat } from '../config/metric-query.ts';
 import { EvacError, EXIT } from '../errors.ts';
+import { compareNames } from '../model/name-order.ts';
 import type { ApplyResult, PlannedChange, TargetOutcome } from '../report/apply-schema.ts';
 import type { Plan, PlanEntry } from '../report/plan-schema.ts';
+import { defaultCapacityMetric } from '../scaling/capacity-metric.ts';
 import { raiseTo, sameMinMax } from '../scaling/raise.ts';
 import { type MinMax, type Scaler, type TargetRef, targetKey, targetLabel } from '../scaling/scaler.ts';
 import { findActiveSnapshot, newSnapshotId, SNAPSHOT_SCHEMA_VERSION, type Snapshot, saveSnapshot, snapshotFile } from '../state/snapshot.ts';
@@ -246,7 +247,7 @@ function outcomeOf(r: CallResult<{ entry: PlanEntry; capped: boolean }>): Target
 }
 
 function result(plan: Plan, dryRun: boolean, snapshotFile: string | null, changes: PlannedChange[], outcomes: TargetOutcome[]): ApplyResult {
-  outcomes.sort((a, b) => a.region.localeCompare(b.region) || a.label.localeCompare(b.label));
+  outcomes.sort((a, b) => compareNames(a.region, b.region) || compareNames(a.label, b.label));
   const summary = { raised: 0, 'would-raise': 0, unchanged: 0, failed: 0, skipped: 0, capped: 0 };
   for (const o of outcomes) {
     summary[o.status] += 1;

@@ -4,6 +4,7 @@ import { EvacError } from '../errors.ts';
 import { meanInSlice, windowSlices } from '../model/backtest-slices.ts';
 import { absolutePercentageError, errorSummary, isShort, type SliceForecast } from '../model/forecast-error.ts';
 import { getOrInsert } from '../model/get-or-insert.ts';
+import { compareNames } from '../model/name-order.ts';
 import type { EvacuationWindow } from '../model/planning-data.ts';
 import { BACKTEST_SCHEMA_VERSION, type Backtest, type BacktestPair, type BacktestSlice, type GroupSummary } from '../report/backtest-schema.ts';
 import type { PlanEntry, PlanFlag } from '../report/plan-schema.ts';
@@ -110,7 +111,7 @@ export async function runBacktest(options: BacktestOptions): Promise<Backtest> {
       flags: [...flags].sort(),
       slices: s,
     }));
-    evacuationPairs.sort((a, b) => a.service.localeCompare(b.service) || a.region.localeCompare(b.region));
+    evacuationPairs.sort((a, b) => compareNames(a.service, b.service) || compareNames(a.region, b.region));
     pairs.push(...evacuationPairs);
     evacuationRows.push({
       start: iso(e.start),
@@ -181,7 +182,7 @@ async function serviceSummaries(pairs: readonly BacktestPair[]): Promise<Backtes
     Record<string, string | number>
   >;
   const order = pivot
-    .sort((a, b) => Number(b.weighted_mean) - Number(a.weighted_mean) || String(a.service).localeCompare(String(b.service)))
+    .sort((a, b) => Number(b.weighted_mean) - Number(a.weighted_mean) || compareNames(String(a.service), String(b.service)))
     .map((r) => String(r.service));
   return order.map((service) => ({ service, receiving: groupSummary(receiving.filter((p) => p.service === service)) }));
 }

@@ -5,17 +5,18 @@ import { BugError, EvacError } from '../errors.ts';
 import { bucketLabel, bucketOf, bucketsCovered, bucketTimes } from '../model/bucket.ts';
 import { capacityRescale } from '../model/capacity-rescale.ts';
 import { capacityTarget, requiredCapacity } from '../model/capacity-target.ts';
+import { type DayType, type DayTypes, regionDayType } from '../model/day-type.ts';
 import { type EvacuationRatio, hasHistory, isUnbounded, type RegionRatios, regionRatios, serviceRatio } from '../model/evacuation-ratio.ts';
-import type { DeviceContribution } from '../model/weighted-ratio.ts';
 import { type LookbackWindow, lookbackWindow, sampleFilter } from '../model/lookback-window.ts';
+import { compareNames } from '../model/name-order.ts';
 import { type BucketCounts, type TraceShares, traceShares } from '../model/trace-shares.ts';
+import type { DeviceContribution } from '../model/weighted-ratio.ts';
 import { PLAN_SCHEMA_VERSION, type Plan, type PlanEntry, type PlanFlag, PlanSchema } from '../report/plan-schema.ts';
 import { type Guard, schemaGuard } from '../report/schema-guard.ts';
 import type { DataSource, LoadResult } from '../sources/data-source.ts';
 import { dataBoundProblem } from '../sources/number-bounds.ts';
 import { FUTURE_TOLERANCE_SECONDS, STALE_DATA_SECONDS } from './data-age.ts';
 import { planBuckets } from './plan-buckets.ts';
-import { type DayType, type DayTypes, regionDayType } from '../model/day-type.ts';
 import { buildPlanIndex, type PlanIndex, regionLevels, regionLevelsOn } from './plan-index.ts';
 
 export interface PlanOptions {
@@ -127,7 +128,7 @@ export async function planEvacuation(options: PlanOptions): Promise<Plan> {
       services.push(entry);
     }
   }
-  services.sort((a, b) => a.service.localeCompare(b.service) || a.region.localeCompare(b.region));
+  services.sort((a, b) => compareNames(a.service, b.service) || compareNames(a.region, b.region));
 
   const receivers = healthyRegions.filter((r) => (steering[r] ?? 0) > 0);
   const missing = missingHistory(index, failedRegion, receivers, windowBuckets);

@@ -1,5 +1,6 @@
 import { DEFAULT_REGION_TIMEOUT_MS } from '../async/regions.ts';
 import { EvacError, EXIT } from '../errors.ts';
+import { compareNames } from '../model/name-order.ts';
 import type { RestoreOutcome, RestoreResult } from '../report/restore-schema.ts';
 import { sameMinMax } from '../scaling/raise.ts';
 import { type MinMax, type Scaler, targetLabel } from '../scaling/scaler.ts';
@@ -134,7 +135,7 @@ function outcomeOf(r: ScalingCall<{ changedByOthers: boolean }> & ({ ok: true } 
 }
 
 function result(snapshotFile: string, failedRegion: string, dryRun: boolean, complete: boolean, outcomes: RestoreOutcome[]): RestoreResult {
-  outcomes.sort((a, b) => a.region.localeCompare(b.region) || a.label.localeCompare(b.label));
+  outcomes.sort((a, b) => compareNames(a.region, b.region) || compareNames(a.label, b.label));
   const summary = { restored: 0, 'would-restore': 0, unchanged: 0, failed: 0, skipped: 0 };
   for (const o of outcomes) summary[o.status] += 1;
   return { snapshotFile, failedRegion, dryRun, complete, targets: outcomes, summary };

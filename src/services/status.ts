@@ -1,5 +1,6 @@
 import { DEFAULT_REGION_TIMEOUT_MS, forEachRegion } from '../async/regions.ts';
 import type { MetricStat } from '../config/metric-query.ts';
+import { compareNames } from '../model/name-order.ts';
 import type { StatusResult, TargetProgress } from '../report/status-schema.ts';
 import type { CapacityReader, Scaler } from '../scaling/scaler.ts';
 import { targetKey, targetLabel } from '../scaling/scaler.ts';
@@ -54,7 +55,7 @@ export async function readStatus(options: StatusOptions): Promise<StatusResult> 
       notApplied: minMax !== null && minMax.min < t.intended.min,
     };
   });
-  targets.sort((a, b) => a.region.localeCompare(b.region) || a.label.localeCompare(b.label));
+  targets.sort((a, b) => compareNames(a.region, b.region) || compareNames(a.label, b.label));
   let have = 0;
   let want = 0;
   for (const t of targets) {
@@ -69,7 +70,7 @@ export async function readStatus(options: StatusOptions): Promise<StatusResult> 
     reached: targets.filter((t) => t.reached).length,
     total: targets.length,
     fraction: want === 0 ? 1 : have / want,
-    unreachable: [...unreachable].map(([region, reason]) => ({ region, reason })).sort((a, b) => a.region.localeCompare(b.region)),
+    unreachable: [...unreachable].map(([region, reason]) => ({ region, reason })).sort((a, b) => compareNames(a.region, b.region)),
   };
 }
 

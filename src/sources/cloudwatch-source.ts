@@ -1,6 +1,5 @@
 import { mapLimit } from '../async/map-limit.ts';
 import { DEFAULT_REGION_TIMEOUT_MS, forEachRegion } from '../async/regions.ts';
-import { defaultCapacityMetric } from '../scaling/capacity-metric.ts';
 import type { AwsClients } from '../aws/clients.ts';
 import { readCurrentCapacity } from '../aws/current-capacity.ts';
 import { fetchBatch } from '../aws/get-metric-data.ts';
@@ -8,7 +7,9 @@ import { alignedRange, packQueries, type SeriesRequest } from '../aws/metric-que
 import type { MetricStat } from '../config/metric-query.ts';
 import type { ScopedServiceConfig } from '../config/resolve-scope.ts';
 import { EvacError, inputError } from '../errors.ts';
+import { compareNames } from '../model/name-order.ts';
 import type { CapacityRecord, DemandSample, EvacuationWindow, TraceSample, TrafficSample } from '../model/planning-data.ts';
+import { defaultCapacityMetric } from '../scaling/capacity-metric.ts';
 import { type MinMax, type Scaler, type TargetRef, targetKey } from '../scaling/scaler.ts';
 import { readEvacuations } from './data-files.ts';
 import type { DataSource, LoadRequest, LoadResult, UnreachableRegion } from './data-source.ts';
@@ -203,7 +204,7 @@ export async function readRegions<T>(
   const results = await forEachRegion(regions, timeoutMs ?? DEFAULT_REGION_TIMEOUT_MS, read);
   const loaded = [...results.answered.values()];
   const unreachable: UnreachableRegion[] = [...results.failed].map(([region, reason]) => ({ region, reason }));
-  unreachable.sort((a, b) => a.region.localeCompare(b.region));
+  unreachable.sort((a, b) => compareNames(a.region, b.region));
   if (loaded.length === 0 && regions.length > 0) {
     throw new EvacError(`no region could be read from AWS:\n${unreachable.map((u) => `  ${u.region}: ${u.reason}`).join('\n')}`, {
       hint: 'check credentials (--profile, AWS_PROFILE), --endpoint-url, and network access to the regional endpoints',

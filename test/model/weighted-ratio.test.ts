@@ -278,7 +278,10 @@ describe('weightedRatioOf', () => {
     fc.assert(
       fc.property(fc.array(contribution, { maxLength: 12 }), (cs) => {
         const list: DeviceContribution[] = cs.map((c) => deviceContribution(c.deviceType, c.share, c.ratio));
-        const expected = list.slice().sort((a, b) => b.contribution - a.contribution || a.deviceType.localeCompare(b.deviceType));
+        // Largest first; ties by device name in UTF-16 code units (the same on every machine).
+        const expected = list
+          .slice()
+          .sort((a, b) => b.contribution - a.contribution || (a.deviceType < b.deviceType ? -1 : a.deviceType > b.deviceType ? 1 : 0));
         expect(weightedRatioOf(list.slice()).contributions).toEqual(expected);
         // The same objects, in the same places (a stable sort keeps equal ones in their order).
         const sorted = weightedRatioOf(list).contributions;

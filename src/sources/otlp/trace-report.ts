@@ -1,3 +1,4 @@
+import { compareNames } from '../../model/name-order.ts';
 /** What reading OTLP spans found, beyond the counts: nothing is dropped or guessed silently. */
 export interface TraceReport {
   readonly files: number;
@@ -39,7 +40,7 @@ export function traceReportWarnings(report: TraceReport): string[] {
   const { unknownDevice: u, broken: b } = report;
   if (u.traces > 0) {
     const services = Object.entries(u.byService)
-      .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+      .sort((x, y) => y[1] - x[1] || compareNames(x[0], y[0]))
       .map(([s, n]) => `${s} ${n}`);
     warnings.push(
       `traces: ${u.traces} of ${report.traces} traces have no device type (no rule in traces.deviceType matched): their ${u.requests} requests count as device "${UNKNOWN_DEVICE}" (${services.join(', ') || 'no requests'})`,
