@@ -135,8 +135,12 @@ export function openRangeScan(file: string, spec: ScanColumns, regions: Readonly
 
 class Scanner {
   private buf = Buffer.allocUnsafe(CHUNK);
-  /** Per name number of the region field: whether evacuation.yaml lists it. */
-  private readonly knownRegion: boolean[] = [];
+  /**
+   * Per name number of the region field: 1 when evacuation.yaml lists it, 2 when not, 0 not yet
+   * asked. A typed array read within its length: a region first met late in a file (exports
+   * sorted by region) is no out-of-bounds read for V8 to leave its optimized code over.
+   */
+  private knownRegion = new Int8Array(8);
   /** The key fields' names and the series (read by a RangeScan). */
   keyNames = new SeriesNames(0);
   private readonly issues: InputIssue[] = [];
@@ -152,7 +156,7 @@ class Scanner {
   /** Where each field of the current line ends (a comma, or the line's end). */
   private ends = new Int32Array(0);
   /** Scratch: a line's key name numbers (see SeriesNames). */
-  private readonly ids: number[] = [];
+  private ids = new Int32Array(0);
 
   constructor(
     private readonly fd: number,
@@ -286,6 +290,7 @@ class Scanner {
     this.valueField = field(value);
     this.keyFields = keys.map(field);
     this.keyNames = new SeriesNames(keys.length);
+    this.ids = new Int32Array(keys.length);
     return true;
   }
 
@@ -361,12 +366,21 @@ class Scanner {
       ids[j] = id;
     }
     const region = ids[0] as number;
-    let known = this.knownRegion[region];
-    if (known === undefined) {
-      known = this.regions.has(keyNames.name(0, region));
-      this.knownRegion[region] = known;
+    const known = region < this.knownRegion.length ? (this.knownRegion[region] as number) : 0;
+    if (known === 2 || (known === 0 && !this.learnRegion(region))) return -1;
+    return keyNames.seriesOf(ids);
+  }
+
+  /** Whether evacuation.yaml lists region name `region`, remembered (see knownRegion). */
+  private learnRegion(region: number): boolean {
+    if (region >= this.knownRegion.length) {
+      const bigger = new Int8Array(Math.max(region + 1, this.knownRegion.length * 2));
+      bigger.set(this.knownRegion);
+      this.knownRegion = bigger;
     }
-    return known ? keyNames.seriesOf(ids) : -1;
+    const known = this.regions.has(this.keyNames.name(0, region));
+    this.knownRegion[region] = known ? 1 : 2;
+    return known;
   }
 
   /** The number of the series these key names name (a new one the first time). */
@@ -555,23 +569,39 @@ class SeriesNames {
   readonly series: string[][] = [];
   /** Distinct keys without their last field among the series (the trie's nodes above its leaves). */
   groups = 0;
-  private readonly fields: { readonly spans: SpanTable; readonly idOfSpan: number[]; readonly ids: Map<string, number>; readonly names: string[] }[];
-  private readonly byIds: Trie = [];
+  /** Per key field: its byte spans, each span's name number (-2: not yet found; -1: the checker's), names by number and number by name. */
+  private readonly fields: { readonly spans: SpanTable; idOfSpan: Int32Array; readonly ids: Map<string, number>; readonly names: string[] }[];
+  /**
+   * Series numbers by name numbers: a trie, one level per key field, of nodes indexed by the
+   * next field's name number (-1: none), the last level's entries series numbers. Every node is
+   * an Int32Array read within its length, so that names met late in a file (exports sorted by
+   * region, then service) cost V8 no out-of-bounds read or change of array kind.
+   */
+  private readonly nodes: Int32Array[] = [new Int32Array(8).fill(-1)];
 
   constructor(fieldCount: number) {
-    this.fields = Array.from({ length: fieldCount }, () => ({ spans: new SpanTable(), idOfSpan: [], ids: new Map(), names: [] }));
+    this.fields = Array.from({ length: fieldCount }, () => ({ spans: new SpanTable(), idOfSpan: new Int32Array(64).fill(-2), ids: new Map(), names: [] }));
   }
 
   /** The number of field `j`'s name in buf[from, to), or -1 when it needs the checker (empty, or spaced at either end). */
   idOfBytes(j: number, buf: Buffer, from: number, to: number): number {
     const field = this.fields[j] as SeriesNames['fields'][number];
     const span = field.spans.intern(buf, from, to);
-    let id = field.idOfSpan[span];
-    if (id === undefined) {
-      const name = buf.toString('utf8', from, to);
-      id = name === '' || name.charCodeAt(0) <= 32 || name.charCodeAt(name.length - 1) <= 32 ? -1 : this.idOf(j, name);
-      field.idOfSpan[span] = id;
+    const id = span < field.idOfSpan.length ? (field.idOfSpan[span] as number) : -2;
+    return id === -2 ? this.nameSpan(j, span, buf, from, to) : id;
+  }
+
+  /** The name number of a span met for the first time (see idOfBytes), remembered. */
+  private nameSpan(j: number, span: number, buf: Buffer, from: number, to: number): number {
+    const field = this.fields[j] as SeriesNames['fields'][number];
+    const name = buf.toString('utf8', from, to);
+    const id = name === '' || name.charCodeAt(0) <= 32 || name.charCodeAt(name.length - 1) <= 32 ? -1 : this.idOf(j, name);
+    if (span >= field.idOfSpan.length) {
+      const bigger = new Int32Array(Math.max(span + 1, field.idOfSpan.length * 2)).fill(-2);
+      bigger.set(field.idOfSpan);
+      field.idOfSpan = bigger;
     }
+    field.idOfSpan[span] = id;
     return id;
   }
 
@@ -596,34 +626,46 @@ class SeriesNames {
   }
 
   /** The series of these name numbers (one per field), a new one the first time. */
-  seriesOf(ids: readonly number[]): number {
+  seriesOf(ids: Int32Array): number {
     const n = this.fields.length;
-    // A trie of arrays indexed by the name numbers (small and dense): no key made per series.
-    let node = this.byIds;
+    const nodes = this.nodes;
+    let at = 0;
     for (let j = 0; j < n - 1; j++) {
       const id = ids[j] as number;
-      let next = node[id] as Trie | undefined;
-      if (next === undefined) {
-        next = [];
-        node[id] = next;
+      const node = nodes[at] as Int32Array;
+      let next = id < node.length ? (node[id] as number) : -1;
+      if (next < 0) {
+        next = nodes.length;
+        nodes.push(new Int32Array(8).fill(-1));
+        this.setEntry(at, id, next);
         if (j === n - 2) this.groups += 1;
       }
-      node = next;
+      at = next;
     }
     const last = ids[n - 1] as number;
-    let series = node[last] as number | undefined;
-    if (series === undefined) {
+    const leaf = nodes[at] as Int32Array;
+    let series = last < leaf.length ? (leaf[last] as number) : -1;
+    if (series < 0) {
       const names: string[] = [];
       for (let j = 0; j < n; j++) names.push(this.name(j, ids[j] as number));
       series = this.series.push(names) - 1;
-      node[last] = series;
+      this.setEntry(at, last, series);
     }
     return series;
   }
-}
 
-/** Series numbers by name numbers, one level per key field. */
-type Trie = (Trie | number | undefined)[];
+  /** Sets node `at`'s entry `id`, growing the node to hold it. */
+  private setEntry(at: number, id: number, value: number): void {
+    let node = this.nodes[at] as Int32Array;
+    if (id >= node.length) {
+      const bigger = new Int32Array(Math.max(id + 1, node.length * 2)).fill(-1);
+      bigger.set(node);
+      this.nodes[at] = bigger;
+      node = bigger;
+    }
+    node[id] = value;
+  }
+}
 
 /**
  * Interns byte spans: the same bytes always get the same id (FNV-1a hash, open addressing,

@@ -59,8 +59,8 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
   private readonly evacuationDays: readonly [number, number];
   /** The window's more days kept as read (see EngineWindow.rawDays), or null. */
   private readonly rawDays: ReadonlySet<number> | null;
-  /** 1 for each bucket wanted, or null: all. */
-  private readonly wanted: Uint8Array | null;
+  /** 1 for each bucket wanted (all of them without `buckets`). */
+  private readonly wanted: Uint8Array;
   /** Per series, its latest row in a bucket not wanted: [t, value]. */
   private readonly skipped: [t: number, v: number][] = [];
   /** The latest timestamp of any row folded, or null before the first. */
@@ -78,8 +78,9 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
     // Past evacuations span few days: most rows are told apart by their day alone.
     this.evacuationDays = [Math.min(...evacuations.map((e) => Math.floor(e.start / 86_400))), Math.max(...evacuations.map((e) => Math.floor(e.end / 86_400)))];
     this.rawDays = window.rawDays && window.rawDays.length > 0 ? new Set(window.rawDays) : null;
-    this.wanted = buckets === undefined ? null : new Uint8Array(this.bucketCount);
-    for (const b of buckets ?? []) if (this.wanted && b >= 0 && b < this.bucketCount) this.wanted[b] = 1;
+    // All buckets wanted are all ones, not a null: one path for every table, optimized once.
+    this.wanted = new Uint8Array(this.bucketCount).fill(buckets === undefined ? 1 : 0);
+    for (const b of buckets ?? []) if (b >= 0 && b < this.bucketCount) this.wanted[b] = 1;
     this.firstMiddleDay = window.lastStartDay + 1;
     const middleDays = Math.max(0, window.endDay - this.firstMiddleDay);
     this.cellsPerSeries = table === 'traces' ? this.bucketCount : middleDays * this.bucketCount;
@@ -97,7 +98,7 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
       return;
     }
     const bucket = Math.floor((t - day * 86_400) / this.bucketSeconds);
-    if (this.wanted !== null && this.wanted[bucket] !== 1) {
+    if (this.wanted[bucket] !== 1) {
       // Not needed, but the series stays known.
       const last = this.skipped[series];
       if (last === undefined) this.skipped[series] = [t, v];
@@ -122,17 +123,23 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
       return;
     }
     const slot = this.table === 'traces' ? bucket : (day - this.firstMiddleDay) * this.bucketCount + bucket;
-    let cells = this.cells[series];
-    if (cells === undefined) {
-      cells = { values: new Float64Array(this.cellsPerSeries * 2), counts: new Uint32Array(this.cellsPerSeries) };
-      this.cells[series] = cells;
-    }
+    // Read within the array's length: a series first met late (exports sorted by series) is no
+    // out-of-bounds read for V8 to leave its optimized code over.
+    const cells = (series < this.cells.length ? this.cells[series] : undefined) ?? this.newCells(series);
     const { values, counts } = cells;
     const at = slot * 2;
     values[at] = (values[at] as number) + v;
     const n = (counts[slot] as number) + 1;
     counts[slot] = n;
     if (n === 1 || t > (values[at + 1] as number)) values[at + 1] = t;
+  }
+
+  /** A series' cells, made when its first row is folded (the array filled up to it, no holes). */
+  private newCells(series: number): Cells {
+    const cells = { values: new Float64Array(this.cellsPerSeries * 2), counts: new Uint32Array(this.cellsPerSeries) };
+    while (this.cells.length <= series) this.cells.push(undefined);
+    this.cells[series] = cells;
+    return cells;
   }
 
   /** The fold as typed arrays (see FoldState), copied so that they can be transferred. */
