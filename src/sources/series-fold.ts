@@ -62,7 +62,7 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
   /** 1 for each bucket wanted (all of them without `buckets`). */
   private readonly wanted: Uint8Array;
   /** Per series, its latest row in a bucket not wanted: [t, value]. */
-  private readonly skipped: [t: number, v: number][] = [];
+  private readonly skipped: ([t: number, v: number] | undefined)[] = [];
   /** The latest timestamp of any row folded, or null before the first. */
   latest: number | null = null;
 
@@ -100,8 +100,8 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
     const bucket = Math.floor((t - day * 86_400) / this.bucketSeconds);
     if (this.wanted[bucket] !== 1) {
       // Not needed, but the series stays known.
-      const last = this.skipped[series];
-      if (last === undefined) this.skipped[series] = [t, v];
+      const last = series < this.skipped.length ? this.skipped[series] : undefined;
+      if (last === undefined) this.skipRow(series, t, v);
       else if (t >= last[0]) {
         last[0] = t;
         last[1] = v;
@@ -132,6 +132,12 @@ export class SeriesFold<K extends SeriesTable> implements ScanSink {
     const n = (counts[slot] as number) + 1;
     counts[slot] = n;
     if (n === 1 || t > (values[at + 1] as number)) values[at + 1] = t;
+  }
+
+  /** A series' first row in a bucket not wanted (the array filled up to it, no holes). */
+  private skipRow(series: number, t: number, v: number): void {
+    while (this.skipped.length <= series) this.skipped.push(undefined);
+    this.skipped[series] = [t, v];
   }
 
   /** A series' cells, made when its first row is folded (the array filled up to it, no holes). */

@@ -194,4 +194,18 @@ describe('the byte scanner', () => {
     writeFileSync(missing, 'timestamp,region,value\n1763892000,us-east-1,1\n');
     expect(scanned(missing)).toBeNull();
   });
+
+  test('keeps nothing of the made-up lines it warms up on: a file sorted by region reads as the checker reads it, its own series only', () => {
+    // Sorted by region, then device, as exports often are: names first met deep in the file.
+    const file = path.join(tmp, 'sorted-by-region.csv');
+    const lines = ['eu-west-1', 'us-east-1'].flatMap((region) =>
+      ['console', 'tv', 'w0'].flatMap((device) => Array.from({ length: 3000 }, (_, i) => `${1763892000 + i * 300},${region},${device},${i % 97}`)),
+    );
+    writeFileSync(file, `timestamp,region,device_type,value\n${lines.join('\n')}\n`);
+    const rows: number[] = [];
+    const scan = scanCsv(file, spec, regions, { row: (s) => rows.push(s) }) as ScanResult;
+    expect(scan.series).toEqual(['eu-west-1', 'us-east-1'].flatMap((region) => ['console', 'tv', 'w0'].map((device) => [region, device])));
+    expect(rows).toHaveLength(18_000);
+    expect(scanned(file)).toEqual(checked(file));
+  });
 });
