@@ -402,11 +402,7 @@ class Scanner {
 
   /** Whether evacuation.yaml lists region name `region`, remembered (see knownRegion). */
   private learnRegion(region: number): boolean {
-    if (region >= this.knownRegion.length) {
-      const bigger = new Int8Array(Math.max(region + 1, this.knownRegion.length * 2));
-      bigger.set(this.knownRegion);
-      this.knownRegion = bigger;
-    }
+    this.knownRegion = withRoom(this.knownRegion, region, 0);
     const known = this.regions.has(this.keyNames.name(0, region));
     this.knownRegion[region] = known ? 1 : 2;
     return known;
@@ -469,6 +465,20 @@ export function mergeScanIssues(file: string, parts: readonly ScanResult[]): Inp
   }
   if (more > 0) issues.push({ file, message: `and ${more} more malformed row${more > 1 ? 's' : ''}` });
   return issues.length > 0 ? issues : regionIssues;
+}
+
+/**
+ * `table`, or a copy long enough to hold entry `index` (twice as long at least, the new entries
+ * `fill`): the scanner's tables grow on this path of their own and are read within their length.
+ */
+function withRoom<T extends Int8Array | Int32Array>(table: T, index: number, fill: number): T {
+  if (index < table.length) return table;
+  const bigger = (
+    table instanceof Int8Array ? new Int8Array(Math.max(index + 1, table.length * 2)) : new Int32Array(Math.max(index + 1, table.length * 2))
+  ) as T;
+  bigger.fill(fill);
+  bigger.set(table);
+  return bigger;
 }
 
 function nextQuote(buf: Buffer, from: number, end: number): number {
@@ -625,11 +635,7 @@ class SeriesNames {
     const field = this.fields[j] as SeriesNames['fields'][number];
     const name = buf.toString('utf8', from, to);
     const id = name === '' || name.charCodeAt(0) <= 32 || name.charCodeAt(name.length - 1) <= 32 ? -1 : this.idOf(j, name);
-    if (span >= field.idOfSpan.length) {
-      const bigger = new Int32Array(Math.max(span + 1, field.idOfSpan.length * 2)).fill(-2);
-      bigger.set(field.idOfSpan);
-      field.idOfSpan = bigger;
-    }
+    field.idOfSpan = withRoom(field.idOfSpan, span, -2);
     field.idOfSpan[span] = id;
     return id;
   }
@@ -685,13 +691,8 @@ class SeriesNames {
 
   /** Sets node `at`'s entry `id`, growing the node to hold it. */
   private setEntry(at: number, id: number, value: number): void {
-    let node = this.nodes[at] as Int32Array;
-    if (id >= node.length) {
-      const bigger = new Int32Array(Math.max(id + 1, node.length * 2)).fill(-1);
-      bigger.set(node);
-      this.nodes[at] = bigger;
-      node = bigger;
-    }
+    const node = withRoom(this.nodes[at] as Int32Array, id, -1);
+    this.nodes[at] = node;
     node[id] = value;
   }
 }
