@@ -612,11 +612,15 @@ class SeriesNames {
   private readonly fields: { readonly spans: SpanTable; idOfSpan: Int32Array; readonly ids: Map<string, number>; readonly names: string[] }[];
   /**
    * Series numbers by name numbers: a trie, one level per key field, of nodes indexed by the
-   * next field's name number (-1: none), the last level's entries series numbers. Every node is
-   * an Int32Array read within its length, so that names met late in a file (exports sorted by
-   * region, then service) cost V8 no out-of-bounds read or change of array kind.
+   * next field's name number (-1: none), the last level's entries series numbers. A node is an
+   * Int32Array read within its length, so that names met late in a file (exports sorted by
+   * region, then service) cost V8 no out-of-bounds read or change of array kind; a node whose
+   * entries lie far apart (at most 1 in 8 of its length filled, beyond 64) is a Map instead, so
+   * that memory grows with the series, not with the names of a field (see setEntry).
    */
-  private readonly nodes: Int32Array[] = [new Int32Array(8).fill(-1)];
+  private readonly nodes: (Int32Array | Map<number, number>)[] = [new Int32Array(8).fill(-1)];
+  /** Per node, how many entries it holds. */
+  private readonly filled: number[] = [0];
 
   constructor(fieldCount: number) {
     this.fields = Array.from({ length: fieldCount }, () => ({ spans: new SpanTable(), idOfSpan: new Int32Array(64).fill(-2), ids: new Map(), names: [] }));
@@ -663,23 +667,21 @@ class SeriesNames {
   /** The series of these name numbers (one per field), a new one the first time. */
   seriesOf(ids: Int32Array): number {
     const n = this.fields.length;
-    const nodes = this.nodes;
     let at = 0;
     for (let j = 0; j < n - 1; j++) {
       const id = ids[j] as number;
-      const node = nodes[at] as Int32Array;
-      let next = id < node.length ? (node[id] as number) : -1;
+      let next = this.entry(at, id);
       if (next < 0) {
-        next = nodes.length;
-        nodes.push(new Int32Array(8).fill(-1));
+        next = this.nodes.length;
+        this.nodes.push(new Int32Array(8).fill(-1));
+        this.filled.push(0);
         this.setEntry(at, id, next);
         if (j === n - 2) this.groups += 1;
       }
       at = next;
     }
     const last = ids[n - 1] as number;
-    const leaf = nodes[at] as Int32Array;
-    let series = last < leaf.length ? (leaf[last] as number) : -1;
+    let series = this.entry(at, last);
     if (series < 0) {
       const names: string[] = [];
       for (let j = 0; j < n; j++) names.push(this.name(j, ids[j] as number));
@@ -689,11 +691,37 @@ class SeriesNames {
     return series;
   }
 
-  /** Sets node `at`'s entry `id`, growing the node to hold it. */
+  /** Node `at`'s entry for name number `id`, or -1. */
+  private entry(at: number, id: number): number {
+    const node = this.nodes[at] as Int32Array | Map<number, number>;
+    if (node instanceof Int32Array) return id < node.length ? (node[id] as number) : -1;
+    return node.get(id) ?? -1;
+  }
+
+  /**
+   * Sets node `at`'s entry `id` (not there yet): in its Int32Array, grown to hold it while the
+   * array stays at most 8 times its entries (or 64 long); else the node becomes a Map (a field of
+   * millions of names, each met under few parents, would otherwise take an array of them all
+   * for each parent).
+   */
   private setEntry(at: number, id: number, value: number): void {
-    const node = withRoom(this.nodes[at] as Int32Array, id, -1);
-    this.nodes[at] = node;
-    node[id] = value;
+    const node = this.nodes[at] as Int32Array | Map<number, number>;
+    const filled = (this.filled[at] as number) + 1;
+    this.filled[at] = filled;
+    if (node instanceof Map) {
+      node.set(id, value);
+      return;
+    }
+    if (id < node.length || Math.max(id + 1, node.length * 2) <= Math.max(64, 8 * filled)) {
+      const dense = withRoom(node, id, -1);
+      this.nodes[at] = dense;
+      dense[id] = value;
+      return;
+    }
+    const sparse = new Map<number, number>();
+    for (let i = 0; i < node.length; i++) if ((node[i] as number) >= 0) sparse.set(i, node[i] as number);
+    sparse.set(id, value);
+    this.nodes[at] = sparse;
   }
 }
 

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { type ScanResult, mergeScanIssues, openRangeScan, parseNumberBytes, parseTimeBytes, scanCsv } from '../../src/sources/csv-scan.ts';
 import { parseNumber, parseTime } from '../../src/sources/csv-table.ts';
-import { readTraffic } from '../../src/sources/data-files.ts';
+import { unwrap } from '../../src/errors.ts';
+import { readTraces, readTraffic } from '../../src/sources/data-files.ts';
 import { DATA_FILES } from '../../src/sources/data-tables.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'evac-scan-'));
@@ -193,6 +194,25 @@ describe('the byte scanner', () => {
     const missing = path.join(tmp, 'missing-column.csv');
     writeFileSync(missing, 'timestamp,region,value\n1763892000,us-east-1,1\n');
     expect(scanned(missing)).toBeNull();
+  });
+
+  test('numbers series whose last name is new on almost every line (a field of 10,000 names under 200 parents, each series on 3 lines) as the checker reads them', () => {
+    const file = path.join(tmp, 'many-devices.csv');
+    const lines = [0, 1, 2].flatMap((day) =>
+      Array.from(
+        { length: 10_000 },
+        (_, k) =>
+          `${1763892000 + day * 86_400 + (k % 50) * 300},${k % 2 ? 'us-east-1' : 'eu-west-1'},svc-${k % 200},ua-${(k * 7919) % 10_000},${(k + day) % 13}`,
+      ),
+    );
+    writeFileSync(file, `timestamp,region,service,device_type,count\n${lines.join('\n')}\n`);
+    const traces = { columns: DATA_FILES.traces.columns, time: 'timestamp', keys: ['region', 'service', 'device_type'], value: 'count' };
+    const rows: string[] = [];
+    const scan = scanCsv(file, traces, regions, { row: (s, t, v) => rows.push(`${s} ${t} ${v}`) }) as ScanResult;
+    expect(scan.issues).toEqual([]);
+    expect(scan.series).toHaveLength(10_000);
+    const checkedRows = unwrap(readTraces(file, regions)).map((r) => `${r.region}/${r.service}/${r.device} ${r.t} ${r.count}`);
+    expect(rows.map((r) => r.replace(/^\d+/, (s) => (scan.series[Number(s)] ?? []).join('/')))).toEqual(checkedRows);
   });
 
   test('keeps nothing of the made-up lines it warms up on: a file sorted by region reads as the checker reads it, its own series only', () => {
