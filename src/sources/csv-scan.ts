@@ -158,7 +158,8 @@ function warmScanner(spec: ScanColumns): void {
 }
 
 class Scanner {
-  private buf = Buffer.allocUnsafe(CHUNK);
+  /** The read buffer, made by the first read (a scanner that reads no file, warmScanner's, has none). */
+  private buf = Buffer.alloc(0);
   /**
    * Per name number of the region field: 1 when evacuation.yaml lists it, 2 when not, 0 not yet
    * asked. A typed array read within its length: a region first met late in a file (exports
@@ -247,6 +248,7 @@ class Scanner {
    * be inside a line (the one before the range): skip through its newline.
    */
   private body(from: number, limit: number, skipFirst = false): ScanResult {
+    if (this.buf.length === 0) this.buf = Buffer.allocUnsafe(CHUNK);
     let filled = 0;
     let position = from;
     let skip = skipFirst;
